@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'KafkaCatalog.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b8e3a52-4f0c-4d8e-9a61-2f7c1e0d9b43'
+    Author               = 'KafkaCatalog contributors'
+    CompanyName          = 'KafkaCatalog'
+    Copyright            = '(c) KafkaCatalog contributors. MIT License.'
+    Description          = 'Administer Apache Kafka clusters (topics, partitions, configs, consumer groups, offsets and lag, ACLs, messages) with typed objects that chain, publish them into the Atlan data catalog and wire topics into Imply Polaris ingestion.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @(
+        'KafkaCatalog.Kafka.format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Connect-KafkaCluster'
+        'Disconnect-KafkaCluster'
+        'Get-KafkaConnection'
+        'Get-KafkaTopic'
+        'New-KafkaTopic'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kafka', 'ApacheKafka', 'Atlan', 'DataCatalog', 'Polaris', 'Imply', 'Admin', 'Linux', 'Windows', 'MacOS', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/kafkacatalog/KafkaCatalog'
+            LicenseUri   = 'https://github.com/kafkacatalog/KafkaCatalog/blob/main/LICENSE'
+            ReleaseNotes = 'First release: connections, topics, TestKit sandbox.'
+        }
+    }
+}
