@@ -36,8 +36,8 @@ done
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq >&2
-  $SUDO apt-get install -y -qq "${need_pkgs[@]}" >&2
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_pkgs[@]}" >&2
 fi
 
 work="$(mktemp -d)"
