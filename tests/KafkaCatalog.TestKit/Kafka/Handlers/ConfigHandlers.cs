@@ -55,18 +55,18 @@ internal static class ConfigLogic
             foreach (var d in TopicConfigs.All)
             {
                 var syn = new List<(string, string?, sbyte)>();
-                if (topic.Configs.TryGetValue(d.Name, out var own)) syn.Add((d.Name, own, ConfigSource.DynamicTopicConfig));
+                if (topic.Configs.TryGetValue(d.Name, out var own)) syn.Add((d.Name, own, KafkaConfigSource.DynamicTopicConfig));
                 if (d.BrokerSynonym is { } bs)
                 {
                     var controller = state.ControllerId;
-                    if (state.DynamicBrokerConfigs(controller).TryGetValue(bs, out var pb)) syn.Add((bs, pb, ConfigSource.DynamicBrokerConfig));
-                    if (state.DynamicDefaultBrokerConfigs.TryGetValue(bs, out var db)) syn.Add((bs, db, ConfigSource.DynamicDefaultBrokerConfig));
-                    if (state.StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(bs, out var sb)) syn.Add((bs, sb, ConfigSource.StaticBrokerConfig));
+                    if (state.DynamicBrokerConfigs(controller).TryGetValue(bs, out var pb)) syn.Add((bs, pb, KafkaConfigSource.DynamicBrokerConfig));
+                    if (state.DynamicDefaultBrokerConfigs.TryGetValue(bs, out var db)) syn.Add((bs, db, KafkaConfigSource.DynamicDefaultBrokerConfig));
+                    if (state.StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(bs, out var sb)) syn.Add((bs, sb, KafkaConfigSource.StaticBrokerConfig));
                     var bdef = BrokerConfigs.Find(bs)?.Default ?? d.Default;
-                    if (bdef is not null) syn.Add((bs, bdef, ConfigSource.DefaultConfig));
-                    else syn.Add((d.Name, d.Default, ConfigSource.DefaultConfig));
+                    if (bdef is not null) syn.Add((bs, bdef, KafkaConfigSource.DefaultConfig));
+                    else syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
                 }
-                else syn.Add((d.Name, d.Default, ConfigSource.DefaultConfig));
+                else syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
                 var top = syn[0];
                 yield return new ConfigEntry(d.Name, top.Item2, top.Item3, false, d.Sensitive, d.Type, syn);
             }
@@ -75,8 +75,8 @@ internal static class ConfigLogic
         if (type == ConfigResourceType.BrokerLogger)
         {
             foreach (var logger in new[] { "root", "kafka", "kafka.controller", "kafka.request.logger", "state.change.logger" })
-                yield return new ConfigEntry(logger, logger == "kafka.request.logger" ? "WARN" : "INFO", ConfigSource.DynamicBrokerLoggerConfig, false, false, ConfigType.String,
-                    new[] { (logger, (string?)(logger == "kafka.request.logger" ? "WARN" : "INFO"), ConfigSource.DynamicBrokerLoggerConfig) });
+                yield return new ConfigEntry(logger, logger == "kafka.request.logger" ? "WARN" : "INFO", KafkaConfigSource.DynamicBrokerLoggerConfig, false, false, ConfigType.String,
+                    new[] { (logger, (string?)(logger == "kafka.request.logger" ? "WARN" : "INFO"), KafkaConfigSource.DynamicBrokerLoggerConfig) });
             yield break;
         }
         if (string.IsNullOrEmpty(name))
@@ -85,8 +85,8 @@ internal static class ConfigLogic
             {
                 var d = BrokerConfigs.Find(kv.Key);
                 var sensitive = d?.Sensitive ?? false;
-                yield return new ConfigEntry(kv.Key, sensitive ? null : kv.Value, ConfigSource.DynamicDefaultBrokerConfig, false, sensitive, d?.Type ?? ConfigType.String,
-                    new[] { (kv.Key, sensitive ? null : (string?)kv.Value, ConfigSource.DynamicDefaultBrokerConfig) });
+                yield return new ConfigEntry(kv.Key, sensitive ? null : kv.Value, KafkaConfigSource.DynamicDefaultBrokerConfig, false, sensitive, d?.Type ?? ConfigType.String,
+                    new[] { (kv.Key, sensitive ? null : (string?)kv.Value, KafkaConfigSource.DynamicDefaultBrokerConfig) });
             }
             yield break;
         }
@@ -96,13 +96,13 @@ internal static class ConfigLogic
         foreach (var d in BrokerConfigs.All)
         {
             var syn = new List<(string, string?, sbyte)>();
-            if (per.TryGetValue(d.Name, out var p)) syn.Add((d.Name, p, ConfigSource.DynamicBrokerConfig));
-            if (state.DynamicDefaultBrokerConfigs.TryGetValue(d.Name, out var dd)) syn.Add((d.Name, dd, ConfigSource.DynamicDefaultBrokerConfig));
-            if (statics.TryGetValue(d.Name, out var s)) syn.Add((d.Name, s, ConfigSource.StaticBrokerConfig));
-            if (d.Default is not null) syn.Add((d.Name, d.Default, ConfigSource.DefaultConfig));
+            if (per.TryGetValue(d.Name, out var p)) syn.Add((d.Name, p, KafkaConfigSource.DynamicBrokerConfig));
+            if (state.DynamicDefaultBrokerConfigs.TryGetValue(d.Name, out var dd)) syn.Add((d.Name, dd, KafkaConfigSource.DynamicDefaultBrokerConfig));
+            if (statics.TryGetValue(d.Name, out var s)) syn.Add((d.Name, s, KafkaConfigSource.StaticBrokerConfig));
+            if (d.Default is not null) syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
             if (d.Name == "log.retention.ms" && syn.Count == 0)
-                syn.Add(("log.retention.hours", "168", ConfigSource.DefaultConfig));
-            var top = syn.Count > 0 ? syn[0] : (d.Name, null, ConfigSource.DefaultConfig);
+                syn.Add(("log.retention.hours", "168", KafkaConfigSource.DefaultConfig));
+            var top = syn.Count > 0 ? syn[0] : (d.Name, null, KafkaConfigSource.DefaultConfig);
             if (d.Sensitive) syn = syn.Select(x => (x.Item1, (string?)null, x.Item3)).ToList();
             yield return new ConfigEntry(d.Name, d.Sensitive ? null : top.Item2, top.Item3, d.ReadOnly, d.Sensitive, d.Type, syn);
         }
@@ -158,7 +158,7 @@ internal sealed class DescribeConfigsHandler : IKafkaApiHandler
                     c.Set("Name", e.Name);
                     c.Set("Value", e.Value);
                     c.Set("ReadOnly", e.ReadOnly);
-                    c.Set("IsDefault", e.Source == ConfigSource.DefaultConfig);
+                    c.Set("IsDefault", e.Source == KafkaConfigSource.DefaultConfig);
                     c.Set("ConfigSource", e.Source);
                     c.Set("IsSensitive", e.Sensitive);
                     c.Set("ConfigType", (sbyte)((int)e.Type + 1));
