@@ -227,4 +227,15 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         var resp = await c.RequestAsync(ApiKeys.DescribeAcls, 2, req);
         Assert.Equal(ErrorCode.SecurityDisabled, resp.GetInt16("ErrorCode"));
     }
+
+    [Fact]
+    public async Task ApiVersions_advertises_exactly_the_registered_handlers()
+    {
+        await using var c = await Connect();
+        var resp = await c.RequestAsync(ApiKeys.ApiVersions, 3, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        var advertised = resp.GetArray("ApiKeys")!.Select(k => (k.GetInt16("ApiKey"), k.GetInt16("MinVersion"), k.GetInt16("MaxVersion"))).ToList();
+        var registered = KafkaCatalog.TestKit.Kafka.Server.HandlerRegistry.Handlers.Values.Select(h => (h.ApiKey, h.MinVersion, h.MaxVersion)).ToList();
+        Assert.Equal(registered, advertised);
+        Assert.All(registered, r => Assert.True(r.Item3 <= KafkaSchema.Request(r.Item1)!.ValidVersions.Max));
+    }
 }
