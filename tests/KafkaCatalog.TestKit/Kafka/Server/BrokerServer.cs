@@ -236,7 +236,8 @@ internal sealed class BrokerServer
         Message? response;
         if (_cluster.Faults.TakeInjectedError(Broker.Id, apiKey) is { } injected)
         {
-            response = ErrorResponses.Build(ctx, request, injected);
+            // Produce with acks=0 never gets a response, not even an injected error.
+            response = apiKey == ApiKeys.Produce && request.GetInt16("Acks") == 0 ? null : ErrorResponses.Build(ctx, request, injected);
         }
         else
         {
