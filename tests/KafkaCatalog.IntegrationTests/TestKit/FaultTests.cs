@@ -192,4 +192,33 @@ public sealed class FaultTests
         Assert.Equal((sbyte)3, topic.GetInt8("ConfigSource"));
         Assert.Equal("log.retention.ms", topic.GetArray("Synonyms")![0].GetString("Name"));
     }
+
+    [Fact]
+    public async Task ApiVersionLimits_imitate_an_older_broker()
+    {
+        TestKitNativeLibrdkafka.EnsureLoaded();
+        var options = new KafkaTestClusterOptions { Brokers = 1 };
+        options.ApiVersionLimits[ApiKeys.IncrementalAlterConfigs] = -1;
+        options.ApiVersionLimits[ApiKeys.Metadata] = 4;
+        options.ApiVersionLimits[ApiKeys.ApiVersions] = 2;
+        await using var cluster = await KafkaTestCluster.StartAsync(options);
+        cluster.State.CreateTopic("old", 1, 1);
+
+        await using (var c = await KafkaWireClient.ConnectAsync("127.0.0.1", cluster.Brokers[0].Port))
+        {
+            var resp = await c.RequestAsync(ApiKeys.ApiVersions, 2, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+            var keys = resp.GetArray("ApiKeys")!;
+            Assert.DoesNotContain(keys, k => k.GetInt16("ApiKey") == ApiKeys.IncrementalAlterConfigs);
+            Assert.Equal(4, keys.Single(k => k.GetInt16("ApiKey") == ApiKeys.Metadata).GetInt16("MaxVersion"));
+        }
+
+        using var admin = Admin(cluster);
+        var ex = await Assert.ThrowsAnyAsync<KafkaException>(() => admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [new ConfigResource { Type = ResourceType.Topic, Name = "old" }] = new() { new ConfigEntry { Name = "retention.ms", Value = "1", IncrementalOperation = AlterConfigOpType.Set } },
+        }));
+        Assert.Empty(cluster.State.GetTopic("old")!.Configs);
+        Assert.Equal(new short[] { 4 }, cluster.RequestVersions(ApiKeys.Metadata));
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.IncrementalAlterConfigs));
+    }
 }
