@@ -221,4 +221,32 @@ public sealed class FaultTests
         Assert.Equal(new short[] { 4 }, cluster.RequestVersions(ApiKeys.Metadata));
         Assert.Equal(0, cluster.RequestCount(ApiKeys.IncrementalAlterConfigs));
     }
+
+    [Fact]
+    public async Task Producer_and_consumer_fail_over_to_the_new_leader_when_the_leader_stops()
+    {
+        await using var cluster = await Start();
+        cluster.State.CreateTopic("failover", 1, 3);
+        var config = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, MessageTimeoutMs = 30000 };
+        using var producer = new ProducerBuilder<Null, string>(config).Build();
+        Assert.Equal(0, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "before" })).Offset.Value);
+        var oldLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+
+        await cluster.StopBrokerAsync(oldLeader);
+        var newLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+        Assert.NotEqual(oldLeader, newLeader);
+        Assert.Equal(1, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "after" })).Offset.Value);
+        Assert.Equal(2, cluster.State.GetPartition("failover", 0)!.HighWatermark);
+
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, GroupId = "failover-reader", EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset("failover", 0, Offset.Beginning));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var values = new List<string> { consumer.Consume(cts.Token).Message.Value, consumer.Consume(cts.Token).Message.Value };
+        Assert.Equal(new[] { "before", "after" }, values);
+        Assert.True(cluster.RequestCount(ApiKeys.Fetch, newLeader) >= 1);
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.Fetch, oldLeader));
+    }
 }
