@@ -30,11 +30,19 @@ public sealed partial record KafkaOAuthOptions
     /// <summary>Timeout of one HTTP attempt (Mage: 10 s).</summary>
     public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Stands in for a token endpoint nobody gave, so that <see cref="Validate"/> can name it.</summary>
+    internal static readonly Uri MissingEndpoint = new("urn:kafkacatalog:missing-token-endpoint");
+
     /// <summary>Checks the settings; never includes the secret.</summary>
     public IReadOnlyList<KafkaConnectionProblem> Validate()
     {
         var problems = new List<KafkaConnectionProblem>();
-        if (TokenEndpoint is null || !TokenEndpoint.IsAbsoluteUri || (TokenEndpoint.Scheme != Uri.UriSchemeHttps && TokenEndpoint.Scheme != Uri.UriSchemeHttp))
+        if (TokenEndpoint is null || TokenEndpoint == MissingEndpoint)
+        {
+            problems.Add(KafkaConnectionProblem.Error("OAuthTokenEndpointMissing", "OAuth.TokenEndpoint",
+                "OAuth client credentials were given without a token endpoint. Pass -OAuthTokenEndpoint with the identity provider's token URL."));
+        }
+        else if (!TokenEndpoint.IsAbsoluteUri || (TokenEndpoint.Scheme != Uri.UriSchemeHttps && TokenEndpoint.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add(KafkaConnectionProblem.Error("OAuthTokenEndpointInvalid", "OAuth.TokenEndpoint",
                 $"The OAuth token endpoint '{TokenEndpoint}' is not an absolute http(s) URL. Pass the full URL, e.g. -OAuthTokenEndpoint https://idp.example.com/realms/kafka/protocol/openid-connect/token."));
