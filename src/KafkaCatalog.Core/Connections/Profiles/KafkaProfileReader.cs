@@ -118,7 +118,7 @@ public static class KafkaProfileReader
             var servers = new List<string>();
             foreach (var item in node.Items)
             {
-                if (!item.IsScalar || string.IsNullOrWhiteSpace(item.Text))
+                if (item.Kind != ProfileNodeKind.String || string.IsNullOrWhiteSpace(item.Text))
                 {
                     throw context.Error("ProfileInvalidValue", key, item, "Every entry of the list must be a 'host:port' string.", "Write e.g. [\"broker1:9092\", \"broker2:9092\"].");
                 }

@@ -108,11 +108,6 @@ internal static class KafkaPythonProfileReader
                 OAuthExtensions = context.StringMap(provider, prefix, "extensions"),
             };
         }
-        else if (ProfileContext.Get(root, "sasl_oauth_token_provider") is { Kind: not ProfileNodeKind.Null } wrong)
-        {
-            throw context.Error("ProfileInvalidValue", "sasl_oauth_token_provider", wrong, "Expected an object.",
-                "Write {\"token_url\": \"https://...\", \"client_id\": \"...\", \"client_secret\": \"...\", \"scope\": \"...\"}.");
-        }
 
         return new KafkaProfile
         {

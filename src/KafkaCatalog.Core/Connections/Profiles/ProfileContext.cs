@@ -310,7 +310,15 @@ public static class KeySuggester
         }
 
         var limit = Math.Max(2, key.Length / 3);
-        return bestDistance <= limit ? best : null;
+        if (bestDistance <= limit)
+        {
+            return best;
+        }
+
+        // A shortened or lengthened name (user → username, bootstrap → bootstrap_servers).
+        return key.Length >= 3
+            ? candidates.FirstOrDefault(c => c.StartsWith(key, StringComparison.OrdinalIgnoreCase) || key.StartsWith(c, StringComparison.OrdinalIgnoreCase))
+            : null;
     }
 
     public static int Distance(string a, string b)

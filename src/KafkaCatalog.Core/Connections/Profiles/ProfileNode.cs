@@ -89,6 +89,11 @@ internal sealed class ProfileNode
         {
             stream.Load(new StringReader(text));
         }
+        catch (YamlException ex) when (ex.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+        {
+            throw new ProfileFormatException("ProfileDuplicateKey", path, ex.Message["Duplicate key ".Length..].Trim(),
+                "The key appears more than once.", "Keep only one of them.", ex.Start.Line, ex.Start.Column, ex);
+        }
         catch (YamlException ex)
         {
             var reason = ex.InnerException is { } inner && inner.Message.Contains("same key", StringComparison.OrdinalIgnoreCase)
