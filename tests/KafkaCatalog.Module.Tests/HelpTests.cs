@@ -21,10 +21,10 @@ public sealed class HelpTests
     [Fact]
     public void CheckedInHelpIsUpToDateWithDocs()
     {
-        Assert.True(File.Exists(Module.HelpPath), $"{Module.HelpPath} missing. Run: dotnet run --project tests/KafkaCatalog.HelpGenerator");
+        Assert.True(File.Exists(Module.HelpPath), $"{Module.HelpPath} missing. Run: dotnet run --project tests/KafkaCatalog.Module.Tests.HelpGenerator");
         var expected = MamlHelpWriter.Render(MamlHelpWriter.LoadCmdletPages(Module.DocsDirectory));
         var actual = File.ReadAllText(Module.HelpPath);
-        Assert.True(expected == actual, $"{Module.HelpPath} is out of date with docs/. Run: dotnet run --project tests/KafkaCatalog.HelpGenerator");
+        Assert.True(expected == actual, $"{Module.HelpPath} is out of date with docs/. Run: dotnet run --project tests/KafkaCatalog.Module.Tests.HelpGenerator");
     }
 
     [Fact]
