@@ -131,3 +131,30 @@ public class SecretLeakTests
         Secrets.AssertNoSecret(resolution.ToString(), "resolution.ToString");
     }
 }
+
+/// <summary>Connection failures use the project's failure contract so cmdlets map them to ErrorRecords uniformly.</summary>
+public class ConnectionFailureContractTests
+{
+    [Fact]
+    public void Exceptions_are_KafkaCatalogExceptions_with_kind_and_target()
+    {
+        KafkaCatalog.Core.KafkaCatalogException profile = new ProfileFormatException("ProfileUnknownKey", "/p.yaml", "k", "Unknown key.", "Remove it.");
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, profile.Kind);
+        Assert.Equal("/p.yaml", profile.Target);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ObjectNotFound, new ProfileFormatException("ProfileNotFound", "/p.yaml", null, "x", "y").Kind);
+
+        var connection = new KafkaConnectionException(KafkaConnectionProblem.Error("SaslUsernameMissing", "SaslUsername", "m"));
+        Assert.Equal("SaslUsernameMissing", connection.ErrorId);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidArgument, connection.Kind);
+        Assert.Equal("SaslUsername", connection.Target);
+        Assert.Throws<ArgumentException>(() => new KafkaConnectionException(Array.Empty<KafkaConnectionProblem>()));
+
+        var endpoint = new Uri("https://idp/token");
+        Assert.Equal(KafkaCatalog.Core.FailureKind.AuthenticationError, new OAuthTokenException("OAuthInvalidClient", endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ConnectionError, new OAuthTokenException("OAuthEndpointUnreachable", endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.OperationTimeout, new OAuthTokenException("OAuthTimeout", endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ResourceUnavailable, new OAuthTokenException("OAuthServerError", endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, new OAuthTokenException("OAuthResponseNotJson", endpoint, "m").Kind);
+        Assert.Equal(endpoint, new OAuthTokenException("OAuthTimeout", endpoint, "m").Target);
+    }
+}
