@@ -20,6 +20,7 @@ public sealed class KafkaWidget
     public string[] Tags { get; set; } = [];
     public long? SizeInBytes { get; set; }
     public int Level { get; set; }
+    public string ConnectionName { get; set; } = "";
 }
 
 public sealed class KafkaGauge
@@ -73,6 +74,10 @@ public sealed class RemoveKafkaWidgetCommand : PSCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Hidden (DontShow): neither documented nor enough to make a pipeline.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ConnectionName { get; set; }
 
     [Parameter]
     public SampleConnection? Connection { get; set; }
@@ -132,8 +137,11 @@ public sealed class GetKafkaWidgetsCommand : PSCmdlet
 [Cmdlet(VerbsCommon.Get, "KafkaGadget")]
 public sealed class GetKafkaGadgetCommand : PSCmdlet
 {
-    [Parameter(Mandatory = true)]
+    [Parameter]
     public int Id { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ConnectionName { get; set; }
 
     [Parameter]
     public SampleConnection? Connection { get; set; }

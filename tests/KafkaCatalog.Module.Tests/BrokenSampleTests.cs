@@ -250,6 +250,7 @@ public sealed class BrokenSampleTests
         Violations.AssertReported(violations, "no command:command for Start-KafkaGadget");
         Violations.AssertReported(violations, "'Get-KafkaPhantom' is not a cmdlet");
         Violations.AssertReported(violations, "Get-KafkaGadget has no command:parameter for -Id");
+        Assert.DoesNotContain(violations, v => v.Contains("ConnectionName"));
         Violations.AssertReported(violations, "Get-KafkaGadget has a command:parameter -Bogus");
         Assert.DoesNotContain(violations, v => v.Contains("Remove-KafkaWidget") || v.Contains("New-KafkaWidget") || v.Contains("Get-KafkaWidget "));
     }
@@ -275,7 +276,16 @@ public sealed class BrokenSampleTests
 
     [Fact]
     public void PipelineThatDoesNotBindIsReported() =>
-        Violations.AssertReported(Pipeline(PipelineRow.Of("Get-KafkaWidget", "Get-KafkaGadget")), "no parameter of Get-KafkaGadget binds");
+        Violations.AssertReported(Pipeline(PipelineRow.Of("Get-KafkaWidget", "Get-KafkaGadget")), "no parameter of Get-KafkaGadget binds", "only hidden -ConnectionName");
+
+    [Fact]
+    public void HiddenParameterIsNeitherRequiredInDocsNorHelp()
+    {
+        var remove = Cmdlet("Remove-KafkaWidget");
+        Assert.True(remove.Parameter("ConnectionName")!.Hidden);
+        Assert.DoesNotContain("ConnectionName", ContractRules.DocumentableParameters(remove));
+        Assert.Equal(["Name", "Force", "PassThru", "Connection", "Confirm", "WhatIf"], ContractRules.DocumentableParameters(remove));
+    }
 
     [Fact]
     public void PipelineWithIncompatiblePropertyTypeIsReported()

@@ -137,9 +137,12 @@ public static partial class ContractRules
         return violations;
     }
 
-    /// <summary>The parameters a docs page must list: declared ones, plus -WhatIf/-Confirm with ShouldProcess.</summary>
+    /// <summary>
+    /// The parameters a docs page must list: declared ones except DontShow ones (hidden from help,
+    /// as PlatyPS does), plus -WhatIf/-Confirm with ShouldProcess.
+    /// </summary>
     public static IReadOnlyList<string> DocumentableParameters(CmdletDescriptor cmdlet) =>
-        cmdlet.Parameters.Select(p => p.Name)
+        cmdlet.Parameters.Where(p => !p.Hidden).Select(p => p.Name)
             .Concat(cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames.Order() : [])
             .ToList();
 
@@ -190,7 +193,9 @@ public static partial class ContractRules
         }
         foreach (var extra in documented.Where(d => !expected.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
         {
-            violations.Add($"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
+            violations.Add(cmdlet.Parameter(extra.Name) is { Hidden: true }
+                ? $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which is DontShow (hidden from help)."
+                : $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
         }
         foreach (var parameter in documented.Where(d => d.Metadata.Count == 0))
         {
