@@ -146,6 +146,26 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void FilterWithoutArrayOrWildcardsIsReported()
+    {
+        var violations = ContractRules.FilterParametersTakeArraysAndWildcards(Cmdlet("Get-KafkaGizmo"));
+        Violations.AssertReported(violations, "Get-KafkaGizmo", "-Name is String", "array");
+        Violations.AssertReported(violations, "Get-KafkaGizmo", "-Name has no [SupportsWildcards]");
+    }
+
+    [Fact]
+    public void PlainStringSecretParameterIsReported()
+    {
+        var violations = ContractRules.SecretsAreSecure(Cmdlet("Set-KafkaGadget"));
+        Violations.AssertReported(violations, "Set-KafkaGadget", "-Password", "SecureString or PSCredential");
+        Assert.DoesNotContain(violations, v => v.Contains("NoSecret"));
+    }
+
+    [Fact]
+    public void PlainStringSecretOnOutputTypeIsReported() =>
+        Violations.AssertReported(ContractRules.SecretsAreSecure(Cmdlet("Get-KafkaGauge")), "KafkaCatalog.Sample.KafkaGauge", "ApiKey", "plain String");
+
+    [Fact]
     public void CmdletMissingFromManifestIsReported() =>
         Violations.AssertReported(ContractRules.ExportedByManifest(Sample, Cmdlet("Start-KafkaGadget")), "Start-KafkaGadget", "CmdletsToExport");
 

@@ -121,6 +121,56 @@ public static partial class ContractRules
         return [$"{cmdlet.Name}: no -{string.Join(" / -", expected)} parameter (every cmdlet of its area takes one and falls back to the session default)."];
     }
 
+    public static IReadOnlyList<string> FilterParametersTakeArraysAndWildcards(CmdletDescriptor cmdlet)
+    {
+        var violations = new List<string>();
+        if (!FilterVerbs.Contains(cmdlet.Verb))
+        {
+            return violations;
+        }
+        foreach (var parameter in cmdlet.Parameters.Where(p => FilterParameters.Contains(p.Name)))
+        {
+            if (!TypeCompatibility.Unwrap(parameter.Type).IsArray)
+            {
+                violations.Add($"{cmdlet.Name}: filter -{parameter.Name} is {FriendlyName(parameter.Type)}; it should take an array (String[]).");
+            }
+            if (!parameter.SupportsWildcards)
+            {
+                violations.Add($"{cmdlet.Name}: filter -{parameter.Name} has no [SupportsWildcards]; filters accept wildcards.");
+            }
+        }
+        return violations;
+    }
+
+    /// <summary>Secret-named parameters are SecureString/PSCredential; output types carry no plain-string secret.</summary>
+    public static IReadOnlyList<string> SecretsAreSecure(CmdletDescriptor cmdlet)
+    {
+        var violations = new List<string>();
+        foreach (var parameter in cmdlet.Parameters.Where(p => !p.IsSwitch && IsSecretName(p.Name)))
+        {
+            var type = TypeCompatibility.Unwrap(parameter.Type);
+            if (type.FullName is null || !SecretTypes.Contains(type.FullName))
+            {
+                violations.Add($"{cmdlet.Name}: -{parameter.Name} holds a secret but is {FriendlyName(parameter.Type)}; use SecureString or PSCredential.");
+            }
+        }
+        foreach (var output in cmdlet.OutputTypes.Where(o => o.Type is not null && IsOwnType(o.Type)))
+        {
+            var type = output.Type!.IsArray ? output.Type.GetElementType()! : output.Type;
+            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            {
+                if (IsSecretName(property.Name) && property.PropertyType.FullName == "System.String")
+                {
+                    violations.Add($"{cmdlet.Name}: output type {type.FullName} exposes secret-named {property.Name} as a plain String (it would show in Format-List and ConvertTo-Json).");
+                }
+            }
+        }
+        return violations;
+    }
+
+    private static bool IsSecretName(string name) =>
+        SecretNameSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
     public static IReadOnlyList<string> ExportedByManifest(ModuleUnderTest module, CmdletDescriptor cmdlet)
     {
         var violations = new List<string>();
