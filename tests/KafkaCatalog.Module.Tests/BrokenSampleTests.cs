@@ -217,6 +217,21 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void SyntaxNotMatchingParameterSetsIsReported()
+    {
+        var get = Cmdlet("Get-KafkaWidget");
+        var tag = get.Parameter("Tag")!;
+        var extraSet = get with
+        {
+            Parameters = [.. get.Parameters.Where(p => p.Name != "Tag"), tag with { Bindings = [tag.Bindings[0] with { ParameterSetName = "Other" }] }],
+        };
+        var violations = ContractRules.DocPage(Sample, extraSet);
+        Violations.AssertReported(violations, "SYNTAX has no '### Other' entry");
+        Violations.AssertReported(violations, "SYNTAX has '### Tag', which is not a parameter set");
+        Violations.AssertReported(ContractRules.DocPage(Sample, get with { DefaultParameterSetName = "Tag" }), "marks 'Name' as (Default)", "'Tag'");
+    }
+
+    [Fact]
     public void ShouldProcessCmdletMustDocumentWhatIfAndConfirm()
     {
         var start = Cmdlet("Remove-KafkaWidget") with { Parameters = [] };

@@ -72,6 +72,10 @@ public sealed record CmdletDescriptor(
                 .Where(n => n != ParameterBinding.AllParameterSets)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
+            if (named.Count > 0 && DefaultParameterSetName is { } defaultSet && !named.Contains(defaultSet, StringComparer.Ordinal))
+            {
+                named.Insert(0, defaultSet); // a default set no parameter names still exists (all-sets parameters only)
+            }
             return named.Count == 0 ? [ParameterBinding.AllParameterSets] : named;
         }
     }

@@ -222,7 +222,28 @@ public static partial class ContractRules
         }
         if (doc.Section("SYNTAX") is not null && doc.SyntaxSets.All(s => s.Code.Trim().Length == 0))
         {
-            violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### <ParameterSet>' entry with a code block.");
+            violations.Add($"{cmdlet.Name}: {page} SYNTAX has no code block.");
+        }
+        var sets = cmdlet.ParameterSetNames;
+        if (doc.Section("SYNTAX") is not null && sets.Count > 1)
+        {
+            // PlatyPS: one "### <SetName>" per parameter set, "(Default)" on the default one;
+            // the help generator builds each syntax item from these.
+            var documentedSets = doc.SyntaxSets.Select(s => s.Name).ToList();
+            foreach (var set in sets.Where(s => !documentedSets.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### {set}{(set == cmdlet.DefaultParameterSetName ? " (Default)" : "")}' entry (the cmdlet has parameter sets {string.Join(", ", sets)}).");
+            }
+            foreach (var set in documentedSets.Where(s => !sets.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has '### {set}', which is not a parameter set of the cmdlet ({string.Join(", ", sets)}).");
+            }
+            if (cmdlet.DefaultParameterSetName is { } defaultSet
+                && doc.SyntaxSets.FirstOrDefault(s => s.IsDefault) is var marked
+                && !string.Equals(marked?.Name, defaultSet, StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX marks '{marked?.Name ?? "nothing"}' as (Default), the cmdlet's default parameter set is '{defaultSet}'.");
+            }
         }
 
         var examples = doc.Examples;
