@@ -210,7 +210,8 @@ public sealed class TopicService
             "Metadata",
             KafkaCallKind.Read,
             _factory.BootstrapServers,
-            token => Task.Run(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token),
+            // GetMetadata blocks for up to the request timeout: keep it off the thread pool.
+            token => Task.Factory.StartNew(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token, TaskCreationOptions.LongRunning, TaskScheduler.Default),
             _sink,
             cancellationToken);
     }
@@ -287,27 +288,74 @@ public sealed class TopicService
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
-            var metadata = await _retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                token => Task.Run(() => _factory.AdminClient.GetMetadata(name, _factory.RequestTimeout), token),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == name);
-            if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
+            var (topic, problem) = await TryDescribeAsync(name, cancellationToken).ConfigureAwait(false);
+            if (topic is not null)
             {
-                return ToTopic(topic);
+                return topic;
             }
 
             if (attempt >= 8)
             {
                 throw new KafkaCatalogException("TopicNotYetVisible", FailureKind.ResourceUnavailable,
-                    $"Topic '{name}' was created, but the cluster does not show it yet ({topic?.Error.Reason ?? "not in metadata"}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
+                    $"Topic '{name}' was created, but the cluster does not show it yet ({problem}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
+
+    /// <summary>Describes one topic (DescribeTopics: async, with topic id and the cluster's internal flag).</summary>
+    internal async Task<(KafkaTopic? Topic, string Problem)> TryDescribeAsync(string name, CancellationToken cancellationToken)
+    {
+        DescribeTopicsResult result;
+        try
+        {
+            result = await _retry.ExecuteAsync(
+                "DescribeTopics",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DescribeTopicsException ex)
+        {
+            var failed = ex.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError);
+            return (null, failed?.Error.Reason ?? ex.Message);
+        }
+        catch (KafkaException ex) when (!KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read))
+        {
+            return (null, ex.Error.Reason);
+        }
+
+        var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
+        if (description is null || description.Error.IsError || description.Partitions.Count == 0)
+        {
+            return (null, description?.Error.Reason ?? "not in metadata");
+        }
+
+        return (ToTopic(description), string.Empty);
+    }
+
+    internal KafkaTopic ToTopic(TopicDescription description) => new()
+    {
+        Name = description.Name,
+        TopicId = description.TopicId?.ToString(),
+        IsInternal = description.IsInternal || InternalTopics.Contains(description.Name),
+        Partitions = description.Partitions
+            .OrderBy(p => p.Partition)
+            .Select(p => new KafkaPartition
+            {
+                Topic = description.Name,
+                Partition = p.Partition,
+                Leader = p.Leader?.Id ?? -1,
+                Replicas = p.Replicas.Select(n => n.Id).ToArray(),
+                InSyncReplicas = p.ISR.Select(n => n.Id).ToArray(),
+            })
+            .ToArray(),
+        ConnectionName = _factory.Connection.Name,
+        ClusterId = _factory.Connection.ClusterId,
+        BootstrapServers = _factory.BootstrapServers,
+    };
 }
