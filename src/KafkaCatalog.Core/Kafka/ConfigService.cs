@@ -66,6 +66,10 @@ public sealed class ConfigService
             validateOnly,
             cancellationToken);
 
+    /// <summary>The -ConfigName (wildcards) and -ExcludeDefault filter of the config cmdlets.</summary>
+    public static IEnumerable<KafkaConfigEntry> Filter(IEnumerable<KafkaConfigEntry> entries, IReadOnlyList<NamePattern> names, bool excludeDefault) =>
+        entries.Where(e => (!excludeDefault || !e.IsDefault) && NamePattern.MatchesAny(names, e.Name));
+
     /// <summary>Client-side checks of a change (nothing is sent when they fail).</summary>
     public static void Validate(ConfigChange change, string target)
     {
