@@ -47,7 +47,7 @@ public sealed class GroupCoordinator
                 _groups[a.GroupId] = g;
             }
             if (a.Protocols.Count == 0 || string.IsNullOrEmpty(a.ProtocolType) ||
-                (g.Members.Count > 0 && (g.ProtocolType != a.ProtocolType || !g.SupportsAny(a.Protocols))))
+                (g.Members.Count > 0 && (g.Members.Values.First().ProtocolType != a.ProtocolType || !g.SupportsAny(a.Protocols))))
             {
                 return Task.FromResult(JoinGroupResult.Error(GroupErrors.InconsistentGroupProtocol, a.MemberId));
             }

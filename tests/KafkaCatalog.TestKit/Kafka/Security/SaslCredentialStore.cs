@@ -27,6 +27,13 @@ public sealed class SaslCredentialStore
         _scram[(user, SaslMechanisms.ScramSha512)] = ScramServer.CreateCredential(HashAlgorithmName.SHA512, password, iterations);
     }
 
+    /// <summary>Stores a precomputed SCRAM credential (e.g. RFC test vectors) for one mechanism.</summary>
+    public void AddScramCredential(string user, string mechanism, ScramCredential credential)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        _scram[(user, mechanism)] = credential;
+    }
+
     public bool RemoveUser(string user)
     {
         bool removed = _plainHashes.TryRemove(user, out _);
