@@ -1,4 +1,5 @@
 using KafkaCatalog.TestKit.Kafka.Groups;
+using KafkaCatalog.TestKit.Kafka.Records;
 
 namespace KafkaCatalog.Conformance;
 
@@ -17,5 +18,15 @@ public sealed class KafkaPythonGroupTests(ConformanceCluster fx) : IClassFixture
         Assert.Contains("after_leave 4", run.Results);
         Assert.Equal(40, fx.Cluster.State.GetTopic(prefix + "-events")!.Partitions.Sum(p => p.HighWatermark));
         Assert.Null(fx.Cluster.State.Groups.GetState(prefix + "-group"));
+
+        // kafka-python (broker guessed >= 0.11) wrote magic-2 gzip batches with valid CRC-32C.
+        var topic = fx.Cluster.State.GetTopic(prefix + "-events")!;
+        byte[][] batches;
+        lock (fx.Cluster.State.Sync) batches = topic.Partitions.SelectMany(p => p.Batches).Select(b => b.Data).ToArray();
+        Assert.All(batches, b => Assert.Equal(2, b[16]));
+        var decoded = batches.Select(b => RecordBatch.Decode(b)).ToList();
+        Assert.All(decoded, b => Assert.Equal(CompressionType.Gzip, b.Compression));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"v{i}").OrderBy(x => x),
+            decoded.SelectMany(b => b.Records).Select(r => r.ValueString!).OrderBy(x => x));
     }
 }

@@ -14,7 +14,7 @@ group = a.prefix + "-group"
 admin = KafkaAdminClient(bootstrap_servers=a.bootstrap, client_id="conformance-groups", request_timeout_ms=15000)
 admin.create_topics([NewTopic(topic, 4, 1)])
 
-producer = KafkaProducer(bootstrap_servers=a.bootstrap, acks="all", linger_ms=5)
+producer = KafkaProducer(bootstrap_servers=a.bootstrap, acks="all", linger_ms=5, compression_type="gzip")
 for i in range(40):
     producer.send(topic, key=b"k%d" % i, value=b"v%d" % i, partition=i % 4)
 producer.flush(30)
