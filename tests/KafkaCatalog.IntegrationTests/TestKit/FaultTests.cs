@@ -192,4 +192,61 @@ public sealed class FaultTests
         Assert.Equal((sbyte)3, topic.GetInt8("ConfigSource"));
         Assert.Equal("log.retention.ms", topic.GetArray("Synonyms")![0].GetString("Name"));
     }
+
+    [Fact]
+    public async Task ApiVersionLimits_imitate_an_older_broker()
+    {
+        TestKitNativeLibrdkafka.EnsureLoaded();
+        var options = new KafkaTestClusterOptions { Brokers = 1 };
+        options.ApiVersionLimits[ApiKeys.IncrementalAlterConfigs] = -1;
+        options.ApiVersionLimits[ApiKeys.Metadata] = 4;
+        options.ApiVersionLimits[ApiKeys.ApiVersions] = 2;
+        await using var cluster = await KafkaTestCluster.StartAsync(options);
+        cluster.State.CreateTopic("old", 1, 1);
+
+        await using (var c = await KafkaWireClient.ConnectAsync("127.0.0.1", cluster.Brokers[0].Port))
+        {
+            var resp = await c.RequestAsync(ApiKeys.ApiVersions, 2, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+            var keys = resp.GetArray("ApiKeys")!;
+            Assert.DoesNotContain(keys, k => k.GetInt16("ApiKey") == ApiKeys.IncrementalAlterConfigs);
+            Assert.Equal(4, keys.Single(k => k.GetInt16("ApiKey") == ApiKeys.Metadata).GetInt16("MaxVersion"));
+        }
+
+        using var admin = Admin(cluster);
+        var ex = await Assert.ThrowsAnyAsync<KafkaException>(() => admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [new ConfigResource { Type = ResourceType.Topic, Name = "old" }] = new() { new ConfigEntry { Name = "retention.ms", Value = "1", IncrementalOperation = AlterConfigOpType.Set } },
+        }));
+        Assert.Empty(cluster.State.GetTopic("old")!.Configs);
+        Assert.Equal(new short[] { 4 }, cluster.RequestVersions(ApiKeys.Metadata));
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.IncrementalAlterConfigs));
+    }
+
+    [Fact]
+    public async Task Producer_and_consumer_fail_over_to_the_new_leader_when_the_leader_stops()
+    {
+        await using var cluster = await Start();
+        cluster.State.CreateTopic("failover", 1, 3);
+        var config = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, MessageTimeoutMs = 30000 };
+        using var producer = new ProducerBuilder<Null, string>(config).Build();
+        Assert.Equal(0, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "before" })).Offset.Value);
+        var oldLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+
+        await cluster.StopBrokerAsync(oldLeader);
+        var newLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+        Assert.NotEqual(oldLeader, newLeader);
+        Assert.Equal(1, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "after" })).Offset.Value);
+        Assert.Equal(2, cluster.State.GetPartition("failover", 0)!.HighWatermark);
+
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, GroupId = "failover-reader", EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset("failover", 0, Offset.Beginning));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var values = new List<string> { consumer.Consume(cts.Token).Message.Value, consumer.Consume(cts.Token).Message.Value };
+        Assert.Equal(new[] { "before", "after" }, values);
+        Assert.True(cluster.RequestCount(ApiKeys.Fetch, newLeader) >= 1);
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.Fetch, oldLeader));
+    }
 }

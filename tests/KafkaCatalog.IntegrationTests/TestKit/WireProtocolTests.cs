@@ -238,4 +238,70 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         Assert.Equal(registered, advertised);
         Assert.All(registered, r => Assert.True(r.Item3 <= KafkaSchema.Request(r.Item1)!.ValidVersions.Max));
     }
+
+    [Fact]
+    public async Task DescribeCluster_key_60_lists_live_brokers_and_controller()
+    {
+        await using var c = await Connect(3);
+        var resp = await c.RequestAsync(ApiKeys.DescribeCluster, 1, KafkaWireClient.NewRequest(ApiKeys.DescribeCluster).Set("IncludeClusterAuthorizedOperations", true));
+        Assert.Equal(0, resp.GetInt16("ErrorCode"));
+        Assert.Equal(Cluster.ClusterId, resp.GetString("ClusterId"));
+        Assert.Equal(Cluster.ControllerId, resp.GetInt32("ControllerId"));
+        Assert.Equal(new[] { 1, 2, 3 }, resp.GetArray("Brokers")!.Select(b => b.GetInt32("BrokerId")));
+        Assert.NotEqual(int.MinValue, resp.GetInt32("ClusterAuthorizedOperations"));
+
+        var bad = await c.RequestAsync(ApiKeys.DescribeCluster, 1, KafkaWireClient.NewRequest(ApiKeys.DescribeCluster).Set("EndpointType", (sbyte)2));
+        Assert.Equal(115, bad.GetInt16("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task CreateTopics_v7_returns_topic_id_and_configs()
+    {
+        await using var c = await Connect();
+        var name = "v7-" + Guid.NewGuid().ToString("N")[..10];
+        var req = KafkaWireClient.NewRequest(ApiKeys.CreateTopics);
+        var t = req.AddElement("Topics").Set("Name", name).Set("NumPartitions", 2).Set("ReplicationFactor", (short)2);
+        t.AddElement("Configs").Set("Name", "retention.ms").Set("Value", "5000");
+        var resp = await c.RequestAsync(ApiKeys.CreateTopics, 7, req);
+        var r = Assert.Single(resp.GetArray("Topics")!);
+        Assert.Equal(0, r.GetInt16("ErrorCode"));
+        Assert.Equal(Cluster.State.GetTopic(name)!.TopicId, r.GetUuid("TopicId"));
+        Assert.Equal((2, (short)2), (r.GetInt32("NumPartitions"), r.GetInt16("ReplicationFactor")));
+        var retention = r.GetArray("Configs")!.Single(x => x.GetString("Name") == "retention.ms");
+        Assert.Equal(("5000", (sbyte)1), (retention.GetString("Value"), retention.GetInt8("ConfigSource")));
+    }
+
+    [Fact]
+    public async Task CreateTopics_non_positive_partitions_and_replication_factor_fail()
+    {
+        await using var c = await Connect();
+        var req = KafkaWireClient.NewRequest(ApiKeys.CreateTopics);
+        req.AddElement("Topics").Set("Name", "zero-parts").Set("NumPartitions", 0).Set("ReplicationFactor", (short)1);
+        req.AddElement("Topics").Set("Name", "zero-rf").Set("NumPartitions", 1).Set("ReplicationFactor", (short)0);
+        req.AddElement("Topics").Set("Name", "dup").Set("NumPartitions", 1).Set("ReplicationFactor", (short)1);
+        req.AddElement("Topics").Set("Name", "dup").Set("NumPartitions", 1).Set("ReplicationFactor", (short)1);
+        var resp = await c.RequestAsync(ApiKeys.CreateTopics, 4, req);
+        var r = resp.GetArray("Topics")!;
+        Assert.Equal(ErrorCode.InvalidPartitions, r[0].GetInt16("ErrorCode"));
+        Assert.Equal("Number of partitions was set to an invalid non-positive value.", r[0].GetString("ErrorMessage"));
+        Assert.Equal(ErrorCode.InvalidReplicationFactor, r[1].GetInt16("ErrorCode"));
+        Assert.Equal(ErrorCode.InvalidRequest, r[2].GetInt16("ErrorCode"));
+        Assert.Equal(ErrorCode.InvalidRequest, r[3].GetInt16("ErrorCode"));
+        Assert.Null(Cluster.State.GetTopic("zero-parts"));
+        Assert.Null(Cluster.State.GetTopic("zero-rf"));
+        Assert.Null(Cluster.State.GetTopic("dup"));
+    }
+
+    [Fact]
+    public async Task Injected_error_on_acks_zero_produce_sends_nothing()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        Cluster.Faults.FailNext(ApiKeys.Produce, ErrorCode.RequestTimedOut, brokerId: leader);
+        await using var c = await Connect(leader);
+        await c.SendAsync(ApiKeys.Produce, 7, TestBatches.ProduceRequest(topic, 0, 0, TestBatches.Build(1, "dropped")));
+        var next = await c.SendAsync(ApiKeys.ApiVersions, 0, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        Assert.Equal(next, (await c.ReceiveAsync(ApiKeys.ApiVersions, 0)).CorrelationId);
+        Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+    }
 }
