@@ -26,7 +26,7 @@ public sealed class OAuthTokenSource
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private OAuthToken? _cached;
+    private volatile OAuthToken? _cached;
 
     public OAuthTokenSource(KafkaOAuthOptions options, HttpClient http, TimeProvider? timeProvider = null, ResiliencePipeline<HttpResponseMessage>? retryPipeline = null)
     {
@@ -88,6 +88,11 @@ public sealed class OAuthTokenSource
         // Tokens shorter-lived than twice the margin are refreshed at half their life instead.
         var lifetime = token.ExpiresAt - token.ObtainedAt;
         var margin = _options.RefreshBeforeExpiry < lifetime / 2 ? _options.RefreshBeforeExpiry : lifetime / 2;
+        if (margin < TimeSpan.Zero)
+        {
+            margin = TimeSpan.Zero;
+        }
+
         return _time.GetUtcNow() < token.ExpiresAt - margin;
     }
 
@@ -243,6 +248,13 @@ public sealed class OAuthTokenSource
             (null, { } b) => b,
             _ => now + DefaultLifetime,
         };
+
+        if (expires <= now)
+        {
+            throw new OAuthTokenException("OAuthTokenExpired", endpoint,
+                $"The OAuth token endpoint {endpoint} issued a token that expires at {expires:u}, which is not after this machine's time {now:u}. Check the clocks of this machine and of the identity provider.",
+                (int)response.StatusCode);
+        }
 
         return new OAuthToken
         {

@@ -230,6 +230,17 @@ public class OAuthTokenSourceTests
     }
 
     [Fact]
+    public async Task Token_already_expired_on_arrival_is_reported()
+    {
+        var jwt = Jwt.Create(new { sub = "s", exp = OAuthTest.Start.AddMinutes(-5).ToUnixTimeSeconds() });
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, $"{{\"access_token\":\"{jwt}\",\"expires_in\":300}}");
+        var ex = await Assert.ThrowsAsync<OAuthTokenException>(() => Source(handler).GetTokenAsync());
+        Assert.Equal("OAuthTokenExpired", ex.ErrorId);
+        Assert.Contains("Check the clocks", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, ex.Kind);
+    }
+
+    [Fact]
     public async Task Server_text_that_echoes_the_secret_is_scrubbed()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest, $"{{\"error\":\"invalid_request\",\"error_description\":\"bad secret {Secrets.ClientSecret}\"}}");
