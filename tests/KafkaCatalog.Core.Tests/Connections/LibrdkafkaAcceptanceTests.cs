@@ -1,43 +1,10 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Connections.OAuth;
 using KafkaCatalog.Core.Tests.Connections.OAuth;
 
 namespace KafkaCatalog.Core.Tests.Connections;
-
-/// <summary>Maps Confluent.Kafka's DllImports to the librdkafka build copied next to the tests.</summary>
-internal static class NativeLibrdkafka
-{
-    private static readonly object Sync = new();
-    private static bool _done;
-
-    public static void EnsureLoaded()
-    {
-        lock (Sync)
-        {
-            if (_done)
-            {
-                return;
-            }
-
-            var path = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "librdkafka.so");
-            Assert.True(File.Exists(path), $"librdkafka is missing at {path}; run .ci/build-librdkafka.sh");
-            try
-            {
-                NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, (name, _, _) =>
-                    name.Contains("rdkafka", StringComparison.OrdinalIgnoreCase) ? NativeLibrary.Load(path) : IntPtr.Zero);
-            }
-            catch (InvalidOperationException)
-            {
-                // Another loader in this process already serves the same file.
-            }
-
-            _done = true;
-        }
-    }
-}
 
 /// <summary>
 /// The real librdkafka (2.15.1) accepts every property name and value LibrdkafkaConfig writes:
@@ -50,7 +17,7 @@ public class LibrdkafkaAcceptanceTests : IClassFixture<TokenEndpointServer>
     public LibrdkafkaAcceptanceTests(TokenEndpointServer server)
     {
         _server = server;
-        NativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
     }
 
     // A closed port: clients are created but never reach a broker.
@@ -215,5 +182,23 @@ public class LibrdkafkaAcceptanceTests : IClassFixture<TokenEndpointServer>
         Assert.Equal("set:service-account-kafka-client", outcome);
         Assert.Equal(before + 1, _server.Hits["/token"]);
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void Client_factory_with_the_token_source_provider_gets_tokens_from_the_endpoint()
+    {
+        var options = new KafkaConnectionOptions
+        {
+            BootstrapServers = Nowhere,
+            SecurityProtocol = KafkaSecurityProtocol.SaslPlaintext,
+            SaslMechanism = KafkaSaslMechanism.OAuthBearer,
+            OAuth = OAuthTest.Options(_server.Url("basic"), OAuthClientAuthentication.ClientSecretBasic, scope: null),
+        };
+        var connection = new KafkaConnection("factory-oauth", options);
+        var before = _server.Hits.GetValueOrDefault("/basic");
+        using var factory = new KafkaCatalog.Core.Kafka.KafkaClientFactory(connection, connection.GetTokenSource()!.AsTokenProvider());
+        Assert.NotNull(factory.AdminClient.Name);
+        Assert.True(SpinWait.SpinUntil(() => _server.Hits.GetValueOrDefault("/basic") > before, TimeSpan.FromSeconds(30)), "librdkafka never asked the factory for a token");
+        Assert.Equal(before + 1, _server.Hits["/basic"]);
     }
 }

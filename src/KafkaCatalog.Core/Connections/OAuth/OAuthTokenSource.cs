@@ -126,6 +126,19 @@ public sealed class OAuthTokenSource
     /// <summary>Synchronous form for librdkafka's refresh callback (which runs on a client thread).</summary>
     public OAuthToken GetToken() => GetTokenAsync(CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// This source as the Kafka client factory's token provider: what
+    /// <c>new KafkaClientFactory(connection, connection.GetTokenSource()?.AsTokenProvider())</c> needs.
+    /// </summary>
+    public Kafka.KafkaOAuthBearerTokenProvider AsTokenProvider() => async cancellationToken =>
+    {
+        var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        return new Kafka.KafkaOAuthBearerToken(token.AccessToken, token.ExpiresAt, token.PrincipalName)
+        {
+            Extensions = token.Extensions.Count > 0 ? token.Extensions : null,
+        };
+    };
+
     /// <summary>Drops the cached token (e.g. after the broker rejected it).</summary>
     public void Invalidate() => _cached = null;
 
