@@ -230,6 +230,12 @@ public static partial class ContractRules
             // PlatyPS: one "### <SetName>" per parameter set, "(Default)" on the default one;
             // the help generator builds each syntax item from these.
             var documentedSets = doc.SyntaxSets.Select(s => s.Name).ToList();
+            var bare = doc.Section("SYNTAX")!.Subsections.Count == 0;
+            if (bare)
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has bare code blocks, but the cmdlet has parameter sets {string.Join(", ", sets)}: write one '### <SetName>' heading per set ('### {cmdlet.DefaultParameterSetName ?? sets[0]} (Default)' first), as PlatyPS does; the help generator builds each syntax item from them.");
+                documentedSets = sets.ToList();
+            }
             foreach (var set in sets.Where(s => !documentedSets.Contains(s, StringComparer.OrdinalIgnoreCase)))
             {
                 violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### {set}{(set == cmdlet.DefaultParameterSetName ? " (Default)" : "")}' entry (the cmdlet has parameter sets {string.Join(", ", sets)}).");
@@ -238,7 +244,8 @@ public static partial class ContractRules
             {
                 violations.Add($"{cmdlet.Name}: {page} SYNTAX has '### {set}', which is not a parameter set of the cmdlet ({string.Join(", ", sets)}).");
             }
-            if (cmdlet.DefaultParameterSetName is { } defaultSet
+            if (!bare
+                && cmdlet.DefaultParameterSetName is { } defaultSet
                 && doc.SyntaxSets.FirstOrDefault(s => s.IsDefault) is var marked
                 && !string.Equals(marked?.Name, defaultSet, StringComparison.OrdinalIgnoreCase))
             {
