@@ -12,11 +12,20 @@
         'KafkaCatalog.Kafka.format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Add-KafkaPartition'
         'Connect-KafkaCluster'
         'Disconnect-KafkaCluster'
+        'Get-KafkaBroker'
+        'Get-KafkaBrokerConfig'
+        'Get-KafkaCluster'
         'Get-KafkaConnection'
         'Get-KafkaTopic'
+        'Get-KafkaTopicConfig'
+        'Get-KafkaTopicOffset'
         'New-KafkaTopic'
+        'Remove-KafkaTopic'
+        'Set-KafkaBrokerConfig'
+        'Set-KafkaTopicConfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

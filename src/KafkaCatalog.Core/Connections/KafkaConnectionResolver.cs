@@ -30,12 +30,26 @@ public static class KafkaConnectionResolver
         var fromEnvironment = environment is null ? null : KafkaEnvironment.Read(environment);
         var profile = profilePath is null ? null : KafkaProfileReader.Read(profilePath, environment ?? new Hashtable());
         var merged = KafkaConnectionSettings.Merge(parameters, profile?.Settings, fromEnvironment);
-        var options = merged.ToOptions();
         var warnings = new List<KafkaConnectionProblem>();
         if (profile is not null)
         {
             warnings.AddRange(profile.Warnings);
         }
+
+        // A runbook's KAFKA_SASL_USERNAME/PASSWORD must not break a connection whose parameters or
+        // profile chose a mechanism without user name and password (OAUTHBEARER, GSSAPI).
+        var credentialFromEnvironmentOnly = fromEnvironment?.SaslUsername is not null
+            && parameters?.SaslUsername is null && parameters?.SaslPassword is null
+            && profile?.Settings.SaslUsername is null && profile?.Settings.SaslPassword is null;
+        if (credentialFromEnvironmentOnly && merged.ToOptions().SaslMechanism is KafkaSaslMechanism.OAuthBearer or KafkaSaslMechanism.Gssapi
+            && fromEnvironment!.SaslMechanism is null)
+        {
+            merged = merged with { SaslUsername = null, SaslPassword = null };
+            warnings.Add(KafkaConnectionProblem.Warning("EnvironmentCredentialIgnored", KafkaEnvironment.SaslUsername,
+                $"{KafkaEnvironment.SaslUsername}/{KafkaEnvironment.SaslPassword} are ignored: this connection uses {LibrdkafkaConfig.MechanismName(merged.ToOptions().SaslMechanism)}, which has no user name and password."));
+        }
+
+        var options = merged.ToOptions();
 
         warnings.AddRange(options.ThrowIfInvalid(fileExists));
         return new KafkaConnectionResolution(options, warnings, profile);

@@ -227,4 +227,25 @@ public class EnvironmentAndMergeTests
         Assert.Contains("-SecurityProtocol SaslSsl", ex.Message, StringComparison.Ordinal);
         Secrets.AssertNoSecret(ex.Message, "exception");
     }
+
+    [Fact]
+    public void Environment_credential_does_not_break_an_explicit_mechanism_without_passwords()
+    {
+        var env = Env.Of(("KAFKA_SASL_USERNAME", "u"), ("KAFKA_SASL_PASSWORD", "p"));
+        var parameters = new KafkaConnectionSettings { BootstrapServers = "b:9092", SecurityProtocol = KafkaSecurityProtocol.SaslPlaintext, SaslMechanism = KafkaSaslMechanism.Gssapi };
+        var resolution = KafkaConnectionResolver.Resolve(parameters, null, env);
+        Assert.Null(resolution.Options.SaslUsername);
+        Assert.Null(resolution.Options.SaslPassword);
+        var warning = Assert.Single(resolution.Warnings);
+        Assert.Equal("EnvironmentCredentialIgnored", warning.Code);
+        Assert.Contains("GSSAPI", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Environment_credential_with_environment_gssapi_mechanism_is_still_an_error()
+    {
+        var env = Env.Of(("KAFKA_BOOTSTRAP_SERVERS", "b:9092"), ("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), ("KAFKA_SASL_MECHANISM", "GSSAPI"), ("KAFKA_SASL_USERNAME", "u"), ("KAFKA_SASL_PASSWORD", "p"));
+        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionResolver.Resolve(null, null, env));
+        Assert.Equal("SaslCredentialNotUsed", ex.ErrorId);
+    }
 }
