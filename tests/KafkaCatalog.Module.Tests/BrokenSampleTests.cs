@@ -282,6 +282,15 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void FormatViewReadingMissingPropertyIsReported()
+    {
+        var violations = ContractRules.FormatViewPropertiesExist(Sample);
+        Violations.AssertReported(violations, "KafkaSprocketWide", "'Description'", "KafkaCatalog.Sample.KafkaSprocket does not have");
+        Violations.AssertReported(violations, "'Ghost'", "KafkaCatalog.Sample.KafkaGhost", "no assembly");
+        Assert.Equal(2, violations.Count);
+    }
+
+    [Fact]
     public void TableViewExactly120ColumnsWideIsAccepted() =>
         Assert.Equal(120, Sample.FormatViews.Single(v => v.Name == "KafkaWidget").GivenWidth);
 

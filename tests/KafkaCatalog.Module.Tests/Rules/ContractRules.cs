@@ -469,6 +469,37 @@ public static partial class ContractRules
         return violations;
     }
 
+    /// <summary>Every PropertyName a view reads exists on the type it selects (a typo shows as an empty column).</summary>
+    public static IReadOnlyList<string> FormatViewPropertiesExist(ModuleUnderTest module)
+    {
+        var violations = new List<string>();
+        var extended = FormatFiles.ExtendedMembers(module.ModuleDirectory);
+        foreach (var view in module.FormatViews)
+        {
+            foreach (var typeName in view.TypeNames)
+            {
+                var type = module.Assembly.ResolveType(typeName);
+                if (type is null)
+                {
+                    if (OwnNamespacePrefixes.Any(p => typeName.StartsWith(p, StringComparison.Ordinal)))
+                    {
+                        violations.Add($"{view.File}: view '{view.Name}' selects {typeName}, which no assembly of the module defines.");
+                    }
+                    continue;
+                }
+                var properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                    .Select(p => p.Name)
+                    .Concat(extended[typeName])
+                    .ToHashSet(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in view.PropertyNames.Where(p => !properties.Contains(p)))
+                {
+                    violations.Add($"{view.File}: view '{view.Name}' reads property '{property}', which {typeName} does not have.");
+                }
+            }
+        }
+        return violations;
+    }
+
     public static IReadOnlyList<string> NoOrphanDocPages(ModuleUnderTest module)
     {
         var violations = new List<string>();
