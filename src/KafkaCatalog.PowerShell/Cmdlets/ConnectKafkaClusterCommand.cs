@@ -63,9 +63,9 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
         try
         {
             var servers = BootstrapServer is { Length: > 0 }
-                ? KafkaConnectionResolver.JoinServers(BootstrapServer)
-                : Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable) is { Length: > 0 } fromEnvironment
-                    ? KafkaConnectionResolver.JoinServers([fromEnvironment])
+                ? KafkaConnectionSelector.JoinServers(BootstrapServer)
+                : Environment.GetEnvironmentVariable(KafkaConnectionSelector.BootstrapEnvironmentVariable) is { Length: > 0 } fromEnvironment
+                    ? KafkaConnectionSelector.JoinServers([fromEnvironment])
                     : throw new KafkaCatalogException("NoBootstrapServer", FailureKind.InvalidArgument,
                         "No bootstrap server given. Use -BootstrapServer host:port or set KAFKA_BOOTSTRAP_SERVERS.");
             var options = new KafkaConnectionOptions

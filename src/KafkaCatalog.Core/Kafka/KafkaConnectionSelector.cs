@@ -7,7 +7,7 @@ namespace KafkaCatalog.Core.Kafka;
 /// ConnectionName of a piped object, then the session default, then KAFKA_BOOTSTRAP_SERVERS;
 /// otherwise a terminating NoKafkaConnection error.
 /// </summary>
-public static class KafkaConnectionResolver
+public static class KafkaConnectionSelector
 {
     public const string BootstrapEnvironmentVariable = "KAFKA_BOOTSTRAP_SERVERS";
 
