@@ -22,7 +22,7 @@ public sealed class TopicNameCompleter : IArgumentCompleter
                 null,
                 ModuleState.Kafka.Get,
                 ModuleState.Kafka.Default,
-                Environment.GetEnvironmentVariable(KafkaConnectionSelector.BootstrapEnvironmentVariable));
+                Environment.GetEnvironmentVariables());
         }
         catch (KafkaCatalog.Core.KafkaCatalogException)
         {

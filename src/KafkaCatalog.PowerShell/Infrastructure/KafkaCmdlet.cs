@@ -59,7 +59,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
             ConnectionName,
             ModuleState.Kafka.Get,
             ModuleState.Kafka.Default,
-            Environment.GetEnvironmentVariable(KafkaConnectionSelector.BootstrapEnvironmentVariable));
+            Environment.GetEnvironmentVariables());
     }
 
     /// <summary>The client factory of the current record's connection.</summary>
