@@ -86,7 +86,7 @@ internal sealed class CatalogApiClient : IDisposable
     /// <summary>One call through the pipeline. <paramref name="awaitAccessFor"/>: also retry 403, for at most that long.</summary>
     public async Task<JsonNode?> SendAsync(HttpMethod method, string pathAndQuery, string? bodyJson, IOperationSink sink, CancellationToken ct, TimeSpan? awaitAccessFor = null, Action<CatalogRetryInfo>? onRetry = null)
     {
-        var call = $"{method.Method} {PathOnly(pathAndQuery)}";
+        var call = $"{method.Method} /{PathOnly(pathAndQuery).TrimStart('/')}";
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(CatalogHttpResilience.OnRetryKey, info =>
         {
