@@ -102,7 +102,7 @@ public static class CatalogPublisher
                 try
                 {
                     var failedTopics = new HashSet<string>(StringComparer.Ordinal);
-                    var notSentTopics = new HashSet<string>(StringComparer.Ordinal);
+                    var declined = new HashSet<string>(StringComparer.Ordinal);
                     void Report(CatalogAssetResult r)
                     {
                         if (r.TypeName == CatalogTypeNames.KafkaTopic && r.Status == CatalogAssetStatus.Failed)
@@ -118,7 +118,7 @@ public static class CatalogPublisher
                         channel.Writer.TryWrite(r);
                     }
 
-                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaTopic, set.Topics, options, sink, approve, Report, notSentTopics, cancellationToken).ConfigureAwait(false);
+                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaTopic, set.Topics, options, sink, approve, Report, declined, cancellationToken).ConfigureAwait(false);
 
                     var sendableGroups = new List<PlannedAsset>();
                     foreach (var group in set.Groups)
@@ -128,18 +128,13 @@ public static class CatalogPublisher
                         {
                             Report(Failure(group, set.ConnectionQualifiedName, "CatalogTopicNotPublished", $"Not sent: the group consumes topic '{failed}', which failed to publish in this run."));
                         }
-                        else if (group.ReferencedTopics.Any(notSentTopics.Contains))
-                        {
-                            // The topic's batch was declined (-WhatIf / Confirm "No"); the group goes with it.
-                            notSentTopics.Add(group.QualifiedName);
-                        }
                         else
                         {
                             sendableGroups.Add(group);
                         }
                     }
 
-                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaConsumerGroup, sendableGroups, options, sink, approve, Report, notSentTopics, cancellationToken).ConfigureAwait(false);
+                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaConsumerGroup, sendableGroups, options, sink, approve, Report, declined, cancellationToken).ConfigureAwait(false);
                     sink.Progress(new OperationProgress(ProgressId, "Publishing Kafka assets to the catalog", "Done", 100, Completed: true));
                     channel.Writer.TryComplete();
                 }
