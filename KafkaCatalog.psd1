@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'KafkaCatalog.Kafka.format.ps1xml'
+        'KafkaCatalog.Catalog.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Connect-KafkaCluster'
@@ -17,6 +18,12 @@
         'Get-KafkaConnection'
         'Get-KafkaTopic'
         'New-KafkaTopic'
+        'Connect-Catalog'
+        'New-CatalogKafkaConnection'
+        'Publish-CatalogKafkaAsset'
+        'Get-CatalogKafkaAsset'
+        'Remove-CatalogKafkaAsset'
+        'Sync-CatalogKafkaAsset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
