@@ -87,6 +87,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
             Publish = new CatalogPublishOptions { BatchSize = BatchSize },
         };
         var inventory = new InMemoryKafkaInventory(_topics, _groups);
+        var whatIf = IsWhatIf;
         RunAsync(async token =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -95,7 +96,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
             var approved = plan.Actions
                 .Where(a => a.Kind == CatalogSyncActionKind.Unchanged || AskShouldProcess($"{a.TypeName} '{a.QualifiedName}'", a.Describe()))
                 .ToList();
-            if (IsWhatIf)
+            if (whatIf)
             {
                 Emit(CatalogSynchronizer.Summarize(plan));
                 return;
