@@ -20,12 +20,15 @@ public sealed class KafkaWidget
     public string[] Tags { get; set; } = [];
     public long? SizeInBytes { get; set; }
     public int Level { get; set; }
+    public string ConnectionName { get; set; } = "";
 }
 
 public sealed class KafkaGauge
 {
     public Hashtable Level { get; set; } = new();
     public string Label { get; set; } = "";
+    /// <summary>Broken: a secret as a plain string on an output object.</summary>
+    public string ApiKey { get; set; } = "";
 }
 
 public sealed class KafkaSprocket
@@ -41,6 +44,12 @@ public sealed class ConnectKafkaWidgetClusterCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     public string BootstrapServer { get; set; } = "";
+
+    [Parameter]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    public System.Security.SecureString? ClientSecret { get; set; }
 }
 
 [Cmdlet(VerbsCommon.Get, "KafkaWidget", DefaultParameterSetName = "Name")]
@@ -73,6 +82,10 @@ public sealed class RemoveKafkaWidgetCommand : PSCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Hidden (DontShow): neither documented nor enough to make a pipeline.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ConnectionName { get; set; }
 
     [Parameter]
     public SampleConnection? Connection { get; set; }
@@ -132,19 +145,28 @@ public sealed class GetKafkaWidgetsCommand : PSCmdlet
 [Cmdlet(VerbsCommon.Get, "KafkaGadget")]
 public sealed class GetKafkaGadgetCommand : PSCmdlet
 {
-    [Parameter(Mandatory = true)]
+    [Parameter]
     public int Id { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ConnectionName { get; set; }
 
     [Parameter]
     public SampleConnection? Connection { get; set; }
 }
 
-/// <summary>Broken: [OutputType] names a type that does not exist; its alias is not exported.</summary>
+/// <summary>
+/// Broken: [OutputType] names a type that does not exist; its alias is not exported; its -Name
+/// filter is a single string without wildcards.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "KafkaGizmo")]
 [OutputType("KafkaCatalog.Sample.DoesNotExist")]
 [Alias("gkg")]
 public sealed class GetKafkaGizmoCommand : PSCmdlet
 {
+    [Parameter(Position = 0)]
+    public string Name { get; set; } = "";
+
     [Parameter]
     public SampleConnection? Connection { get; set; }
 }
@@ -189,6 +211,14 @@ public sealed class SetKafkaGadgetCommand : PSCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int Level { get; set; }
+
+    /// <summary>Broken: a secret as a plain string parameter.</summary>
+    [Parameter]
+    public string? Password { get; set; }
+
+    /// <summary>A switch named like a secret is not one.</summary>
+    [Parameter]
+    public SwitchParameter NoSecret { get; set; }
 }
 
 /// <summary>Broken for Import-Csv: -Partitions is a Hashtable and there is no -ReplicationFactor.</summary>

@@ -189,15 +189,31 @@ public sealed class PlatyPsDocument
         ? string.Join("\n\n", new[] { notes.IntroProse }.Concat(notes.Subsections.Select(s => s.Title + "\n" + s.Prose)).Where(t => t.Trim().Length > 0))
         : "";
 
-    public IReadOnlyList<SyntaxSet> SyntaxSets =>
-        Section("SYNTAX") is { } syntax
-            ? syntax.Subsections.Select(s =>
+    /// <summary>
+    /// "### SetName [(Default)]" entries; PlatyPS writes a single parameter set as a bare code block
+    /// under SYNTAX, read here as the one set "__AllParameterSets".
+    /// </summary>
+    public IReadOnlyList<SyntaxSet> SyntaxSets
+    {
+        get
+        {
+            if (Section("SYNTAX") is not { } syntax)
+            {
+                return [];
+            }
+            var sets = syntax.Subsections.Select(s =>
             {
                 var isDefault = s.Title.EndsWith("(Default)", StringComparison.OrdinalIgnoreCase);
                 var name = isDefault ? s.Title[..^"(Default)".Length].Trim() : s.Title.Trim();
                 return new SyntaxSet(name, isDefault, string.Join("\n", s.CodeBlocks.Select(c => c.Text)));
-            }).ToList()
-            : [];
+            }).ToList();
+            if (sets.Count == 0 && syntax.IntroCodeBlocks.Count > 0)
+            {
+                sets.Add(new SyntaxSet("__AllParameterSets", true, string.Join("\n", syntax.IntroCodeBlocks.Select(c => c.Text))));
+            }
+            return sets;
+        }
+    }
 
     public IReadOnlyList<DocExample> Examples =>
         Section("EXAMPLES") is { } examples

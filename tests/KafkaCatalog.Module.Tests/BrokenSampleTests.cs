@@ -146,6 +146,26 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void FilterWithoutArrayOrWildcardsIsReported()
+    {
+        var violations = ContractRules.FilterParametersTakeArraysAndWildcards(Cmdlet("Get-KafkaGizmo"));
+        Violations.AssertReported(violations, "Get-KafkaGizmo", "-Name is String", "array");
+        Violations.AssertReported(violations, "Get-KafkaGizmo", "-Name has no [SupportsWildcards]");
+    }
+
+    [Fact]
+    public void PlainStringSecretParameterIsReported()
+    {
+        var violations = ContractRules.SecretsAreSecure(Cmdlet("Set-KafkaGadget"));
+        Violations.AssertReported(violations, "Set-KafkaGadget", "-Password", "SecureString or PSCredential");
+        Assert.DoesNotContain(violations, v => v.Contains("NoSecret"));
+    }
+
+    [Fact]
+    public void PlainStringSecretOnOutputTypeIsReported() =>
+        Violations.AssertReported(ContractRules.SecretsAreSecure(Cmdlet("Get-KafkaGauge")), "KafkaCatalog.Sample.KafkaGauge", "ApiKey", "plain String");
+
+    [Fact]
     public void CmdletMissingFromManifestIsReported() =>
         Violations.AssertReported(ContractRules.ExportedByManifest(Sample, Cmdlet("Start-KafkaGadget")), "Start-KafkaGadget", "CmdletsToExport");
 
@@ -194,6 +214,21 @@ public sealed class BrokenSampleTests
         Violations.AssertReported(violations, "no '## NOTES' section");
         Violations.AssertReported(violations, "1 example(s)", "at least 2");
         Violations.AssertReported(violations, "example 'Example 1: Only one' has no ```powershell block");
+    }
+
+    [Fact]
+    public void SyntaxNotMatchingParameterSetsIsReported()
+    {
+        var get = Cmdlet("Get-KafkaWidget");
+        var tag = get.Parameter("Tag")!;
+        var extraSet = get with
+        {
+            Parameters = [.. get.Parameters.Where(p => p.Name != "Tag"), tag with { Bindings = [tag.Bindings[0] with { ParameterSetName = "Other" }] }],
+        };
+        var violations = ContractRules.DocPage(Sample, extraSet);
+        Violations.AssertReported(violations, "SYNTAX has no '### Other' entry");
+        Violations.AssertReported(violations, "SYNTAX has '### Tag', which is not a parameter set");
+        Violations.AssertReported(ContractRules.DocPage(Sample, get with { DefaultParameterSetName = "Tag" }), "marks 'Name' as (Default)", "'Tag'");
     }
 
     [Fact]
@@ -250,6 +285,7 @@ public sealed class BrokenSampleTests
         Violations.AssertReported(violations, "no command:command for Start-KafkaGadget");
         Violations.AssertReported(violations, "'Get-KafkaPhantom' is not a cmdlet");
         Violations.AssertReported(violations, "Get-KafkaGadget has no command:parameter for -Id");
+        Assert.DoesNotContain(violations, v => v.Contains("ConnectionName"));
         Violations.AssertReported(violations, "Get-KafkaGadget has a command:parameter -Bogus");
         Assert.DoesNotContain(violations, v => v.Contains("Remove-KafkaWidget") || v.Contains("New-KafkaWidget") || v.Contains("Get-KafkaWidget "));
     }
@@ -275,7 +311,16 @@ public sealed class BrokenSampleTests
 
     [Fact]
     public void PipelineThatDoesNotBindIsReported() =>
-        Violations.AssertReported(Pipeline(PipelineRow.Of("Get-KafkaWidget", "Get-KafkaGadget")), "no parameter of Get-KafkaGadget binds");
+        Violations.AssertReported(Pipeline(PipelineRow.Of("Get-KafkaWidget", "Get-KafkaGadget")), "no parameter of Get-KafkaGadget binds", "only hidden -ConnectionName");
+
+    [Fact]
+    public void HiddenParameterIsNeitherRequiredInDocsNorHelp()
+    {
+        var remove = Cmdlet("Remove-KafkaWidget");
+        Assert.True(remove.Parameter("ConnectionName")!.Hidden);
+        Assert.DoesNotContain("ConnectionName", ContractRules.DocumentableParameters(remove));
+        Assert.Equal(["Name", "Force", "PassThru", "Connection", "Confirm", "WhatIf"], ContractRules.DocumentableParameters(remove));
+    }
 
     [Fact]
     public void PipelineWithIncompatiblePropertyTypeIsReported()

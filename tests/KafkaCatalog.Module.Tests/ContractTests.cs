@@ -63,6 +63,16 @@ public sealed class ContractTests
 
     [Theory]
     [MemberData(nameof(Cmdlets))]
+    public void GetFiltersTakeArraysAndWildcards(string cmdlet) =>
+        Violations.AssertNone(ContractRules.FilterParametersTakeArraysAndWildcards(Module.Cmdlet(cmdlet)));
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void SecretsAreSecureStringOrCredential(string cmdlet) =>
+        Violations.AssertNone(ContractRules.SecretsAreSecure(Module.Cmdlet(cmdlet)));
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
     public void IsExportedByManifest(string cmdlet) =>
         Violations.AssertNone(ContractRules.ExportedByManifest(Module, Module.Cmdlet(cmdlet)));
 

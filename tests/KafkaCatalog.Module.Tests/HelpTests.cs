@@ -282,6 +282,42 @@ public sealed class HelpTests
         Assert.Single(XDocument.Parse(first).Root!.Elements(Command + "command"));
     }
 
+    [Fact]
+    public void SingleParameterSetSyntaxWithoutHeadingIsOneSet()
+    {
+        var page = PlatyPsDocument.Parse("""
+            # Get-KafkaOne
+
+            ## SYNTAX
+
+            ```
+            Get-KafkaOne [-Name <String>] [<CommonParameters>]
+            ```
+
+            ## PARAMETERS
+
+            ### -Name
+            The name.
+
+            ```yaml
+            Type: String
+            Parameter Sets: (All)
+            Aliases:
+
+            Required: False
+            Position: Named
+            Default value: None
+            Accept pipeline input: False
+            Accept wildcard characters: False
+            ```
+            """, "Get-KafkaOne.md");
+        var set = Assert.Single(page.SyntaxSets);
+        Assert.Equal(("__AllParameterSets", true), (set.Name, set.IsDefault));
+        Assert.StartsWith("Get-KafkaOne [-Name <String>]", set.Code);
+        var item = Assert.Single(MamlHelpWriter.Build([page]).Root!.Element(Command + "command")!.Element(Command + "syntax")!.Elements(Command + "syntaxItem"));
+        Assert.Equal("Name", Assert.Single(item.Elements(Command + "parameter")).Element(Maml + "name")!.Value);
+    }
+
     [Theory]
     [InlineData("Get-KafkaTopic.md", true)]
     [InlineData("about_KafkaCatalog.md", false)]

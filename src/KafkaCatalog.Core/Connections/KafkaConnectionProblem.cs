@@ -22,17 +22,15 @@ public sealed record KafkaConnectionProblem(string Code, KafkaProblemSeverity Se
     public override string ToString() => Message;
 }
 
-/// <summary>Connection settings that cannot work. Lists every error; the first one's code is the <see cref="ErrorId"/>.</summary>
-public sealed class KafkaConnectionException : Exception
+/// <summary>
+/// Connection settings that cannot work. Lists every error; the first one's code is the
+/// <see cref="KafkaCatalogException.ErrorId"/> and its option the <see cref="KafkaCatalogException.Target"/>.
+/// </summary>
+public sealed class KafkaConnectionException : KafkaCatalogException
 {
     public KafkaConnectionException(IReadOnlyList<KafkaConnectionProblem> problems)
-        : base(BuildMessage(problems))
+        : base(First(problems).Code, FailureKind.InvalidArgument, BuildMessage(problems), First(problems).Option)
     {
-        if (problems.Count == 0)
-        {
-            throw new ArgumentException("At least one problem is needed.", nameof(problems));
-        }
-
         Problems = problems;
     }
 
@@ -43,17 +41,14 @@ public sealed class KafkaConnectionException : Exception
 
     public IReadOnlyList<KafkaConnectionProblem> Problems { get; }
 
-    /// <summary>Stable error id (the first problem's code).</summary>
-    public string ErrorId => Problems[0].Code;
-
     /// <summary>The option (parameter, profile key or environment variable) of the first problem.</summary>
     public string Option => Problems[0].Option;
 
+    private static KafkaConnectionProblem First(IReadOnlyList<KafkaConnectionProblem> problems) =>
+        problems is { Count: > 0 } ? problems[0] : throw new ArgumentException("At least one problem is needed.", nameof(problems));
+
     private static string BuildMessage(IReadOnlyList<KafkaConnectionProblem> problems) =>
-        problems.Count switch
-        {
-            0 => "Invalid connection settings.",
-            1 => problems[0].Message,
-            _ => $"The connection settings have {problems.Count} problems:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p.Message)),
-        };
+        problems.Count == 1
+            ? problems[0].Message
+            : $"The connection settings have {problems.Count} problems:" + string.Concat(problems.Select(p => Environment.NewLine + " - " + p.Message));
 }

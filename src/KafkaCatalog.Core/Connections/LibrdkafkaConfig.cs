@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 
 namespace KafkaCatalog.Core.Connections;
@@ -166,6 +167,79 @@ public static class LibrdkafkaConfig
             case "GSSAPI": mechanism = KafkaSaslMechanism.Gssapi; return true;
             default: return false;
         }
+    }
+
+    /// <summary>
+    /// Turns a -Property hashtable into librdkafka properties: booleans become true/false, numbers use
+    /// the invariant culture, lists are joined with commas (librdkafka's list syntax). Callers unwrap
+    /// PowerShell's PSObject values first. Values of sensitive keys never appear in the errors.
+    /// </summary>
+    /// <exception cref="KafkaConnectionException">A key is empty, a value is missing, or a value is a nested table.</exception>
+    public static Dictionary<string, string> NormalizeProperties(IDictionary? properties)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (properties is null)
+        {
+            return result;
+        }
+
+        var problems = new List<KafkaConnectionProblem>();
+        foreach (DictionaryEntry entry in properties)
+        {
+            var key = entry.Key?.ToString()?.Trim();
+            if (string.IsNullOrEmpty(key))
+            {
+                problems.Add(KafkaConnectionProblem.Error("PropertyNameInvalid", "Properties",
+                    "A -Property entry has an empty name. Use librdkafka property names such as 'socket.keepalive.enable'."));
+                continue;
+            }
+
+            var value = ToText(entry.Value);
+            if (value is null)
+            {
+                problems.Add(KafkaConnectionProblem.Error(entry.Value is null ? "PropertyValueMissing" : "PropertyValueInvalid", $"Properties[{key}]",
+                    entry.Value is null
+                        ? $"Property '{key}' has no value. Give it a value, or leave it out to use the default."
+                        : $"Property '{key}' has a value of type {entry.Value.GetType().Name}; librdkafka properties take text, numbers, true/false or a list. Write the value as text."));
+                continue;
+            }
+
+            result[key] = value;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new KafkaConnectionException(problems);
+        }
+
+        return result;
+    }
+
+    private static string? ToText(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IDictionary => null,
+        IFormattable formattable when value is not DateTime and not DateTimeOffset and not TimeSpan => formattable.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable list when value is not IFormattable => JoinList(list),
+        _ => null,
+    };
+
+    private static string? JoinList(IEnumerable list)
+    {
+        var parts = new List<string>();
+        foreach (var item in list)
+        {
+            if (item is IEnumerable and not string || ToText(item) is not { } text)
+            {
+                return null;
+            }
+
+            parts.Add(text);
+        }
+
+        return string.Join(",", parts);
     }
 
     private static void SetMs(Dictionary<string, string> properties, string key, TimeSpan? value)

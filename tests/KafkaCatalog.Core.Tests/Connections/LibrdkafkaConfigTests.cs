@@ -235,3 +235,52 @@ public class LibrdkafkaConfigTests
         Assert.Equal(expected, mechanism);
     }
 }
+
+public class PropertyNormalizationTests
+{
+    [Fact]
+    public void Values_become_librdkafka_text()
+    {
+        var table = new System.Collections.Hashtable
+        {
+            ["socket.keepalive.enable"] = true,
+            ["enable.auto.commit"] = false,
+            ["socket.timeout.ms"] = 12000,
+            ["queue.buffering.max.kbytes"] = 1048576L,
+            ["some.ratio"] = 0.5,
+            ["ssl.providers"] = new object[] { "default", "legacy" },
+            [" client.rack "] = "use1-az1",
+        };
+        var p = KafkaCatalog.Core.Connections.LibrdkafkaConfig.NormalizeProperties(table);
+        Assert.Equal("true", p["socket.keepalive.enable"]);
+        Assert.Equal("false", p["enable.auto.commit"]);
+        Assert.Equal("12000", p["socket.timeout.ms"]);
+        Assert.Equal("1048576", p["queue.buffering.max.kbytes"]);
+        Assert.Equal("0.5", p["some.ratio"]);
+        Assert.Equal("default,legacy", p["ssl.providers"]);
+        Assert.Equal("use1-az1", p["client.rack"]);
+        Assert.Empty(KafkaCatalog.Core.Connections.LibrdkafkaConfig.NormalizeProperties(null));
+    }
+
+    public static IEnumerable<object[]> BadValues() => new[]
+    {
+        new object[] { "a.b", null!, "PropertyValueMissing", "has no value" },
+        new object[] { "a.b", new System.Collections.Hashtable { ["x"] = 1 }, "PropertyValueInvalid", "type Hashtable" },
+        new object[] { "a.b", TimeSpan.FromSeconds(1), "PropertyValueInvalid", "type TimeSpan" },
+        new object[] { "a.b", DateTime.UnixEpoch, "PropertyValueInvalid", "type DateTime" },
+        new object[] { "a.b", new object[] { new object[] { 1 } }, "PropertyValueInvalid", "Write the value as text" },
+        new object[] { "a.b", new object[] { "x", null! }, "PropertyValueInvalid", "Object[]" },
+        new object[] { "  ", "x", "PropertyNameInvalid", "empty name" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void Bad_property_values_give_specific_errors(string key, object? value, string errorId, string fragment)
+    {
+        var table = new System.Collections.Hashtable { [key] = value };
+        var ex = Assert.Throws<KafkaCatalog.Core.Connections.KafkaConnectionException>(() => KafkaCatalog.Core.Connections.LibrdkafkaConfig.NormalizeProperties(table));
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidArgument, ex.Kind);
+    }
+}

@@ -208,7 +208,8 @@ public sealed class CmdletAssembly
                     Mandatory: Named<bool>(p, "Mandatory"),
                     Position: Named<object>(p, "Position") is { } position && (int)position != int.MinValue ? (int)position : null,
                     ValueFromPipeline: Named<bool>(p, "ValueFromPipeline"),
-                    ValueFromPipelineByPropertyName: Named<bool>(p, "ValueFromPipelineByPropertyName")))
+                    ValueFromPipelineByPropertyName: Named<bool>(p, "ValueFromPipelineByPropertyName"),
+                    DontShow: Named<bool>(p, "DontShow")))
                 .ToList();
             if (bindings.Count == 0)
             {

@@ -6,7 +6,8 @@ public sealed record ParameterBinding(
     bool Mandatory,
     int? Position,
     bool ValueFromPipeline,
-    bool ValueFromPipelineByPropertyName)
+    bool ValueFromPipelineByPropertyName,
+    bool DontShow = false)
 {
     public const string AllParameterSets = "__AllParameterSets";
 }
@@ -21,6 +22,9 @@ public sealed record CmdletParameter(
     IReadOnlyList<string> ValidateSet)
 {
     public bool IsSwitch => Type.FullName == "System.Management.Automation.SwitchParameter";
+
+    /// <summary>[Parameter(DontShow = true)] everywhere: hidden from help and completion (PlatyPS leaves it out).</summary>
+    public bool Hidden => Bindings.Count > 0 && Bindings.All(b => b.DontShow);
 
     public bool Mandatory => Bindings.Any(b => b.Mandatory);
 
@@ -68,6 +72,10 @@ public sealed record CmdletDescriptor(
                 .Where(n => n != ParameterBinding.AllParameterSets)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
+            if (named.Count > 0 && DefaultParameterSetName is { } defaultSet && !named.Contains(defaultSet, StringComparer.Ordinal))
+            {
+                named.Insert(0, defaultSet); // a default set no parameter names still exists (all-sets parameters only)
+            }
             return named.Count == 0 ? [ParameterBinding.AllParameterSets] : named;
         }
     }

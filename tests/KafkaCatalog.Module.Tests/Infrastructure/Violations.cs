@@ -37,6 +37,8 @@ public static class CmdletRules
             ["ShouldProcess"] = (_, c) => ContractRules.ShouldProcess(c),
             ["ForceParameter"] = (_, c) => ContractRules.ForceParameter(c),
             ["ConnectionParameter"] = (_, c) => ContractRules.ConnectionParameter(c),
+            ["FilterParametersTakeArraysAndWildcards"] = (_, c) => ContractRules.FilterParametersTakeArraysAndWildcards(c),
+            ["SecretsAreSecure"] = (_, c) => ContractRules.SecretsAreSecure(c),
             ["ExportedByManifest"] = ContractRules.ExportedByManifest,
             ["DocPage"] = ContractRules.DocPage,
             ["DocParameterMetadata"] = ContractRules.DocParameterMetadata,

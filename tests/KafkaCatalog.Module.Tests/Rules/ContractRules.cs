@@ -121,6 +121,56 @@ public static partial class ContractRules
         return [$"{cmdlet.Name}: no -{string.Join(" / -", expected)} parameter (every cmdlet of its area takes one and falls back to the session default)."];
     }
 
+    public static IReadOnlyList<string> FilterParametersTakeArraysAndWildcards(CmdletDescriptor cmdlet)
+    {
+        var violations = new List<string>();
+        if (!FilterVerbs.Contains(cmdlet.Verb))
+        {
+            return violations;
+        }
+        foreach (var parameter in cmdlet.Parameters.Where(p => FilterParameters.Contains(p.Name)))
+        {
+            if (!TypeCompatibility.Unwrap(parameter.Type).IsArray)
+            {
+                violations.Add($"{cmdlet.Name}: filter -{parameter.Name} is {FriendlyName(parameter.Type)}; it should take an array (String[]).");
+            }
+            if (!parameter.SupportsWildcards)
+            {
+                violations.Add($"{cmdlet.Name}: filter -{parameter.Name} has no [SupportsWildcards]; filters accept wildcards.");
+            }
+        }
+        return violations;
+    }
+
+    /// <summary>Secret-named parameters are SecureString/PSCredential; output types carry no plain-string secret.</summary>
+    public static IReadOnlyList<string> SecretsAreSecure(CmdletDescriptor cmdlet)
+    {
+        var violations = new List<string>();
+        foreach (var parameter in cmdlet.Parameters.Where(p => !p.IsSwitch && IsSecretName(p.Name)))
+        {
+            var type = TypeCompatibility.Unwrap(parameter.Type);
+            if (type.FullName is null || !SecretTypes.Contains(type.FullName))
+            {
+                violations.Add($"{cmdlet.Name}: -{parameter.Name} holds a secret but is {FriendlyName(parameter.Type)}; use SecureString or PSCredential.");
+            }
+        }
+        foreach (var output in cmdlet.OutputTypes.Where(o => o.Type is not null && IsOwnType(o.Type)))
+        {
+            var type = output.Type!.IsArray ? output.Type.GetElementType()! : output.Type;
+            foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+            {
+                if (IsSecretName(property.Name) && property.PropertyType.FullName == "System.String")
+                {
+                    violations.Add($"{cmdlet.Name}: output type {type.FullName} exposes secret-named {property.Name} as a plain String (it would show in Format-List and ConvertTo-Json).");
+                }
+            }
+        }
+        return violations;
+    }
+
+    private static bool IsSecretName(string name) =>
+        SecretNameSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
     public static IReadOnlyList<string> ExportedByManifest(ModuleUnderTest module, CmdletDescriptor cmdlet)
     {
         var violations = new List<string>();
@@ -137,9 +187,12 @@ public static partial class ContractRules
         return violations;
     }
 
-    /// <summary>The parameters a docs page must list: declared ones, plus -WhatIf/-Confirm with ShouldProcess.</summary>
+    /// <summary>
+    /// The parameters a docs page must list: declared ones except DontShow ones (hidden from help,
+    /// as PlatyPS does), plus -WhatIf/-Confirm with ShouldProcess.
+    /// </summary>
     public static IReadOnlyList<string> DocumentableParameters(CmdletDescriptor cmdlet) =>
-        cmdlet.Parameters.Select(p => p.Name)
+        cmdlet.Parameters.Where(p => !p.Hidden).Select(p => p.Name)
             .Concat(cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames.Order() : [])
             .ToList();
 
@@ -169,7 +222,28 @@ public static partial class ContractRules
         }
         if (doc.Section("SYNTAX") is not null && doc.SyntaxSets.All(s => s.Code.Trim().Length == 0))
         {
-            violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### <ParameterSet>' entry with a code block.");
+            violations.Add($"{cmdlet.Name}: {page} SYNTAX has no code block.");
+        }
+        var sets = cmdlet.ParameterSetNames;
+        if (doc.Section("SYNTAX") is not null && sets.Count > 1)
+        {
+            // PlatyPS: one "### <SetName>" per parameter set, "(Default)" on the default one;
+            // the help generator builds each syntax item from these.
+            var documentedSets = doc.SyntaxSets.Select(s => s.Name).ToList();
+            foreach (var set in sets.Where(s => !documentedSets.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### {set}{(set == cmdlet.DefaultParameterSetName ? " (Default)" : "")}' entry (the cmdlet has parameter sets {string.Join(", ", sets)}).");
+            }
+            foreach (var set in documentedSets.Where(s => !sets.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has '### {set}', which is not a parameter set of the cmdlet ({string.Join(", ", sets)}).");
+            }
+            if (cmdlet.DefaultParameterSetName is { } defaultSet
+                && doc.SyntaxSets.FirstOrDefault(s => s.IsDefault) is var marked
+                && !string.Equals(marked?.Name, defaultSet, StringComparison.OrdinalIgnoreCase))
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX marks '{marked?.Name ?? "nothing"}' as (Default), the cmdlet's default parameter set is '{defaultSet}'.");
+            }
         }
 
         var examples = doc.Examples;
@@ -190,7 +264,9 @@ public static partial class ContractRules
         }
         foreach (var extra in documented.Where(d => !expected.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
         {
-            violations.Add($"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
+            violations.Add(cmdlet.Parameter(extra.Name) is { Hidden: true }
+                ? $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which is DontShow (hidden from help)."
+                : $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
         }
         foreach (var parameter in documented.Where(d => d.Metadata.Count == 0))
         {

@@ -86,6 +86,25 @@ public static class ContractTables
         "Get-KafkaConnection", "Get-CatalogConnection", "Get-PolarisConnection",
     };
 
+    /// <summary>Verbs whose -Name/-GroupId filters take arrays and wildcards (conventions: "accept arrays and wildcards on -Name/-GroupId filters").</summary>
+    public static readonly IReadOnlySet<string> FilterVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Get" };
+
+    /// <summary>Filter parameter names of <see cref="FilterVerbs"/> cmdlets.</summary>
+    public static readonly IReadOnlySet<string> FilterParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Name", "GroupId" };
+
+    /// <summary>
+    /// A parameter or output property whose name ends with one of these holds a secret: it must be
+    /// SecureString/PSCredential (parameters) and must not be a plain string (output properties).
+    /// Switches (e.g. -NoSecret) are not secrets.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SecretNameSuffixes = ["Password", "Secret", "ApiKey", "AccessKey", "Token", "Passphrase"];
+
+    /// <summary>Types that may carry a secret.</summary>
+    public static readonly IReadOnlySet<string> SecretTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "System.Security.SecureString", "System.Management.Automation.PSCredential",
+    };
+
     /// <summary>A format view is required for output types in these namespaces (our classes).</summary>
     public static readonly IReadOnlyList<string> OwnNamespacePrefixes = ["KafkaCatalog."];
 

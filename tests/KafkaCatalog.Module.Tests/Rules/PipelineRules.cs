@@ -153,16 +153,18 @@ public static class PipelineRules
 
     private static List<string> CheckParameterSets(PipelineRow row, CmdletDescriptor target, List<PipelineBindingFound> found, string what, List<string> log)
     {
-        if (found.Count == 0)
+        if (!found.Any(f => !f.Parameter.Hidden))
         {
-            return [$"{row}: no parameter of {target.Name} binds {what} (by value, or by property name with a compatible type)."];
+            var hidden = found.Count == 0 ? "" : $" (only hidden {string.Join(", ", found.Select(f => "-" + f.Parameter.Name))} would)";
+            return [$"{row}: no parameter of {target.Name} binds {what} (by value, or by property name with a compatible type){hidden}."];
         }
         var anyOther = row.Supplied.Contains(PipelineRow.AnyOther);
         var problems = new List<string>();
         foreach (var set in target.ParameterSetNames)
         {
             var boundHere = found.Where(f => f.Parameter.InSet(set)).ToList();
-            if (boundHere.Count == 0)
+            // A hidden (DontShow) parameter such as -ConnectionName rides along; it does not make a pipeline.
+            if (!boundHere.Any(f => !f.Parameter.Hidden))
             {
                 continue;
             }
@@ -180,7 +182,7 @@ public static class PipelineRules
         }
         if (problems.Count == 0)
         {
-            problems.Add($"{row}: the parameters of {target.Name} that bind {what} share no parameter set.");
+            problems.Add($"{row}: the parameters of {target.Name} that bind {what} share no parameter set with a visible binding.");
         }
         return problems;
     }

@@ -19,7 +19,7 @@ public sealed partial record KafkaOAuthOptions
     public required Uri TokenEndpoint { get; init; }
     public required string ClientId { get; init; }
     [JsonIgnore]
-    public required SecureString ClientSecret { get; init; }
+    public SecureString ClientSecret { get; init; } = new();
     /// <summary>Optional scope (space-separated).</summary>
     public string? Scope { get; init; }
     /// <summary>SASL extensions sent with the token (RFC 7628), e.g. logicalCluster for Confluent Cloud.</summary>

@@ -9,7 +9,7 @@ namespace KafkaCatalog.Core.Connections.OAuth;
 public sealed record OAuthToken
 {
     [JsonIgnore]
-    public required string AccessToken { get; init; }
+    public string AccessToken { get; init; } = string.Empty;
     public required DateTimeOffset ExpiresAt { get; init; }
     public required DateTimeOffset ObtainedAt { get; init; }
     /// <summary>The JWT "sub" claim, or the client id for opaque tokens (librdkafka's principal name).</summary>

@@ -4,12 +4,12 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 /// A profile file that cannot be used. The message names the file, the key (or line and column for
 /// a syntax error) and the fix. It never contains a secret value.
 /// </summary>
-public sealed class ProfileFormatException : Exception
+public sealed class ProfileFormatException : KafkaCatalogException
 {
     public ProfileFormatException(string errorId, string filePath, string? key, string problem, string fix, long? line = null, long? column = null, Exception? innerException = null)
-        : base(BuildMessage(filePath, key, problem, fix, line, column), innerException)
+        : base(errorId, errorId is "ProfileNotFound" ? FailureKind.ObjectNotFound : FailureKind.InvalidData,
+            BuildMessage(filePath, key, problem, fix, line, column), filePath, innerException)
     {
-        ErrorId = errorId;
         FilePath = filePath;
         Key = key;
         Problem = problem;
@@ -18,8 +18,6 @@ public sealed class ProfileFormatException : Exception
         Column = column;
     }
 
-    /// <summary>Stable id, e.g. ProfileUnknownKey, ProfileSyntaxError, ProfileInvalidValue.</summary>
-    public string ErrorId { get; }
     public string FilePath { get; }
     /// <summary>Dotted key path (e.g. ssl_config.cafile), or null for file-level problems.</summary>
     public string? Key { get; }

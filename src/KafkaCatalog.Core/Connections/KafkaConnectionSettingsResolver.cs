@@ -3,7 +3,7 @@ using KafkaCatalog.Core.Connections.Profiles;
 
 namespace KafkaCatalog.Core.Connections;
 
-/// <summary>The outcome of <see cref="KafkaConnectionResolver.Resolve"/>.</summary>
+/// <summary>The outcome of <see cref="KafkaConnectionSettingsResolver.Resolve"/>.</summary>
 public sealed record KafkaConnectionResolution(
     KafkaConnectionOptions Options,
     IReadOnlyList<KafkaConnectionProblem> Warnings,
@@ -13,7 +13,7 @@ public sealed record KafkaConnectionResolution(
 /// What Connect-KafkaCluster calls: combines explicit parameters, an optional profile file and the
 /// environment (precedence in that order), fills defaults, validates, and returns options plus warnings.
 /// </summary>
-public static class KafkaConnectionResolver
+public static class KafkaConnectionSettingsResolver
 {
     /// <param name="parameters">Settings from the cmdlet's parameters (null members = not given).</param>
     /// <param name="profilePath">-ProfilePath, or null.</param>
@@ -30,12 +30,26 @@ public static class KafkaConnectionResolver
         var fromEnvironment = environment is null ? null : KafkaEnvironment.Read(environment);
         var profile = profilePath is null ? null : KafkaProfileReader.Read(profilePath, environment ?? new Hashtable());
         var merged = KafkaConnectionSettings.Merge(parameters, profile?.Settings, fromEnvironment);
-        var options = merged.ToOptions();
         var warnings = new List<KafkaConnectionProblem>();
         if (profile is not null)
         {
             warnings.AddRange(profile.Warnings);
         }
+
+        // A runbook's KAFKA_SASL_USERNAME/PASSWORD must not break a connection whose parameters or
+        // profile chose a mechanism without user name and password (OAUTHBEARER, GSSAPI).
+        var credentialFromEnvironmentOnly = fromEnvironment?.SaslUsername is not null
+            && parameters?.SaslUsername is null && parameters?.SaslPassword is null
+            && profile?.Settings.SaslUsername is null && profile?.Settings.SaslPassword is null;
+        if (credentialFromEnvironmentOnly && merged.ToOptions().SaslMechanism is KafkaSaslMechanism.OAuthBearer or KafkaSaslMechanism.Gssapi
+            && fromEnvironment!.SaslMechanism is null)
+        {
+            merged = merged with { SaslUsername = null, SaslPassword = null };
+            warnings.Add(KafkaConnectionProblem.Warning("EnvironmentCredentialIgnored", KafkaEnvironment.SaslUsername,
+                $"{KafkaEnvironment.SaslUsername}/{KafkaEnvironment.SaslPassword} are ignored: this connection uses {LibrdkafkaConfig.MechanismName(merged.ToOptions().SaslMechanism)}, which has no user name and password."));
+        }
+
+        var options = merged.ToOptions();
 
         warnings.AddRange(options.ThrowIfInvalid(fileExists));
         return new KafkaConnectionResolution(options, warnings, profile);
