@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'KafkaCatalog.Kafka.format.ps1xml'
+        'KafkaCatalog.Catalog.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Add-KafkaPartition'
@@ -26,6 +27,12 @@
         'Remove-KafkaTopic'
         'Set-KafkaBrokerConfig'
         'Set-KafkaTopicConfig'
+        'Connect-Catalog'
+        'New-CatalogKafkaConnection'
+        'Publish-CatalogKafkaAsset'
+        'Get-CatalogKafkaAsset'
+        'Remove-CatalogKafkaAsset'
+        'Sync-CatalogKafkaAsset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
