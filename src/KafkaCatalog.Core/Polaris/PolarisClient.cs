@@ -47,6 +47,16 @@ public sealed class PolarisClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>Checks that the API key and project work (one read of the connection list).</summary>
+    public async Task VerifyAsync(CancellationToken ct = default)
+    {
+        var reply = await SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
+        if (!reply.IsSuccess)
+        {
+            throw Failure(reply, _connection.ProjectUri, null, null, ("PolarisProjectNotFound", $"Polaris project {_connection.ProjectId} does not exist at {_connection.BaseUri}. Check the project id."));
+        }
+    }
+
     // ---------------------------------------------------------------- connections
 
     /// <summary>Validates the parameters and creates the connection (POST).</summary>
