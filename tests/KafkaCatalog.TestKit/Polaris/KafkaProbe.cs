@@ -115,6 +115,20 @@ public static class KafkaProbe
                     return Fail($"The broker answered ApiVersions with error {apiError}.");
                 }
 
+                var supported = new HashSet<short>();
+                var apiCount = versions.Int32();
+                for (var i = 0; i < apiCount; i++)
+                {
+                    supported.Add(versions.Int16());
+                    versions.Int16();
+                    versions.Int16();
+                }
+
+                if (s.SaslMechanism is not null && !supported.Contains(SaslHandshakeKey))
+                {
+                    return Fail($"SASL {s.SaslMechanism} is configured, but the broker at this address does not offer SASL (no SaslHandshake in ApiVersions). Remove the secrets or use the cluster's SASL listener.");
+                }
+
                 if (s.SaslMechanism is not null)
                 {
                     var auth = await AuthenticateAsync(connection, s, ct).ConfigureAwait(false);
