@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'KafkaCatalog.Kafka.format.ps1xml'
+        'KafkaCatalog.Polaris.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Connect-KafkaCluster'
@@ -17,6 +18,14 @@
         'Get-KafkaConnection'
         'Get-KafkaTopic'
         'New-KafkaTopic'
+        'Connect-Polaris'
+        'New-PolarisKafkaConnection'
+        'Set-PolarisKafkaConnection'
+        'Remove-PolarisKafkaConnection'
+        'Test-PolarisConnection'
+        'Start-PolarisIngestionJob'
+        'Get-PolarisIngestionJob'
+        'Stop-PolarisIngestionJob'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
