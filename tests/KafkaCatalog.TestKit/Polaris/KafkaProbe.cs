@@ -345,11 +345,18 @@ public static class KafkaProbe
         }
 
         string? chainError = null;
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false, (_, certificate, _, _) =>
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false, (_, certificate, _, errors) =>
         {
             if (certificate is null)
             {
                 chainError = "the broker sent no certificate";
+                return false;
+            }
+
+            // Like Kafka clients' default (ssl.endpoint.identification.algorithm=https): the name must match.
+            if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                chainError = $"the broker certificate does not name host '{server.Split(':')[0]}'";
                 return false;
             }
 
