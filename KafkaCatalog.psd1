@@ -19,6 +19,7 @@
         'Get-KafkaTopic'
         'New-KafkaTopic'
         'Connect-Polaris'
+        'Get-PolarisKafkaConnection'
         'New-PolarisKafkaConnection'
         'Set-PolarisKafkaConnection'
         'Remove-PolarisKafkaConnection'
