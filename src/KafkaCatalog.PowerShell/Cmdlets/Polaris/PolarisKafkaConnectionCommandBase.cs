@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Reflection;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Polaris;
@@ -83,21 +82,9 @@ public abstract class PolarisKafkaConnectionCommandBase : PolarisCmdlet
         Topic = Topic,
     };
 
-    /// <summary>
-    /// The session's Kafka connection a piped topic was read through, so its SASL settings become
-    /// the Polaris secrets. The Kafka registry (ModuleState.Kafka) is declared by the Kafka cmdlets'
-    /// partial file; it is looked up by name here so this area builds on its own.
-    /// </summary>
-    private static KafkaConnection? FindSessionKafkaConnection(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return null;
-        }
-
-        var registry = typeof(ModuleState).GetProperty("Kafka", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as ConnectionRegistry<KafkaConnection>;
-        return registry?.Get(name);
-    }
+    /// <summary>The session's Kafka connection a piped topic was read through: its SASL settings become the Polaris secrets.</summary>
+    private static KafkaConnection? FindSessionKafkaConnection(string? name) =>
+        string.IsNullOrEmpty(name) ? null : ModuleState.Kafka.Get(name);
 
     protected static string Describe(PolarisKafkaConnectionSpec spec, PolarisConnection polaris) =>
         $"Polaris Kafka connection '{spec.Name}' in project {polaris.ProjectId}: " +
