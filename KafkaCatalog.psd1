@@ -11,11 +11,15 @@
     FormatsToProcess     = @(
         'KafkaCatalog.Kafka.format.ps1xml'
         'KafkaCatalog.Catalog.format.ps1xml'
+        'KafkaCatalog.Polaris.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Add-KafkaPartition'
+        'Connect-Catalog'
         'Connect-KafkaCluster'
+        'Connect-Polaris'
         'Disconnect-KafkaCluster'
+        'Get-CatalogKafkaAsset'
         'Get-KafkaBroker'
         'Get-KafkaBrokerConfig'
         'Get-KafkaCluster'
@@ -23,16 +27,22 @@
         'Get-KafkaTopic'
         'Get-KafkaTopicConfig'
         'Get-KafkaTopicOffset'
+        'Get-PolarisIngestionJob'
+        'Get-PolarisKafkaConnection'
+        'New-CatalogKafkaConnection'
         'New-KafkaTopic'
+        'New-PolarisKafkaConnection'
+        'Publish-CatalogKafkaAsset'
+        'Remove-CatalogKafkaAsset'
         'Remove-KafkaTopic'
+        'Remove-PolarisKafkaConnection'
         'Set-KafkaBrokerConfig'
         'Set-KafkaTopicConfig'
-        'Connect-Catalog'
-        'New-CatalogKafkaConnection'
-        'Publish-CatalogKafkaAsset'
-        'Get-CatalogKafkaAsset'
-        'Remove-CatalogKafkaAsset'
+        'Set-PolarisKafkaConnection'
+        'Start-PolarisIngestionJob'
+        'Stop-PolarisIngestionJob'
         'Sync-CatalogKafkaAsset'
+        'Test-PolarisConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
