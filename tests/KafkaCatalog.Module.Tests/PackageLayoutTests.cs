@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace KafkaCatalog.Module.Tests;
+
+/// <summary>
+/// Builds the module package with the same MSBuild target build.ps1 Package calls
+/// (PackageModule) into a temporary folder, then checks the layout PowerShell will load.
+/// </summary>
+public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.PackagedModule>
+{
+    private readonly PackagedModule _package;
+
+    public PackageLayoutTests(PackagedModule package) => _package = package;
+
+    [Fact]
+    public void Every_file_the_manifest_names_exists()
+    {
+        var manifest = File.ReadAllText(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
+        var named = new List<string>();
+        foreach (var key in new[] { "RootModule", "FormatsToProcess", "TypesToProcess", "RequiredAssemblies", "NestedModules", "FileList", "ScriptsToProcess" })
+        {
+            named.AddRange(ManifestValues(manifest, key));
+        }
+
+        Assert.Contains("KafkaCatalog.PowerShell.dll", named);
+        var missing = named.Where(f => !File.Exists(Path.Combine(_package.ModuleDir, f))).ToList();
+        Assert.True(missing.Count == 0, "Named by the manifest but missing from the package: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Dependencies_are_isolated_under_dependencies_folder()
+    {
+        var deps = Path.Combine(_package.ModuleDir, "dependencies");
+        foreach (var dll in new[] { "KafkaCatalog.Core.dll", "Confluent.Kafka.dll", "Polly.Core.dll", "YamlDotNet.dll" })
+        {
+            Assert.True(File.Exists(Path.Combine(deps, dll)), $"dependencies/{dll} is missing");
+            Assert.False(File.Exists(Path.Combine(_package.ModuleDir, dll)), $"{dll} must not sit next to the cmdlet assembly (it would load into the default context)");
+        }
+
+        var rootDlls = Directory.GetFiles(_package.ModuleDir, "*.dll").Select(Path.GetFileName).ToList();
+        Assert.Equal(new[] { "KafkaCatalog.PowerShell.dll" }, rootDlls);
+    }
+
+    [Fact]
+    public void Native_librdkafka_is_packaged_per_runtime()
+    {
+        var native = Directory.GetFiles(Path.Combine(_package.ModuleDir, "dependencies", "runtimes"), "*rdkafka*", SearchOption.AllDirectories);
+        Assert.Contains(native, p => p.Replace('\\', '/').EndsWith("runtimes/linux-x64/native/librdkafka.so", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PowerShell_reference_assembly_is_never_shipped()
+    {
+        var found = Directory.GetFiles(_package.ModuleDir, "System.Management.Automation.dll", SearchOption.AllDirectories);
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void Manifest_version_comes_from_Directory_Build_props()
+    {
+        var props = File.ReadAllText(Path.Combine(RepoRoot, "Directory.Build.props"));
+        var version = Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(version));
+        var manifest = File.ReadAllText(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
+        Assert.Equal(version, ManifestValues(manifest, "ModuleVersion").Single());
+        Assert.True(File.Exists(Path.Combine(_package.PackageRoot, $"KafkaCatalog.{version}.nupkg")), "the nupkg is missing");
+    }
+
+    [Fact]
+    public void Nupkg_holds_the_module_and_a_nuspec()
+    {
+        var nupkg = Directory.GetFiles(_package.PackageRoot, "KafkaCatalog.*.nupkg").Single();
+        using var zip = ZipFile.OpenRead(nupkg);
+        var names = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet();
+        Assert.Contains("KafkaCatalog.nuspec", names);
+        Assert.Contains("KafkaCatalog.psd1", names);
+        Assert.Contains("KafkaCatalog.PowerShell.dll", names);
+        Assert.Contains("dependencies/KafkaCatalog.Core.dll", names);
+        Assert.DoesNotContain(names, n => n.EndsWith("System.Management.Automation.dll", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void About_help_is_packaged()
+    {
+        Assert.True(File.Exists(Path.Combine(_package.ModuleDir, "en-US", "about_KafkaCatalog.help.txt")));
+    }
+
+    internal static string RepoRoot => typeof(PackageLayoutTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepoRoot").Value!;
+
+    /// <summary>The string values of a psd1 key: a single quoted string or an @( ... ) list.</summary>
+    internal static IReadOnlyList<string> ManifestValues(string manifest, string key)
+    {
+        var match = Regex.Match(manifest, @"^\s*" + key + @"\s*=\s*(@\((?<list>[^)]*)\)|'(?<one>[^']*)')", RegexOptions.Multiline);
+        if (!match.Success)
+        {
+            return Array.Empty<string>();
+        }
+
+        if (match.Groups["one"].Success)
+        {
+            return new[] { match.Groups["one"].Value };
+        }
+
+        return Regex.Matches(match.Groups["list"].Value, "'([^']*)'").Select(m => m.Groups[1].Value).ToList();
+    }
+
+    public sealed class PackagedModule : IDisposable
+    {
+        public PackagedModule()
+        {
+            PackageRoot = Path.Combine(Path.GetTempPath(), "kafkacatalog-package-" + Guid.NewGuid().ToString("N"));
+            var configuration = typeof(PackageLayoutTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .Single(a => a.Key == "Configuration").Value!;
+            var project = Path.Combine(RepoRoot, "src", "KafkaCatalog.PowerShell", "KafkaCatalog.PowerShell.csproj");
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (var arg in new[] { "build", project, "-t:PackageModule", "-c", configuration, "-nologo", "-v:q", $"-p:ModulePackageRoot={PackageRoot}/" })
+            {
+                psi.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(psi)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"PackageModule failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+            }
+
+            ModuleDir = Path.Combine(PackageRoot, "KafkaCatalog");
+        }
+
+        public string PackageRoot { get; }
+
+        public string ModuleDir { get; }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(PackageRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
