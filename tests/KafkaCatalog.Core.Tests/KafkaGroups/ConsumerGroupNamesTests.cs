@@ -13,6 +13,7 @@ public class ConsumerGroupNamesTests
     [InlineData("[ab]udit", "cudit", false)]
     [InlineData("exact.name", "exact.name", true)]
     [InlineData("exact.name", "exactXname", false)]
+    [InlineData("exact.name", "Exact.Name", false)]
     [InlineData("a+b", "a+b", true)]
     public void Wildcards_match_like_PowerShell(string pattern, string name, bool expected)
     {

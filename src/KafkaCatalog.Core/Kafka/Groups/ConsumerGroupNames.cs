@@ -20,7 +20,11 @@ public static class ConsumerGroupNames
 
     public static bool HasWildcard(string pattern) => pattern.IndexOfAny(['*', '?', '[']) >= 0;
 
-    /// <summary>A matcher for the patterns; null or empty patterns match everything. Case-insensitive like PowerShell.</summary>
+    /// <summary>
+    /// A matcher for the patterns; null or empty patterns match everything. A pattern with
+    /// wildcards matches case-insensitively (PowerShell's -like); a plain id matches exactly,
+    /// because Kafka group ids are case-sensitive.
+    /// </summary>
     public static Func<string, bool> CreateMatcher(IReadOnlyCollection<string>? patterns)
     {
         if (patterns is null || patterns.Count == 0)
@@ -28,8 +32,9 @@ public static class ConsumerGroupNames
             return _ => true;
         }
 
-        var regexes = patterns.Select(ToRegex).ToArray();
-        return name => regexes.Any(r => r.IsMatch(name));
+        var literals = patterns.Where(p => !HasWildcard(p)).ToHashSet(StringComparer.Ordinal);
+        var regexes = patterns.Where(HasWildcard).Select(ToRegex).ToArray();
+        return name => literals.Contains(name) || regexes.Any(r => r.IsMatch(name));
     }
 
     private static Regex ToRegex(string pattern)
