@@ -1,0 +1,25 @@
+using KafkaCatalog.TestKit.Kafka.Protocol;
+using KafkaCatalog.TestKit.Kafka.Server;
+
+namespace KafkaCatalog.TestKit.Kafka.Handlers;
+
+/// <summary>ApiVersions (18) v0-v3: advertises exactly the registered handlers' ranges.</summary>
+internal sealed class ApiVersionsHandler : IKafkaApiHandler
+{
+    public short ApiKey => ApiKeys.ApiVersions;
+    public short MinVersion => 0;
+    public short MaxVersion => 3;
+
+    public ValueTask<Message?> HandleAsync(RequestContext ctx, Message request, CancellationToken ct)
+    {
+        var resp = ctx.NewResponse();
+        foreach (var h in HandlerRegistry.Handlers.Values)
+        {
+            var k = resp.AddElement("ApiKeys");
+            k.Set("ApiKey", h.ApiKey);
+            k.Set("MinVersion", h.MinVersion);
+            k.Set("MaxVersion", h.MaxVersion);
+        }
+        return ValueTask.FromResult<Message?>(resp);
+    }
+}
