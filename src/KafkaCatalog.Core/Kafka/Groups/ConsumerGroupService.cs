@@ -767,7 +767,7 @@ public sealed class ConsumerGroupService
                     "DeleteGroups",
                     KafkaCallKind.NonIdempotentWrite,
                     _factory.BootstrapServers,
-                    _ => Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
+                    _ => Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = _factory.RequestTimeout }),
                     _sink,
                     cancellationToken).ConfigureAwait(false);
             }
