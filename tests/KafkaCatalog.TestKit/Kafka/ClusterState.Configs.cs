@@ -117,11 +117,11 @@ public sealed partial class ClusterState
             {
                 var controller = ControllerId;
                 if (_dynamicBrokerConfigs.TryGetValue(controller, out var per) && per.TryGetValue(syn, out var pv))
-                    return (pv, ConfigSource.DynamicBrokerConfig, syn);
-                if (_dynamicDefaultBrokerConfigs.TryGetValue(syn, out var dv)) return (dv, ConfigSource.DynamicDefaultBrokerConfig, syn);
-                if (StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(syn, out var sv)) return (sv, ConfigSource.StaticBrokerConfig, syn);
+                    return (pv, KafkaConfigSource.DynamicBrokerConfig, syn);
+                if (_dynamicDefaultBrokerConfigs.TryGetValue(syn, out var dv)) return (dv, KafkaConfigSource.DynamicDefaultBrokerConfig, syn);
+                if (StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(syn, out var sv)) return (sv, KafkaConfigSource.StaticBrokerConfig, syn);
             }
-            return (topicConfig.Default, ConfigSource.DefaultConfig, topicConfig.Name);
+            return (topicConfig.Default, KafkaConfigSource.DefaultConfig, topicConfig.Name);
         }
     }
 }

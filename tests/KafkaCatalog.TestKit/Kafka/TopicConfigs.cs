@@ -9,7 +9,7 @@ public enum ConfigType
 }
 
 /// <summary>Kafka's ConfigEntry sources (DescribeConfigs v1+).</summary>
-public static class ConfigSource
+public static class KafkaConfigSource
 {
     public const sbyte Unknown = 0;
     public const sbyte DynamicTopicConfig = 1;

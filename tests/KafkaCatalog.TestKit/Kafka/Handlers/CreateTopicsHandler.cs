@@ -60,7 +60,7 @@ internal sealed class CreateTopicsHandler : IKafkaApiHandler
                     c.Set("Name", d.Name);
                     c.Set("Value", set ? val : state.BrokerDefault(d));
                     c.Set("ReadOnly", false);
-                    c.Set("ConfigSource", set ? ConfigSource.DynamicTopicConfig : ConfigSource.DefaultConfig);
+                    c.Set("ConfigSource", set ? KafkaConfigSource.DynamicTopicConfig : KafkaConfigSource.DefaultConfig);
                     c.Set("IsSensitive", false);
                     configs.Add(c);
                 }
