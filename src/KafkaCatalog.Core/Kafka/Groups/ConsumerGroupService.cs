@@ -477,7 +477,17 @@ public sealed class ConsumerGroupService
                 "ListConsumerGroupOffsets",
                 KafkaCallKind.Read,
                 _factory.BootstrapServers,
-                _ => Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options),
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options).ConfigureAwait(false);
+                    }
+                    catch (ListConsumerGroupOffsetsException ex)
+                    {
+                        throw TransientOrSame(ex, ex.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Append(r.Error)));
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
             return result.Count == 0 ? Array.Empty<TopicPartitionOffsetError>() : result[0].Partitions;
@@ -705,7 +715,18 @@ public sealed class ConsumerGroupService
                 "AlterConsumerGroupOffsets",
                 KafkaCallKind.IdempotentWrite,
                 _factory.BootstrapServers,
-                _ => Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }),
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    }
+                    catch (AlterConsumerGroupOffsetsException ex)
+                    {
+                        // Partition-level errors (the coordinator moved) are invisible to the retry policy; surface them.
+                        throw TransientOrSame(ex, ex.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Append(r.Error)));
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -800,7 +821,17 @@ public sealed class ConsumerGroupService
                 "DeleteConsumerGroupOffsets",
                 KafkaCallKind.IdempotentWrite,
                 _factory.BootstrapServers,
-                _ => Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }),
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    }
+                    catch (DeleteConsumerGroupOffsetsException ex)
+                    {
+                        throw TransientOrSame(ex, ex.Result.Partitions.Select(p => p.Error).Append(ex.Result.Error));
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -850,6 +881,16 @@ public sealed class ConsumerGroupService
         }
 
         return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);
+    }
+
+    /// <summary>
+    /// When every error of a per-group admin exception is transient, a <see cref="KafkaException"/>
+    /// carrying it (so the retry policy sees it); otherwise the original exception.
+    /// </summary>
+    private static Exception TransientOrSame(Exception original, IEnumerable<Error?> errors)
+    {
+        var failed = errors.Where(e => e is { IsError: true }).Select(e => e!).ToList();
+        return failed.Count > 0 && failed.All(e => KafkaRetry.IsTransient(e.Code)) ? new KafkaException(failed[0]) : original;
     }
 
     private static KafkaCatalogException NotFound(string groupId) => new(
