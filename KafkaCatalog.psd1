@@ -17,6 +17,15 @@
         'Get-KafkaConnection'
         'Get-KafkaTopic'
         'New-KafkaTopic'
+        'Get-KafkaConsumerGroup'
+        'Get-KafkaConsumerGroupOffset'
+        'Reset-KafkaConsumerGroupOffset'
+        'Remove-KafkaConsumerGroup'
+        'Get-KafkaAcl'
+        'Add-KafkaAcl'
+        'Remove-KafkaAcl'
+        'Publish-KafkaMessage'
+        'Receive-KafkaMessage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
