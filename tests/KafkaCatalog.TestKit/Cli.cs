@@ -1,10 +1,127 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Sandbox;
+
 namespace KafkaCatalog.TestKit;
 
+/// <summary>
+/// Command line of the TestKit sandbox:
+/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--ignore-stdin] [--verbose]</c>.
+/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
+/// </summary>
 public static class Cli
 {
-    public static int Run(string[] args)
+    public const string Usage =
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--ignore-stdin] [--verbose]";
+
+    public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error, Console.In).GetAwaiter().GetResult();
+
+    /// <summary>Parsed options of the serve command; null with an error message when invalid.</summary>
+    public sealed record ServeOptions(int Brokers, int PortBase, bool Seed, string? ClusterId, bool Acls, bool IgnoreStdin, bool Verbose);
+
+    public static (ServeOptions? Options, string? Error) Parse(string[] args)
     {
-        Console.Error.WriteLine("usage: KafkaCatalog.TestKit serve [options]");
-        return args.Length == 0 ? 2 : 2;
+        if (args.Length == 0 || args[0] != "serve") return (null, Usage);
+        int brokers = 3, portBase = 0;
+        bool seed = true, acls = false, ignoreStdin = false, verbose = false;
+        string? clusterId = null;
+        for (var i = 1; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--brokers":
+                        brokers = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (brokers is < 1 or > 16) return (null, "--brokers must be between 1 and 16.");
+                        break;
+                    case "--port-base":
+                        portBase = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (portBase is < 1024 or > 65000) return (null, "--port-base must be between 1024 and 65000.");
+                        break;
+                    case "--seed": seed = true; break;
+                    case "--no-seed": seed = false; break;
+                    case "--cluster-id": clusterId = Next(); break;
+                    case "--acls": acls = true; break;
+                    case "--ignore-stdin": ignoreStdin = true; break;
+                    case "--verbose": verbose = true; break;
+                    default: return (null, $"unknown option {args[i]}\n{Usage}");
+                }
+            }
+            catch (FormatException ex)
+            {
+                return (null, ex.Message);
+            }
+        }
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose), null);
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var (o, error) = Parse(args);
+        if (o is null)
+        {
+            await stderr.WriteLineAsync(error).ConfigureAwait(false);
+            return 2;
+        }
+        var options = new KafkaTestClusterOptions
+        {
+            Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls,
+            Log = o.Verbose ? m => stderr.WriteLine(m) : null,
+        };
+        if (o.Acls) options.SuperUsers.Add("User:ANONYMOUS");
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            await using var cluster = await KafkaTestCluster.StartAsync(options, stop.Token).ConfigureAwait(false);
+            await stdout.WriteLineAsync($"KafkaCatalog TestKit cluster {cluster.ClusterId} with {cluster.Brokers.Count} broker(s)").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}").ConfigureAwait(false);
+            if (o.Seed)
+            {
+                var seeded = SandboxSeeder.Seed(cluster);
+                await stdout.WriteLineAsync($"seeded topics: {SandboxSeeder.Describe(seeded)}").ConfigureAwait(false);
+                if (seeded.Groups.Count > 0) await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
+            }
+            await stdout.WriteLineAsync("Ready. Stop with Ctrl+C, SIGTERM or end of input.").ConfigureAwait(false);
+            await stdout.FlushAsync().ConfigureAwait(false);
+            var waitStop = Task.Delay(Timeout.Infinite, stop.Token);
+            var tasks = new List<Task> { waitStop };
+            if (!o.IgnoreStdin) tasks.Add(Task.Run(async () =>
+            {
+                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is not null)
+                {
+                }
+            }, CancellationToken.None));
+            try
+            {
+                await Task.WhenAny(tasks).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await stdout.WriteLineAsync("Stopping.").ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 }

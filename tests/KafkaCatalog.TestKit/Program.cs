@@ -1,3 +1,2 @@
-// Entry point for humans: `dotnet run --project tests/KafkaCatalog.TestKit -- serve`.
-// The serve command is added with the embedded cluster.
+// Entry point for humans: `dotnet run --project tests/KafkaCatalog.TestKit -- serve [--brokers 3] [--port-base N] [--seed|--no-seed]`.
 return KafkaCatalog.TestKit.Cli.Run(args);

@@ -64,4 +64,35 @@ public sealed class ClusterService
             BootstrapServers = _factory.BootstrapServers,
         };
     }
+
+    /// <summary>
+    /// The brokers asked for (all when <paramref name="brokerIds"/> is empty), in id order; an id
+    /// that is not in the cluster is reported through <paramref name="onItemError"/> as BrokerNotFound.
+    /// </summary>
+    public async Task<IReadOnlyList<KafkaBroker>> GetBrokersAsync(
+        IReadOnlyList<int>? brokerIds, Action<KafkaCatalogException>? onItemError = null, CancellationToken cancellationToken = default)
+    {
+        var cluster = await DescribeAsync(cancellationToken).ConfigureAwait(false);
+        if (brokerIds is null || brokerIds.Count == 0)
+        {
+            return cluster.Brokers;
+        }
+
+        var known = cluster.Brokers.ToDictionary(b => b.BrokerId);
+        var result = new List<KafkaBroker>();
+        foreach (var id in brokerIds.Distinct())
+        {
+            if (known.TryGetValue(id, out var broker))
+            {
+                result.Add(broker);
+            }
+            else
+            {
+                onItemError?.Invoke(new KafkaCatalogException("BrokerNotFound", FailureKind.ObjectNotFound,
+                    $"Broker {id} is not in the cluster (brokers: {string.Join(", ", known.Keys.Order())}). Use Get-KafkaBroker to list them.", id));
+            }
+        }
+
+        return result.OrderBy(b => b.BrokerId).ToArray();
+    }
 }

@@ -9,7 +9,7 @@ public static class KafkaErrors
     /// <summary>Maps the error of one topic-level operation (create, delete, alter...).</summary>
     public static KafkaCatalogException ForTopic(ErrorCode code, string? reason, string topic, string action)
     {
-        var detail = string.IsNullOrWhiteSpace(reason) ? code.GetReason() : reason;
+        var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
             ErrorCode.TopicAlreadyExists => new("TopicAlreadyExists", FailureKind.ResourceExists,
@@ -39,7 +39,7 @@ public static class KafkaErrors
     /// <summary>Maps any other failure of a call.</summary>
     public static KafkaCatalogException General(ErrorCode code, string? reason, object? target, string what)
     {
-        var detail = string.IsNullOrWhiteSpace(reason) ? code.GetReason() : reason;
+        var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
             ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut => new("KafkaRequestTimedOut", FailureKind.OperationTimeout,

@@ -23,6 +23,8 @@ public static class NativeLibraryLoader
     private static bool _loaded;
     private static KafkaCatalogException? _failure;
     private static string? _resolvedPath;
+    private static bool _resolverInstalled;
+    private static IReadOnlyList<string>? _candidates;
 
     /// <summary>The librdkafka version this build requires (Directory.Build.props LibrdkafkaVersion).</summary>
     public static string ExpectedVersion { get; } =
@@ -131,33 +133,58 @@ public static class NativeLibraryLoader
         "Run 'bash .ci/build-librdkafka.sh' and rebuild (or build with -p:UseLibrdkafkaRedist=true where the librdkafka.redist package is available), " +
         "or set " + PathEnvironmentVariable + " to a librdkafka of the right version.";
 
+    /// <summary>
+    /// Points Confluent.Kafka's librdkafka imports at the module's file without loading anything.
+    /// Runs when Core is first touched (module initializer), because any Confluent.Kafka call
+    /// that reaches native code (even an error's text) loads librdkafka on the spot, and the
+    /// resolver must be in place before that.
+    /// </summary>
+    public static void InstallResolver()
+    {
+        lock (Gate)
+        {
+            if (_resolverInstalled)
+            {
+                return;
+            }
+
+            _resolverInstalled = true;
+            var assemblyDirectory = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location) ?? AppContext.BaseDirectory;
+            _candidates = CandidatePaths(Environment.GetEnvironmentVariable(PathEnvironmentVariable), assemblyDirectory);
+            _resolvedPath = _candidates.FirstOrDefault(File.Exists);
+            if (_resolvedPath is null)
+            {
+                return;
+            }
+
+            try
+            {
+                NativeLibrary.SetDllImportResolver(typeof(Confluent.Kafka.Library).Assembly, Resolve);
+            }
+            catch (InvalidOperationException)
+            {
+                // A resolver is already installed for Confluent.Kafka (a host or a test did it);
+                // EnsureLoaded's version check still decides whether what it loads is acceptable.
+            }
+        }
+    }
+
+#pragma warning disable CA2255 // A library module initializer on purpose: see InstallResolver.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void InstallResolverOnLoad() => InstallResolver();
+#pragma warning restore CA2255
+
     private static void LoadCore()
     {
-        var assemblyDirectory = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location) ?? AppContext.BaseDirectory;
+        InstallResolver();
         var environmentPath = Environment.GetEnvironmentVariable(PathEnvironmentVariable);
-        var candidates = CandidatePaths(environmentPath, assemblyDirectory);
-        _resolvedPath = candidates.FirstOrDefault(File.Exists);
-
+        var candidates = _candidates ?? Array.Empty<string>();
         if (!string.IsNullOrWhiteSpace(environmentPath) && !File.Exists(environmentPath))
         {
             throw new KafkaCatalogException(
                 "LibrdkafkaNotFound",
                 FailureKind.NotInstalled,
                 $"{PathEnvironmentVariable} is set to '{environmentPath}', but no such file exists. Point it at librdkafka {ExpectedVersion} or unset it to use the module's own copy.");
-        }
-
-        var confluentAssembly = typeof(Confluent.Kafka.Library).Assembly;
-        if (_resolvedPath is not null)
-        {
-            try
-            {
-                NativeLibrary.SetDllImportResolver(confluentAssembly, Resolve);
-            }
-            catch (InvalidOperationException)
-            {
-                // A resolver is already installed for Confluent.Kafka (a host or a test did it);
-                // the version check below still decides whether what it loads is acceptable.
-            }
         }
 
         string? version;

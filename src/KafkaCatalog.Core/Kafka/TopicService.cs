@@ -13,6 +13,20 @@ public sealed record TopicQuery
 
     /// <summary>Include internal topics (__consumer_offsets, __transaction_state) matched by a wildcard.</summary>
     public bool IncludeInternal { get; init; }
+
+    /// <summary>Only topics with a partition whose in-sync replicas are fewer than its replicas.</summary>
+    public bool UnderReplicated { get; init; }
+
+    /// <summary>Only topics with a partition that has no leader.</summary>
+    public bool Unavailable { get; init; }
+
+    /// <summary>Only topics with a partition whose in-sync replicas are fewer than the topic's min.insync.replicas.</summary>
+    public bool UnderMinIsr { get; init; }
+
+    /// <summary>Fill <see cref="KafkaTopic.Config"/> (one batched DescribeConfigs).</summary>
+    public bool IncludeConfig { get; init; }
+
+    public bool HasHealthFilter => UnderReplicated || Unavailable || UnderMinIsr;
 }
 
 /// <summary>A topic to create, as New-KafkaTopic binds it.</summary>
@@ -86,16 +100,14 @@ public sealed class TopicService
         var metadata = await GetMetadataAsync(cancellationToken).ConfigureAwait(false);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var selected = new List<TopicMetadata>();
         foreach (var topic in metadata.Topics.OrderBy(t => t.Topic, StringComparer.Ordinal))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!Selected(topic.Topic, patterns, query.IncludeInternal))
+            if (Selected(topic.Topic, patterns, query.IncludeInternal))
             {
-                continue;
+                seen.Add(topic.Topic);
+                selected.Add(topic);
             }
-
-            seen.Add(topic.Topic);
-            yield return ToTopic(topic);
         }
 
         foreach (var pattern in patterns)
@@ -104,6 +116,182 @@ public sealed class TopicService
             {
                 onItemError?.Invoke(KafkaErrors.ForTopic(ErrorCode.UnknownTopicOrPart, null, pattern.Literal, "describe"));
             }
+        }
+
+        if (!query.IncludeConfig && !query.UnderMinIsr)
+        {
+            foreach (var topic in selected)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var item = ToTopic(topic);
+                if (!query.HasHealthFilter || IsUnhealthy(item, query, null))
+                {
+                    yield return item;
+                }
+            }
+
+            yield break;
+        }
+
+        // Configs are needed: one DescribeConfigs per batch of topics, topics emitted as each batch completes.
+        var configs = new ConfigService(_factory, _sink, _retry);
+        var byName = selected.ToDictionary(t => t.Topic, StringComparer.Ordinal);
+        await foreach (var (name, entries) in configs.DescribeTopicsAsync(selected.Select(t => t.Topic).ToArray(), onItemError, cancellationToken).ConfigureAwait(false))
+        {
+            var config = entries.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+            var item = ToTopic(byName[name]);
+            if (query.IncludeConfig)
+            {
+                item = item with { Config = config };
+            }
+
+            if (!query.HasHealthFilter || IsUnhealthy(item, query, config))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>Whether a topic matches any of the query's health filters.</summary>
+    public static bool IsUnhealthy(KafkaTopic topic, TopicQuery query, IReadOnlyDictionary<string, string?>? config)
+    {
+        if (query.UnderReplicated && topic.Partitions.Any(p => p.IsUnderReplicated))
+        {
+            return true;
+        }
+
+        if (query.Unavailable && topic.Partitions.Any(p => !p.HasLeader))
+        {
+            return true;
+        }
+
+        if (query.UnderMinIsr && config is not null
+            && config.TryGetValue("min.insync.replicas", out var text)
+            && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var minIsr)
+            && topic.Partitions.Any(p => p.InSyncReplicas.Count < minIsr))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Deletes topics in one DeleteTopics request and reports each topic's outcome. Internal
+    /// topics are refused before any call.
+    /// </summary>
+    public async Task<IReadOnlyList<KafkaTopicChange>> DeleteAsync(IReadOnlyList<string> topics, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new List<KafkaTopicChange>();
+        var toDelete = new List<string>();
+        foreach (var topic in topics.Distinct(StringComparer.Ordinal))
+        {
+            if (InternalTopics.Contains(topic))
+            {
+                outcomes.Add(new KafkaTopicChange
+                {
+                    Topic = topic,
+                    Error = new KafkaCatalogException("CannotDeleteInternalTopic", FailureKind.InvalidOperation,
+                        $"Topic '{topic}' is internal to Kafka and is not deleted.", topic),
+                });
+            }
+            else
+            {
+                toDelete.Add(topic);
+            }
+        }
+
+        if (toDelete.Count == 0)
+        {
+            return outcomes;
+        }
+
+        _sink.Verbose($"DeleteTopics: {string.Join(", ", toDelete)} on {_factory.BootstrapServers}.");
+        try
+        {
+            await _retry.ExecuteAsync(
+                "DeleteTopics",
+                KafkaCallKind.NonIdempotentWrite,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.DeleteTopicsAsync(toDelete, new DeleteTopicsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            outcomes.AddRange(toDelete.Select(t => new KafkaTopicChange { Topic = t }));
+        }
+        catch (DeleteTopicsException ex)
+        {
+            outcomes.AddRange(ex.Results.Select(r => new KafkaTopicChange
+            {
+                Topic = r.Topic,
+                Error = r.Error.IsError ? KafkaErrors.ForTopic(r.Error.Code, r.Error.Reason, r.Topic, "delete") : null,
+            }));
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, string.Join(",", toDelete), "delete topics " + string.Join(", ", toDelete), _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Raises a topic's partition count to <paramref name="totalCount"/> (or only validates it).
+    /// Kafka cannot remove partitions: a total not above the current count is InvalidPartitions.
+    /// </summary>
+    public async Task<KafkaTopic?> AddPartitionsAsync(string topic, int totalCount, bool validateOnly, CancellationToken cancellationToken = default)
+    {
+        if (totalCount < 1)
+        {
+            throw new KafkaCatalogException("InvalidPartitions", FailureKind.InvalidArgument,
+                $"Cannot add partitions to topic '{topic}': the total count must be at least 1 (got {totalCount}).", topic);
+        }
+
+        _sink.Verbose($"CreatePartitions{(validateOnly ? " (validate only)" : string.Empty)}: topic '{topic}' to {totalCount} partitions on {_factory.BootstrapServers}.");
+        var verb = validateOnly ? "validate adding partitions to" : "add partitions to";
+        try
+        {
+            await _retry.ExecuteAsync(
+                "CreatePartitions",
+                KafkaCallKind.NonIdempotentWrite,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.CreatePartitionsAsync(
+                    [new PartitionsSpecification { Topic = topic, IncreaseTo = totalCount }],
+                    new CreatePartitionsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreatePartitionsException ex)
+        {
+            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
+            throw KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, topic, verb);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, topic, $"{verb} topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
+        }
+
+        if (validateOnly)
+        {
+            return null;
+        }
+
+        // The new partitions appear in metadata shortly after the call returns.
+        var delay = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (described, _) = await TryDescribeAsync(topic, cancellationToken).ConfigureAwait(false);
+            if (described is not null && described.PartitionCount >= totalCount)
+            {
+                return described;
+            }
+
+            if (attempt >= 8)
+            {
+                return described;
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
 
@@ -210,7 +398,8 @@ public sealed class TopicService
             "Metadata",
             KafkaCallKind.Read,
             _factory.BootstrapServers,
-            token => Task.Run(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token),
+            // GetMetadata blocks for up to the request timeout: keep it off the thread pool.
+            token => Task.Factory.StartNew(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token, TaskCreationOptions.LongRunning, TaskScheduler.Default),
             _sink,
             cancellationToken);
     }
@@ -287,27 +476,74 @@ public sealed class TopicService
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; ; attempt++)
         {
-            var metadata = await _retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                token => Task.Run(() => _factory.AdminClient.GetMetadata(name, _factory.RequestTimeout), token),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            var topic = metadata.Topics.FirstOrDefault(t => t.Topic == name);
-            if (topic is not null && !topic.Error.IsError && topic.Partitions.Count > 0)
+            var (topic, problem) = await TryDescribeAsync(name, cancellationToken).ConfigureAwait(false);
+            if (topic is not null)
             {
-                return ToTopic(topic);
+                return topic;
             }
 
             if (attempt >= 8)
             {
                 throw new KafkaCatalogException("TopicNotYetVisible", FailureKind.ResourceUnavailable,
-                    $"Topic '{name}' was created, but the cluster does not show it yet ({topic?.Error.Reason ?? "not in metadata"}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
+                    $"Topic '{name}' was created, but the cluster does not show it yet ({problem}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
+
+    /// <summary>Describes one topic (DescribeTopics: async, with topic id and the cluster's internal flag).</summary>
+    internal async Task<(KafkaTopic? Topic, string Problem)> TryDescribeAsync(string name, CancellationToken cancellationToken)
+    {
+        DescribeTopicsResult result;
+        try
+        {
+            result = await _retry.ExecuteAsync(
+                "DescribeTopics",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DescribeTopicsException ex)
+        {
+            var failed = ex.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError);
+            return (null, failed?.Error.Reason ?? ex.Message);
+        }
+        catch (KafkaException ex) when (!KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read))
+        {
+            return (null, ex.Error.Reason);
+        }
+
+        var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
+        if (description is null || description.Error.IsError || description.Partitions.Count == 0)
+        {
+            return (null, description?.Error.Reason ?? "not in metadata");
+        }
+
+        return (ToTopic(description), string.Empty);
+    }
+
+    internal KafkaTopic ToTopic(TopicDescription description) => new()
+    {
+        Name = description.Name,
+        TopicId = description.TopicId?.ToString(),
+        IsInternal = description.IsInternal || InternalTopics.Contains(description.Name),
+        Partitions = description.Partitions
+            .OrderBy(p => p.Partition)
+            .Select(p => new KafkaPartition
+            {
+                Topic = description.Name,
+                Partition = p.Partition,
+                Leader = p.Leader?.Id ?? -1,
+                Replicas = p.Replicas.Select(n => n.Id).ToArray(),
+                InSyncReplicas = p.ISR.Select(n => n.Id).ToArray(),
+            })
+            .ToArray(),
+        ConnectionName = _factory.Connection.Name,
+        ClusterId = _factory.Connection.ClusterId,
+        BootstrapServers = _factory.BootstrapServers,
+    };
 }

@@ -130,7 +130,13 @@ public sealed class KafkaRetry
     public static IReadOnlyList<ErrorCode> ErrorCodesOf(Exception exception)
     {
         var codes = new List<ErrorCode>();
-        var results = exception.GetType().GetProperty("Results")?.GetValue(exception) as IEnumerable;
+        var report = exception.GetType().GetProperty("Results")?.GetValue(exception);
+
+        // Most admin exceptions hold a list of per-item reports; a few hold one report with a list inside.
+        var results = report as IEnumerable ?? report?.GetType().GetProperties()
+            .Where(p => p.PropertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(p.PropertyType))
+            .Select(p => p.GetValue(report) as IEnumerable)
+            .FirstOrDefault(e => e is not null);
         if (results is not null)
         {
             foreach (var item in results)

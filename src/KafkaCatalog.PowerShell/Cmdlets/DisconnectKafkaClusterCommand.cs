@@ -17,6 +17,7 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
     [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ConnectionName")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(KafkaConnectionNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 

@@ -14,6 +14,7 @@ public sealed class GetKafkaConnectionCommand : AsyncCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ConnectionName")]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(KafkaConnectionNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 

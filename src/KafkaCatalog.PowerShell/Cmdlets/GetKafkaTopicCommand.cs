@@ -13,11 +13,28 @@ public sealed class GetKafkaTopicCommand : KafkaCmdlet
     [Alias("Topic", "TopicName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>Also list internal topics (__consumer_offsets, __transaction_state) matched by wildcards.</summary>
     [Parameter]
     public SwitchParameter IncludeInternal { get; set; }
+
+    /// <summary>Only topics with a partition whose in-sync replicas are fewer than its replicas.</summary>
+    [Parameter]
+    public SwitchParameter UnderReplicated { get; set; }
+
+    /// <summary>Only topics with a partition that has no leader.</summary>
+    [Parameter]
+    public SwitchParameter Unavailable { get; set; }
+
+    /// <summary>Only topics with a partition whose in-sync replicas are fewer than min.insync.replicas.</summary>
+    [Parameter]
+    public SwitchParameter UnderMinIsr { get; set; }
+
+    /// <summary>Fill each topic's Config (one batched DescribeConfigs request per 500 topics).</summary>
+    [Parameter]
+    public SwitchParameter IncludeConfig { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -25,6 +42,10 @@ public sealed class GetKafkaTopicCommand : KafkaCmdlet
         {
             Names = Name ?? Array.Empty<string>(),
             IncludeInternal = IncludeInternal.IsPresent,
+            UnderReplicated = UnderReplicated.IsPresent,
+            Unavailable = Unavailable.IsPresent,
+            UnderMinIsr = UnderMinIsr.IsPresent,
+            IncludeConfig = IncludeConfig.IsPresent,
         };
         RunWithClient(async (factory, sink, token) =>
         {

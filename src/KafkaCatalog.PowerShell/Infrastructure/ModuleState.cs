@@ -14,4 +14,7 @@ public static partial class ModuleState
 
     /// <summary>The clients (one admin client each) of the registered Kafka connections.</summary>
     public static KafkaClientCache KafkaClients { get; } = new();
+
+    /// <summary>Names for tab completion (topics, group ids...), per connection, kept 60 s.</summary>
+    public static CompletionCache Completions { get; } = new();
 }

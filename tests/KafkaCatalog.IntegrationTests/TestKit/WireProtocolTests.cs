@@ -6,8 +6,17 @@ namespace KafkaCatalog.IntegrationTests.TestKit;
 /// <summary>Protocol-level behaviour of the TestKit broker, driven by the schema-driven wire client.</summary>
 public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<ClusterFixture>
 {
+    private KafkaTestCluster Cluster => fx.Cluster;
+
     private Task<KafkaWireClient> Connect(int broker = 1) =>
-        KafkaWireClient.ConnectAsync("127.0.0.1", fx.Cluster.Brokers[broker - 1].Port);
+        KafkaWireClient.ConnectAsync("127.0.0.1", Cluster.Brokers.Single(b => b.Id == broker).Port);
+
+    private string NewTopic(int partitions = 1, short rf = 1)
+    {
+        var name = "wire-" + Guid.NewGuid().ToString("N")[..12];
+        Cluster.State.CreateTopic(name, partitions, rf);
+        return name;
+    }
 
     [Theory]
     [InlineData(0)]
@@ -28,18 +37,194 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         var keys = resp.GetArray("ApiKeys")!;
         Assert.All(keys, k => Assert.Equal(0, k.GetInt16("MinVersion")));
         Assert.Contains(keys, k => k.GetInt16("ApiKey") == ApiKeys.Metadata && k.GetInt16("MaxVersion") == 12);
-        Assert.Contains(keys, k => k.GetInt16("ApiKey") == ApiKeys.CreateTopics);
+        Assert.Contains(keys, k => k.GetInt16("ApiKey") == ApiKeys.CreateTopics && k.GetInt16("MaxVersion") == 7);
+        Assert.Contains(keys, k => k.GetInt16("ApiKey") == ApiKeys.Produce && k.GetInt16("MaxVersion") == 9);
+        Assert.Contains(keys, k => k.GetInt16("ApiKey") == ApiKeys.Fetch && k.GetInt16("MaxVersion") == 12);
     }
 
     [Fact]
-    public async Task Metadata_v12_flexible_roundtrip()
+    public async Task Unknown_ApiVersions_version_gets_error_35_in_v0_layout_and_the_connection_stays_open()
+    {
+        await using var c = await Connect();
+        var id = await c.SendAsync(ApiKeys.ApiVersions, 99, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        var frame = await c.ReadFrameAsync();
+        Assert.NotNull(frame);
+        var (cid, body) = KafkaWireClient.DecodeResponse(frame!, ApiKeys.ApiVersions, 0);
+        Assert.Equal(id, cid);
+        Assert.Equal(ErrorCode.UnsupportedVersion, body.GetInt16("ErrorCode"));
+        var k = Assert.Single(body.GetArray("ApiKeys")!);
+        Assert.Equal((ApiKeys.ApiVersions, 0, 3), (k.GetInt16("ApiKey"), k.GetInt16("MinVersion"), k.GetInt16("MaxVersion")));
+
+        var again = await c.RequestAsync(ApiKeys.ApiVersions, 0, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        Assert.Equal(0, again.GetInt16("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task Pipelined_requests_are_answered_in_order()
     {
         await using var c = await Connect(2);
-        var req = KafkaWireClient.NewRequest(ApiKeys.Metadata);
-        req.Set("Topics", null);
-        var resp = await c.RequestAsync(ApiKeys.Metadata, 12, req);
-        Assert.Equal(fx.Cluster.ClusterId, resp.GetString("ClusterId"));
-        Assert.Equal(3, resp.GetArray("Brokers")!.Count);
-        Assert.Contains(resp.GetArray("Topics")!, t => t.GetString("Name") == "__consumer_offsets" && t.GetBool("IsInternal"));
+        var md = KafkaWireClient.NewRequest(ApiKeys.Metadata);
+        md.Set("Topics", null);
+        var a = await c.SendAsync(ApiKeys.Metadata, 1, md);
+        var b = await c.SendAsync(ApiKeys.ApiVersions, 0, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        var d = await c.SendAsync(ApiKeys.Metadata, 12, md);
+        var r1 = await c.ReceiveAsync(ApiKeys.Metadata, 1);
+        var r2 = await c.ReceiveAsync(ApiKeys.ApiVersions, 0);
+        var r3 = await c.ReceiveAsync(ApiKeys.Metadata, 12);
+        Assert.Equal(new[] { a, b, d }, new[] { r1.CorrelationId, r2.CorrelationId, r3.CorrelationId });
+        Assert.Equal(Cluster.ControllerId, r1.Body.GetInt32("ControllerId"));
+        Assert.Equal(Cluster.ClusterId, r3.Body.GetString("ClusterId"));
+        Assert.Contains(r3.Body.GetArray("Topics")!, t => t.GetString("Name") == "__consumer_offsets" && t.GetBool("IsInternal"));
+    }
+
+    [Fact]
+    public async Task Produce_with_acks_zero_gets_no_response_but_is_stored()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        await using var c = await Connect(leader);
+        await c.SendAsync(ApiKeys.Produce, 7, TestBatches.ProduceRequest(topic, 0, 0, TestBatches.Build(1000, "a", "b")));
+        var next = await c.SendAsync(ApiKeys.ApiVersions, 0, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        var (cid, _) = await c.ReceiveAsync(ApiKeys.ApiVersions, 0);
+        Assert.Equal(next, cid);
+        Assert.Equal(2, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+    }
+
+    [Fact]
+    public async Task Produce_errors_not_leader_unknown_topic_and_corrupt_crc()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        var other = Cluster.Brokers.First(b => b.Id != leader).Id;
+        await using var c = await Connect(other);
+        var resp = await c.RequestAsync(ApiKeys.Produce, 9, TestBatches.ProduceRequest(topic, 0, -1, TestBatches.Build(1, "x")));
+        Assert.Equal(ErrorCode.NotLeaderOrFollower, resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0].GetInt16("ErrorCode"));
+
+        resp = await c.RequestAsync(ApiKeys.Produce, 3, TestBatches.ProduceRequest("nope-" + topic, 0, 1, TestBatches.Build(1, "x")));
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0].GetInt16("ErrorCode"));
+
+        await using var l = await Connect(leader);
+        var bad = TestBatches.Build(1, "x");
+        bad[^1] ^= 0xFF;
+        resp = await l.RequestAsync(ApiKeys.Produce, 8, TestBatches.ProduceRequest(topic, 0, 1, bad));
+        Assert.Equal(ErrorCode.CorruptMessage, resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0].GetInt16("ErrorCode"));
+        Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+    }
+
+    [Fact]
+    public async Task Fetch_long_poll_returns_when_data_arrives()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        await using var c = await Connect(leader);
+        var fetch = KafkaWireClient.NewRequest(ApiKeys.Fetch);
+        fetch.Set("MaxWaitMs", 60000);
+        fetch.Set("MinBytes", 1);
+        var ft = fetch.AddElement("Topics");
+        ft.Set("Topic", topic);
+        var fp = ft.AddElement("Partitions");
+        fp.Set("Partition", 0);
+        fp.Set("FetchOffset", 0L);
+        fp.Set("PartitionMaxBytes", 1 << 20);
+        var id = await c.SendAsync(ApiKeys.Fetch, 12, fetch);
+        var pending = c.ReceiveAsync(ApiKeys.Fetch, 12);
+
+        await using (var p = await Connect(leader))
+            await p.RequestAsync(ApiKeys.Produce, 9, TestBatches.ProduceRequest(topic, 0, 1, TestBatches.Build(5, "late")));
+
+        var (cid, body) = await pending;
+        Assert.Equal(id, cid);
+        var part = body.GetArray("Responses")![0].GetArray("Partitions")![0];
+        Assert.Equal(0, part.GetInt16("ErrorCode"));
+        Assert.Equal(1, part.GetInt64("HighWatermark"));
+        Assert.True(part.GetBytes("Records")!.Length > 61);
+    }
+
+    [Fact]
+    public async Task Fetch_out_of_range_offset_fails_with_OffsetOutOfRange()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        await using var c = await Connect(leader);
+        var fetch = KafkaWireClient.NewRequest(ApiKeys.Fetch);
+        var ft = fetch.AddElement("Topics");
+        ft.Set("Topic", topic);
+        var fp = ft.AddElement("Partitions");
+        fp.Set("FetchOffset", 42L);
+        fp.Set("PartitionMaxBytes", 1024);
+        var body = await c.RequestAsync(ApiKeys.Fetch, 4, fetch);
+        Assert.Equal(ErrorCode.OffsetOutOfRange, body.GetArray("Responses")![0].GetArray("Partitions")![0].GetInt16("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task ListOffsets_v0_uses_old_style_offsets()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        await using var c = await Connect(leader);
+        await c.RequestAsync(ApiKeys.Produce, 7, TestBatches.ProduceRequest(topic, 0, 1, TestBatches.Build(5, "a", "b", "c")));
+        var req = KafkaWireClient.NewRequest(ApiKeys.ListOffsets);
+        req.Set("ReplicaId", -1);
+        var t = req.AddElement("Topics");
+        t.Set("Name", topic);
+        var p = t.AddElement("Partitions");
+        p.Set("Timestamp", -1L);
+        var resp = await c.RequestAsync(ApiKeys.ListOffsets, 0, req);
+        Assert.Equal(new List<long> { 3 }, resp.GetArray("Topics")![0].GetArray("Partitions")![0].GetList<long>("OldStyleOffsets"));
+    }
+
+    [Fact]
+    public async Task Unknown_api_key_closes_the_connection()
+    {
+        await using var c = await Connect();
+        await c.SendAsync(57, 0, KafkaSchema.Request(57)!.NewMessage());
+        Assert.Null(await c.ReadFrameAsync());
+    }
+
+    [Fact]
+    public async Task DeleteTopics_v6_by_topic_id()
+    {
+        var topic = NewTopic();
+        var id = Cluster.State.GetTopic(topic)!.TopicId;
+        await using var c = await Connect();
+        var req = KafkaWireClient.NewRequest(ApiKeys.DeleteTopics);
+        req.AddElement("Topics").Set("Name", null).Set("TopicId", id);
+        req.Set("TimeoutMs", 1000);
+        var resp = await c.RequestAsync(ApiKeys.DeleteTopics, 6, req);
+        var r = Assert.Single(resp.GetArray("Responses")!);
+        Assert.Equal(0, r.GetInt16("ErrorCode"));
+        Assert.Equal(topic, r.GetString("Name"));
+        Assert.Null(Cluster.State.GetTopic(topic));
+    }
+
+    [Fact]
+    public async Task DescribeConfigs_broker_resource_for_another_broker_is_an_invalid_request()
+    {
+        await using var c = await Connect(1);
+        var req = KafkaWireClient.NewRequest(ApiKeys.DescribeConfigs);
+        var r = req.AddElement("Resources");
+        r.Set("ResourceType", (sbyte)4);
+        r.Set("ResourceName", "2");
+        r.Set("ConfigurationKeys", null);
+        var resp = await c.RequestAsync(ApiKeys.DescribeConfigs, 1, req);
+        var res = Assert.Single(resp.GetArray("Results")!);
+        Assert.Equal(ErrorCode.InvalidRequest, res.GetInt16("ErrorCode"));
+        Assert.Equal("Unexpected broker id, expected 1 or empty string, but received 2", res.GetString("ErrorMessage"));
+    }
+
+    [Fact]
+    public async Task Acl_apis_report_security_disabled_without_an_authorizer()
+    {
+        await using var c = await Connect();
+        var req = KafkaWireClient.NewRequest(ApiKeys.DescribeAcls);
+        req.Set("ResourceTypeFilter", (sbyte)1);
+        req.Set("PatternTypeFilter", (sbyte)1);
+        req.Set("Operation", (sbyte)1);
+        req.Set("PermissionType", (sbyte)1);
+        req.Set("ResourceNameFilter", null);
+        req.Set("PrincipalFilter", null);
+        req.Set("HostFilter", null);
+        var resp = await c.RequestAsync(ApiKeys.DescribeAcls, 2, req);
+        Assert.Equal(ErrorCode.SecurityDisabled, resp.GetInt16("ErrorCode"));
     }
 }

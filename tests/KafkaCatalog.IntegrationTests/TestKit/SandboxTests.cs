@@ -1,0 +1,70 @@
+using Confluent.Kafka;
+using KafkaCatalog.TestKit;
+using KafkaCatalog.TestKit.Sandbox;
+
+namespace KafkaCatalog.IntegrationTests.TestKit;
+
+/// <summary>The sandbox seeding and the serve command line.</summary>
+public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Seeder_creates_sample_topics_whose_messages_librdkafka_reads()
+    {
+        var result = SandboxSeeder.Seed(fx.Cluster);
+        Assert.Equal(new[] { "clicks", "orders", "payments", "tmp-scratch" }, result.Topics.Keys.OrderBy(k => k));
+        var orders = fx.Cluster.State.GetTopic("orders")!;
+        Assert.Equal(6, orders.Partitions.Count);
+        Assert.Equal(3, orders.ReplicationFactor);
+        Assert.Equal(120, orders.Partitions.Sum(p => p.HighWatermark));
+        Assert.Equal("2", fx.Cluster.State.GetTopic("payments")!.Configs["min.insync.replicas"]);
+        Assert.Equal(5, fx.Cluster.State.GetPartition("tmp-scratch", 0)!.HighWatermark);
+
+        using var c = fx.Consumer();
+        c.Assign(new TopicPartitionOffset("tmp-scratch", 0, Offset.Beginning));
+        var got = new List<ConsumeResult<string?, string?>>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (got.Count < 5) got.Add(c.Consume(cts.Token));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"scratch {i}"), got.Select(r => r.Message.Value));
+        Assert.Equal("sandbox", System.Text.Encoding.UTF8.GetString(got[0].Message.Headers.GetLastBytes("source")));
+        Assert.Equal(SandboxSeeder.BaseTime.ToUnixTimeMilliseconds(), got[0].Message.Timestamp.UnixTimestampMs);
+
+        using var admin = fx.Admin();
+        var md = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        Assert.Contains(md.Topics, t => t.Topic == "clicks" && t.Partitions.Count == 12);
+    }
+
+    [Theory]
+    [InlineData(new[] { "serve" }, 3, 0, true)]
+    [InlineData(new[] { "serve", "--brokers", "1", "--no-seed" }, 1, 0, false)]
+    [InlineData(new[] { "serve", "--port-base", "19092", "--seed" }, 3, 19092, true)]
+    public void Serve_options_parse(string[] args, int brokers, int portBase, bool seed)
+    {
+        var (o, error) = Cli.Parse(args);
+        Assert.Null(error);
+        Assert.Equal((brokers, portBase, seed), (o!.Brokers, o.PortBase, o.Seed));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "usage:")]
+    [InlineData(new[] { "serve", "--brokers", "0" }, "--brokers must be between 1 and 16.")]
+    [InlineData(new[] { "serve", "--brokers" }, "--brokers needs a value.")]
+    [InlineData(new[] { "serve", "--what" }, "unknown option --what")]
+    public void Serve_rejects_bad_options(string[] args, string message)
+    {
+        var (o, error) = Cli.Parse(args);
+        Assert.Null(o);
+        Assert.StartsWith(message, error);
+    }
+
+    [Fact]
+    public async Task Serve_prints_bootstrap_servers_and_stops_at_end_of_input()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var rc = await Cli.RunAsync(new[] { "serve", "--brokers", "1", "--no-seed" }, stdout, stderr, new StringReader(""));
+        Assert.Equal(0, rc);
+        Assert.Matches(@"bootstrap\.servers=127\.0\.0\.1:\d+", stdout.ToString());
+        Assert.Contains("Stopping.", stdout.ToString());
+        Assert.Equal("", stderr.ToString());
+    }
+}
