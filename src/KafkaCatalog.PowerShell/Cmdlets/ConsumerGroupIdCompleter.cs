@@ -1,97 +1,60 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
-/// Tab completion of consumer group ids from the session's default connection (or -Connection when
-/// already typed). The ids are cached per connection for a short while, and a slow cluster only
-/// costs the short timeout: completion must never hang the prompt.
+/// Tab completion of consumer group ids through the command's connection (-Connection,
+/// -BootstrapServer, the session default or KAFKA_BOOTSTRAP_SERVERS). Uses the module's shared
+/// completion cache: 2 s at most per fetch, ids kept per connection for a while, so completion
+/// never hangs the prompt.
 /// </summary>
 public sealed class ConsumerGroupIdCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-    private static readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlyList<string> Ids)> Cache = new(StringComparer.OrdinalIgnoreCase);
 
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var connection = fakeBoundParameters?["Connection"] as Core.Connections.KafkaConnection
-            ?? (fakeBoundParameters?["Connection"] as PSObject)?.BaseObject as Core.Connections.KafkaConnection
-            ?? ModuleState.Kafka.Default;
-        if (connection is null)
-        {
-            return [];
-        }
-
-        var ids = GetIds(connection);
-        var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        return ids
-            .Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(id => new CompletionResult(Quote(id), id, CompletionResultType.ParameterValue, id))
-            .ToArray();
-    }
-
-    private static IReadOnlyList<string> GetIds(Core.Connections.KafkaConnection connection)
-    {
-        var key = connection.Name + "\n" + connection.BootstrapServers;
-        if (Cache.TryGetValue(key, out var cached) && DateTimeOffset.UtcNow - cached.At < CacheLifetime)
-        {
-            return cached.Ids;
-        }
-
+        KafkaConnection connection;
         try
         {
-            NativeLibraryLoader.EnsureLoaded();
-            var factory = ModuleState.KafkaClients.GetOrCreate(connection);
-            using var cts = new CancellationTokenSource(Timeout);
-            var service = new ConsumerGroupService(factory, retry: new Core.Resilience.KafkaRetry(new Core.Resilience.KafkaRetryOptions { MaxAttempts = 1 }));
-            var listing = service.ListGroupListingsAsync([], Timeout, cts.Token).Wait(Timeout + TimeSpan.FromMilliseconds(500), out var result)
-                ? result
-                : null;
-            if (listing is null)
+            var servers = TopicNameCompleter.Unwrap(fakeBoundParameters["BootstrapServer"]);
+            connection = KafkaConnectionResolver.Resolve(
+                TopicNameCompleter.Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
+                servers is string[] many ? many : servers is string one ? [one] : null,
+                null,
+                ModuleState.Kafka.Get,
+                ModuleState.Kafka.Default,
+                Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable));
+        }
+        catch (Core.KafkaCatalogException)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+
+        var ids = ModuleState.Completions.GetOrFetch("groups|" + connection.Name + "|" + connection.BootstrapServers, async token =>
+        {
+            var registered = ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection);
+            var factory = registered ? ModuleState.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
+            try
             {
-                return cached.Ids ?? [];
+                var service = new ConsumerGroupService(factory, retry: new Core.Resilience.KafkaRetry(new Core.Resilience.KafkaRetryOptions { MaxAttempts = 1 }));
+                var listings = await service.ListGroupListingsAsync([], Timeout, token).ConfigureAwait(false);
+                return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
             }
-
-            var ids = listing.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
-            Cache[key] = (DateTimeOffset.UtcNow, ids);
-            return ids;
-        }
-        catch (Exception ex) when (ex is Core.KafkaCatalogException or OperationCanceledException or AggregateException or Confluent.Kafka.KafkaException)
-        {
-            return cached.Ids ?? [];
-        }
-    }
-
-    private static string Quote(string id) =>
-        id.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or '`' or '(' or ')' or '{' or '}' or ';' or ',' or '@' or '#' or '&' or '|' or '<' or '>')
-            ? "'" + id.Replace("'", "''", StringComparison.Ordinal) + "'"
-            : id;
-}
-
-internal static class TaskWaitExtensions
-{
-    /// <summary>Waits at most <paramref name="timeout"/> for the task; false (and no result) if it is late or failed.</summary>
-    public static bool Wait<T>(this Task<T> task, TimeSpan timeout, out T? result)
-    {
-        try
-        {
-            if (task.Wait(timeout))
+            finally
             {
-                result = task.Result;
-                return true;
+                if (!registered)
+                {
+                    factory.Dispose();
+                }
             }
-        }
-        catch (AggregateException)
-        {
-        }
+        }, Timeout);
 
-        result = default;
-        return false;
+        return CompletionCache.Filter(ids, wordToComplete).Select(TopicNameCompleter.ToResult).ToArray();
     }
 }

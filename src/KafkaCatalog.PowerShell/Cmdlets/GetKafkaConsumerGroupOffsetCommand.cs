@@ -29,6 +29,7 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     /// <summary>Only these topics.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string[]? Topic { get; set; }
 
     /// <summary>One row per group and topic with the total lag, instead of one row per partition.</summary>

@@ -30,6 +30,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
     /// <summary>The topic (for Mage-format input: the default topic, overridden by metadata.dest_topic).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string? Topic { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

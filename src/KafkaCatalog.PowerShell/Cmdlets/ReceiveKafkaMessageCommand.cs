@@ -17,6 +17,7 @@ public sealed class ReceiveKafkaMessageCommand : KafkaCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "TopicName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string Topic { get; set; } = string.Empty;
 
     /// <summary>Only these partitions (every partition by default).</summary>

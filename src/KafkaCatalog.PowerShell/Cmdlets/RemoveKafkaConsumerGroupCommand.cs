@@ -22,6 +22,7 @@ public sealed class RemoveKafkaConsumerGroupCommand : KafkaCmdlet
     /// <summary>Delete only the group's committed offsets for this topic (the group stays).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string? Topic { get; set; }
 
     /// <summary>Delete without asking for confirmation.</summary>

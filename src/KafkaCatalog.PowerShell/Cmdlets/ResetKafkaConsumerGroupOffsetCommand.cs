@@ -25,6 +25,7 @@ public sealed class ResetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     /// <summary>Topics to reset; by default every topic the group has committed offsets for.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
     public string[]? Topic { get; set; }
 
     /// <summary>Partitions of the (single) -Topic to reset.</summary>
