@@ -167,16 +167,6 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
             ThrowTerminatingError(ToErrorRecord(ex));
             return;
         }
-        catch (KafkaConnectionException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, ex.Option));
-            return;
-        }
-        catch (ProfileFormatException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, ex.FilePath));
-            return;
-        }
 
         var sink = CreateSink();
         RunAsync(async token =>
