@@ -267,6 +267,15 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void ExampleWithUnknownParameterIsReported()
+    {
+        var violations = ContractRules.DocExamplesUseExistingParameters(Sample, Cmdlet("Reset-KafkaGadget"));
+        Violations.AssertReported(violations, "Reset-KafkaGadget -Forse", "not a parameter of Reset-KafkaGadget");
+        Violations.AssertReported(violations, "Remove-KafkaWidget -Purge");
+        Assert.Equal(2, violations.Count); // -Nam is a prefix of -Name; -Confirm:$false is common with ShouldProcess
+    }
+
+    [Fact]
     public void OrphanDocPageIsReported() =>
         Violations.AssertReported(ContractRules.NoOrphanDocPages(Sample), "docs/Get-KafkaPhantom.md");
 

@@ -88,6 +88,11 @@ public sealed class ContractTests
 
     [Theory]
     [MemberData(nameof(Cmdlets))]
+    public void DocExamplesUseExistingParameters(string cmdlet) =>
+        Violations.AssertNone(ContractRules.DocExamplesUseExistingParameters(Module, Module.Cmdlet(cmdlet)));
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
     public void OutputTypesHaveTableViewWithin120Columns(string cmdlet) =>
         Violations.AssertNone(ContractRules.FormatView(Module, Module.Cmdlet(cmdlet)));
 

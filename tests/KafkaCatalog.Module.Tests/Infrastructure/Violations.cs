@@ -42,6 +42,7 @@ public static class CmdletRules
             ["ExportedByManifest"] = ContractRules.ExportedByManifest,
             ["DocPage"] = ContractRules.DocPage,
             ["DocParameterMetadata"] = ContractRules.DocParameterMetadata,
+            ["DocExamplesUseExistingParameters"] = ContractRules.DocExamplesUseExistingParameters,
             ["FormatView"] = ContractRules.FormatView,
         };
 }

@@ -294,6 +294,80 @@ public static partial class ContractRules
         return violations;
     }
 
+    /// <summary>
+    /// In the examples of a cmdlet's page, every -Parameter written after one of the module's
+    /// cmdlets (up to the next | ; ( ) { } or line end) is a parameter, alias, unambiguous prefix
+    /// or common parameter of that cmdlet: examples go stale when parameters are renamed.
+    /// </summary>
+    public static IReadOnlyList<string> DocExamplesUseExistingParameters(ModuleUnderTest module, CmdletDescriptor cmdlet)
+    {
+        if (!module.DocPages.TryGetValue(cmdlet.Name, out var doc))
+        {
+            return [];
+        }
+        var page = $"docs/{cmdlet.Name}.md";
+        var violations = new List<string>();
+        foreach (var example in doc.Examples)
+        {
+            foreach (var block in example.CodeBlocks.Where(c => c.Language.Equals("powershell", StringComparison.OrdinalIgnoreCase)))
+            {
+                var code = ExampleCode(block.Text);
+                foreach (var used in module.Cmdlets)
+                {
+                    foreach (Match match in Regex.Matches(code, $@"(?<![\w-]){Regex.Escape(used.Name)}(?![\w-])", RegexOptions.IgnoreCase))
+                    {
+                        var rest = code[(match.Index + match.Length)..];
+                        var end = rest.IndexOfAny(['|', ';', '\n', '(', ')', '{', '}']);
+                        var segment = end < 0 ? rest : rest[..end];
+                        foreach (Match parameter in ExampleParameter().Matches(segment))
+                        {
+                            var name = parameter.Groups["name"].Value;
+                            if (!ParameterExists(used, name))
+                            {
+                                violations.Add($"{cmdlet.Name}: {page} example '{example.Title}' uses {used.Name} -{name}, which is not a parameter of {used.Name}.");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return violations.Distinct().ToList();
+    }
+
+    /// <summary>Example code with prompts, comments, line continuations and string contents removed.</summary>
+    private static string ExampleCode(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n')
+            .Select(l => l.TrimStart())
+            .Select(l => l.StartsWith("PS>", StringComparison.Ordinal) ? l[3..]
+                : l.StartsWith("PS ", StringComparison.Ordinal) && l.Contains('>') ? l[(l.IndexOf('>') + 1)..]
+                : l)
+            .Where(l => !l.TrimStart().StartsWith('#'));
+        var code = string.Join("\n", lines);
+        code = Regex.Replace(code, "<#.*?#>", " ", RegexOptions.Singleline);
+        code = Regex.Replace(code, "`[ \t]*\n", " ");
+        code = Regex.Replace(code, "'(?:[^']|'')*'", "'S'");
+        code = Regex.Replace(code, "\"(?:[^\"`]|`.)*\"", "'S'");
+        return code;
+    }
+
+    private static bool ParameterExists(CmdletDescriptor cmdlet, string name)
+    {
+        IEnumerable<string> shouldProcess = cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames : [];
+        if (cmdlet.Parameter(name) is not null || CommonParameters.Names.Contains(name) || shouldProcess.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        // PowerShell accepts an unambiguous prefix of a parameter name.
+        return cmdlet.Parameters.Select(p => p.Name)
+            .Concat(CommonParameters.Names)
+            .Concat(shouldProcess)
+            .Count(n => n.StartsWith(name, StringComparison.OrdinalIgnoreCase)) == 1;
+    }
+
+    [GeneratedRegex(@"(?<=\s)-(?<name>[A-Za-z][A-Za-z0-9]*)(?=[\s:]|$)")]
+    private static partial Regex ExampleParameter();
+
     /// <summary>The yaml metadata of each documented parameter agrees with the compiled parameter (Get-Help is built from it).</summary>
     public static IReadOnlyList<string> DocParameterMetadata(ModuleUnderTest module, CmdletDescriptor cmdlet)
     {
