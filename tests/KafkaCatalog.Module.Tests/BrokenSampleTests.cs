@@ -8,6 +8,7 @@ namespace KafkaCatalog.Module.Tests;
 /// Proves the rules bite: run over tests/KafkaCatalog.Module.Tests.BrokenSample, each rule reports
 /// the specific violation planted there, and accepts the sample's well-formed control cmdlets.
 /// </summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class BrokenSampleTests
 {
     private static ModuleUnderTest Sample => ModuleUnderTest.Sample;

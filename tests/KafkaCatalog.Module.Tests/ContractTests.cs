@@ -9,6 +9,7 @@ namespace KafkaCatalog.Module.Tests;
 /// Each per-cmdlet rule is a theory over every cmdlet in the assembly, so a failure names the
 /// cmdlet. The rules themselves are proven to report violations by <see cref="BrokenSampleTests"/>.
 /// </summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class ContractTests
 {
     private static ModuleUnderTest Module => ModuleUnderTest.Real;

@@ -8,6 +8,7 @@ namespace KafkaCatalog.Module.Tests;
 /// "A | B" pipelines: B binds A's output by property name (name or alias, compatible type) or by
 /// value, and a parameter set of B is then complete with the row's typed parameters.
 /// </summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class PipelineContractTests(ITestOutputHelper output)
 {
     /// <summary>CSV columns of the Import-Csv row (topics.csv in design/architecture.md).</summary>

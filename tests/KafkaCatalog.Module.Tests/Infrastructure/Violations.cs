@@ -46,3 +46,13 @@ public static class CmdletRules
             ["FormatView"] = ContractRules.FormatView,
         };
 }
+
+/// <summary>
+/// Test classes that read the shared MetadataLoadContexts run one after another: the contexts are
+/// not documented as thread-safe.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class MetadataLoadContextCollection
+{
+    public const string Name = "MetadataLoadContext";
+}
