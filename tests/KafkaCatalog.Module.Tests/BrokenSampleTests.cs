@@ -351,6 +351,7 @@ public sealed class BrokenSampleTests
         Assert.True(remove.Parameter("ConnectionName")!.Hidden);
         Assert.DoesNotContain("ConnectionName", ContractRules.DocumentableParameters(remove));
         Assert.Equal(["Name", "Force", "PassThru", "Connection", "Confirm", "WhatIf"], ContractRules.DocumentableParameters(remove));
+        Assert.Contains("ConnectionName", ContractRules.AllowedDocumentedParameters(remove));
     }
 
     [Fact]

@@ -188,13 +188,17 @@ public static partial class ContractRules
     }
 
     /// <summary>
-    /// The parameters a docs page must list: declared ones except DontShow ones (hidden from help,
-    /// as PlatyPS does), plus -WhatIf/-Confirm with ShouldProcess.
+    /// The parameters a docs page must list: declared ones except DontShow ones (PlatyPS's
+    /// -ExcludeDontShow leaves them out), plus -WhatIf/-Confirm with ShouldProcess.
     /// </summary>
     public static IReadOnlyList<string> DocumentableParameters(CmdletDescriptor cmdlet) =>
         cmdlet.Parameters.Where(p => !p.Hidden).Select(p => p.Name)
             .Concat(cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames.Order() : [])
             .ToList();
+
+    /// <summary>The parameters a docs page may list: the documentable ones plus DontShow ones (PlatyPS's default keeps them).</summary>
+    public static IReadOnlyList<string> AllowedDocumentedParameters(CmdletDescriptor cmdlet) =>
+        DocumentableParameters(cmdlet).Concat(cmdlet.Parameters.Where(p => p.Hidden).Select(p => p.Name)).ToList();
 
     public static IReadOnlyList<string> DocPage(ModuleUnderTest module, CmdletDescriptor cmdlet)
     {
@@ -269,11 +273,10 @@ public static partial class ContractRules
         {
             violations.Add($"{cmdlet.Name}: {page} PARAMETERS does not document -{name}.");
         }
-        foreach (var extra in documented.Where(d => !expected.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
+        var allowed = AllowedDocumentedParameters(cmdlet);
+        foreach (var extra in documented.Where(d => !allowed.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
         {
-            violations.Add(cmdlet.Parameter(extra.Name) is { Hidden: true }
-                ? $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which is DontShow (hidden from help)."
-                : $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
+            violations.Add($"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
         }
         foreach (var parameter in documented.Where(d => d.Metadata.Count == 0))
         {
@@ -617,11 +620,12 @@ public static partial class ContractRules
                 .Select(p => p.Element(MamlHelpWriter.Maml + "name")?.Value ?? "")
                 .ToList() ?? [];
             var expected = DocumentableParameters(cmdlet);
+            var allowed = AllowedDocumentedParameters(cmdlet);
             foreach (var name in expected.Where(n => !helpParameters.Contains(n, StringComparer.OrdinalIgnoreCase)))
             {
                 violations.Add($"help: {cmdlet.Name} has no command:parameter for -{name}.");
             }
-            foreach (var name in helpParameters.Where(n => !expected.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(n)))
+            foreach (var name in helpParameters.Where(n => !allowed.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(n)))
             {
                 violations.Add($"help: {cmdlet.Name} has a command:parameter -{name}, which the cmdlet does not have.");
             }
