@@ -14,6 +14,7 @@ public sealed class SetPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
     /// <summary>The existing connection to replace (its name cannot change).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     protected override void ProcessRecord()

@@ -16,6 +16,7 @@ public sealed class StartPolarisIngestionJobCommand : PolarisCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string ConnectionName { get; set; } = string.Empty;
 
     /// <summary>The target table.</summary>
