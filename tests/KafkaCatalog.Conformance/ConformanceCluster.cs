@@ -11,9 +11,9 @@ public class ConformanceCluster : IAsyncLifetime
 
     protected virtual KafkaTestClusterOptions CreateOptions() => new() { Brokers = 3 };
 
-    public async Task InitializeAsync() => Cluster = await KafkaTestCluster.StartAsync(CreateOptions());
+    public virtual async Task InitializeAsync() => Cluster = await KafkaTestCluster.StartAsync(CreateOptions());
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     public static string Prefix(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
 }

@@ -170,6 +170,38 @@ public sealed class SecurityIntegrationTests
     }
 
     [Fact]
+    public async Task OAuthBearer_Oidc_RefreshesBeforeExpiry_AndCachesInBetween()
+    {
+        await using var oauth = await OAuthTestServer.StartAsync(new OAuthTestServerOptions { TokenLifetime = TimeSpan.FromSeconds(3) });
+        oauth.AddClient("kafka-client", "client-secret");
+        var security = Sasl();
+        security.OAuthTokenValidator = oauth.Validate;
+        await using var s = await StartAsync(security);
+        using var admin = new AdminClientBuilder(Config(s, c =>
+        {
+            c.SecurityProtocol = SecurityProtocol.SaslPlaintext;
+            c.SaslMechanism = SaslMechanism.OAuthBearer;
+            c.SaslOauthbearerMethod = SaslOauthbearerMethod.Oidc;
+            c.SaslOauthbearerClientId = "kafka-client";
+            c.SaslOauthbearerClientSecret = "client-secret";
+            c.SaslOauthbearerTokenEndpointUrl = oauth.TokenEndpoint.ToString();
+        })).Build();
+        await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        int afterConnect = oauth.IssuedTokenCount;
+        Assert.True(afterConnect >= 1);
+        // librdkafka refreshes at 80% of the 3 s lifetime: wait for the second token (guarded, not timed).
+        var deadline = DateTime.UtcNow + Guard;
+        while (oauth.IssuedTokenCount < afterConnect + 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "librdkafka never refreshed its OAUTHBEARER token");
+            await Task.Delay(50);
+        }
+        // Every token request librdkafka made was a valid client_credentials request (none rejected).
+        Assert.True(oauth.TokenRequestCount == oauth.IssuedTokenCount, $"requests {oauth.TokenRequestCount}, issued {oauth.IssuedTokenCount}");
+        await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+    }
+
+    [Fact]
     public async Task OAuthBearer_Oidc_WrongClientSecret_FailsAtTheTokenEndpoint()
     {
         await using var oauth = await OAuthTestServer.StartAsync();
