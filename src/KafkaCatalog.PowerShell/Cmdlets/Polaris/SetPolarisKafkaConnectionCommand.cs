@@ -23,7 +23,7 @@ public sealed class SetPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
         RunForItem(async ct =>
         {
             var spec = PolarisKafkaConnectionSpecBuilder.Build(BuildParameters(Name));
-            if (!AskShouldProcess(Describe(spec, client.Connection), "Replace (every setting not given is removed)"))
+            if (!AskShouldProcess(spec.Describe(client.Connection.ProjectId), "Replace (every setting not given is removed)"))
             {
                 return;
             }
