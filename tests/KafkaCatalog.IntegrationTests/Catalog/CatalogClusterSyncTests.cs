@@ -35,4 +35,23 @@ public sealed class CatalogClusterSyncTests(KafkaCoreFixture fixture) : IClassFi
         Assert.Equal("ACTIVE", flaky.Status);
         Assert.Equal(3, flaky.Attributes["kafkaTopicPartitionsCount"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task Sync_reads_consumer_groups_with_lag_from_the_cluster()
+    {
+        await using var bed = await CatalogTestBed.StartAsync();
+        var topics = fixture.Topics();
+        await topics.CreateAsync(new NewTopicSpec { Name = "catg-orders", Partitions = 2, ReplicationFactor = 1 }, validateOnly: false);
+        fixture.Cluster.State.CommitOffsets("catg-billing", "catg-orders", 0, 0);
+        var inventory = new KafkaClusterInventory(topics, new ConsumerGroupService(fixture.Factory));
+
+        var results = await bed.SyncAsync(inventory, new CatalogSyncOptions { Topics = new[] { "catg-*" }, GroupIds = new[] { "catg-*" } });
+
+        Assert.Equal(CatalogAssetStatus.Created, results.Single(r => r.Name == "catg-orders").Status);
+        Assert.Equal(CatalogAssetStatus.Created, results.Single(r => r.Name == "catg-billing").Status);
+        var group = bed.Atlan.Store.Find("KafkaConsumerGroup", $"{bed.ConnectionQualifiedName}/consumer-group/catg-billing")!;
+        Assert.Equal(new[] { $"{bed.ConnectionQualifiedName}/topic/catg-orders" }, group.KafkaTopics);
+        Assert.Equal("Empty", group.Attributes["kafkaConsumerGroupState"]!.GetValue<string>());
+        Assert.NotNull(group.Attributes["kafkaConsumerGroupTopicConsumptionProperties"]);
+    }
 }

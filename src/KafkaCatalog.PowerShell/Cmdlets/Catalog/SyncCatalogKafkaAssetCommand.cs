@@ -11,8 +11,8 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// <summary>
 /// Makes the catalog match the cluster: creates new assets, updates changed ones, restores archived
 /// ones that came back and archives those whose topic or group is gone; then a summary.
-/// The cluster picture comes from the pipeline (Get-KafkaTopic, Get-KafkaConsumerGroup); without
-/// piped topics, topics are read from the Kafka connection (-Connection, the session default or
+/// The cluster picture comes from the pipeline (Get-KafkaTopic, Get-KafkaConsumerGroup); what is
+/// not piped in is read from the Kafka connection (-Connection, the session default or
 /// KAFKA_BOOTSTRAP_SERVERS). A kind of asset with no source is left out of scope, never archived.
 /// </summary>
 [Cmdlet(VerbsData.Sync, "CatalogKafkaAsset", SupportsShouldProcess = true)]
@@ -86,7 +86,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         var includeTopics = AssetType is "All" or "Topic";
         var includeGroups = AssetType is "All" or "ConsumerGroup";
         KafkaConnection? kafka = null;
-        var readCluster = includeTopics && (Connection is not null || _topics.Count == 0) && TryResolveKafka(out kafka);
+        var readCluster = (Connection is not null || (includeTopics && _topics.Count == 0) || (includeGroups && _groups.Count == 0)) && TryResolveKafka(out kafka);
         if (!AllowEmpty.IsPresent)
         {
             if (includeTopics && !readCluster && _topics.Count == 0)
@@ -95,10 +95,10 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
                 WriteWarning("No topics were piped in and no Kafka connection was found: topics are left out of this sync.");
             }
 
-            if (includeGroups && _groups.Count == 0)
+            if (includeGroups && !readCluster && _groups.Count == 0)
             {
                 includeGroups = false;
-                WriteWarning("No consumer groups were piped in: consumer groups are left out of this sync. Pipe Get-KafkaConsumerGroup output in to include them.");
+                WriteWarning("No consumer groups were piped in and no Kafka connection was found: consumer groups are left out of this sync.");
             }
 
             if (!includeTopics && !includeGroups)
@@ -123,7 +123,14 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
             }
 
             var factory = ReferenceEquals(ModuleState.Kafka.Get(kafka!.Name), kafka) ? ModuleState.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
-            inventory = new KafkaClusterInventory(new TopicService(factory, CreateSink()), _ => Task.FromResult<IReadOnlyList<KafkaConsumerGroup>>(_groups), IncludeInternal.IsPresent);
+            var sink = CreateSink();
+            var clusterTopics = new TopicService(factory, sink);
+            var clusterGroups = new ConsumerGroupService(factory, sink);
+            var cluster = new KafkaClusterInventory(clusterTopics, clusterGroups, IncludeInternal.IsPresent);
+            // Piped records win over reading the cluster (unless -Connection asks for the cluster).
+            inventory = new CombinedInventory(
+                Connection is null && _topics.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster,
+                Connection is null && _groups.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster);
         }
         else
         {
@@ -177,11 +184,19 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         });
     }
 
+    /// <summary>Topics from one source, groups from another.</summary>
+    private sealed class CombinedInventory(IKafkaInventory topics, IKafkaInventory groups) : IKafkaInventory
+    {
+        public Task<IReadOnlyList<KafkaTopic>> ListTopicsAsync(CancellationToken cancellationToken) => topics.ListTopicsAsync(cancellationToken);
+
+        public Task<IReadOnlyList<KafkaConsumerGroup>> ListConsumerGroupsAsync(CancellationToken cancellationToken) => groups.ListConsumerGroupsAsync(cancellationToken);
+    }
+
     private bool TryResolveKafka(out KafkaConnection? connection)
     {
         try
         {
-            connection = KafkaConnectionResolver.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable));
+            connection = KafkaConnectionSelector.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariables());
             return true;
         }
         catch (KafkaCatalogException) when (Connection is null)
