@@ -260,7 +260,7 @@ internal sealed class BrokerServer
                 response = ErrorResponses.Build(ctx, request, ErrorCode.UnknownServerError);
             }
         }
-        _cluster.RecordRequest(Broker.Id, apiKey, apiVersion);
+        _cluster.RecordRequest(Broker.Id, apiKey, apiVersion, clientId);
         if (response is null) return true;
         var flexibleHeader = flexible && apiKey != ApiKeys.ApiVersions;
         await WriteResponseAsync(stream, apiKey, apiVersion, correlationId, flexibleHeader, response, ct).ConfigureAwait(false);
