@@ -67,4 +67,18 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         Assert.Contains("Stopping.", stdout.ToString());
         Assert.Equal("", stderr.ToString());
     }
+
+    [Fact]
+    public async Task Serve_with_sasl_prints_the_sandbox_credentials()
+    {
+        var (o, error) = Cli.Parse(new[] { "serve", "--sasl-user", "ops:s3cret" });
+        Assert.Null(error);
+        Assert.Equal((true, "ops", "s3cret"), (o!.Sasl, o.SaslUser, o.SaslPassword));
+        Assert.Equal("--sasl-user must be USER:PASSWORD.", Cli.Parse(new[] { "serve", "--sasl-user", "nopassword" }).Error);
+
+        var stdout = new StringWriter();
+        var rc = await Cli.RunAsync(new[] { "serve", "--brokers", "1", "--no-seed", "--sasl" }, stdout, new StringWriter(), new StringReader(""));
+        Assert.Equal(0, rc);
+        Assert.Contains("security.protocol=SASL_PLAINTEXT sasl.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512 sasl.username=admin sasl.password=admin-secret", stdout.ToString());
+    }
 }
