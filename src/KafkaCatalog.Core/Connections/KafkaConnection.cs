@@ -1,4 +1,6 @@
 using System.Security;
+using System.Text.Json.Serialization;
+using KafkaCatalog.Core.Connections.OAuth;
 
 namespace KafkaCatalog.Core.Connections;
 
@@ -24,7 +26,9 @@ public enum KafkaSaslMechanism
 
 /// <summary>
 /// Everything needed to reach a cluster. Secrets are kept as <see cref="SecureString"/> and are
-/// only turned into plain text by <see cref="Kafka.KafkaClientFactory"/> when a client is built.
+/// only turned into plain text by <see cref="LibrdkafkaConfig"/> (for the client factory) and the
+/// OAuth token source. Secret members carry <see cref="JsonIgnoreAttribute"/>, and
+/// <see cref="Properties"/> is written with sensitive values redacted.
 /// </summary>
 public sealed record KafkaConnectionOptions
 {
@@ -33,11 +37,112 @@ public sealed record KafkaConnectionOptions
     public KafkaSecurityProtocol SecurityProtocol { get; init; } = KafkaSecurityProtocol.Plaintext;
     public KafkaSaslMechanism SaslMechanism { get; init; } = KafkaSaslMechanism.None;
     public string? SaslUsername { get; init; }
+    [JsonIgnore]
     public SecureString? SaslPassword { get; init; }
-    /// <summary>Timeout for a single request to the cluster (librdkafka request.timeout.ms / socket.timeout.ms).</summary>
+    /// <summary>
+    /// Timeout for a single request to the cluster: the per-call timeout of admin requests, librdkafka
+    /// socket.timeout.ms (unless <see cref="SocketTimeout"/> is set) and, for producers only,
+    /// request.timeout.ms (kafka-python request_timeout_ms).
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Any further librdkafka property (e.g. from -Property or a profile), applied last.</summary>
+    [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    // ---- timeouts and backoff (null = librdkafka default) ----
+
+    /// <summary>socket.timeout.ms; when null, <see cref="RequestTimeout"/> is used.</summary>
+    public TimeSpan? SocketTimeout { get; init; }
+    /// <summary>socket.connection.setup.timeout.ms.</summary>
+    public TimeSpan? ConnectionSetupTimeout { get; init; }
+    /// <summary>connections.max.idle.ms (kafka-python connections_max_idle_ms).</summary>
+    public TimeSpan? ConnectionsMaxIdle { get; init; }
+    /// <summary>metadata.max.age.ms: how long cached metadata stays valid.</summary>
+    public TimeSpan? MetadataMaxAge { get; init; }
+    /// <summary>topic.metadata.refresh.interval.ms (kafka-python metadata_max_age_ms).</summary>
+    public TimeSpan? MetadataRefreshInterval { get; init; }
+    /// <summary>retry.backoff.ms.</summary>
+    public TimeSpan? RetryBackoff { get; init; }
+    /// <summary>retry.backoff.max.ms.</summary>
+    public TimeSpan? RetryBackoffMax { get; init; }
+    /// <summary>reconnect.backoff.ms.</summary>
+    public TimeSpan? ReconnectBackoff { get; init; }
+    /// <summary>reconnect.backoff.max.ms.</summary>
+    public TimeSpan? ReconnectBackoffMax { get; init; }
+    /// <summary>api.version.request.timeout.ms (kafka-python api_version_auto_timeout_ms).</summary>
+    public TimeSpan? ApiVersionRequestTimeout { get; init; }
+
+    // ---- OAUTHBEARER ----
+
+    /// <summary>
+    /// Client-credentials settings for SASL/OAUTHBEARER. When not null, the client factory installs
+    /// an OAuth bearer refresh handler fed by <see cref="OAuthTokenSource"/>
+    /// (see <see cref="KafkaConnection.GetTokenSource"/>); librdkafka's own OIDC is not used.
+    /// </summary>
+    public KafkaOAuthOptions? OAuth { get; init; }
+
+    // ---- TLS ----
+
+    /// <summary>ssl.ca.location: CA bundle file (PEM).</summary>
+    public string? SslCaLocation { get; init; }
+    /// <summary>ssl.ca.pem: CA certificates as PEM text.</summary>
+    public string? SslCaPem { get; init; }
+    /// <summary>ssl.certificate.location: client certificate file (PEM).</summary>
+    public string? SslCertificateLocation { get; init; }
+    /// <summary>ssl.certificate.pem: client certificate as PEM text.</summary>
+    public string? SslCertificatePem { get; init; }
+    /// <summary>ssl.key.location: client private key file.</summary>
+    public string? SslKeyLocation { get; init; }
+    /// <summary>ssl.key.pem: client private key as PEM text (a secret).</summary>
+    [JsonIgnore]
+    public SecureString? SslKeyPem { get; init; }
+    /// <summary>ssl.key.password.</summary>
+    [JsonIgnore]
+    public SecureString? SslKeyPassword { get; init; }
+    /// <summary>ssl.crl.location.</summary>
+    public string? SslCrlLocation { get; init; }
+    /// <summary>Broker host name verification (ssl.endpoint.identification.algorithm=https). On by default.</summary>
+    public bool EnableHostnameVerification { get; init; } = true;
+    /// <summary>Turns off certificate chain and host name verification. Callers must warn the user.</summary>
+    public bool SkipCertificateCheck { get; init; }
+
+    // ---- GSSAPI ----
+
+    /// <summary>sasl.kerberos.service.name (default "kafka").</summary>
+    public string? KerberosServiceName { get; init; }
+    /// <summary>sasl.kerberos.principal.</summary>
+    public string? KerberosPrincipal { get; init; }
+    /// <summary>sasl.kerberos.keytab.</summary>
+    public string? KerberosKeytab { get; init; }
+
+    /// <summary>True for SSL and SASL_SSL.</summary>
+    [JsonIgnore]
+    public bool UsesTls => SecurityProtocol is KafkaSecurityProtocol.Ssl or KafkaSecurityProtocol.SaslSsl;
+
+    /// <summary>True for SASL_PLAINTEXT and SASL_SSL.</summary>
+    [JsonIgnore]
+    public bool UsesSasl => SecurityProtocol is KafkaSecurityProtocol.SaslPlaintext or KafkaSecurityProtocol.SaslSsl;
+
+    /// <summary>
+    /// Checks the options and returns every problem found (errors and warnings), each with a stable
+    /// code, the option it concerns and what to do. Never includes a secret.
+    /// </summary>
+    /// <param name="fileExists">File probe (defaults to <see cref="File.Exists"/>), replaceable in tests.</param>
+    public IReadOnlyList<KafkaConnectionProblem> Validate(Func<string, bool>? fileExists = null) =>
+        KafkaConnectionValidator.Validate(this, fileExists ?? File.Exists);
+
+    /// <summary>Throws <see cref="KafkaConnectionException"/> listing every error; returns the warnings.</summary>
+    public IReadOnlyList<KafkaConnectionProblem> ThrowIfInvalid(Func<string, bool>? fileExists = null)
+    {
+        var problems = Validate(fileExists);
+        var errors = problems.Where(p => p.Severity == KafkaProblemSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new KafkaConnectionException(errors);
+        }
+
+        return problems.Where(p => p.Severity == KafkaProblemSeverity.Warning).ToList();
+    }
 
     /// <summary>Never includes a secret.</summary>
     public override string ToString() =>
@@ -47,6 +152,9 @@ public sealed record KafkaConnectionOptions
 /// <summary>A named connection, as Connect-KafkaCluster returns it and the session keeps it.</summary>
 public sealed class KafkaConnection
 {
+    private readonly object _tokenSourceLock = new();
+    private OAuthTokenSource? _tokenSource;
+
     public KafkaConnection(string name, KafkaConnectionOptions options)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -64,6 +172,8 @@ public sealed class KafkaConnection
     public KafkaSecurityProtocol SecurityProtocol => Options.SecurityProtocol;
     public KafkaSaslMechanism SaslMechanism => Options.SaslMechanism;
     public string? UserName => Options.SaslUsername;
+    /// <summary>The OAuth token endpoint, for OAUTHBEARER connections (no secret).</summary>
+    public Uri? OAuthTokenEndpoint => Options.OAuth?.TokenEndpoint;
     /// <summary>The cluster id, once a call has learned it.</summary>
     public string? ClusterId { get; set; }
     public DateTimeOffset ConnectedAt { get; init; } = DateTimeOffset.UtcNow;
@@ -71,6 +181,23 @@ public sealed class KafkaConnection
 
     // Not a property: keeps secrets out of ConvertTo-Json and Format-List of the connection.
     public KafkaConnectionOptions GetOptions() => Options;
+
+    /// <summary>
+    /// The connection's OAuth token source (one per connection, so every client built from it shares
+    /// the cached token), or null when the connection does not use OAUTHBEARER client credentials.
+    /// </summary>
+    public OAuthTokenSource? GetTokenSource()
+    {
+        if (Options.OAuth is null)
+        {
+            return null;
+        }
+
+        lock (_tokenSourceLock)
+        {
+            return _tokenSource ??= new OAuthTokenSource(Options.OAuth, OAuthTokenSource.CreateHttpClient(Options));
+        }
+    }
 
     internal KafkaConnectionOptions Options { get; }
 

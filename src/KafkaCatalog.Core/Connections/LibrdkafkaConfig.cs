@@ -1,43 +1,65 @@
-using System.Net;
+using System.Collections;
+using System.Globalization;
 
 namespace KafkaCatalog.Core.Connections;
 
+/// <summary>The kind of librdkafka client a configuration is built for.</summary>
+public enum KafkaClientRole
+{
+    Admin,
+    Consumer,
+    Producer,
+}
+
 /// <summary>
 /// Turns connection options into librdkafka properties. The only place that knows librdkafka's
-/// property names for security and timeouts; <see cref="Kafka.KafkaClientFactory"/> builds the
-/// Confluent configs from its result.
+/// property names for security and timeouts; the Kafka client factory builds the Confluent
+/// configs from its result.
 /// </summary>
+/// <remarks>
+/// OAUTHBEARER: when <see cref="KafkaConnectionOptions.OAuth"/> is set, only
+/// <c>sasl.mechanism=OAUTHBEARER</c> is written here. The factory must install an OAuth bearer
+/// token refresh handler fed by <see cref="KafkaConnection.GetTokenSource"/>
+/// (<see cref="UsesTokenRefreshHandler"/> says when). <c>sasl.oauthbearer.method=oidc</c> is only
+/// set if the caller asks for it through <see cref="KafkaConnectionOptions.Properties"/>.
+/// The result holds secrets in plain text (sasl.password, ssl.key.password, ssl.key.pem): hand it
+/// to the client config and never log or print it.
+/// </remarks>
 public static class LibrdkafkaConfig
 {
-    public static Dictionary<string, string> Build(KafkaConnectionOptions options)
+    /// <summary>Properties common to admin, consumer and producer clients.</summary>
+    public static Dictionary<string, string> Build(KafkaConnectionOptions options) => Build(options, KafkaClientRole.Admin);
+
+    /// <summary>Properties for the given client role (producers also get request.timeout.ms).</summary>
+    public static Dictionary<string, string> Build(KafkaConnectionOptions options, KafkaClientRole role)
     {
         ArgumentNullException.ThrowIfNull(options);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["bootstrap.servers"] = options.BootstrapServers,
             ["client.id"] = options.ClientId,
-            ["security.protocol"] = options.SecurityProtocol switch
-            {
-                KafkaSecurityProtocol.Plaintext => "plaintext",
-                KafkaSecurityProtocol.Ssl => "ssl",
-                KafkaSecurityProtocol.SaslPlaintext => "sasl_plaintext",
-                KafkaSecurityProtocol.SaslSsl => "sasl_ssl",
-                _ => throw new ArgumentOutOfRangeException(nameof(options), options.SecurityProtocol, "Unknown security protocol."),
-            },
-            ["socket.timeout.ms"] = ((int)options.RequestTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["security.protocol"] = ProtocolName(options.SecurityProtocol),
+            ["socket.timeout.ms"] = Ms(options.SocketTimeout ?? options.RequestTimeout),
         };
+
+        if (role == KafkaClientRole.Producer)
+        {
+            properties["request.timeout.ms"] = Ms(options.RequestTimeout);
+        }
+
+        SetMs(properties, "socket.connection.setup.timeout.ms", options.ConnectionSetupTimeout);
+        SetMs(properties, "connections.max.idle.ms", options.ConnectionsMaxIdle);
+        SetMs(properties, "metadata.max.age.ms", options.MetadataMaxAge);
+        SetMs(properties, "topic.metadata.refresh.interval.ms", options.MetadataRefreshInterval);
+        SetMs(properties, "retry.backoff.ms", options.RetryBackoff);
+        SetMs(properties, "retry.backoff.max.ms", options.RetryBackoffMax);
+        SetMs(properties, "reconnect.backoff.ms", options.ReconnectBackoff);
+        SetMs(properties, "reconnect.backoff.max.ms", options.ReconnectBackoffMax);
+        SetMs(properties, "api.version.request.timeout.ms", options.ApiVersionRequestTimeout);
 
         if (options.SaslMechanism != KafkaSaslMechanism.None)
         {
-            properties["sasl.mechanism"] = options.SaslMechanism switch
-            {
-                KafkaSaslMechanism.Plain => "PLAIN",
-                KafkaSaslMechanism.ScramSha256 => "SCRAM-SHA-256",
-                KafkaSaslMechanism.ScramSha512 => "SCRAM-SHA-512",
-                KafkaSaslMechanism.OAuthBearer => "OAUTHBEARER",
-                KafkaSaslMechanism.Gssapi => "GSSAPI",
-                _ => throw new ArgumentOutOfRangeException(nameof(options), options.SaslMechanism, "Unknown SASL mechanism."),
-            };
+            properties["sasl.mechanism"] = MechanismName(options.SaslMechanism);
             if (options.SaslUsername is not null)
             {
                 properties["sasl.username"] = options.SaslUsername;
@@ -45,8 +67,38 @@ public static class LibrdkafkaConfig
 
             if (options.SaslPassword is not null)
             {
-                properties["sasl.password"] = new NetworkCredential(string.Empty, options.SaslPassword).Password;
+                properties["sasl.password"] = SecretText.Reveal(options.SaslPassword);
             }
+
+            if (options.SaslMechanism == KafkaSaslMechanism.Gssapi)
+            {
+                SetIfNotNull(properties, "sasl.kerberos.service.name", options.KerberosServiceName);
+                SetIfNotNull(properties, "sasl.kerberos.principal", options.KerberosPrincipal);
+                SetIfNotNull(properties, "sasl.kerberos.keytab", options.KerberosKeytab);
+            }
+        }
+
+        if (options.UsesTls)
+        {
+            SetIfNotNull(properties, "ssl.ca.location", options.SslCaLocation);
+            SetIfNotNull(properties, "ssl.ca.pem", options.SslCaPem);
+            SetIfNotNull(properties, "ssl.certificate.location", options.SslCertificateLocation);
+            SetIfNotNull(properties, "ssl.certificate.pem", options.SslCertificatePem);
+            SetIfNotNull(properties, "ssl.key.location", options.SslKeyLocation);
+            if (options.SslKeyPem is not null)
+            {
+                properties["ssl.key.pem"] = SecretText.Reveal(options.SslKeyPem);
+            }
+
+            if (options.SslKeyPassword is not null)
+            {
+                properties["ssl.key.password"] = SecretText.Reveal(options.SslKeyPassword);
+            }
+
+            SetIfNotNull(properties, "ssl.crl.location", options.SslCrlLocation);
+            var verifyHost = options.EnableHostnameVerification && !options.SkipCertificateCheck;
+            properties["ssl.endpoint.identification.algorithm"] = verifyHost ? "https" : "none";
+            properties["enable.ssl.certificate.verification"] = options.SkipCertificateCheck ? "false" : "true";
         }
 
         foreach (var (key, value) in options.Properties)
@@ -56,4 +108,156 @@ public static class LibrdkafkaConfig
 
         return properties;
     }
+
+    /// <summary>
+    /// True when the client factory must install an OAuth bearer token refresh handler
+    /// (SetOAuthBearerTokenRefreshHandler) that takes tokens from <see cref="KafkaConnection.GetTokenSource"/>.
+    /// </summary>
+    public static bool UsesTokenRefreshHandler(KafkaConnectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.SaslMechanism == KafkaSaslMechanism.OAuthBearer && options.OAuth is not null;
+    }
+
+    /// <summary>librdkafka's security.protocol value.</summary>
+    public static string ProtocolName(KafkaSecurityProtocol protocol) => protocol switch
+    {
+        KafkaSecurityProtocol.Plaintext => "plaintext",
+        KafkaSecurityProtocol.Ssl => "ssl",
+        KafkaSecurityProtocol.SaslPlaintext => "sasl_plaintext",
+        KafkaSecurityProtocol.SaslSsl => "sasl_ssl",
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Unknown security protocol."),
+    };
+
+    /// <summary>librdkafka's sasl.mechanism value.</summary>
+    public static string MechanismName(KafkaSaslMechanism mechanism) => mechanism switch
+    {
+        KafkaSaslMechanism.Plain => "PLAIN",
+        KafkaSaslMechanism.ScramSha256 => "SCRAM-SHA-256",
+        KafkaSaslMechanism.ScramSha512 => "SCRAM-SHA-512",
+        KafkaSaslMechanism.OAuthBearer => "OAUTHBEARER",
+        KafkaSaslMechanism.Gssapi => "GSSAPI",
+        _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "No SASL mechanism name for this value."),
+    };
+
+    /// <summary>Parses PLAINTEXT / SSL / SASL_PLAINTEXT / SASL_SSL (any case, '-' or '_').</summary>
+    public static bool TryParseProtocol(string? text, out KafkaSecurityProtocol protocol)
+    {
+        protocol = KafkaSecurityProtocol.Plaintext;
+        switch (text?.Trim().Replace('-', '_').ToUpperInvariant())
+        {
+            case "PLAINTEXT": protocol = KafkaSecurityProtocol.Plaintext; return true;
+            case "SSL": protocol = KafkaSecurityProtocol.Ssl; return true;
+            case "SASL_PLAINTEXT" or "SASLPLAINTEXT": protocol = KafkaSecurityProtocol.SaslPlaintext; return true;
+            case "SASL_SSL" or "SASLSSL": protocol = KafkaSecurityProtocol.SaslSsl; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>Parses PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512 / OAUTHBEARER / GSSAPI (any case, '-' or '_').</summary>
+    public static bool TryParseMechanism(string? text, out KafkaSaslMechanism mechanism)
+    {
+        mechanism = KafkaSaslMechanism.None;
+        switch (text?.Trim().Replace('_', '-').ToUpperInvariant())
+        {
+            case "PLAIN": mechanism = KafkaSaslMechanism.Plain; return true;
+            case "SCRAM-SHA-256" or "SCRAMSHA256": mechanism = KafkaSaslMechanism.ScramSha256; return true;
+            case "SCRAM-SHA-512" or "SCRAMSHA512": mechanism = KafkaSaslMechanism.ScramSha512; return true;
+            case "OAUTHBEARER": mechanism = KafkaSaslMechanism.OAuthBearer; return true;
+            case "GSSAPI": mechanism = KafkaSaslMechanism.Gssapi; return true;
+            default: return false;
+        }
+    }
+
+    /// <summary>
+    /// Turns a -Property hashtable into librdkafka properties: booleans become true/false, numbers use
+    /// the invariant culture, lists are joined with commas (librdkafka's list syntax). Callers unwrap
+    /// PowerShell's PSObject values first. Values of sensitive keys never appear in the errors.
+    /// </summary>
+    /// <exception cref="KafkaConnectionException">A key is empty, a value is missing, or a value is a nested table.</exception>
+    public static Dictionary<string, string> NormalizeProperties(IDictionary? properties)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (properties is null)
+        {
+            return result;
+        }
+
+        var problems = new List<KafkaConnectionProblem>();
+        foreach (DictionaryEntry entry in properties)
+        {
+            var key = entry.Key?.ToString()?.Trim();
+            if (string.IsNullOrEmpty(key))
+            {
+                problems.Add(KafkaConnectionProblem.Error("PropertyNameInvalid", "Properties",
+                    "A -Property entry has an empty name. Use librdkafka property names such as 'socket.keepalive.enable'."));
+                continue;
+            }
+
+            var value = ToText(entry.Value);
+            if (value is null)
+            {
+                problems.Add(KafkaConnectionProblem.Error(entry.Value is null ? "PropertyValueMissing" : "PropertyValueInvalid", $"Properties[{key}]",
+                    entry.Value is null
+                        ? $"Property '{key}' has no value. Give it a value, or leave it out to use the default."
+                        : $"Property '{key}' has a value of type {entry.Value.GetType().Name}; librdkafka properties take text, numbers, true/false or a list. Write the value as text."));
+                continue;
+            }
+
+            result[key] = value;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new KafkaConnectionException(problems);
+        }
+
+        return result;
+    }
+
+    private static string? ToText(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IDictionary => null,
+        IFormattable formattable when value is not DateTime and not DateTimeOffset and not TimeSpan => formattable.ToString(null, CultureInfo.InvariantCulture),
+        IEnumerable list when value is not IFormattable => JoinList(list),
+        _ => null,
+    };
+
+    private static string? JoinList(IEnumerable list)
+    {
+        var parts = new List<string>();
+        foreach (var item in list)
+        {
+            if (item is IEnumerable and not string || ToText(item) is not { } text)
+            {
+                return null;
+            }
+
+            parts.Add(text);
+        }
+
+        return string.Join(",", parts);
+    }
+
+    private static void SetMs(Dictionary<string, string> properties, string key, TimeSpan? value)
+    {
+        if (value is { } v)
+        {
+            properties[key] = Ms(v);
+        }
+    }
+
+    private static void SetIfNotNull(Dictionary<string, string> properties, string key, string? value)
+    {
+        if (value is not null)
+        {
+            properties[key] = value;
+        }
+    }
+
+    private static string Ms(TimeSpan value) =>
+        ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

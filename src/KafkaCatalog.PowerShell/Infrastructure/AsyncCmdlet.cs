@@ -22,8 +22,14 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     public void Dispose()
     {
+        OnDispose();
         _stopping.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a derived cmdlet holds (PowerShell disposes cmdlets when the pipeline ends).</summary>
+    protected virtual void OnDispose()
+    {
     }
 
     /// <summary>Runs <paramref name="body"/> and pumps what it emits onto the pipeline thread.</summary>

@@ -304,4 +304,26 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         Assert.Equal(next, (await c.ReceiveAsync(ApiKeys.ApiVersions, 0)).CorrelationId);
         Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
     }
+
+    [Fact]
+    public async Task Broker_logger_levels_can_be_described_and_changed()
+    {
+        await using var c = await Connect(3);
+        var alter = KafkaWireClient.NewRequest(ApiKeys.IncrementalAlterConfigs);
+        var res = alter.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3");
+        res.AddElement("Configs").Set("Name", "kafka.controller").Set("ConfigOperation", (sbyte)0).Set("Value", "DEBUG");
+        Assert.Equal(0, (await c.RequestAsync(ApiKeys.IncrementalAlterConfigs, 0, alter)).GetArray("Responses")![0].GetInt16("ErrorCode"));
+
+        var bad = KafkaWireClient.NewRequest(ApiKeys.IncrementalAlterConfigs);
+        bad.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3")
+            .AddElement("Configs").Set("Name", "kafka").Set("ConfigOperation", (sbyte)0).Set("Value", "LOUD");
+        var badResp = (await c.RequestAsync(ApiKeys.IncrementalAlterConfigs, 1, bad)).GetArray("Responses")![0];
+        Assert.Equal(ErrorCode.InvalidConfig, badResp.GetInt16("ErrorCode"));
+        Assert.Equal("INFO", Cluster.State.BrokerLoggers(3)["kafka"]);
+
+        var describe = KafkaWireClient.NewRequest(ApiKeys.DescribeConfigs);
+        describe.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3").Set("ConfigurationKeys", new[] { "kafka.controller" });
+        var entry = Assert.Single((await c.RequestAsync(ApiKeys.DescribeConfigs, 2, describe)).GetArray("Results")![0].GetArray("Configs")!);
+        Assert.Equal(("DEBUG", (sbyte)6), (entry.GetString("Value"), entry.GetInt8("ConfigSource")));
+    }
 }

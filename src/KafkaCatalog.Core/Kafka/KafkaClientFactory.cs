@@ -1,0 +1,279 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Confluent.Kafka;
+using KafkaCatalog.Core.Connections;
+
+namespace KafkaCatalog.Core.Kafka;
+
+/// <summary>An OAUTHBEARER token handed to librdkafka.</summary>
+public sealed record KafkaOAuthBearerToken(string Value, DateTimeOffset ExpiresAt, string Principal)
+{
+    public IReadOnlyDictionary<string, string>? Extensions { get; init; }
+
+    /// <summary>Never shows the token.</summary>
+    public override string ToString() => $"OAuthBearerToken(principal={Principal}, expires={ExpiresAt:O})";
+}
+
+/// <summary>Fetches an OAUTHBEARER token (the connections area's token source plugs in here).</summary>
+public delegate Task<KafkaOAuthBearerToken> KafkaOAuthBearerTokenProvider(CancellationToken cancellationToken);
+
+/// <summary>
+/// The one place that turns a <see cref="KafkaConnection"/> into Confluent.Kafka configs and
+/// clients. One admin client is built lazily and shared by every call on the connection (it is
+/// thread-safe); consumers and producers are built per use and disposed by the caller.
+/// librdkafka's log and error callbacks go to the attached <see cref="IOperationSink"/>s as
+/// verbose lines, never to the console.
+/// </summary>
+public sealed class KafkaClientFactory : IDisposable
+{
+    private static readonly string[] SensitiveKeyFragments = ["password", "secret", "token", "private", "key.pem", "credentials"];
+
+    private readonly ConcurrentDictionary<IOperationSink, byte> _sinks = new();
+    private readonly Lazy<IAdminClient> _admin;
+    private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
+    private volatile Error? _lastClientError;
+    private int _disposed;
+
+    public KafkaClientFactory(KafkaConnection connection, KafkaOAuthBearerTokenProvider? oauthTokenProvider = null)
+    {
+        Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        _oauthTokenProvider = oauthTokenProvider ?? FromTokenSource(connection);
+        _admin = new Lazy<IAdminClient>(BuildAdminClient, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public KafkaConnection Connection { get; }
+
+    public string BootstrapServers => Connection.BootstrapServers;
+
+    /// <summary>Timeout of one request (and of one metadata call).</summary>
+    public TimeSpan RequestTimeout => Connection.GetOptions().RequestTimeout;
+
+    /// <summary>The last error librdkafka reported through the error callback (e.g. all brokers down).</summary>
+    public Error? LastClientError => _lastClientError;
+
+    /// <summary>The shared admin client of this connection (built on first use).</summary>
+    public IAdminClient AdminClient
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _admin.Value;
+        }
+    }
+
+    /// <summary>Routes librdkafka log lines and client errors to <paramref name="sink"/> until disposed.</summary>
+    public IDisposable AttachSink(IOperationSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        _sinks[sink] = 0;
+        return new SinkLease(this, sink);
+    }
+
+    public AdminClientConfig CreateAdminConfig() => new(BaseProperties());
+
+    /// <summary>
+    /// A consumer config that never commits. Confluent.Kafka insists on a group.id; without an
+    /// explicit <paramref name="groupId"/> a throwaway one is used, and since callers only
+    /// Assign (never Subscribe) and nothing is committed, that group never exists on the cluster.
+    /// </summary>
+    public ConsumerConfig CreateConsumerConfig(string? groupId = null)
+    {
+        var properties = BaseProperties();
+        properties["group.id"] = groupId ?? "kafkacatalog-reader-" + Guid.NewGuid().ToString("N");
+        properties["enable.auto.commit"] = "false";
+        properties["enable.auto.offset.store"] = "false";
+        properties["allow.auto.create.topics"] = "false";
+        return new ConsumerConfig(properties);
+    }
+
+    public ProducerConfig CreateProducerConfig()
+    {
+        var properties = BaseProperties();
+        if (!properties.ContainsKey("message.timeout.ms"))
+        {
+            properties["message.timeout.ms"] = Milliseconds(RequestTimeout);
+        }
+
+        return new ProducerConfig(properties);
+    }
+
+    /// <summary>A consumer that never commits; the caller disposes it (Close is not needed: nothing to commit).</summary>
+    public IConsumer<byte[]?, byte[]?> CreateConsumer(string? groupId = null, IOperationSink? sink = null)
+    {
+        NativeLibraryLoader.EnsureLoaded();
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(CreateConsumerConfig(groupId))
+            .SetLogHandler((_, message) => OnLog(message, sink))
+            .SetErrorHandler((_, error) => OnError(error, sink));
+        if (NeedsOAuthBearerHandler)
+        {
+            builder.SetOAuthBearerTokenRefreshHandler((client, _) => HandleOAuthBearerTokenRefresh(client));
+        }
+
+        return Build(builder.Build);
+    }
+
+    public IProducer<byte[]?, byte[]?> CreateProducer(IOperationSink? sink = null)
+    {
+        NativeLibraryLoader.EnsureLoaded();
+        var builder = new ProducerBuilder<byte[]?, byte[]?>(CreateProducerConfig())
+            .SetLogHandler((_, message) => OnLog(message, sink))
+            .SetErrorHandler((_, error) => OnError(error, sink));
+        if (NeedsOAuthBearerHandler)
+        {
+            builder.SetOAuthBearerTokenRefreshHandler((client, _) => HandleOAuthBearerTokenRefresh(client));
+        }
+
+        return Build(builder.Build);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_admin.IsValueCreated)
+        {
+            _admin.Value.Dispose();
+        }
+
+        _sinks.Clear();
+    }
+
+    /// <summary>Replaces the values of secret-looking keys in a text (librdkafka errors may quote them).</summary>
+    internal string Redact(string text)
+    {
+        foreach (var (key, value) in LibrdkafkaConfig.Build(Connection.GetOptions()))
+        {
+            if (value.Length > 0 && IsSensitiveKey(key))
+            {
+                text = text.Replace(value, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
+    internal static bool IsSensitiveKey(string key) =>
+        SensitiveKeyFragments.Any(f => key.Contains(f, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The connection's own OAuth client-credentials token source (connections area), if it has one.</summary>
+    private static KafkaOAuthBearerTokenProvider? FromTokenSource(KafkaConnection connection)
+    {
+        if (connection.GetOptions().OAuth is null)
+        {
+            return null;
+        }
+
+        return async cancellationToken =>
+        {
+            var source = connection.GetTokenSource() ?? throw new InvalidOperationException("The connection has no OAuth token source.");
+            var token = await source.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            return new KafkaOAuthBearerToken(token.AccessToken, token.ExpiresAt, token.PrincipalName) { Extensions = token.Extensions };
+        };
+    }
+
+    private bool NeedsOAuthBearerHandler =>
+        _oauthTokenProvider is not null && Connection.SaslMechanism == KafkaSaslMechanism.OAuthBearer;
+
+    private Dictionary<string, string> BaseProperties()
+    {
+        var properties = LibrdkafkaConfig.Build(Connection.GetOptions());
+        if (!properties.ContainsKey("log.connection.close"))
+        {
+            // Idle connections closed by brokers are normal for an admin tool, not worth a line.
+            properties["log.connection.close"] = "false";
+        }
+
+        return properties;
+    }
+
+    private IAdminClient BuildAdminClient()
+    {
+        NativeLibraryLoader.EnsureLoaded();
+        var builder = new AdminClientBuilder(CreateAdminConfig())
+            .SetLogHandler((_, message) => OnLog(message, null))
+            .SetErrorHandler((_, error) => OnError(error, null));
+        if (NeedsOAuthBearerHandler)
+        {
+            builder.SetOAuthBearerTokenRefreshHandler((client, _) => HandleOAuthBearerTokenRefresh(client));
+        }
+
+        return Build(builder.Build);
+    }
+
+    private T Build<T>(Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is ArgumentException or KafkaException or InvalidOperationException)
+        {
+            throw new KafkaCatalogException(
+                "InvalidKafkaClientSetting",
+                FailureKind.InvalidArgument,
+                $"The Kafka client rejected the settings of connection '{Connection.Name}': {Redact(ex.Message)} Check -Property and the security parameters of Connect-KafkaCluster.",
+                Connection.Name);
+        }
+    }
+
+    /// <summary>
+    /// Where the OAUTHBEARER token source plugs in: librdkafka asks for a token when it needs
+    /// one (and again before expiry); this fetches one and hands it over, or reports the failure
+    /// without its details reaching any secret.
+    /// </summary>
+    private void HandleOAuthBearerTokenRefresh(IClient client)
+    {
+        var provider = _oauthTokenProvider;
+        if (provider is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(RequestTimeout);
+            var token = provider(timeout.Token).GetAwaiter().GetResult();
+            client.OAuthBearerSetToken(
+                token.Value,
+                token.ExpiresAt.ToUnixTimeMilliseconds(),
+                token.Principal,
+                token.Extensions is null ? null : new Dictionary<string, string>(token.Extensions));
+        }
+        catch (Exception ex)
+        {
+            var reason = ex is KafkaCatalogException k ? k.Message : ex.GetType().Name + ": " + Redact(ex.Message);
+            Broadcast($"OAUTHBEARER token refresh failed: {reason}", null);
+            client.OAuthBearerSetTokenFailure(reason);
+        }
+    }
+
+    private void OnLog(LogMessage message, IOperationSink? extra) =>
+        Broadcast($"librdkafka {message.Level} [{message.Facility}] {Redact(message.Message)}", extra);
+
+    private void OnError(Error error, IOperationSink? extra)
+    {
+        _lastClientError = error;
+        Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
+    }
+
+    private void Broadcast(string line, IOperationSink? extra)
+    {
+        foreach (var sink in _sinks.Keys)
+        {
+            sink.Verbose(line);
+        }
+
+        extra?.Verbose(line);
+    }
+
+    private static string Milliseconds(TimeSpan value) =>
+        ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private sealed class SinkLease(KafkaClientFactory owner, IOperationSink sink) : IDisposable
+    {
+        public void Dispose() => owner._sinks.TryRemove(sink, out _);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Kafka;
+
+namespace KafkaCatalog.PowerShell.Infrastructure;
+
+/// <summary>Tab completion of topic names through the command's connection (2 s at most, cached 60 s per connection).</summary>
+public sealed class TopicNameCompleter : IArgumentCompleter
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        KafkaConnection connection;
+        try
+        {
+            connection = KafkaConnectionSelector.Resolve(
+                Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
+                Unwrap(fakeBoundParameters["BootstrapServer"]) is string[] servers ? servers : Unwrap(fakeBoundParameters["BootstrapServer"]) is string one ? [one] : null,
+                null,
+                ModuleState.Kafka.Get,
+                ModuleState.Kafka.Default,
+                Environment.GetEnvironmentVariables());
+        }
+        catch (KafkaCatalog.Core.KafkaCatalogException)
+        {
+            return Array.Empty<CompletionResult>();
+        }
+
+        var names = ModuleState.Completions.GetOrFetch("topics|" + connection.Name + "|" + connection.BootstrapServers, async token =>
+        {
+            var registered = ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection);
+            var factory = registered ? ModuleState.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
+            try
+            {
+                var topics = new List<string>();
+                await foreach (var topic in new TopicService(factory).ListAsync(new TopicQuery(), null, token).ConfigureAwait(false))
+                {
+                    topics.Add(topic.Name);
+                }
+
+                return topics;
+            }
+            finally
+            {
+                if (!registered)
+                {
+                    factory.Dispose();
+                }
+            }
+        }, Timeout);
+
+        return CompletionCache.Filter(names, wordToComplete).Select(ToResult).ToArray();
+    }
+
+    internal static CompletionResult ToResult(string name)
+    {
+        var text = name.Any(c => !(char.IsLetterOrDigit(c) || c is '.' or '_' or '-')) ? "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" : name;
+        return new CompletionResult(text, name, CompletionResultType.ParameterValue, name);
+    }
+
+    internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+}
+
+/// <summary>Tab completion of the session's Kafka connection names.</summary>
+public sealed class KafkaConnectionNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionCache.Filter(ModuleState.Kafka.Names, wordToComplete).Select(TopicNameCompleter.ToResult).ToArray();
+}

@@ -1,0 +1,154 @@
+using System.Management.Automation;
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Kafka;
+
+namespace KafkaCatalog.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base of every cmdlet that talks to a Kafka cluster. Finds the connection in this order:
+/// -Connection, -BootstrapServer, the ConnectionName of a piped object, the session default
+/// (Connect-KafkaCluster), the KAFKA_BOOTSTRAP_SERVERS environment variable; otherwise a
+/// terminating error. Also makes sure the native client is loadable before any work.
+/// </summary>
+public abstract class KafkaCmdlet : AsyncCmdlet
+{
+    private readonly Dictionary<string, KafkaClientFactory> _ownedFactories = new(StringComparer.Ordinal);
+
+    /// <summary>The connection to use (from Connect-KafkaCluster or Get-KafkaConnection).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public KafkaConnection? Connection { get; set; }
+
+    /// <summary>Bootstrap servers for a one-off connection (no session state needed).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? BootstrapServer { get; set; }
+
+    /// <summary>Bound from piped objects (KafkaTopic, KafkaConsumerGroup, ...) so downstream cmdlets reuse their connection.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? ConnectionName { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try
+        {
+            NativeLibraryLoader.EnsureLoaded();
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        ReleaseOwnedFactories();
+    }
+
+    protected override void OnDispose() => ReleaseOwnedFactories();
+
+    /// <summary>The connection for the current record (see the class remarks for the order).</summary>
+    protected KafkaConnection ResolveConnection()
+    {
+        return KafkaConnectionSelector.Resolve(
+            Connection,
+            BootstrapServer,
+            ConnectionName,
+            ModuleState.Kafka.Get,
+            ModuleState.Kafka.Default,
+            Environment.GetEnvironmentVariables());
+    }
+
+    /// <summary>The client factory of the current record's connection.</summary>
+    protected KafkaClientFactory ResolveClientFactory() => GetClientFactory(ResolveConnection());
+
+    protected KafkaClientFactory GetClientFactory(KafkaConnection connection)
+    {
+        if (ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection))
+        {
+            return ModuleState.KafkaClients.GetOrCreate(connection);
+        }
+
+        // One-off connections (-BootstrapServer, -Connection not registered, environment) live as long as this cmdlet.
+        lock (_ownedFactories)
+        {
+            var key = connection.Name + "\n" + connection.BootstrapServers + "\n" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection);
+            if (!_ownedFactories.TryGetValue(key, out var factory))
+            {
+                factory = new KafkaClientFactory(connection);
+                _ownedFactories[key] = factory;
+            }
+
+            return factory;
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the factory's librdkafka log routed to this cmdlet's verbose stream.</summary>
+    protected void RunWithClient(Func<KafkaClientFactory, IOperationSink, CancellationToken, Task> body)
+    {
+        KafkaClientFactory factory;
+        try
+        {
+            factory = ResolveClientFactory();
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            return;
+        }
+
+        var sink = CreateSink();
+        RunAsync(async token =>
+        {
+            using var lease = factory.AttachSink(sink);
+            await body(factory, sink, token).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// A failure that ends the whole command (the cluster is unreachable, the client cannot load,
+    /// credentials are refused) rather than one item.
+    /// </summary>
+    protected static bool IsTerminating(KafkaCatalogException ex) =>
+        ex.Kind is FailureKind.ConnectionError or FailureKind.NotInstalled or FailureKind.AuthenticationError or FailureKind.SecurityError
+        || ex.ErrorId == "InvalidKafkaClientSetting";
+
+    /// <summary>Reports a per-item failure, or rethrows it when it ends the command.</summary>
+    protected void EmitItemError(KafkaCatalogException ex)
+    {
+        if (IsTerminating(ex))
+        {
+            throw ex;
+        }
+
+        EmitError(ex);
+    }
+
+    /// <summary>True when -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>
+    protected bool IsWhatIf()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
+        {
+            return value is SwitchParameter s ? s.IsPresent : value is true;
+        }
+
+        var preference = SessionState?.PSVariable?.GetValue("WhatIfPreference");
+        return preference is SwitchParameter sp ? sp.IsPresent : preference is true;
+    }
+
+    private void ReleaseOwnedFactories()
+    {
+        lock (_ownedFactories)
+        {
+            foreach (var factory in _ownedFactories.Values)
+            {
+                factory.Dispose();
+            }
+
+            _ownedFactories.Clear();
+        }
+    }
+}

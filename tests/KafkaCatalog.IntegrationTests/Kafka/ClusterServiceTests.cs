@@ -1,0 +1,52 @@
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Kafka;
+
+namespace KafkaCatalog.IntegrationTests.Kafka;
+
+public class ClusterServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCoreFixture>
+{
+    [Fact]
+    public async Task Describes_cluster_id_controller_and_brokers_and_records_the_id()
+    {
+        var connection = fixture.NewConnection("describe");
+        using var factory = new KafkaClientFactory(connection);
+
+        var cluster = await new ClusterService(factory).DescribeAsync();
+
+        Assert.Equal(fixture.Cluster.ClusterId, cluster.ClusterId);
+        Assert.Equal(fixture.Cluster.ClusterId, connection.ClusterId);
+        Assert.Equal(fixture.Cluster.ControllerId, cluster.ControllerId);
+        Assert.Equal(new[] { 1, 2, 3 }, cluster.Brokers.Select(b => b.BrokerId));
+        Assert.All(cluster.Brokers, b =>
+        {
+            var expected = fixture.Cluster.Brokers.Single(x => x.Id == b.BrokerId);
+            Assert.Equal(expected.Host, b.Host);
+            Assert.Equal(expected.Port, b.Port);
+            Assert.Equal(b.BrokerId == fixture.Cluster.ControllerId, b.IsController);
+            Assert.Equal("describe", b.ConnectionName);
+        });
+        Assert.Single(cluster.Brokers, b => b.IsController);
+    }
+
+    [Fact]
+    public async Task Topics_listed_after_describe_carry_the_cluster_id()
+    {
+        var connection = fixture.NewConnection("withid");
+        using var factory = new KafkaClientFactory(connection);
+        await new ClusterService(factory).DescribeAsync();
+        fixture.Cluster.State.CreateTopic("carry-id", 1, 1);
+
+        var topics = await new TopicService(factory).ListAsync(new TopicQuery { Names = ["carry-id"] }).ToListAsync();
+
+        Assert.Equal(fixture.Cluster.ClusterId, Assert.Single(topics).ClusterId);
+    }
+
+    [Fact]
+    public async Task Verbose_lines_name_each_remote_call()
+    {
+        using var factory = new KafkaClientFactory(fixture.NewConnection("verbose"));
+        var sink = new CollectingSink();
+        await new ClusterService(factory, sink).DescribeAsync();
+        Assert.Contains(sink.Lines, l => l.StartsWith("DescribeCluster request to " + fixture.Cluster.BootstrapServers, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,260 @@
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.TestKit.Kafka;
+
+namespace KafkaCatalog.IntegrationTests.Kafka;
+
+public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCoreFixture>
+{
+    private static readonly short CreateTopicsKey = 19;
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+
+    [Fact]
+    public async Task Creates_a_topic_and_describes_it_with_partitions_leaders_and_replicas()
+    {
+        var name = Unique("orders");
+        var result = await fixture.Topics().CreateAsync(new NewTopicSpec
+        {
+            Name = name,
+            Partitions = 3,
+            ReplicationFactor = 2,
+            Config = new Dictionary<string, string> { ["retention.ms"] = "3600000", ["cleanup.policy"] = "compact" },
+        }, validateOnly: false);
+
+        var topic = Assert.IsType<KafkaTopic>(result.Topic);
+        Assert.False(result.ValidateOnly);
+        Assert.Equal(name, topic.Name);
+        Assert.Equal(3, topic.PartitionCount);
+        Assert.Equal(2, topic.ReplicationFactor);
+        Assert.False(topic.IsInternal);
+        Assert.Equal("it", topic.ConnectionName);
+        Assert.Equal(fixture.Cluster.BootstrapServers, topic.BootstrapServers);
+        Assert.Equal(new[] { 0, 1, 2 }, topic.Partitions.Select(p => p.Partition));
+        Assert.All(topic.Partitions, p =>
+        {
+            Assert.Equal(name, p.Topic);
+            Assert.Equal(2, p.Replicas.Count);
+            Assert.Contains(p.Leader, p.Replicas);
+            Assert.Equal(p.Replicas.OrderBy(r => r), p.InSyncReplicas.OrderBy(r => r));
+            Assert.False(p.IsUnderReplicated);
+            Assert.Null(p.Error);
+        });
+
+        var state = fixture.Cluster.State.GetTopic(name)!;
+        Assert.Equal("3600000", state.Configs["retention.ms"]);
+        Assert.Equal("compact", state.Configs["cleanup.policy"]);
+        foreach (var p in topic.Partitions)
+        {
+            Assert.Equal(state.Partitions[p.Partition].Replicas, p.Replicas);
+            Assert.Equal(state.Partitions[p.Partition].LeaderId, p.Leader);
+        }
+    }
+
+    [Fact]
+    public async Task Omitted_partitions_and_replication_factor_take_the_broker_defaults()
+    {
+        var name = Unique("defaults");
+        var result = await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: false);
+        Assert.Equal(fixture.Cluster.Options.DefaultPartitions, result.Topic!.PartitionCount);
+        Assert.Equal(fixture.Cluster.Options.DefaultReplicationFactor, result.Topic.ReplicationFactor);
+    }
+
+    [Fact]
+    public async Task Validate_only_creates_nothing()
+    {
+        var name = Unique("whatif");
+        var result = await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 2, ReplicationFactor = 3 }, validateOnly: true);
+
+        Assert.True(result.ValidateOnly);
+        Assert.Null(result.Topic);
+        Assert.Null(fixture.Cluster.State.GetTopic(name));
+        Assert.Empty(await fixture.Topics().ListAsync(new TopicQuery { Names = [name + "*"] }).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Lists_with_wildcards_sorted_by_name()
+    {
+        var prefix = "wild" + Guid.NewGuid().ToString("N")[..8];
+        foreach (var suffix in new[] { "c", "a", "b" })
+        {
+            fixture.Cluster.State.CreateTopic($"{prefix}-{suffix}", 2, 1);
+        }
+
+        fixture.Cluster.State.CreateTopic($"other-{prefix}", 1, 1);
+
+        var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = [prefix + "-*"] }).ToListAsync();
+
+        Assert.Equal(new[] { $"{prefix}-a", $"{prefix}-b", $"{prefix}-c" }, topics.Select(t => t.Name));
+        Assert.All(topics, t => Assert.Equal(2, t.PartitionCount));
+    }
+
+    [Fact]
+    public async Task Wildcards_are_case_insensitive_and_several_patterns_combine()
+    {
+        var prefix = "Case" + Guid.NewGuid().ToString("N")[..8];
+        fixture.Cluster.State.CreateTopic($"{prefix}-x", 1, 1);
+        fixture.Cluster.State.CreateTopic($"{prefix}-y", 1, 1);
+
+        var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = [prefix.ToUpperInvariant() + "-X*", $"{prefix}-y"] }).ToListAsync();
+
+        Assert.Equal(new[] { $"{prefix}-x", $"{prefix}-y" }, topics.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task Internal_topics_are_hidden_unless_asked_for_or_named()
+    {
+        var all = await fixture.Topics().ListAsync(new TopicQuery()).ToListAsync();
+        Assert.DoesNotContain(all, t => t.Name == "__consumer_offsets");
+
+        var withInternal = await fixture.Topics().ListAsync(new TopicQuery { IncludeInternal = true }).ToListAsync();
+        var offsets = Assert.Single(withInternal, t => t.Name == "__consumer_offsets");
+        Assert.True(offsets.IsInternal);
+        Assert.Equal(fixture.Cluster.Options.OffsetsTopicPartitions, offsets.PartitionCount);
+
+        Assert.Empty(await fixture.Topics().ListAsync(new TopicQuery { Names = ["__*"] }).ToListAsync());
+        Assert.Single(await fixture.Topics().ListAsync(new TopicQuery { Names = ["__consumer_offsets"] }).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_missing_plain_name_is_a_per_item_error_and_the_rest_are_listed()
+    {
+        var existing = Unique("present");
+        fixture.Cluster.State.CreateTopic(existing, 1, 1);
+        var errors = new List<KafkaCatalogException>();
+
+        var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = ["missing-topic-xyz", existing, "nomatch-*"] }, errors.Add).ToListAsync();
+
+        Assert.Equal(existing, Assert.Single(topics).Name);
+        var error = Assert.Single(errors);
+        Assert.Equal("TopicNotFound", error.ErrorId);
+        Assert.Equal(FailureKind.ObjectNotFound, error.Kind);
+        Assert.Equal("missing-topic-xyz", error.Target);
+    }
+
+    [Fact]
+    public async Task Listing_is_one_metadata_request_whatever_the_number_of_patterns()
+    {
+        var before = fixture.Cluster.RequestCount(3);
+        using var factory = new KafkaClientFactory(fixture.NewConnection("count"));
+        await new TopicService(factory).ListAsync(new TopicQuery { Names = ["a*", "b*", "c", "d*"] }).ToListAsync();
+        var metadataRequests = fixture.Cluster.RequestCount(3) - before;
+
+        // librdkafka refreshes broker metadata on its own when it connects; our listing adds one request.
+        Assert.InRange(metadataRequests, 1, 3);
+    }
+
+    [Fact]
+    public async Task Duplicate_topic_is_TopicAlreadyExists_and_leaves_it_unchanged()
+    {
+        var name = Unique("dup");
+        fixture.Cluster.State.CreateTopic(name, 2, 1);
+
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 5 }, validateOnly: false));
+
+        Assert.Equal("TopicAlreadyExists", ex.ErrorId);
+        Assert.Equal(FailureKind.ResourceExists, ex.Kind);
+        Assert.Equal($"Topic '{name}' already exists. Use Get-KafkaTopic to inspect it.", ex.Message);
+        Assert.Equal(2, fixture.Cluster.State.GetTopic(name)!.Partitions.Count);
+    }
+
+    [Fact]
+    public async Task Validate_only_reports_the_same_errors()
+    {
+        var name = Unique("dupv");
+        fixture.Cluster.State.CreateTopic(name, 1, 1);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: true));
+        Assert.Equal("TopicAlreadyExists", ex.ErrorId);
+    }
+
+    [Fact]
+    public async Task More_replicas_than_brokers_is_InvalidReplicationFactor_and_creates_nothing()
+    {
+        var name = Unique("rf");
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 1, ReplicationFactor = 4 }, validateOnly: false));
+
+        Assert.Equal("InvalidReplicationFactor", ex.ErrorId);
+        Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+        Assert.Null(fixture.Cluster.State.GetTopic(name));
+    }
+
+    [Theory]
+    [InlineData("no.such.config", "1")]
+    [InlineData("cleanup.policy", "sometimes")]
+    [InlineData("retention.ms", "soon")]
+    public async Task Bad_config_is_InvalidConfig_and_creates_nothing(string key, string value)
+    {
+        var name = Unique("cfg");
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(
+            new NewTopicSpec { Name = name, Config = new Dictionary<string, string> { [key] = value } }, validateOnly: false));
+
+        Assert.Equal("InvalidConfig", ex.ErrorId);
+        Assert.Contains(name, ex.Message);
+        Assert.Null(fixture.Cluster.State.GetTopic(name));
+    }
+
+    [Theory]
+    [InlineData("bad name")]
+    [InlineData("bad/name")]
+    [InlineData("..")]
+    public async Task Bad_names_are_refused_without_a_request(string name)
+    {
+        var before = fixture.Cluster.RequestCount(CreateTopicsKey);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: false));
+        Assert.Equal("InvalidTopicName", ex.ErrorId);
+        Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
+    }
+
+    [Fact]
+    public async Task Zero_partitions_are_refused_without_a_request()
+    {
+        var before = fixture.Cluster.RequestCount(CreateTopicsKey);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = Unique("zero"), Partitions = 0 }, validateOnly: false));
+        Assert.Equal("InvalidPartitions", ex.ErrorId);
+        Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
+    }
+
+    [Fact]
+    public async Task Create_refused_by_a_non_controller_is_retried_and_creates_once()
+    {
+        var name = Unique("retry");
+        var sink = new CollectingSink();
+        fixture.Cluster.Faults.FailNext(CreateTopicsKey, errorCode: 41 /* NOT_CONTROLLER */, count: 2);
+
+        var result = await fixture.Topics(sink).CreateAsync(new NewTopicSpec { Name = name, Partitions = 2 }, validateOnly: false);
+
+        Assert.Equal(2, result.Topic!.PartitionCount);
+        Assert.Equal(0, fixture.Cluster.Faults.PendingErrors(CreateTopicsKey));
+        Assert.Equal(2, sink.Lines.Count(l => l.StartsWith("CreateTopics: transient error", StringComparison.Ordinal)));
+        Assert.Single(fixture.Cluster.State.Topics, t => t.Name == name);
+    }
+
+    [Fact]
+    public async Task Create_that_timed_out_on_the_broker_is_not_retried()
+    {
+        var name = Unique("timeout");
+        fixture.Cluster.Faults.FailNext(CreateTopicsKey, errorCode: 7 /* REQUEST_TIMED_OUT */, count: 1);
+        try
+        {
+            var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: false));
+            Assert.Equal("KafkaRequestTimedOut", ex.ErrorId);
+            Assert.Contains("may or may not have applied it", ex.Message);
+            Assert.Equal(0, fixture.Cluster.Faults.PendingErrors(CreateTopicsKey));
+        }
+        finally
+        {
+            fixture.Cluster.Faults.ClearErrors();
+        }
+    }
+
+    [Fact]
+    public async Task Many_creations_in_parallel_share_the_one_admin_client()
+    {
+        var prefix = "par" + Guid.NewGuid().ToString("N")[..8];
+        var service = fixture.Topics();
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => service.CreateAsync(new NewTopicSpec { Name = $"{prefix}-{i:00}", Partitions = 1 }, validateOnly: false)));
+
+        var topics = await service.ListAsync(new TopicQuery { Names = [prefix + "-*"] }).ToListAsync();
+        Assert.Equal(20, topics.Count);
+    }
+}
