@@ -93,12 +93,12 @@ function Invoke-Package {
 function Invoke-Demo {
     Invoke-Build
     $log = Join-Path ([IO.Path]::GetTempPath()) 'kafkacatalog-sandbox.log'
-    $sandbox = Start-Process dotnet -ArgumentList @('run', '--no-build', '-c', $Configuration, '--project', "$root/tests/KafkaCatalog.TestKit", '--', 'serve') -RedirectStandardOutput $log -PassThru
+    $sandbox = Start-Process dotnet -ArgumentList @('run', '--no-build', '-c', $Configuration, '--project', "$root/tests/KafkaCatalog.TestKit", '--', 'serve', '--ignore-stdin') -RedirectStandardOutput $log -PassThru
     $deadline = (Get-Date).AddSeconds(60)
     $bootstrap = $null
     while (-not $bootstrap -and (Get-Date) -lt $deadline -and -not $sandbox.HasExited) {
         Start-Sleep -Milliseconds 250
-        $bootstrap = Select-String -Path $log -Pattern '^BOOTSTRAP_SERVERS=(.+)$' -ErrorAction SilentlyContinue |
+        $bootstrap = Select-String -Path $log -Pattern '^bootstrap.servers=(.+)$' -ErrorAction SilentlyContinue |
             Select-Object -First 1 | ForEach-Object { $_.Matches[0].Groups[1].Value }
     }
     if (-not $bootstrap) { Stop-Process $sandbox -ErrorAction SilentlyContinue; throw "The sandbox did not start; see $log." }

@@ -37,7 +37,7 @@ public sealed class KafkaClientFactory : IDisposable
     public KafkaClientFactory(KafkaConnection connection, KafkaOAuthBearerTokenProvider? oauthTokenProvider = null)
     {
         Connection = connection ?? throw new ArgumentNullException(nameof(connection));
-        _oauthTokenProvider = oauthTokenProvider;
+        _oauthTokenProvider = oauthTokenProvider ?? FromTokenSource(connection);
         _admin = new Lazy<IAdminClient>(BuildAdminClient, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -157,6 +157,22 @@ public sealed class KafkaClientFactory : IDisposable
 
     internal static bool IsSensitiveKey(string key) =>
         SensitiveKeyFragments.Any(f => key.Contains(f, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The connection's own OAuth client-credentials token source (connections area), if it has one.</summary>
+    private static KafkaOAuthBearerTokenProvider? FromTokenSource(KafkaConnection connection)
+    {
+        if (connection.GetOptions().OAuth is null)
+        {
+            return null;
+        }
+
+        return async cancellationToken =>
+        {
+            var source = connection.GetTokenSource() ?? throw new InvalidOperationException("The connection has no OAuth token source.");
+            var token = await source.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            return new KafkaOAuthBearerToken(token.AccessToken, token.ExpiresAt, token.PrincipalName) { Extensions = token.Extensions };
+        };
+    }
 
     private bool NeedsOAuthBearerHandler =>
         _oauthTokenProvider is not null && Connection.SaslMechanism == KafkaSaslMechanism.OAuthBearer;

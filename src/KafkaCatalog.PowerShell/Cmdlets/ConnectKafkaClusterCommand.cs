@@ -1,21 +1,24 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Security;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Connections.Profiles;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
-/// Opens a named connection to a Kafka cluster, checks that the cluster answers, makes it the
-/// session default and returns it.
+/// Opens a named connection to a Kafka cluster (parameters, then -ProfilePath, then KAFKA_*
+/// environment variables), checks that the cluster answers, makes it the session default and
+/// returns it.
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "KafkaCluster")]
 [OutputType(typeof(KafkaConnection))]
 public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
 {
-    /// <summary>host:port of one or more brokers; KAFKA_BOOTSTRAP_SERVERS when omitted.</summary>
+    /// <summary>host:port of one or more brokers; the profile or KAFKA_BOOTSTRAP_SERVERS when omitted.</summary>
     [Parameter(Position = 0)]
     [Alias("BootstrapServers")]
     [ValidateNotNullOrEmpty]
@@ -28,12 +31,75 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string ClientId { get; set; } = "kafkacatalog";
+    public string? ClientId { get; set; }
 
     /// <summary>Timeout of each request to the cluster, in seconds.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    public int? TimeoutSec { get; set; }
+
+    [Parameter]
+    public KafkaSecurityProtocol? SecurityProtocol { get; set; }
+
+    [Parameter]
+    public KafkaSaslMechanism? SaslMechanism { get; set; }
+
+    /// <summary>SASL user name and password (PLAIN, SCRAM-SHA-256/512).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>OAUTHBEARER client credentials: the token endpoint.</summary>
+    [Parameter]
+    public Uri? OAuthTokenEndpoint { get; set; }
+
+    /// <summary>OAUTHBEARER client id (user name) and client secret (password).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? OAuthClientCredential { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OAuthScope { get; set; }
+
+    /// <summary>CA certificates (PEM file) that sign the brokers' certificates.</summary>
+    [Parameter]
+    [Alias("CaFile")]
+    [ValidateNotNullOrEmpty]
+    public string? SslCaLocation { get; set; }
+
+    /// <summary>CA certificates as PEM text.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SslCaPem { get; set; }
+
+    /// <summary>Client certificate (PEM file) for mutual TLS.</summary>
+    [Parameter]
+    [Alias("CertificateFile")]
+    [ValidateNotNullOrEmpty]
+    public string? SslCertificateLocation { get; set; }
+
+    /// <summary>Client private key (PEM file) for mutual TLS.</summary>
+    [Parameter]
+    [Alias("KeyFile")]
+    [ValidateNotNullOrEmpty]
+    public string? SslKeyLocation { get; set; }
+
+    [Parameter]
+    public SecureString? SslKeyPassword { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SslCrlLocation { get; set; }
+
+    /// <summary>Turn off certificate and host name verification (warns: for test clusters only).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>A Mage Kafka YAML, a Polaris connection JSON, or a kafka-python style JSON of keyword arguments.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfilePath { get; set; }
 
     /// <summary>Any further librdkafka property, applied last.</summary>
     [Parameter]
@@ -62,20 +128,39 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
         KafkaConnection connection;
         try
         {
-            var servers = BootstrapServer is { Length: > 0 }
-                ? KafkaConnectionResolver.JoinServers(BootstrapServer)
-                : Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable) is { Length: > 0 } fromEnvironment
-                    ? KafkaConnectionResolver.JoinServers([fromEnvironment])
-                    : throw new KafkaCatalogException("NoBootstrapServer", FailureKind.InvalidArgument,
-                        "No bootstrap server given. Use -BootstrapServer host:port or set KAFKA_BOOTSTRAP_SERVERS.");
-            var options = new KafkaConnectionOptions
+            var settings = new KafkaConnectionSettings
             {
-                BootstrapServers = servers,
+                BootstrapServers = BootstrapServer is { Length: > 0 } ? KafkaConnectionSelector.JoinServers(BootstrapServer) : null,
                 ClientId = ClientId,
-                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                Properties = Property.ToConfigDictionary("-Property"),
+                RequestTimeout = TimeoutSec is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                SecurityProtocol = SecurityProtocol,
+                SaslMechanism = SaslMechanism,
+                SaslUsername = Credential?.UserName,
+                SaslPassword = Credential?.Password,
+                OAuthTokenEndpoint = OAuthTokenEndpoint,
+                OAuthClientId = OAuthClientCredential?.UserName,
+                OAuthClientSecret = OAuthClientCredential?.Password,
+                OAuthScope = OAuthScope,
+                SslCaLocation = SslCaLocation,
+                SslCaPem = SslCaPem,
+                SslCertificateLocation = SslCertificateLocation,
+                SslKeyLocation = SslKeyLocation,
+                SslKeyPassword = SslKeyPassword,
+                SslCrlLocation = SslCrlLocation,
+                SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
+                Properties = Property is null ? null : Property.ToConfigDictionary("-Property"),
             };
-            connection = new KafkaConnection(Name ?? servers, options);
+            var resolution = KafkaConnectionResolver.Resolve(
+                settings,
+                ProfilePath is null ? null : GetUnresolvedProviderPathFromPSPath(ProfilePath),
+                Environment.GetEnvironmentVariables());
+            foreach (var warning in resolution.Warnings)
+            {
+                WriteWarning(warning.Message);
+            }
+
+            var options = resolution.Options with { BootstrapServers = KafkaConnectionSelector.JoinServers([resolution.Options.BootstrapServers]) };
+            connection = new KafkaConnection(Name ?? options.BootstrapServers, options);
         }
         catch (KafkaCatalogException ex)
         {
@@ -105,7 +190,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
 
             var previous = ModuleState.Kafka.Get(connection.Name);
             ModuleState.Kafka.Add(connection.Name, connection, makeDefault: true);
-            if (previous is not null)
+            if (previous is not null && !ReferenceEquals(previous, connection))
             {
                 ModuleState.KafkaClients.Release(previous);
             }

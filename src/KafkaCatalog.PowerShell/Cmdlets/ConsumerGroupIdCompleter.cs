@@ -23,13 +23,13 @@ public sealed class ConsumerGroupIdCompleter : IArgumentCompleter
         try
         {
             var servers = TopicNameCompleter.Unwrap(fakeBoundParameters["BootstrapServer"]);
-            connection = KafkaConnectionResolver.Resolve(
+            connection = KafkaConnectionSelector.Resolve(
                 TopicNameCompleter.Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
                 servers is string[] many ? many : servers is string one ? [one] : null,
                 null,
                 ModuleState.Kafka.Get,
                 ModuleState.Kafka.Default,
-                Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable));
+                Environment.GetEnvironmentVariables());
         }
         catch (Core.KafkaCatalogException)
         {

@@ -16,13 +16,13 @@ public sealed class TopicNameCompleter : IArgumentCompleter
         KafkaConnection connection;
         try
         {
-            connection = KafkaConnectionResolver.Resolve(
+            connection = KafkaConnectionSelector.Resolve(
                 Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
                 Unwrap(fakeBoundParameters["BootstrapServer"]) is string[] servers ? servers : Unwrap(fakeBoundParameters["BootstrapServer"]) is string one ? [one] : null,
                 null,
                 ModuleState.Kafka.Get,
                 ModuleState.Kafka.Default,
-                Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable));
+                Environment.GetEnvironmentVariables());
         }
         catch (KafkaCatalog.Core.KafkaCatalogException)
         {

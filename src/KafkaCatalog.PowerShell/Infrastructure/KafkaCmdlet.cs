@@ -53,13 +53,13 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     /// <summary>The connection for the current record (see the class remarks for the order).</summary>
     protected KafkaConnection ResolveConnection()
     {
-        return KafkaConnectionResolver.Resolve(
+        return KafkaConnectionSelector.Resolve(
             Connection,
             BootstrapServer,
             ConnectionName,
             ModuleState.Kafka.Get,
             ModuleState.Kafka.Default,
-            Environment.GetEnvironmentVariable(KafkaConnectionResolver.BootstrapEnvironmentVariable));
+            Environment.GetEnvironmentVariables());
     }
 
     /// <summary>The client factory of the current record's connection.</summary>

@@ -129,4 +129,52 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
         Assert.Single(Cluster.State.Groups.GetMemberIds(group));
         Assert.True(Cluster.State.Groups.GetGenerationId(group) > generation);
     }
+
+    [Fact]
+    public void Produce_ConsumeWithGroup_Commit_AndANewMemberResumesFromTheCommittedOffset()
+    {
+        var topic = Unique("data");
+        Cluster.State.CreateTopic(topic, 2, 1);
+        var group = Unique("grp");
+        using (var producer = fx.Producer())
+        {
+            for (int i = 0; i < 10; i++) producer.Produce(new TopicPartition(topic, i % 2), new Message<string?, string?> { Key = $"k{i}", Value = $"v{i}" });
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        var seen = new List<string>();
+        var assigned = new List<TopicPartition>();
+        using (var c1 = Consumer(group, assigned))
+        {
+            c1.Subscribe(topic);
+            var deadline = DateTime.UtcNow + Patience;
+            while (seen.Count < 6)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"consumed only {seen.Count} records");
+                var r = c1.Consume(TimeSpan.FromMilliseconds(200));
+                if (r is null || r.IsPartitionEOF) continue;
+                seen.Add(r.Message.Value!);
+                c1.Commit(r);
+            }
+            c1.Close();
+        }
+        Assert.Equal(GroupState.Empty, Cluster.State.Groups.GetState(group));
+        long committedTotal = (Cluster.State.GetCommittedOffset(group, topic, 0) ?? 0) + (Cluster.State.GetCommittedOffset(group, topic, 1) ?? 0);
+        Assert.Equal(6, committedTotal);
+
+        using var c2 = Consumer(group, assigned);
+        c2.Subscribe(topic);
+        var rest = new List<string>();
+        var until = DateTime.UtcNow + Patience;
+        while (rest.Count < 4)
+        {
+            Assert.True(DateTime.UtcNow < until, $"second member consumed only {rest.Count} records");
+            var r = c2.Consume(TimeSpan.FromMilliseconds(200));
+            if (r is null || r.IsPartitionEOF) continue;
+            rest.Add(r.Message.Value!);
+        }
+        Assert.Empty(seen.Intersect(rest));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"v{i}").OrderBy(x => x), seen.Concat(rest).OrderBy(x => x));
+        c2.Close();
+    }
 }

@@ -129,4 +129,20 @@ public sealed class GroupAdminTests(ClusterFixture fx) : IClassFixture<ClusterFi
             Assert.Equal(Cluster.State.GetPartition("__consumer_offsets", p)!.LeaderId, Cluster.State.CoordinatorFor(g));
         }
     }
+
+    [Fact]
+    public async Task ListConsumerGroupOffsets_LeavesOutDeletedTopics()
+    {
+        var kept = Topic(1);
+        var gone = Topic(1);
+        var g = Unique("deltopic");
+        Cluster.State.CommitOffsets(g, kept, 0, 4);
+        Cluster.State.CommitOffsets(g, gone, 0, 9);
+        Assert.True(Cluster.State.DeleteTopic(gone));
+        using var admin = fx.Admin();
+        var listed = await admin.ListConsumerGroupOffsetsAsync(new[] { new ConsumerGroupTopicPartitions(g, null) });
+        var p = Assert.Single(Assert.Single(listed).Partitions);
+        Assert.Equal(kept, p.Topic);
+        Assert.Equal(4, p.Offset.Value);
+    }
 }

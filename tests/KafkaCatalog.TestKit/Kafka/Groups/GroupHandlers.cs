@@ -339,6 +339,7 @@ internal sealed class OffsetFetchHandler : IKafkaApiHandler
         {
             bool allowed = GroupRouting.CanTopic(ctx, AclOperation.Describe, e.Topic);
             if (!allowed && partitions is null) continue; // unauthorized topics are left out of "all"
+            if (partitions is null && ctx.State.GetTopic(e.Topic) is null) continue; // offsets of deleted topics are gone
             entries.Add(allowed ? e : e with { Offset = -1, LeaderEpoch = -1, Metadata = "", ErrorCode = ErrorCode.TopicAuthorizationFailed });
         }
         return (result.ErrorCode, entries);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -28,6 +29,21 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
     public int FailedTlsHandshakes => Volatile.Read(ref _failedTls);
 
     private int _failedTls;
+    private int _failedSasl;
+
+    /// <summary>Number of SASL exchanges that ended with an authentication failure.</summary>
+    public int FailedAuthentications => Volatile.Read(ref _failedSasl);
+
+    /// <summary>Principals of successfully authenticated connections, in order (SASL user or TLS client certificate).</summary>
+    public ConcurrentQueue<string> AuthenticatedPrincipals { get; } = new();
+
+    /// <summary>SASL mechanisms clients completed authentication with, in order.</summary>
+    public ConcurrentQueue<string> AuthenticatedMechanisms { get; } = new();
+
+    internal static void RecordFailure(RequestContext ctx)
+    {
+        if (ctx.Cluster.Options.Authenticator is KafkaSecurityAuthenticator a) Interlocked.Increment(ref a._failedSasl);
+    }
 
     public async ValueTask<Stream> OnConnectedAsync(ConnectionState connection, Stream stream, CancellationToken ct)
     {
@@ -61,6 +77,7 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
             if (ssl.RemoteCertificate is { } remote)
             {
                 connection.Principal = TestCertificateAuthority.PrincipalFor(new X509Certificate2(remote));
+                if (!Options.UsesSasl) AuthenticatedPrincipals.Enqueue(connection.Principal);
             }
             stream = ssl;
         }
@@ -78,10 +95,15 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
     internal static SaslSession? Session(ConnectionState connection) =>
         connection.Items.TryGetValue(SessionKey, out var s) ? s as SaslSession : null;
 
-    internal static void OnAuthenticated(ConnectionState connection, SaslSession session)
+    internal static void OnAuthenticated(RequestContext ctx, ConnectionState connection, SaslSession session)
     {
         connection.IsAuthenticated = true;
         connection.Principal = session.Principal ?? connection.Principal;
+        if (ctx.Cluster.Options.Authenticator is KafkaSecurityAuthenticator a)
+        {
+            a.AuthenticatedPrincipals.Enqueue(connection.Principal);
+            a.AuthenticatedMechanisms.Enqueue(session.Mechanism ?? "");
+        }
     }
 }
 
@@ -128,8 +150,12 @@ internal sealed class SaslHandshakeHandler : IKafkaApiHandler
             ValueTask<RawFrameResult> RawStep(ReadOnlyMemory<byte> frame, CancellationToken token)
             {
                 var step = session.Authenticate(frame.Span);
-                if (step.ErrorCode != 0) return ValueTask.FromResult(new RawFrameResult(null, true));
-                if (session.IsAuthenticated) KafkaSecurityAuthenticator.OnAuthenticated(conn, session);
+                if (step.ErrorCode != 0)
+                {
+                    KafkaSecurityAuthenticator.RecordFailure(ctx);
+                    return ValueTask.FromResult(new RawFrameResult(null, true));
+                }
+                if (session.IsAuthenticated) KafkaSecurityAuthenticator.OnAuthenticated(ctx, conn, session);
                 else conn.RawFrameHandler = RawStep;
                 return ValueTask.FromResult(new RawFrameResult(step.AuthBytes, false));
             }
@@ -161,9 +187,10 @@ internal sealed class SaslAuthenticateHandler : IKafkaApiHandler
         resp.Set("AuthBytes", r.AuthBytes);
         if (session is not null && session.IsAuthenticated && r.ErrorCode == 0)
         {
-            KafkaSecurityAuthenticator.OnAuthenticated(ctx.Connection, session);
+            KafkaSecurityAuthenticator.OnAuthenticated(ctx, ctx.Connection, session);
             if (ctx.ApiVersion >= 1) resp.Set("SessionLifetimeMs", (ctx.Cluster.Options.Authenticator as KafkaSecurityAuthenticator)?.Options.SessionLifetimeMs ?? 0L);
         }
+        if (r.ErrorCode == ErrorCode.SaslAuthenticationFailed) KafkaSecurityAuthenticator.RecordFailure(ctx);
         if (r.CloseConnection)
         {
             ctx.Connection.RawFrameHandler = (_, _) => ValueTask.FromResult(new RawFrameResult(null, true));

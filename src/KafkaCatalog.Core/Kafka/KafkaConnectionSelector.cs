@@ -1,3 +1,4 @@
+using System.Collections;
 using KafkaCatalog.Core.Connections;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -7,7 +8,7 @@ namespace KafkaCatalog.Core.Kafka;
 /// ConnectionName of a piped object, then the session default, then KAFKA_BOOTSTRAP_SERVERS;
 /// otherwise a terminating NoKafkaConnection error.
 /// </summary>
-public static class KafkaConnectionResolver
+public static class KafkaConnectionSelector
 {
     public const string BootstrapEnvironmentVariable = "KAFKA_BOOTSTRAP_SERVERS";
 
@@ -20,8 +21,9 @@ public static class KafkaConnectionResolver
         string? pipedConnectionName,
         Func<string, KafkaConnection?> findRegistered,
         KafkaConnection? sessionDefault,
-        string? environmentBootstrapServers)
+        IDictionary? environment)
     {
+        var environmentBootstrapServers = environment?[BootstrapEnvironmentVariable] as string;
         if (explicitConnection is not null)
         {
             return explicitConnection;
@@ -30,7 +32,7 @@ public static class KafkaConnectionResolver
         if (bootstrapServers is { Count: > 0 })
         {
             var servers = JoinServers(bootstrapServers);
-            return new KafkaConnection(servers, new KafkaConnectionOptions { BootstrapServers = servers });
+            return new KafkaConnection(servers, FromSettings(servers, environment));
         }
 
         if (!string.IsNullOrEmpty(pipedConnectionName))
@@ -43,14 +45,14 @@ public static class KafkaConnectionResolver
 
             if (pipedConnectionName == EnvironmentConnectionName && !string.IsNullOrWhiteSpace(environmentBootstrapServers))
             {
-                return FromEnvironment(environmentBootstrapServers);
+                return FromEnvironment(environment!);
             }
 
             // Objects read through a one-off -BootstrapServer connection carry the servers as
             // their connection name, so a runbook can pipe them on without session state.
             if (LooksLikeServerList(pipedConnectionName))
             {
-                return new KafkaConnection(pipedConnectionName, new KafkaConnectionOptions { BootstrapServers = pipedConnectionName });
+                return new KafkaConnection(pipedConnectionName, FromSettings(pipedConnectionName, environment));
             }
 
             throw new KafkaCatalogException(
@@ -67,7 +69,7 @@ public static class KafkaConnectionResolver
 
         if (!string.IsNullOrWhiteSpace(environmentBootstrapServers))
         {
-            return FromEnvironment(environmentBootstrapServers);
+            return FromEnvironment(environment!);
         }
 
         throw new KafkaCatalogException(
@@ -119,6 +121,22 @@ public static class KafkaConnectionResolver
         }
     }
 
-    private static KafkaConnection FromEnvironment(string servers) =>
-        new(EnvironmentConnectionName, new KafkaConnectionOptions { BootstrapServers = JoinServers([servers]) });
+    // One-off connections take their security from the environment too (KAFKA_SECURITY_PROTOCOL,
+    // KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD...), so a runbook needs no session state.
+    private static KafkaConnection FromEnvironment(IDictionary environment) =>
+        new(EnvironmentConnectionName, FromSettings(null, environment));
+
+    private static KafkaConnectionOptions FromSettings(string? servers, IDictionary? environment)
+    {
+        try
+        {
+            var settings = servers is null ? null : new KafkaConnectionSettings { BootstrapServers = servers };
+            var options = KafkaConnectionResolver.Resolve(settings, null, environment).Options;
+            return options with { BootstrapServers = JoinServers([options.BootstrapServers]) };
+        }
+        catch (KafkaConnectionException ex)
+        {
+            throw new KafkaCatalogException(ex.ErrorId, FailureKind.InvalidArgument, ex.Message, ex.Option, ex);
+        }
+    }
 }
