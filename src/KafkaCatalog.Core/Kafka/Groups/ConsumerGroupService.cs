@@ -491,15 +491,22 @@ public sealed class ConsumerGroupService
                 "DescribeConsumerGroups",
                 KafkaCallKind.Read,
                 _factory.BootstrapServers,
-                _ => Admin.DescribeConsumerGroupsAsync(groupIds, options),
+                async _ =>
+                {
+                    try
+                    {
+                        return (await Admin.DescribeConsumerGroupsAsync(groupIds, options).ConfigureAwait(false)).ConsumerGroupDescriptions;
+                    }
+                    catch (DescribeConsumerGroupsException ex)
+                    {
+                        // Per-group errors (a coordinator down) are the caller's to report or retry one by one;
+                        // they must not turn the whole batch into "cluster unreachable".
+                        return ex.Results.ConsumerGroupDescriptions;
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
-            return result.ConsumerGroupDescriptions;
-        }
-        catch (DescribeConsumerGroupsException ex)
-        {
-            // Per-group errors are reported item by item by the caller.
-            return ex.Results.ConsumerGroupDescriptions;
+            return result;
         }
         catch (KafkaException ex)
         {
