@@ -144,3 +144,56 @@ public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<G
         Assert.Equal("EmptyTopicName", ex.ErrorId);
     }
 }
+
+/// <summary>A broker stopped while many groups are being read: the others still come out, the lost ones are per-group errors.</summary>
+public sealed class BrokerStoppedMidListingTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+{
+    [Fact]
+    public async Task Groups_on_live_coordinators_still_stream_and_the_rest_are_item_errors()
+    {
+        var topic = fx.Topic(3);
+        for (var p = 0; p < 3; p++)
+        {
+            fx.SetLog(topic, p, 0, 50);
+        }
+
+        var prefix = GroupsFixture.Unique("stop");
+        var ids = Enumerable.Range(0, 30).Select(i => $"{prefix}-{i:D2}").ToArray();
+        foreach (var id in ids)
+        {
+            fx.Cluster.State.CommitOffsets(id, topic, [10, 20, 30]);
+        }
+
+        // The broker to stop coordinates some of the groups, not all of them.
+        var victim = fx.Cluster.Brokers.Select(b => b.Id)
+            .First(b => ids.Any(id => fx.Cluster.State.CoordinatorFor(id) == b) && ids.Any(id => fx.Cluster.State.CoordinatorFor(id) != b));
+        var recorder = new Recorder();
+        var rows = new List<KafkaConsumerGroupOffset>();
+        var service = new ConsumerGroupService(fx.Factory(TimeSpan.FromSeconds(3)));
+        var stopped = false;
+        await foreach (var row in service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"], BatchSize = 5, MaxConcurrency = 2 }, recorder.OnError))
+        {
+            rows.Add(row);
+            if (!stopped)
+            {
+                stopped = true;
+                await fx.Cluster.StopBrokerAsync(victim);
+            }
+        }
+
+        try
+        {
+            var answered = rows.Select(r => r.GroupId).Distinct().ToHashSet();
+            var failed = recorder.Errors.Select(e => e.Target as string).OfType<string>().ToHashSet();
+            Assert.NotEmpty(answered);
+            Assert.NotEmpty(recorder.Errors);
+            Assert.All(ids.Where(id => fx.Cluster.State.CoordinatorFor(id) != victim), id => Assert.Contains(id, answered));
+            Assert.All(recorder.Errors, e => Assert.NotEqual(FailureKind.ConnectionError, e.Kind));
+            Assert.All(ids, id => Assert.True(answered.Contains(id) || failed.Contains(id), $"{id} neither answered nor reported"));
+        }
+        finally
+        {
+            await fx.Cluster.StartBrokerAsync(victim);
+        }
+    }
+}

@@ -265,7 +265,34 @@ public sealed class ConsumerGroupService
         Action<KafkaCatalogException>? onItemError,
         CancellationToken cancellationToken)
     {
-        var descriptions = await DescribeAsync(groupIds, cancellationToken).ConfigureAwait(false);
+        var descriptions = (await DescribeAsync(groupIds, cancellationToken).ConfigureAwait(false)).ToList();
+        if (groupIds.Length > 1 && descriptions.Any(d => d.Error is { IsError: true } e && (KafkaRetry.IsTransient(e.Code) || KafkaRetry.IsUnreachable(e.Code))))
+        {
+            // One describe waits for every group's coordinator, so one dead broker fails the whole
+            // batch; describe those groups one by one so the live coordinators still answer.
+            var retried = new List<ConsumerGroupDescription>();
+            foreach (var d in descriptions)
+            {
+                if (d.Error is { IsError: true } e && (KafkaRetry.IsTransient(e.Code) || KafkaRetry.IsUnreachable(e.Code)))
+                {
+                    try
+                    {
+                        retried.Add((await DescribeAsync([d.GroupId], cancellationToken).ConfigureAwait(false)).FirstOrDefault() ?? d);
+                    }
+                    catch (KafkaCatalogException ex) when (ex.ErrorId == "KafkaClusterUnreachable")
+                    {
+                        retried.Add(d);
+                    }
+                }
+                else
+                {
+                    retried.Add(d);
+                }
+            }
+
+            descriptions = retried;
+        }
+
         var found = new List<ConsumerGroupDescription>();
         foreach (var description in descriptions)
         {
@@ -297,6 +324,14 @@ public sealed class ConsumerGroupService
         }
 
         var committed = new Dictionary<string, IReadOnlyList<TopicPartitionOffsetError>>(StringComparer.Ordinal);
+        KafkaCatalogException? unreachable = null;
+        var unreachableCount = 0;
+        void OnUnreachable(KafkaCatalogException ex)
+        {
+            unreachable = ex;
+            Interlocked.Increment(ref unreachableCount);
+        }
+
         using (var gate = new SemaphoreSlim(query.MaxConcurrency))
         {
             var fetches = found.Select(async d =>
@@ -304,7 +339,7 @@ public sealed class ConsumerGroupService
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return (d.GroupId, Offsets: await FetchCommittedAsync(d.GroupId, onItemError, cancellationToken).ConfigureAwait(false));
+                    return (d.GroupId, Offsets: await FetchCommittedAsync(d.GroupId, onItemError, cancellationToken, OnUnreachable).ConfigureAwait(false));
                 }
                 finally
                 {
@@ -318,6 +353,12 @@ public sealed class ConsumerGroupService
                     committed[groupId] = offsets;
                 }
             }
+        }
+
+        if (found.Count > 0 && unreachableCount == found.Count && unreachable is not null)
+        {
+            // Not one coordinator answered: the cluster is gone, not a broker.
+            throw unreachable;
         }
 
         var topicFilter = query.Topics.Count == 0 ? null : query.Topics.ToHashSet(StringComparer.Ordinal);
@@ -450,15 +491,22 @@ public sealed class ConsumerGroupService
                 "DescribeConsumerGroups",
                 KafkaCallKind.Read,
                 _factory.BootstrapServers,
-                _ => Admin.DescribeConsumerGroupsAsync(groupIds, options),
+                async _ =>
+                {
+                    try
+                    {
+                        return (await Admin.DescribeConsumerGroupsAsync(groupIds, options).ConfigureAwait(false)).ConsumerGroupDescriptions;
+                    }
+                    catch (DescribeConsumerGroupsException ex)
+                    {
+                        // Per-group errors (a coordinator down) are the caller's to report or retry one by one;
+                        // they must not turn the whole batch into "cluster unreachable".
+                        return ex.Results.ConsumerGroupDescriptions;
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
-            return result.ConsumerGroupDescriptions;
-        }
-        catch (DescribeConsumerGroupsException ex)
-        {
-            // Per-group errors are reported item by item by the caller.
-            return ex.Results.ConsumerGroupDescriptions;
+            return result;
         }
         catch (KafkaException ex)
         {
@@ -467,7 +515,40 @@ public sealed class ConsumerGroupService
     }
 
     /// <summary>The committed offsets of one group (OffsetFetch); null after reporting a per-group error.</summary>
-    private async Task<IReadOnlyList<TopicPartitionOffsetError>?> FetchCommittedAsync(string groupId, Action<KafkaCatalogException>? onItemError, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TopicPartitionOffsetError>?> FetchCommittedAsync(string groupId, Action<KafkaCatalogException>? onItemError, CancellationToken cancellationToken, Action<KafkaCatalogException>? onUnreachable = null)
+    {
+        // A broker that just went down fails the first call that reaches it (FindCoordinator may
+        // pick it); by the second attempt librdkafka knows and asks a live one.
+        KafkaCatalogException? firstUnreachable = null;
+        var result = await FetchCommittedOnceAsync(groupId, cancellationToken, e => firstUnreachable = e).ConfigureAwait(false);
+        if (firstUnreachable is null)
+        {
+            if (result.Error is { } error)
+            {
+                onItemError?.Invoke(error);
+            }
+
+            return result.Offsets;
+        }
+
+        _sink.Verbose($"ListConsumerGroupOffsets for '{groupId}': a broker did not answer; asking again.");
+        var second = await FetchCommittedOnceAsync(groupId, cancellationToken, onUnreachable).ConfigureAwait(false);
+        if (second.Error is { } secondError)
+        {
+            onItemError?.Invoke(secondError);
+        }
+
+        return second.Offsets;
+    }
+
+    private async Task<(IReadOnlyList<TopicPartitionOffsetError>? Offsets, KafkaCatalogException? Error)> FetchCommittedOnceAsync(string groupId, CancellationToken cancellationToken, Action<KafkaCatalogException>? onUnreachable)
+    {
+        KafkaCatalogException? reported = null;
+        var offsets = await FetchCommittedCoreAsync(groupId, e => reported = e, cancellationToken, onUnreachable).ConfigureAwait(false);
+        return (offsets, reported);
+    }
+
+    private async Task<IReadOnlyList<TopicPartitionOffsetError>?> FetchCommittedCoreAsync(string groupId, Action<KafkaCatalogException>? onItemError, CancellationToken cancellationToken, Action<KafkaCatalogException>? onUnreachable)
     {
         var options = new ListConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout };
         _sink.Verbose($"ListConsumerGroupOffsets for '{groupId}'.");
@@ -499,12 +580,20 @@ public sealed class ConsumerGroupService
             onItemError?.Invoke(GroupError(code, report?.Error.Reason, groupId, "read the committed offsets of"));
             return null;
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (ex is KafkaException || (ex is KafkaCatalogException k && k.ErrorId == "KafkaClusterUnreachable"))
         {
             var mapped = KafkaErrors.FromException(ex, groupId, $"read the committed offsets of consumer group '{groupId}'", _factory.BootstrapServers, KafkaCallKind.Read);
             if (mapped.ErrorId == "KafkaClusterUnreachable")
             {
-                throw mapped;
+                // One broker (this group's coordinator) not answering is this group's problem; the
+                // batch decides whether the whole cluster is gone.
+                onUnreachable?.Invoke(mapped);
+                mapped = new KafkaCatalogException(
+                    "GroupCoordinatorUnavailable",
+                    FailureKind.ResourceUnavailable,
+                    $"The coordinator of consumer group '{groupId}' did not answer ({(ex.InnerException ?? ex).Message}); its offsets are left out. The broker may be down or restarting; try again shortly (Get-KafkaBroker shows the brokers).",
+                    groupId,
+                    ex);
             }
 
             onItemError?.Invoke(mapped);
