@@ -23,7 +23,7 @@ Describe 'Add-KafkaAcl' {
         $added = @(Add-KafkaAcl -ResourceType Topic -ResourceName orders -PatternType Literal -Principal 'User:alice' -Operation Read, Describe -Permission Allow -PassThru -Confirm:$false)
         $added.Count | Should -Be 2
         $added[0].GetType().Name | Should -Be 'KafkaAcl'
-        $added.Operation | Should -Contain ([KafkaCatalog.Core.Kafka.KafkaAclOperation]::Read)
+        $added | ForEach-Object { "$($_.Operation)" } | Should -Contain 'Read'
         $added | ForEach-Object { $_.Host | Should -Be '*' }
     }
 

@@ -33,7 +33,7 @@ Describe 'Get-KafkaBroker' {
     It 'lists every broker as a KafkaBroker' {
         $brokers = @(Get-KafkaBroker)
         $brokers.Count | Should -Be 3
-        $brokers | ForEach-Object { $_ | Should -BeOfType ([KafkaCatalog.Core.Kafka.KafkaBroker]) }
+        $brokers | ForEach-Object { $_.GetType().FullName | Should -Be 'KafkaCatalog.Core.Kafka.KafkaBroker' }
         $brokers.Host | Should -Not -Contain $null
         @($brokers | Where-Object IsController).Count | Should -Be 1
     }
