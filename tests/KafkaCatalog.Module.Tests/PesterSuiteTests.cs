@@ -70,6 +70,14 @@ public sealed class PesterSuiteTests
         AssertNoneInAnySuite(PesterSuiteRules.ItLinesCountedByRunTests);
 
     [Fact]
+    public void ErrorIdsAreFullyQualifiedAndExistInTheSources()
+    {
+        var cmdletTypes = Cmdlets.Select(c => c.ImplementingType.FullName!).ToList();
+        var sources = PesterSuiteRules.SourceStringLiterals(Path.Combine(TestEnvironment.RepoRoot, "src"));
+        AssertNoneInAnySuite((file, text) => PesterSuiteRules.ErrorIdPatterns(file, text, cmdletTypes, sources));
+    }
+
+    [Fact]
     public void RunTestsScriptCountsItLinesTheWayTheRuleAssumes()
     {
         var script = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "tests", "run-tests.sh"));
@@ -210,6 +218,29 @@ public sealed class PesterSuiteTests
         var violations = PesterSuiteRules.UnbalancedBrackets("stray.Tests.ps1", stray);
         Violations.AssertReported(violations, "stray.Tests.ps1:1", "'}'");
         Assert.Single(violations);
+    }
+
+    [Fact]
+    public void ErrorIdRuleReportsBareIdsUnknownIdsAndUnknownCmdletTypes()
+    {
+        const string suite = """
+            It 'x' {
+                { Get-KafkaTopic -Name x } | Should -Throw -ErrorId 'TopicNotFound'
+                $err[0].FullyQualifiedErrorId | Should -Be 'TopicNotFound'
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'TopicMissing,*'
+                { Get-KafkaTopic } | Should -Throw -ErrorId 'TopicNotFound,KafkaCatalog.PowerShell.Cmdlets.GetKafkaTopicsCommand'
+                { Get-KafkaTopic } | Should -Throw -ErrorId 'TopicNotFound,KafkaCatalog.PowerShell.Cmdlets.GetKafkaTopicCommand'
+                $e[0].FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            }
+            """;
+        var types = new[] { "KafkaCatalog.PowerShell.Cmdlets.GetKafkaTopicCommand" };
+        var sources = new HashSet<string>(StringComparer.Ordinal) { "TopicNotFound" };
+        var violations = PesterSuiteRules.ErrorIdPatterns("bad.Tests.ps1", suite, types, sources);
+        Violations.AssertReported(violations, "bad.Tests.ps1:2", "'TopicNotFound'", "'TopicNotFound,*'");
+        Violations.AssertReported(violations, "bad.Tests.ps1:3", "'TopicNotFound'", "'TopicNotFound,*'");
+        Violations.AssertReported(violations, "bad.Tests.ps1:4", "TopicMissing", "no string literal");
+        Violations.AssertReported(violations, "bad.Tests.ps1:5", "GetKafkaTopicsCommand", "not a cmdlet class");
+        Assert.Equal(4, violations.Count);
     }
 
     [Fact]
@@ -547,6 +578,64 @@ public static class PesterSuiteRules
         foreach (var (open, index) in stack.Reverse())
         {
             violations.Add($"{file}:{LineOf(text, index)}: '{open}' is never closed");
+        }
+        return violations;
+    }
+
+    /// <summary>Error ids PowerShell itself raises while binding parameters.</summary>
+    public static readonly IReadOnlySet<string> EngineErrorIds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ParameterArgumentValidationError", "ParameterArgumentTransformationError", "MissingMandatoryParameter",
+        "AmbiguousParameterSet", "NamedParameterNotFound", "ParameterBindingFailed",
+    };
+
+    private static readonly Regex ErrorIdUse = new(
+        """(?:-ErrorId\s+|FullyQualifiedErrorId\s*\|\s*Should\s+-(?:Be|BeLike|BeExactly)\s+)'([^']*)'""",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>Every string literal ("...") in the C# sources under <paramref name="sourceRoot"/>.</summary>
+    public static IReadOnlySet<string> SourceStringLiterals(string sourceRoot)
+    {
+        var literals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(sourceRoot, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
+            foreach (Match m in Regex.Matches(File.ReadAllText(file), "\"([A-Za-z][A-Za-z0-9]*)\""))
+            {
+                literals.Add(m.Groups[1].Value);
+            }
+        }
+        return literals;
+    }
+
+    /// <summary>
+    /// Pester 5 compares -ErrorId with -like against the whole FullyQualifiedErrorId, which for a
+    /// cmdlet's error is "ErrorId,Namespace.CmdletClass": a bare id never matches. Each id used must
+    /// be 'Id,*' or 'Id,Cmdlet.Class' with a real cmdlet class, and Id must exist in the sources.
+    /// </summary>
+    public static IReadOnlyList<string> ErrorIdPatterns(string file, string text, IReadOnlyCollection<string> cmdletTypes, IReadOnlySet<string> sourceLiterals)
+    {
+        var violations = new List<string>();
+        foreach (Match m in ErrorIdUse.Matches(text))
+        {
+            var value = m.Groups[1].Value;
+            var where = $"{file}:{LineOf(text, m.Index)}";
+            var comma = value.IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0)
+            {
+                violations.Add($"{where}: '{value}' never matches a cmdlet's FullyQualifiedErrorId; write '{value},*' or '{value},<cmdlet class>'");
+                continue;
+            }
+            var id = value[..comma];
+            var type = value[(comma + 1)..];
+            if (!EngineErrorIds.Contains(id) && !sourceLiterals.Contains(id))
+            {
+                violations.Add($"{where}: error id '{id}' has no string literal in src/ (renamed or misspelled?)");
+            }
+            if (type != "*" && !cmdletTypes.Contains(type, StringComparer.Ordinal))
+            {
+                violations.Add($"{where}: '{type}' is not a cmdlet class of the module");
+            }
         }
         return violations;
     }

@@ -24,13 +24,13 @@ Describe 'Connect-Catalog' {
 
     It 'fails with CatalogInvalidBaseUri for an address that is not http(s)' {
         { Connect-Catalog -BaseUri 'ftp://catalog.example' -ApiToken $script:sandbox.AtlanApiToken } |
-            Should -Throw -ErrorId 'CatalogInvalidBaseUri'
+            Should -Throw -ErrorId 'CatalogInvalidBaseUri,*'
     }
 
     It 'fails with CatalogAuthenticationFailed for a wrong token' {
         $wrong = ConvertTo-SecureString 'not-the-token' -AsPlainText -Force
         { Connect-Catalog -BaseUri $script:sandbox.AtlanBaseUri -ApiToken $wrong } |
-            Should -Throw -ErrorId 'CatalogAuthenticationFailed'
+            Should -Throw -ErrorId 'CatalogAuthenticationFailed,*'
     }
 }
 
@@ -81,7 +81,7 @@ Describe 'Publish-CatalogKafkaAsset' {
 
     It 'fails with CatalogInvalidConnectionQualifiedName for a malformed -ConnectionQualifiedName' {
         { Get-KafkaTopic -Name orders | Publish-CatalogKafkaAsset -ConnectionQualifiedName 'not a qualified name' -Confirm:$false } |
-            Should -Throw -ErrorId 'CatalogInvalidConnectionQualifiedName'
+            Should -Throw -ErrorId 'CatalogInvalidConnectionQualifiedName,*'
     }
 }
 

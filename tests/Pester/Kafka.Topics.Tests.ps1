@@ -157,7 +157,7 @@ Describe 'Get-KafkaTopicConfig and Set-KafkaTopicConfig' {
 
     It 'reports InvalidConfig for an unknown config name and changes nothing' {
         { Set-KafkaTopicConfig -Name $script:configured -Set @{ 'no.such.config' = '1' } -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidConfig'
+            Should -Throw -ErrorId 'InvalidConfig,*'
         (Get-KafkaTopicConfig -Name $script:configured -ConfigName 'no.such.config') | Should -BeNullOrEmpty
     }
 }
