@@ -105,6 +105,22 @@ public class EnvironmentAndMergeTests
     }
 
     [Fact]
+    public void Merge_keeps_a_key_and_its_password_together()
+    {
+        var profile = new KafkaConnectionSettings { SslKeyLocation = "/etc/k.pem", SslKeyPassword = Secrets.Secure("profile-pw") };
+        var newKey = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { SslKeyPem = Secrets.Secure(Secrets.KeyPem) }, profile);
+        Assert.Null(newKey.SslKeyLocation);
+        Assert.Null(newKey.SslKeyPassword);
+
+        var newPassword = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { SslKeyPassword = Secrets.Secure("explicit-pw") }, profile);
+        Assert.Equal("/etc/k.pem", newPassword.SslKeyLocation);
+        Assert.Equal("explicit-pw", Reveal(newPassword.SslKeyPassword));
+
+        var inherited = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { ClientId = "x" }, profile);
+        Assert.Equal("profile-pw", Reveal(inherited.SslKeyPassword));
+    }
+
+    [Fact]
     public void Merge_combines_properties_key_by_key()
     {
         var merged = KafkaConnectionSettings.Merge(
