@@ -130,9 +130,23 @@ Describe 'Sync-CatalogKafkaAsset' {
         (Get-CatalogKafkaAsset -Name pester-sync-gone -AssetType Topic -IncludeArchived).Status | Should -Be 'DELETED'
     }
 
-    It 'fails with CatalogSyncNoInventory when nothing is piped in and archives nothing' {
-        { Sync-CatalogKafkaAsset -AssetType Topic -Confirm:$false } |
-            Should -Throw -ErrorId 'CatalogSyncNoInventory,KafkaCatalog.PowerShell.Cmdlets.SyncCatalogKafkaAssetCommand'
+    It 'reads the topics from the Kafka session when nothing is piped in' {
+        $output = @(Sync-CatalogKafkaAsset -AssetType Topic -Confirm:$false)
+        $summary = $output | Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
+        $summary.Failed | Should -Be 0
+        $summary.Archived | Should -Be 0
+        (Get-CatalogKafkaAsset -Name orders -AssetType Topic).Status | Should -Be 'ACTIVE'
+    }
+
+    It 'fails with CatalogSyncNoInventory without piped input or a Kafka connection and archives nothing' {
+        Disconnect-KafkaCluster -Name pester-catalog
+        try {
+            { Sync-CatalogKafkaAsset -AssetType Topic -Confirm:$false -WarningAction SilentlyContinue } |
+                Should -Throw -ErrorId 'CatalogSyncNoInventory,KafkaCatalog.PowerShell.Cmdlets.SyncCatalogKafkaAssetCommand'
+        }
+        finally {
+            $script:kafka = Connect-KafkaCluster -BootstrapServer $script:sandbox.BootstrapServers -Name pester-catalog
+        }
         (Get-CatalogKafkaAsset -Name orders -AssetType Topic).Status | Should -Be 'ACTIVE'
     }
 }
