@@ -54,6 +54,10 @@ public sealed class PesterSuiteTests
         AssertNoneInAnySuite((file, text) => PesterSuiteRules.UnknownParameters(Cmdlets, file, text));
 
     [Fact]
+    public void HighImpactCmdletsNeverWaitForAConfirmationPrompt() =>
+        AssertNoneInAnySuite((file, text) => PesterSuiteRules.UnattendedConfirmation(Cmdlets, file, text));
+
+    [Fact]
     public void EverySuiteStartsAndStopsTheSandbox() =>
         AssertNoneInAnySuite(PesterSuiteRules.SuiteStructure);
 
@@ -165,6 +169,25 @@ public sealed class PesterSuiteTests
             }
             """;
         Violations.AssertNone(PesterSuiteRules.UnknownParameters(Cmdlets, "aliases.Tests.ps1", suite));
+    }
+
+    [Fact]
+    public void ConfirmationRuleReportsAHighImpactCallThatWouldPrompt()
+    {
+        const string suite = """
+            It 'x' {
+                Remove-KafkaTopic -Name a -Force
+                Remove-KafkaTopic -Name b -WhatIf
+                Remove-KafkaTopic -Name c -Confirm:$false
+                Get-KafkaTopic -Name d | Remove-KafkaTopic
+                New-KafkaTopic -Name e
+                Reset-KafkaConsumerGroupOffset -GroupId g -ToEarliest -Confirm:$true | Should -BeNullOrEmpty
+            }
+            """;
+        var violations = PesterSuiteRules.UnattendedConfirmation(Cmdlets, "bad.Tests.ps1", suite);
+        Violations.AssertReported(violations, "bad.Tests.ps1:5", "Remove-KafkaTopic");
+        Violations.AssertReported(violations, "bad.Tests.ps1:7", "Reset-KafkaConsumerGroupOffset");
+        Assert.Equal(2, violations.Count);
     }
 
     [Fact]
@@ -514,6 +537,31 @@ public static class PesterSuiteRules
             0 => "no such parameter (renamed?)",
             _ => $"ambiguous prefix of {string.Join(", ", prefixed)}",
         };
+    }
+
+    /// <summary>
+    /// A ConfirmImpact=High cmdlet prompts under the default $ConfirmPreference, which fails (or
+    /// hangs) a non-interactive Pester run: each call needs -Force, -WhatIf or -Confirm:$false.
+    /// </summary>
+    public static IReadOnlyList<string> UnattendedConfirmation(IReadOnlyList<CmdletDescriptor> cmdlets, string file, string text)
+    {
+        var high = cmdlets.Where(c => c.ConfirmImpact == "High").ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var stripped = StripStringsAndComments(text);
+        var violations = new List<string>();
+        foreach (var m in CommandTokens(stripped))
+        {
+            if (!high.TryGetValue(m.Groups[1].Value, out var cmdlet)) continue;
+            var tokens = ArgumentTokens(stripped, m.Index + m.Length).Select(t => t.Token).ToList();
+            var unattended = tokens.Any(t =>
+                t.Equals("-Force", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("-WhatIf", StringComparison.OrdinalIgnoreCase)
+                || t.Equals("-Confirm:$false", StringComparison.OrdinalIgnoreCase));
+            if (!unattended)
+            {
+                violations.Add($"{file}:{LineOf(text, m.Index)}: {cmdlet.Name} (ConfirmImpact High) without -Force, -WhatIf or -Confirm:$false would prompt");
+            }
+        }
+        return violations;
     }
 
     public static IReadOnlyList<string> SuiteStructure(string file, string text)
