@@ -55,8 +55,11 @@ Describe 'New-CatalogKafkaConnection' {
 }
 
 Describe 'Publish-CatalogKafkaAsset' {
-    It 'publishes nothing with -WhatIf' {
-        Get-KafkaTopic -Name orders | Publish-CatalogKafkaAsset -WhatIf
+    It 'publishes nothing with -WhatIf and shows the request it would send' {
+        $output = @(Get-KafkaTopic -Name orders | Publish-CatalogKafkaAsset -WhatIf)
+        $payload = $output | Where-Object { $_ -is [string] }
+        $payload | Should -Not -BeNullOrEmpty
+        ($payload | ConvertFrom-Json).entities[0].attributes.name | Should -Be 'orders'
         @(Get-CatalogKafkaAsset -Name orders -AssetType Topic -ErrorAction SilentlyContinue).Count | Should -Be 0
     }
 
