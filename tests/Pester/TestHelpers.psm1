@@ -17,6 +17,7 @@ function Start-TestSandbox {
         [switch] $Atlan,
         [switch] $Polaris,
         [switch] $NoSeed,
+        [switch] $Acls,
         [int] $TimeoutSec = 120
     )
     $log = New-TemporaryFile
@@ -24,6 +25,7 @@ function Start-TestSandbox {
     if ($Atlan) { $arguments += '--atlan' }
     if ($Polaris) { $arguments += '--polaris' }
     if ($NoSeed) { $arguments += '--no-seed' }
+    if ($Acls) { $arguments += '--acls' }
     $process = Start-Process dotnet -ArgumentList $arguments -RedirectStandardOutput $log.FullName -PassThru -NoNewWindow
     $deadline = (Get-Date).AddSeconds($TimeoutSec)
     $values = @{}
