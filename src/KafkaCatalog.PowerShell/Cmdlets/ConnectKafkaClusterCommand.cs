@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
-using KafkaCatalog.Core.Connections.Profiles;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -150,7 +149,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
                 SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
                 Properties = Property is null ? null : Property.ToConfigDictionary("-Property"),
             };
-            var resolution = KafkaConnectionResolver.Resolve(
+            var resolution = KafkaConnectionSettingsResolver.Resolve(
                 settings,
                 ProfilePath is null ? null : GetUnresolvedProviderPathFromPSPath(ProfilePath),
                 Environment.GetEnvironmentVariables());
@@ -165,16 +164,6 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
         catch (KafkaCatalogException ex)
         {
             ThrowTerminatingError(ToErrorRecord(ex));
-            return;
-        }
-        catch (KafkaConnectionException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, ex.Option));
-            return;
-        }
-        catch (ProfileFormatException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidData, ex.FilePath));
             return;
         }
 
