@@ -229,6 +229,18 @@ public sealed class BrokenSampleTests
         Violations.AssertReported(violations, "SYNTAX has no '### Other' entry");
         Violations.AssertReported(violations, "SYNTAX has '### Tag', which is not a parameter set");
         Violations.AssertReported(ContractRules.DocPage(Sample, get with { DefaultParameterSetName = "Tag" }), "marks 'Name' as (Default)", "'Tag'");
+
+        // Connect-KafkaWidgetCluster.md has a bare SYNTAX block (one set): fine until the cmdlet has two sets.
+        var connect = Cmdlet("Connect-KafkaWidgetCluster");
+        var credential = connect.Parameter("Credential")!;
+        var twoSets = connect with
+        {
+            Parameters = [.. connect.Parameters.Where(p => p.Name != "Credential"), credential with { Bindings = [credential.Bindings[0] with { ParameterSetName = "WithCredential" }] }],
+            DefaultParameterSetName = "Plain",
+        };
+        var bare = ContractRules.DocPage(Sample, twoSets);
+        Violations.AssertReported(bare, "SYNTAX has bare code blocks", "Plain, WithCredential", "'### Plain (Default)'");
+        Assert.Single(bare, v => v.Contains("SYNTAX"));
     }
 
     [Fact]
@@ -267,6 +279,15 @@ public sealed class BrokenSampleTests
     {
         Violations.AssertReported(ContractRules.FormatView(Sample, Cmdlet("Get-KafkaSprocket")), "KafkaSprocketWide", "131 columns");
         Violations.AssertReported(ContractRules.FormatFilesWellFormed(Sample), "KafkaSprocketWide", "131 columns");
+    }
+
+    [Fact]
+    public void FormatViewReadingMissingPropertyIsReported()
+    {
+        var violations = ContractRules.FormatViewPropertiesExist(Sample);
+        Violations.AssertReported(violations, "KafkaSprocketWide", "'Description'", "KafkaCatalog.Sample.KafkaSprocket does not have");
+        Violations.AssertReported(violations, "'Ghost'", "KafkaCatalog.Sample.KafkaGhost", "no assembly");
+        Assert.Equal(2, violations.Count);
     }
 
     [Fact]

@@ -104,6 +104,10 @@ public sealed class ContractTests
         Violations.AssertNone(ContractRules.FormatFilesWellFormed(Module));
 
     [Fact]
+    public void FormatViewsReadExistingProperties() =>
+        Violations.AssertNone(ContractRules.FormatViewPropertiesExist(Module));
+
+    [Fact]
     public void EveryDocPageDocumentsAnExistingCmdlet() =>
         Violations.AssertNone(ContractRules.NoOrphanDocPages(Module));
 

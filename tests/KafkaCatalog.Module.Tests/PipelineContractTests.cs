@@ -18,6 +18,13 @@ public sealed class PipelineContractTests(ITestOutputHelper output)
     [
         PipelineRow.Csv("New-KafkaTopic", TopicCsvColumns),
         PipelineRow.Of("Get-KafkaTopic", "Get-KafkaTopic"),
+        PipelineRow.Of("Get-KafkaTopic", "Get-KafkaTopicConfig"),
+        PipelineRow.Of("Get-KafkaTopic", "Remove-KafkaTopic"),
+        PipelineRow.Of("Get-KafkaTopic", "Add-KafkaPartition", "TotalCount"),
+        PipelineRow.Of("Get-KafkaTopic", "Get-KafkaTopicOffset"),
+        PipelineRow.Of("Get-KafkaTopic", "Set-KafkaTopicConfig", PipelineRow.AnyOther),
+        PipelineRow.Of("Get-KafkaBroker", "Get-KafkaBrokerConfig"),
+        PipelineRow.Of("Get-KafkaBroker", "Set-KafkaBrokerConfig", PipelineRow.AnyOther),
     ];
 
     /// <summary>
@@ -27,9 +34,6 @@ public sealed class PipelineContractTests(ITestOutputHelper output)
     /// </summary>
     public static readonly IReadOnlyList<PipelineRow> Planned =
     [
-        PipelineRow.Of("Get-KafkaTopic", "Get-KafkaTopicConfig"),
-        PipelineRow.Of("Get-KafkaTopic", "Remove-KafkaTopic"),
-        PipelineRow.Of("Get-KafkaTopic", "Add-KafkaPartition", PipelineRow.AnyOther),
         PipelineRow.Of("Get-KafkaConsumerGroup", "Get-KafkaConsumerGroupOffset"),
         PipelineRow.Of("Get-KafkaConsumerGroup", "Reset-KafkaConsumerGroupOffset", "ToEarliest"),
         PipelineRow.Of("Get-KafkaConsumerGroup", "Remove-KafkaConsumerGroup"),

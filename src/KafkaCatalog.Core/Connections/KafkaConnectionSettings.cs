@@ -38,6 +38,7 @@ public sealed record KafkaConnectionSettings
     public string? OAuthScope { get; init; }
     public IReadOnlyDictionary<string, string>? OAuthExtensions { get; init; }
     public OAuthClientAuthentication? OAuthClientAuthentication { get; init; }
+    public string? OAuthCaLocation { get; init; }
 
     public string? SslCaLocation { get; init; }
     public string? SslCaPem { get; init; }
@@ -129,6 +130,7 @@ public sealed record KafkaConnectionSettings
             OAuthScope = high.OAuthScope ?? low.OAuthScope,
             OAuthExtensions = high.OAuthExtensions ?? low.OAuthExtensions,
             OAuthClientAuthentication = high.OAuthClientAuthentication ?? low.OAuthClientAuthentication,
+            OAuthCaLocation = high.OAuthCaLocation ?? low.OAuthCaLocation,
             SslCaLocation = caFromHigh ? high.SslCaLocation : low.SslCaLocation,
             SslCaPem = caFromHigh ? high.SslCaPem : low.SslCaPem,
             SslCertificateLocation = certFromHigh ? high.SslCertificateLocation : low.SslCertificateLocation,
@@ -174,6 +176,7 @@ public sealed record KafkaConnectionSettings
                 Scope = OAuthScope,
                 Extensions = OAuthExtensions ?? new Dictionary<string, string>(),
                 ClientAuthentication = OAuthClientAuthentication ?? OAuth.OAuthClientAuthentication.ClientSecretPost,
+                CaLocation = OAuthCaLocation,
             };
         }
 

@@ -29,7 +29,7 @@ internal static partial class KafkaConnectionValidator
         var problems = new List<KafkaConnectionProblem>();
         ValidateBootstrap(o, problems);
         ValidateTimings(o, problems);
-        ValidateSasl(o, problems);
+        ValidateSasl(o, fileExists, problems);
         ValidateTls(o, fileExists, problems);
         ValidateKerberos(o, fileExists, problems);
         ValidateProperties(o, problems);
@@ -187,7 +187,7 @@ internal static partial class KafkaConnectionValidator
         }
     }
 
-    private static void ValidateSasl(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
+    private static void ValidateSasl(KafkaConnectionOptions o, Func<string, bool> fileExists, List<KafkaConnectionProblem> problems)
     {
         var mechanism = o.SaslMechanism;
         if (mechanism != KafkaSaslMechanism.None && !o.UsesSasl)
@@ -241,6 +241,8 @@ internal static partial class KafkaConnectionValidator
             }
 
             problems.AddRange(oauth.Validate());
+            CheckFile(problems, fileExists, "OAuth.CaLocation", "OAuth CA file", "token endpoint TLS", oauth.CaLocation,
+                "Check the path of the PEM file with the identity provider's CA certificates (-OAuthCaCertificatePath).");
             if (o.Properties.TryGetValue("enable.sasl.oauthbearer.unsecure.jwt", out var unsecure) && IsTrue(unsecure))
             {
                 problems.Add(KafkaConnectionProblem.Error("OAuthConflictsWithUnsecureJwt", "Properties[enable.sasl.oauthbearer.unsecure.jwt]",

@@ -142,4 +142,17 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         Assert.Equal(ErrorCode.NotEnoughReplicas, ex.Error.Code);
         Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
     }
+
+    [Fact]
+    public async Task Idempotent_producer_gets_a_producer_id_and_produces()
+    {
+        var topic = NewTopic(partitions: 2);
+        using (var p = fx.Producer(c => c.EnableIdempotence = true))
+        {
+            for (var i = 0; i < 4; i++)
+                await p.ProduceAsync(new TopicPartition(topic, i % 2), new Message<string?, string?> { Value = $"i{i}" });
+        }
+        Assert.True(Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.InitProducerId) >= 1);
+        Assert.Equal(4, Cluster.State.GetTopic(topic)!.Partitions.Sum(p => p.HighWatermark));
+    }
 }

@@ -130,4 +130,123 @@ public sealed class FaultTests
         Assert.False(pending.IsCompleted);
         cluster.Faults.Reset();
     }
+
+    [Fact]
+    public async Task ElectLeaders_preferred_moves_leadership_back_after_a_restart()
+    {
+        await using var cluster = await Start();
+        var t = cluster.State.CreateTopic("elect", 3, 3);
+        var onTwo = t.Partitions.Where(p => p.Replicas[0] == 2).Select(p => p.Index).ToList();
+        Assert.NotEmpty(onTwo);
+        await cluster.StopBrokerAsync(2);
+        await cluster.StartBrokerAsync(2);
+        Assert.All(onTwo, i => Assert.NotEqual(2, t.Partitions[i].LeaderId));
+
+        using var admin = Admin(cluster);
+        var result = await admin.ElectLeadersAsync(ElectionType.Preferred, onTwo.Select(i => new TopicPartition("elect", i)).ToList());
+        Assert.All(result.TopicPartitions, r => Assert.Equal(Confluent.Kafka.ErrorCode.NoError, r.Error.Code));
+        Assert.All(onTwo, i => Assert.Equal(2, t.Partitions[i].LeaderId));
+
+        var again = await Assert.ThrowsAsync<ElectLeadersException>(() =>
+            admin.ElectLeadersAsync(ElectionType.Preferred, new List<TopicPartition> { new("elect", onTwo[0]) }));
+        Assert.Equal(Confluent.Kafka.ErrorCode.ElectionNotNeeded, Assert.Single(again.Results.TopicPartitions).Error.Code);
+    }
+
+    [Fact]
+    public async Task Metadata_reports_offline_replicas_of_a_stopped_broker()
+    {
+        await using var cluster = await Start();
+        cluster.State.CreateTopic("offline", 3, 3);
+        await cluster.StopBrokerAsync(3);
+        await using var c = await KafkaWireClient.ConnectAsync("127.0.0.1", cluster.Brokers[0].Port);
+        var req = KafkaWireClient.NewRequest(ApiKeys.Metadata);
+        req.AddElement("Topics").Set("Name", "offline");
+        var resp = await c.RequestAsync(ApiKeys.Metadata, 9, req);
+        var parts = resp.GetArray("Topics")![0].GetArray("Partitions")!;
+        Assert.All(parts, p => Assert.Equal(new List<int> { 3 }, p.GetList<int>("OfflineReplicas")));
+        Assert.All(parts, p => Assert.Equal(3, p.GetList<int>("ReplicaNodes")!.Count));
+        Assert.All(parts, p => Assert.DoesNotContain(3, p.GetList<int>("IsrNodes")!));
+    }
+
+    [Fact]
+    public async Task Cluster_default_broker_config_is_reported_as_dynamic_default_and_inherited_by_topics()
+    {
+        await using var cluster = await Start(1);
+        cluster.State.CreateTopic("inherit", 1, 1);
+        await using var c = await KafkaWireClient.ConnectAsync("127.0.0.1", cluster.Brokers[0].Port);
+        var alter = KafkaWireClient.NewRequest(ApiKeys.IncrementalAlterConfigs);
+        var res = alter.AddElement("Resources").Set("ResourceType", (sbyte)4).Set("ResourceName", "");
+        res.AddElement("Configs").Set("Name", "log.retention.ms").Set("ConfigOperation", (sbyte)0).Set("Value", "1234");
+        var ar = await c.RequestAsync(ApiKeys.IncrementalAlterConfigs, 1, alter);
+        Assert.Equal(0, ar.GetArray("Responses")![0].GetInt16("ErrorCode"));
+
+        var describe = KafkaWireClient.NewRequest(ApiKeys.DescribeConfigs);
+        describe.AddElement("Resources").Set("ResourceType", (sbyte)4).Set("ResourceName", "").Set("ConfigurationKeys", null);
+        describe.AddElement("Resources").Set("ResourceType", (sbyte)2).Set("ResourceName", "inherit").Set("ConfigurationKeys", new[] { "retention.ms" });
+        describe.Set("IncludeSynonyms", true);
+        var dr = await c.RequestAsync(ApiKeys.DescribeConfigs, 4, describe);
+        var broker = Assert.Single(dr.GetArray("Results")![0].GetArray("Configs")!);
+        Assert.Equal(("log.retention.ms", "1234", (sbyte)3), (broker.GetString("Name"), broker.GetString("Value"), broker.GetInt8("ConfigSource")));
+        var topic = Assert.Single(dr.GetArray("Results")![1].GetArray("Configs")!);
+        Assert.Equal("1234", topic.GetString("Value"));
+        Assert.Equal((sbyte)3, topic.GetInt8("ConfigSource"));
+        Assert.Equal("log.retention.ms", topic.GetArray("Synonyms")![0].GetString("Name"));
+    }
+
+    [Fact]
+    public async Task ApiVersionLimits_imitate_an_older_broker()
+    {
+        TestKitNativeLibrdkafka.EnsureLoaded();
+        var options = new KafkaTestClusterOptions { Brokers = 1 };
+        options.ApiVersionLimits[ApiKeys.IncrementalAlterConfigs] = -1;
+        options.ApiVersionLimits[ApiKeys.Metadata] = 4;
+        options.ApiVersionLimits[ApiKeys.ApiVersions] = 2;
+        await using var cluster = await KafkaTestCluster.StartAsync(options);
+        cluster.State.CreateTopic("old", 1, 1);
+
+        await using (var c = await KafkaWireClient.ConnectAsync("127.0.0.1", cluster.Brokers[0].Port))
+        {
+            var resp = await c.RequestAsync(ApiKeys.ApiVersions, 2, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+            var keys = resp.GetArray("ApiKeys")!;
+            Assert.DoesNotContain(keys, k => k.GetInt16("ApiKey") == ApiKeys.IncrementalAlterConfigs);
+            Assert.Equal(4, keys.Single(k => k.GetInt16("ApiKey") == ApiKeys.Metadata).GetInt16("MaxVersion"));
+        }
+
+        using var admin = Admin(cluster);
+        var ex = await Assert.ThrowsAnyAsync<KafkaException>(() => admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [new ConfigResource { Type = ResourceType.Topic, Name = "old" }] = new() { new ConfigEntry { Name = "retention.ms", Value = "1", IncrementalOperation = AlterConfigOpType.Set } },
+        }));
+        Assert.Empty(cluster.State.GetTopic("old")!.Configs);
+        Assert.Equal(new short[] { 4 }, cluster.RequestVersions(ApiKeys.Metadata));
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.IncrementalAlterConfigs));
+    }
+
+    [Fact]
+    public async Task Producer_and_consumer_fail_over_to_the_new_leader_when_the_leader_stops()
+    {
+        await using var cluster = await Start();
+        cluster.State.CreateTopic("failover", 1, 3);
+        var config = new ProducerConfig { BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, MessageTimeoutMs = 30000 };
+        using var producer = new ProducerBuilder<Null, string>(config).Build();
+        Assert.Equal(0, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "before" })).Offset.Value);
+        var oldLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+
+        await cluster.StopBrokerAsync(oldLeader);
+        var newLeader = cluster.State.GetPartition("failover", 0)!.LeaderId;
+        Assert.NotEqual(oldLeader, newLeader);
+        Assert.Equal(1, (await producer.ProduceAsync("failover", new Message<Null, string> { Value = "after" })).Offset.Value);
+        Assert.Equal(2, cluster.State.GetPartition("failover", 0)!.HighWatermark);
+
+        using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers, GroupId = "failover-reader", EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset("failover", 0, Offset.Beginning));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var values = new List<string> { consumer.Consume(cts.Token).Message.Value, consumer.Consume(cts.Token).Message.Value };
+        Assert.Equal(new[] { "before", "after" }, values);
+        Assert.True(cluster.RequestCount(ApiKeys.Fetch, newLeader) >= 1);
+        Assert.Equal(0, cluster.RequestCount(ApiKeys.Fetch, oldLeader));
+    }
 }

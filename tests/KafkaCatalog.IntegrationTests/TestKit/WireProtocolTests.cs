@@ -227,4 +227,103 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         var resp = await c.RequestAsync(ApiKeys.DescribeAcls, 2, req);
         Assert.Equal(ErrorCode.SecurityDisabled, resp.GetInt16("ErrorCode"));
     }
+
+    [Fact]
+    public async Task ApiVersions_advertises_exactly_the_registered_handlers()
+    {
+        await using var c = await Connect();
+        var resp = await c.RequestAsync(ApiKeys.ApiVersions, 3, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        var advertised = resp.GetArray("ApiKeys")!.Select(k => (k.GetInt16("ApiKey"), k.GetInt16("MinVersion"), k.GetInt16("MaxVersion"))).ToList();
+        var registered = KafkaCatalog.TestKit.Kafka.Server.HandlerRegistry.Handlers.Values.Select(h => (h.ApiKey, h.MinVersion, h.MaxVersion)).ToList();
+        Assert.Equal(registered, advertised);
+        Assert.All(registered, r => Assert.True(r.Item3 <= KafkaSchema.Request(r.Item1)!.ValidVersions.Max));
+    }
+
+    [Fact]
+    public async Task DescribeCluster_key_60_lists_live_brokers_and_controller()
+    {
+        await using var c = await Connect(3);
+        var resp = await c.RequestAsync(ApiKeys.DescribeCluster, 1, KafkaWireClient.NewRequest(ApiKeys.DescribeCluster).Set("IncludeClusterAuthorizedOperations", true));
+        Assert.Equal(0, resp.GetInt16("ErrorCode"));
+        Assert.Equal(Cluster.ClusterId, resp.GetString("ClusterId"));
+        Assert.Equal(Cluster.ControllerId, resp.GetInt32("ControllerId"));
+        Assert.Equal(new[] { 1, 2, 3 }, resp.GetArray("Brokers")!.Select(b => b.GetInt32("BrokerId")));
+        Assert.NotEqual(int.MinValue, resp.GetInt32("ClusterAuthorizedOperations"));
+
+        var bad = await c.RequestAsync(ApiKeys.DescribeCluster, 1, KafkaWireClient.NewRequest(ApiKeys.DescribeCluster).Set("EndpointType", (sbyte)2));
+        Assert.Equal(115, bad.GetInt16("ErrorCode"));
+    }
+
+    [Fact]
+    public async Task CreateTopics_v7_returns_topic_id_and_configs()
+    {
+        await using var c = await Connect();
+        var name = "v7-" + Guid.NewGuid().ToString("N")[..10];
+        var req = KafkaWireClient.NewRequest(ApiKeys.CreateTopics);
+        var t = req.AddElement("Topics").Set("Name", name).Set("NumPartitions", 2).Set("ReplicationFactor", (short)2);
+        t.AddElement("Configs").Set("Name", "retention.ms").Set("Value", "5000");
+        var resp = await c.RequestAsync(ApiKeys.CreateTopics, 7, req);
+        var r = Assert.Single(resp.GetArray("Topics")!);
+        Assert.Equal(0, r.GetInt16("ErrorCode"));
+        Assert.Equal(Cluster.State.GetTopic(name)!.TopicId, r.GetUuid("TopicId"));
+        Assert.Equal((2, (short)2), (r.GetInt32("NumPartitions"), r.GetInt16("ReplicationFactor")));
+        var retention = r.GetArray("Configs")!.Single(x => x.GetString("Name") == "retention.ms");
+        Assert.Equal(("5000", (sbyte)1), (retention.GetString("Value"), retention.GetInt8("ConfigSource")));
+    }
+
+    [Fact]
+    public async Task CreateTopics_non_positive_partitions_and_replication_factor_fail()
+    {
+        await using var c = await Connect();
+        var req = KafkaWireClient.NewRequest(ApiKeys.CreateTopics);
+        req.AddElement("Topics").Set("Name", "zero-parts").Set("NumPartitions", 0).Set("ReplicationFactor", (short)1);
+        req.AddElement("Topics").Set("Name", "zero-rf").Set("NumPartitions", 1).Set("ReplicationFactor", (short)0);
+        req.AddElement("Topics").Set("Name", "dup").Set("NumPartitions", 1).Set("ReplicationFactor", (short)1);
+        req.AddElement("Topics").Set("Name", "dup").Set("NumPartitions", 1).Set("ReplicationFactor", (short)1);
+        var resp = await c.RequestAsync(ApiKeys.CreateTopics, 4, req);
+        var r = resp.GetArray("Topics")!;
+        Assert.Equal(ErrorCode.InvalidPartitions, r[0].GetInt16("ErrorCode"));
+        Assert.Equal("Number of partitions was set to an invalid non-positive value.", r[0].GetString("ErrorMessage"));
+        Assert.Equal(ErrorCode.InvalidReplicationFactor, r[1].GetInt16("ErrorCode"));
+        Assert.Equal(ErrorCode.InvalidRequest, r[2].GetInt16("ErrorCode"));
+        Assert.Equal(ErrorCode.InvalidRequest, r[3].GetInt16("ErrorCode"));
+        Assert.Null(Cluster.State.GetTopic("zero-parts"));
+        Assert.Null(Cluster.State.GetTopic("zero-rf"));
+        Assert.Null(Cluster.State.GetTopic("dup"));
+    }
+
+    [Fact]
+    public async Task Injected_error_on_acks_zero_produce_sends_nothing()
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        Cluster.Faults.FailNext(ApiKeys.Produce, ErrorCode.RequestTimedOut, brokerId: leader);
+        await using var c = await Connect(leader);
+        await c.SendAsync(ApiKeys.Produce, 7, TestBatches.ProduceRequest(topic, 0, 0, TestBatches.Build(1, "dropped")));
+        var next = await c.SendAsync(ApiKeys.ApiVersions, 0, KafkaWireClient.NewRequest(ApiKeys.ApiVersions));
+        Assert.Equal(next, (await c.ReceiveAsync(ApiKeys.ApiVersions, 0)).CorrelationId);
+        Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+    }
+
+    [Fact]
+    public async Task Broker_logger_levels_can_be_described_and_changed()
+    {
+        await using var c = await Connect(3);
+        var alter = KafkaWireClient.NewRequest(ApiKeys.IncrementalAlterConfigs);
+        var res = alter.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3");
+        res.AddElement("Configs").Set("Name", "kafka.controller").Set("ConfigOperation", (sbyte)0).Set("Value", "DEBUG");
+        Assert.Equal(0, (await c.RequestAsync(ApiKeys.IncrementalAlterConfigs, 0, alter)).GetArray("Responses")![0].GetInt16("ErrorCode"));
+
+        var bad = KafkaWireClient.NewRequest(ApiKeys.IncrementalAlterConfigs);
+        bad.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3")
+            .AddElement("Configs").Set("Name", "kafka").Set("ConfigOperation", (sbyte)0).Set("Value", "LOUD");
+        var badResp = (await c.RequestAsync(ApiKeys.IncrementalAlterConfigs, 1, bad)).GetArray("Responses")![0];
+        Assert.Equal(ErrorCode.InvalidConfig, badResp.GetInt16("ErrorCode"));
+        Assert.Equal("INFO", Cluster.State.BrokerLoggers(3)["kafka"]);
+
+        var describe = KafkaWireClient.NewRequest(ApiKeys.DescribeConfigs);
+        describe.AddElement("Resources").Set("ResourceType", (sbyte)8).Set("ResourceName", "3").Set("ConfigurationKeys", new[] { "kafka.controller" });
+        var entry = Assert.Single((await c.RequestAsync(ApiKeys.DescribeConfigs, 2, describe)).GetArray("Results")![0].GetArray("Configs")!);
+        Assert.Equal(("DEBUG", (sbyte)6), (entry.GetString("Value"), entry.GetInt8("ConfigSource")));
+    }
 }

@@ -11,7 +11,8 @@ public sealed record FormatView(
     IReadOnlyList<string> TypeNames,
     string Control,
     IReadOnlyList<TableColumn> Columns,
-    IReadOnlyList<int> RowItemCounts)
+    IReadOnlyList<int> RowItemCounts,
+    IReadOnlyList<string> PropertyNames)
 {
     public bool IsTable => Control == "TableControl";
 
@@ -23,6 +24,15 @@ public sealed record FormatView(
 
 public static class FormatFiles
 {
+    /// <summary>Member names that *.types.ps1xml files add to a type (by type name).</summary>
+    public static ILookup<string, string> ExtendedMembers(string moduleDirectory) =>
+        (Directory.Exists(moduleDirectory) ? Directory.GetFiles(moduleDirectory, "*.types.ps1xml") : [])
+            .SelectMany(file => XDocument.Load(file).Descendants().Where(e => e.Name.LocalName == "Type"))
+            .SelectMany(type => type.Descendants().Where(e => e.Name.LocalName == "Members").Elements()
+                .Select(member => (Type: type.Elements().FirstOrDefault(e => e.Name.LocalName == "Name")?.Value.Trim() ?? "",
+                    Member: member.Elements().FirstOrDefault(e => e.Name.LocalName == "Name")?.Value.Trim() ?? "")))
+            .ToLookup(x => x.Type, x => x.Member, StringComparer.OrdinalIgnoreCase);
+
     public static IReadOnlyList<string> Find(string moduleDirectory) =>
         Directory.Exists(moduleDirectory)
             ? Directory.GetFiles(moduleDirectory, "*.format.ps1xml").Order(StringComparer.Ordinal).ToList()
@@ -56,13 +66,18 @@ public static class FormatFiles
                     rowItemCounts.Add(items.Elements().Count(e => e.Name.LocalName == "TableColumnItem"));
                 }
             }
+            // Properties the view reads (table columns, list items, custom entries); script blocks are not checked.
+            var propertyNames = control is null
+                ? []
+                : control.Descendants().Where(e => e.Name.LocalName == "PropertyName").Select(e => e.Value.Trim()).Distinct().ToList();
             views.Add(new FormatView(
                 System.IO.Path.GetFileName(path),
                 view.Elements().FirstOrDefault(e => e.Name.LocalName == "Name")?.Value.Trim() ?? "",
                 typeNames,
                 control?.Name.LocalName ?? "",
                 columns,
-                rowItemCounts));
+                rowItemCounts,
+                propertyNames));
         }
         return views;
     }

@@ -230,6 +230,12 @@ public static partial class ContractRules
             // PlatyPS: one "### <SetName>" per parameter set, "(Default)" on the default one;
             // the help generator builds each syntax item from these.
             var documentedSets = doc.SyntaxSets.Select(s => s.Name).ToList();
+            var bare = doc.Section("SYNTAX")!.Subsections.Count == 0;
+            if (bare)
+            {
+                violations.Add($"{cmdlet.Name}: {page} SYNTAX has bare code blocks, but the cmdlet has parameter sets {string.Join(", ", sets)}: write one '### <SetName>' heading per set ('### {cmdlet.DefaultParameterSetName ?? sets[0]} (Default)' first), as PlatyPS does; the help generator builds each syntax item from them.");
+                documentedSets = sets.ToList();
+            }
             foreach (var set in sets.Where(s => !documentedSets.Contains(s, StringComparer.OrdinalIgnoreCase)))
             {
                 violations.Add($"{cmdlet.Name}: {page} SYNTAX has no '### {set}{(set == cmdlet.DefaultParameterSetName ? " (Default)" : "")}' entry (the cmdlet has parameter sets {string.Join(", ", sets)}).");
@@ -238,7 +244,8 @@ public static partial class ContractRules
             {
                 violations.Add($"{cmdlet.Name}: {page} SYNTAX has '### {set}', which is not a parameter set of the cmdlet ({string.Join(", ", sets)}).");
             }
-            if (cmdlet.DefaultParameterSetName is { } defaultSet
+            if (!bare
+                && cmdlet.DefaultParameterSetName is { } defaultSet
                 && doc.SyntaxSets.FirstOrDefault(s => s.IsDefault) is var marked
                 && !string.Equals(marked?.Name, defaultSet, StringComparison.OrdinalIgnoreCase))
             {
@@ -456,6 +463,37 @@ public static partial class ContractRules
                 if (view.IsTable && view.Columns.Count > 0 && view.RowItemCounts.Any(c => c != view.Columns.Count))
                 {
                     violations.Add($"{view.File}: table view '{view.Name}' has {view.Columns.Count} headers but a row with {string.Join("/", view.RowItemCounts)} items.");
+                }
+            }
+        }
+        return violations;
+    }
+
+    /// <summary>Every PropertyName a view reads exists on the type it selects (a typo shows as an empty column).</summary>
+    public static IReadOnlyList<string> FormatViewPropertiesExist(ModuleUnderTest module)
+    {
+        var violations = new List<string>();
+        var extended = FormatFiles.ExtendedMembers(module.ModuleDirectory);
+        foreach (var view in module.FormatViews)
+        {
+            foreach (var typeName in view.TypeNames)
+            {
+                var type = module.Assembly.ResolveType(typeName);
+                if (type is null)
+                {
+                    if (OwnNamespacePrefixes.Any(p => typeName.StartsWith(p, StringComparison.Ordinal)))
+                    {
+                        violations.Add($"{view.File}: view '{view.Name}' selects {typeName}, which no assembly of the module defines.");
+                    }
+                    continue;
+                }
+                var properties = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                    .Select(p => p.Name)
+                    .Concat(extended[typeName])
+                    .ToHashSet(StringComparer.OrdinalIgnoreCase);
+                foreach (var property in view.PropertyNames.Where(p => !properties.Contains(p)))
+                {
+                    violations.Add($"{view.File}: view '{view.Name}' reads property '{property}', which {typeName} does not have.");
                 }
             }
         }

@@ -125,3 +125,26 @@ public sealed partial class ClusterState
         }
     }
 }
+
+public sealed partial class ClusterState
+{
+    private readonly Dictionary<int, SortedDictionary<string, string>> _loggers = new();
+
+    /// <summary>Log4j levels Kafka accepts for BROKER_LOGGER resources.</summary>
+    public static readonly IReadOnlyList<string> LogLevels = ["ALL", "DEBUG", "ERROR", "FATAL", "INFO", "OFF", "TRACE", "WARN"];
+
+    /// <summary>Logger name -> level of one broker (BROKER_LOGGER resource), starting from Kafka's defaults.</summary>
+    public SortedDictionary<string, string> BrokerLoggers(int brokerId)
+    {
+        lock (Sync)
+        {
+            if (!_loggers.TryGetValue(brokerId, out var d))
+                _loggers[brokerId] = d = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["root"] = "INFO", ["kafka"] = "INFO", ["kafka.controller"] = "INFO",
+                    ["kafka.request.logger"] = "WARN", ["state.change.logger"] = "INFO",
+                };
+            return d;
+        }
+    }
+}

@@ -36,6 +36,12 @@ public sealed class KafkaTestClusterOptions
     /// <summary>Largest accepted request frame (Kafka socket.request.max.bytes: 104857600).</summary>
     public int MaxFrameBytes { get; set; } = 104_857_600;
 
+    /// <summary>
+    /// Caps the advertised (and accepted) max version per API key, to imitate an older broker;
+    /// a negative value removes the API (not advertised, requests close the connection).
+    /// </summary>
+    public IDictionary<short, short> ApiVersionLimits { get; } = new Dictionary<short, short>();
+
     /// <summary>Diagnostics sink (protocol errors, handler crashes). Null = silent.</summary>
     public Action<string>? Log { get; set; }
 }
@@ -124,6 +130,18 @@ public sealed class KafkaTestCluster : IAsyncDisposable
         _servers.FirstOrDefault(s => s.Broker.Id == brokerId) ?? throw new ArgumentOutOfRangeException(nameof(brokerId), $"No broker {brokerId}.");
 
     internal IReadOnlyList<BrokerServer> Servers => _servers;
+
+    /// <summary>The version range this cluster serves for a handler (after <see cref="KafkaTestClusterOptions.ApiVersionLimits"/>); null = not served.</summary>
+    public (short Min, short Max)? AdvertisedRange(IKafkaApiHandler handler)
+    {
+        var max = handler.MaxVersion;
+        if (Options.ApiVersionLimits.TryGetValue(handler.ApiKey, out var limit))
+        {
+            if (limit < handler.MinVersion) return null;
+            max = Math.Min(max, limit);
+        }
+        return (handler.MinVersion, max);
+    }
 
     internal void Log(string message) => Options.Log?.Invoke(message);
 

@@ -25,6 +25,11 @@ public sealed partial record KafkaOAuthOptions
     /// <summary>SASL extensions sent with the token (RFC 7628), e.g. logicalCluster for Confluent Cloud.</summary>
     public IReadOnlyDictionary<string, string> Extensions { get; init; } = new Dictionary<string, string>();
     public OAuthClientAuthentication ClientAuthentication { get; init; } = OAuthClientAuthentication.ClientSecretPost;
+    /// <summary>
+    /// PEM file with the CA certificates that sign the token endpoint's TLS certificate, for identity
+    /// providers whose certificate is not publicly trusted. Null: the system trust store.
+    /// </summary>
+    public string? CaLocation { get; init; }
     /// <summary>A cached token is replaced this long before it expires (Mage: 60 s).</summary>
     public TimeSpan RefreshBeforeExpiry { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Timeout of one HTTP attempt (Mage: 10 s).</summary>

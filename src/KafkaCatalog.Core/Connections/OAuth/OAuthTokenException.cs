@@ -18,7 +18,7 @@ public sealed class OAuthTokenException : KafkaCatalogException
     public string? OAuthError { get; }
 
     /// <summary>ErrorId values: OAuthInvalidClient, OAuthRequestRejected, OAuthServerError, OAuthResponseNotJson,
-    /// OAuthAccessTokenMissing, OAuthTokenTypeUnsupported, OAuthEndpointUnreachable, OAuthTimeout.</summary>
+    /// OAuthAccessTokenMissing, OAuthTokenTypeUnsupported, OAuthTokenExpired, OAuthEndpointUnreachable, OAuthTimeout.</summary>
     private static FailureKind KindOf(string errorId) => errorId switch
     {
         "OAuthInvalidClient" or "OAuthRequestRejected" => FailureKind.AuthenticationError,

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using KafkaCatalog.Core.Resilience;
@@ -26,7 +29,7 @@ public sealed class OAuthTokenSource
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private OAuthToken? _cached;
+    private volatile OAuthToken? _cached;
 
     public OAuthTokenSource(KafkaOAuthOptions options, HttpClient http, TimeProvider? timeProvider = null, ResiliencePipeline<HttpResponseMessage>? retryPipeline = null)
     {
@@ -39,12 +42,60 @@ public sealed class OAuthTokenSource
     /// <summary>Number of token requests that reached the endpoint with a final answer (for diagnostics and tests).</summary>
     public int FetchCount { get; private set; }
 
-    /// <summary>An HttpClient suited to token requests for this connection (per-attempt timeout from the OAuth options).</summary>
+    /// <summary>
+    /// An HttpClient suited to token requests for this connection: per-attempt timeout from the OAuth
+    /// options, and, when <see cref="KafkaOAuthOptions.CaLocation"/> is set, the endpoint's certificate
+    /// checked against those CA certificates (host name checks stay on).
+    /// </summary>
+    /// <exception cref="KafkaConnectionException">The CA file cannot be read or holds no certificate.</exception>
     public static HttpClient CreateHttpClient(KafkaConnectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (options.OAuth?.CaLocation is { } caLocation)
+        {
+            var roots = LoadCertificates(caLocation);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrustedBy(roots, certificate, errors);
+        }
+
         return new HttpClient(handler) { Timeout = options.OAuth?.HttpTimeout ?? TimeSpan.FromSeconds(10) };
+    }
+
+    private static X509Certificate2Collection LoadCertificates(string path)
+    {
+        var roots = new X509Certificate2Collection();
+        try
+        {
+            roots.ImportFromPemFile(path);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new KafkaConnectionException(KafkaConnectionProblem.Error("OAuthCaInvalid", "OAuth.CaLocation",
+                $"The OAuth CA file '{path}' cannot be read as PEM certificates ({ex.Message}). Pass a PEM file with the identity provider's CA certificates."));
+        }
+
+        if (roots.Count == 0)
+        {
+            throw new KafkaConnectionException(KafkaConnectionProblem.Error("OAuthCaInvalid", "OAuth.CaLocation",
+                $"The OAuth CA file '{path}' holds no '-----BEGIN CERTIFICATE-----' block. Pass a PEM file with the identity provider's CA certificates."));
+        }
+
+        return roots;
+    }
+
+    private static bool IsTrustedBy(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     /// <summary>The cached token if it is still fresh, otherwise a new one from the endpoint.</summary>
@@ -75,6 +126,19 @@ public sealed class OAuthTokenSource
     /// <summary>Synchronous form for librdkafka's refresh callback (which runs on a client thread).</summary>
     public OAuthToken GetToken() => GetTokenAsync(CancellationToken.None).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// This source as the Kafka client factory's token provider: what
+    /// <c>new KafkaClientFactory(connection, connection.GetTokenSource()?.AsTokenProvider())</c> needs.
+    /// </summary>
+    public Kafka.KafkaOAuthBearerTokenProvider AsTokenProvider() => async cancellationToken =>
+    {
+        var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        return new Kafka.KafkaOAuthBearerToken(token.AccessToken, token.ExpiresAt, token.PrincipalName)
+        {
+            Extensions = token.Extensions.Count > 0 ? token.Extensions : null,
+        };
+    };
+
     /// <summary>Drops the cached token (e.g. after the broker rejected it).</summary>
     public void Invalidate() => _cached = null;
 
@@ -88,6 +152,11 @@ public sealed class OAuthTokenSource
         // Tokens shorter-lived than twice the margin are refreshed at half their life instead.
         var lifetime = token.ExpiresAt - token.ObtainedAt;
         var margin = _options.RefreshBeforeExpiry < lifetime / 2 ? _options.RefreshBeforeExpiry : lifetime / 2;
+        if (margin < TimeSpan.Zero)
+        {
+            margin = TimeSpan.Zero;
+        }
+
         return _time.GetUtcNow() < token.ExpiresAt - margin;
     }
 
@@ -243,6 +312,13 @@ public sealed class OAuthTokenSource
             (null, { } b) => b,
             _ => now + DefaultLifetime,
         };
+
+        if (expires <= now)
+        {
+            throw new OAuthTokenException("OAuthTokenExpired", endpoint,
+                $"The OAuth token endpoint {endpoint} issued a token that expires at {expires:u}, which is not after this machine's time {now:u}. Check the clocks of this machine and of the identity provider.",
+                (int)response.StatusCode);
+        }
 
         return new OAuthToken
         {

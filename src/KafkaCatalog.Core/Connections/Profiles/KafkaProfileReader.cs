@@ -52,7 +52,7 @@ public static class KafkaProfileReader
         environment ??= Environment.GetEnvironmentVariables();
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ProfileFormatException("ProfileEmpty", path, null, "The file is empty.", "Write the connection settings into it (see about_KafkaCatalog_Profiles).");
+            throw new ProfileFormatException("ProfileEmpty", path, null, "The file is empty.", "Write the connection settings into it: a Mage Kafka YAML, a Polaris Kafka connection JSON, or kafka-python keyword arguments as JSON.");
         }
 
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();

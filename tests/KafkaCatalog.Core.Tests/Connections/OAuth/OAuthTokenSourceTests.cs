@@ -230,6 +230,34 @@ public class OAuthTokenSourceTests
     }
 
     [Fact]
+    public async Task Token_provider_for_the_client_factory_carries_token_principal_and_extensions()
+    {
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, "{\"access_token\":\"for-factory\",\"expires_in\":300}");
+        var options = OAuthTest.Options() with { Extensions = new Dictionary<string, string> { ["logicalCluster"] = "lkc-1" } };
+        var provider = Source(handler, options).AsTokenProvider();
+        var token = await provider(CancellationToken.None);
+        Assert.Equal("for-factory", token.Value);
+        Assert.Equal("kafka-client", token.Principal);
+        Assert.Equal(OAuthTest.Start.AddSeconds(300), token.ExpiresAt);
+        Assert.Equal("lkc-1", token.Extensions!["logicalCluster"]);
+        Assert.DoesNotContain("for-factory", token.ToString(), StringComparison.Ordinal);
+
+        var plain = new ScriptedHandler().Then(HttpStatusCode.OK, "{\"access_token\":\"x\"}");
+        Assert.Null((await Source(plain).AsTokenProvider()(CancellationToken.None)).Extensions);
+    }
+
+    [Fact]
+    public async Task Token_already_expired_on_arrival_is_reported()
+    {
+        var jwt = Jwt.Create(new { sub = "s", exp = OAuthTest.Start.AddMinutes(-5).ToUnixTimeSeconds() });
+        var handler = new ScriptedHandler().Then(HttpStatusCode.OK, $"{{\"access_token\":\"{jwt}\",\"expires_in\":300}}");
+        var ex = await Assert.ThrowsAsync<OAuthTokenException>(() => Source(handler).GetTokenAsync());
+        Assert.Equal("OAuthTokenExpired", ex.ErrorId);
+        Assert.Contains("Check the clocks", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, ex.Kind);
+    }
+
+    [Fact]
     public async Task Server_text_that_echoes_the_secret_is_scrubbed()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.BadRequest, $"{{\"error\":\"invalid_request\",\"error_description\":\"bad secret {Secrets.ClientSecret}\"}}");

@@ -15,10 +15,11 @@ internal sealed class ApiVersionsHandler : IKafkaApiHandler
         var resp = ctx.NewResponse();
         foreach (var h in HandlerRegistry.Handlers.Values)
         {
+            if (ctx.Cluster.AdvertisedRange(h) is not { } range) continue;
             var k = resp.AddElement("ApiKeys");
             k.Set("ApiKey", h.ApiKey);
-            k.Set("MinVersion", h.MinVersion);
-            k.Set("MaxVersion", h.MaxVersion);
+            k.Set("MinVersion", range.Min);
+            k.Set("MaxVersion", range.Max);
         }
         return ValueTask.FromResult<Message?>(resp);
     }

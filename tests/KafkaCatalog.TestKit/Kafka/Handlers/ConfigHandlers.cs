@@ -74,9 +74,9 @@ internal static class ConfigLogic
         }
         if (type == ConfigResourceType.BrokerLogger)
         {
-            foreach (var logger in new[] { "root", "kafka", "kafka.controller", "kafka.request.logger", "state.change.logger" })
-                yield return new ConfigEntry(logger, logger == "kafka.request.logger" ? "WARN" : "INFO", KafkaConfigSource.DynamicBrokerLoggerConfig, false, false, ConfigType.String,
-                    new[] { (logger, (string?)(logger == "kafka.request.logger" ? "WARN" : "INFO"), KafkaConfigSource.DynamicBrokerLoggerConfig) });
+            foreach (var (logger, level) in state.BrokerLoggers(int.Parse(name, CultureInfo.InvariantCulture)))
+                yield return new ConfigEntry(logger, level, KafkaConfigSource.DynamicBrokerLoggerConfig, false, false, ConfigType.String,
+                    new[] { (logger, (string?)level, KafkaConfigSource.DynamicBrokerLoggerConfig) });
             yield break;
         }
         if (string.IsNullOrEmpty(name))
@@ -268,10 +268,39 @@ internal sealed class IncrementalAlterConfigsHandler : IKafkaApiHandler
         return ValueTask.FromResult<Message?>(resp);
     }
 
+    private static (short, string?) AlterLoggers(ClusterState state, int brokerId, List<Message> configs, bool validateOnly)
+    {
+        var loggers = state.BrokerLoggers(brokerId);
+        var result = new SortedDictionary<string, string>(loggers, StringComparer.Ordinal);
+        foreach (var c in configs)
+        {
+            var logger = c.GetString("Name") ?? string.Empty;
+            var level = c.GetString("Value");
+            switch (c.GetInt8("ConfigOperation"))
+            {
+                case Set:
+                    if (level is null || !ClusterState.LogLevels.Contains(level))
+                        return (ErrorCode.InvalidConfig, $"Cannot set the log level of {logger} to {level} as it is not a supported log level. Valid log4j levels are {string.Join(", ", ClusterState.LogLevels)}");
+                    result[logger] = level;
+                    break;
+                case Delete:
+                    if (logger == "root") return (ErrorCode.InvalidRequest, "Removing the log level of the root logger is not allowed");
+                    result[logger] = result["root"];
+                    break;
+                default:
+                    return (ErrorCode.InvalidRequest, $"{(c.GetInt8("ConfigOperation") == Append ? "APPEND" : "SUBTRACT")} operation is not allowed for the BROKER_LOGGER resource");
+            }
+        }
+        if (validateOnly) return (ErrorCode.None, null);
+        loggers.Clear();
+        foreach (var kv in result) loggers[kv.Key] = kv.Value;
+        return (ErrorCode.None, null);
+    }
+
     private static (short, string?) Apply(RequestContext ctx, ClusterState state, sbyte type, string name, List<Message> configs, bool validateOnly)
     {
         if (ConfigLogic.Check(ctx, type, name, alter: true) is { } err) return err;
-        if (type == ConfigResourceType.BrokerLogger) return (ErrorCode.None, null);
+        if (type == ConfigResourceType.BrokerLogger) return AlterLoggers(state, int.Parse(name, CultureInfo.InvariantCulture), configs, validateOnly);
         var dupes = configs.GroupBy(c => c.GetString("Name")).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         if (dupes.Count > 0) return (ErrorCode.InvalidConfig, $"Error due to duplicate config keys: {string.Join(", ", dupes)}");
         var current = type == ConfigResourceType.Topic

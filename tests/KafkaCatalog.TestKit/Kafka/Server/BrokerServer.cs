@@ -176,8 +176,9 @@ internal sealed class BrokerServer
         var correlationId = r.ReadInt32();
         var handler = HandlerRegistry.Find(apiKey);
         var reqSpec = KafkaSchema.Request(apiKey);
+        var range = handler is null ? null : _cluster.AdvertisedRange(handler);
 
-        if (apiKey == ApiKeys.ApiVersions && (handler is null || apiVersion > handler.MaxVersion || apiVersion < handler.MinVersion))
+        if (apiKey == ApiKeys.ApiVersions && (range is null || apiVersion > range.Value.Max || apiVersion < range.Value.Min))
         {
             // KIP-511: answer an unknown ApiVersions version in the v0 layout with error 35 and
             // the ApiVersions range, never close (librdkafka then retries with v0).
@@ -185,13 +186,13 @@ internal sealed class BrokerServer
             resp.Set("ErrorCode", ErrorCode.UnsupportedVersion);
             var k = resp.AddElement("ApiKeys");
             k.Set("ApiKey", ApiKeys.ApiVersions);
-            k.Set("MinVersion", handler?.MinVersion ?? 0);
-            k.Set("MaxVersion", handler?.MaxVersion ?? 0);
+            k.Set("MinVersion", range?.Min ?? 0);
+            k.Set("MaxVersion", range?.Max ?? 0);
             await WriteResponseAsync(stream, ApiKeys.ApiVersions, 0, correlationId, false, resp, ct).ConfigureAwait(false);
             return true;
         }
 
-        if (handler is null || reqSpec is null || apiVersion < handler.MinVersion || apiVersion > handler.MaxVersion)
+        if (handler is null || range is null || reqSpec is null || apiVersion < range.Value.Min || apiVersion > range.Value.Max)
         {
             _cluster.Log($"broker {Broker.Id}: unsupported request key {apiKey} v{apiVersion}; closing connection");
             return false;
@@ -236,7 +237,8 @@ internal sealed class BrokerServer
         Message? response;
         if (_cluster.Faults.TakeInjectedError(Broker.Id, apiKey) is { } injected)
         {
-            response = ErrorResponses.Build(ctx, request, injected);
+            // Produce with acks=0 never gets a response, not even an injected error.
+            response = apiKey == ApiKeys.Produce && request.GetInt16("Acks") == 0 ? null : ErrorResponses.Build(ctx, request, injected);
         }
         else
         {

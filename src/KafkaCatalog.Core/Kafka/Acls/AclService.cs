@@ -1,0 +1,126 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Resilience;
+
+namespace KafkaCatalog.Core.Kafka;
+
+/// <summary>ACLs: describe with a filter, create bindings, delete by filter.</summary>
+public sealed class AclService
+{
+    private readonly KafkaClientFactory _factory;
+    private readonly IOperationSink _sink;
+    private readonly KafkaRetry _retry;
+
+    public AclService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    {
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _sink = sink ?? NullOperationSink.Instance;
+        _retry = retry ?? new KafkaRetry();
+    }
+
+    /// <summary>The ACLs matching <paramref name="filter"/> (DescribeAcls), ordered by resource then principal.</summary>
+    public async Task<IReadOnlyList<KafkaAcl>> GetAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
+    {
+        var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: false);
+        _sink.Verbose($"DescribeAcls ({filter}) on {_factory.BootstrapServers}.");
+        try
+        {
+            var result = await _retry.ExecuteAsync(
+                "DescribeAcls",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+        }
+        catch (DescribeAclsException ex)
+        {
+            throw Map(ex.Result.Error.Code, ex.Result.Error.Reason, filter, "list ACLs", ex);
+        }
+        catch (KafkaException ex)
+        {
+            throw Map(ex.Error.Code, ex.Error.Reason, filter, "list ACLs", ex);
+        }
+    }
+
+    /// <summary>Creates one ACL (CreateAcls) and returns it as the cluster now holds it.</summary>
+    public async Task<KafkaAcl> AddAsync(KafkaAclFilter acl, CancellationToken cancellationToken = default)
+    {
+        var binding = AclMapping.ToBinding(acl);
+        _sink.Verbose($"CreateAcls ({acl}) on {_factory.BootstrapServers}.");
+        try
+        {
+            // Creating an ACL that already exists is a no-op on the broker, so a retry is safe.
+            await _retry.ExecuteAsync(
+                "CreateAcls",
+                KafkaCallKind.IdempotentWrite,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.CreateAclsAsync([binding], new CreateAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreateAclsException ex)
+        {
+            var error = ex.Results.FirstOrDefault(r => r.Error.IsError)?.Error;
+            throw Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, acl, "add the ACL", ex);
+        }
+        catch (KafkaException ex)
+        {
+            throw Map(ex.Error.Code, ex.Error.Reason, acl, "add the ACL", ex);
+        }
+
+        return AclMapping.FromBinding(binding, _factory.Connection.Name);
+    }
+
+    /// <summary>Deletes the ACLs matching <paramref name="filter"/> (DeleteAcls) and returns them.</summary>
+    public async Task<IReadOnlyList<KafkaAcl>> RemoveAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
+    {
+        var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: true);
+        _sink.Verbose($"DeleteAcls ({filter}) on {_factory.BootstrapServers}.");
+        try
+        {
+            var results = await _retry.ExecuteAsync(
+                "DeleteAcls",
+                KafkaCallKind.IdempotentWrite,
+                _factory.BootstrapServers,
+                _ => _factory.AdminClient.DeleteAclsAsync([bindingFilter], new DeleteAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return Order(results.SelectMany(r => r.AclBindings).Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+        }
+        catch (DeleteAclsException ex)
+        {
+            var error = ex.Results.FirstOrDefault(r => r.Error.IsError)?.Error;
+            throw Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, filter, "remove ACLs", ex);
+        }
+        catch (KafkaException ex)
+        {
+            throw Map(ex.Error.Code, ex.Error.Reason, filter, "remove ACLs", ex);
+        }
+    }
+
+    private static IReadOnlyList<KafkaAcl> Order(IEnumerable<KafkaAcl> acls) => acls
+        .OrderBy(a => a.ResourceType)
+        .ThenBy(a => a.ResourceName, StringComparer.Ordinal)
+        .ThenBy(a => a.PatternType)
+        .ThenBy(a => a.Principal, StringComparer.Ordinal)
+        .ThenBy(a => a.Operation)
+        .ThenBy(a => a.Permission)
+        .ThenBy(a => a.Host, StringComparer.Ordinal)
+        .ToArray();
+
+    private KafkaCatalogException Map(ErrorCode code, string? reason, object target, string action, Exception inner)
+    {
+        KafkaCatalogException mapped = code switch
+        {
+            ErrorCode.SecurityDisabled => new("AclAuthorizerDisabled", FailureKind.InvalidOperation,
+                $"Cannot {action}: the cluster has no authorizer configured (SECURITY_DISABLED), so it keeps no ACLs. Enable an authorizer (authorizer.class.name) on the brokers first.", target),
+            ErrorCode.ClusterAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                $"Not authorized to {action}: managing ACLs needs the Alter (or Describe, to list) operation on the Cluster resource.", target),
+            _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
+            _ => KafkaErrors.General(code, reason, target, action),
+        };
+        return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);
+    }
+}

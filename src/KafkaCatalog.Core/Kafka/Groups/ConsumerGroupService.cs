@@ -1,0 +1,911 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Resilience;
+
+namespace KafkaCatalog.Core.Kafka;
+
+/// <summary>What Get-KafkaConsumerGroup and Get-KafkaConsumerGroupOffset ask for.</summary>
+public sealed record ConsumerGroupQuery
+{
+    /// <summary>Group ids or wildcard patterns; empty means every group.</summary>
+    public IReadOnlyList<string> GroupIds { get; init; } = Array.Empty<string>();
+
+    /// <summary>Only groups in these states (Empty, Stable, PreparingRebalance, CompletingRebalance, Dead); empty means any.</summary>
+    public IReadOnlyList<string> States { get; init; } = Array.Empty<string>();
+
+    /// <summary>Only these topics (offset rows); empty means every topic of the group.</summary>
+    public IReadOnlyList<string> Topics { get; init; } = Array.Empty<string>();
+
+    /// <summary>Fill <see cref="KafkaConsumerGroup.Offsets"/> (Get-KafkaConsumerGroup -IncludeOffsets).</summary>
+    public bool IncludeOffsets { get; init; }
+
+    /// <summary>How many groups' committed offsets are fetched at once.</summary>
+    public int MaxConcurrency { get; init; } = 8;
+
+    /// <summary>How many groups share one describe call and one end/start offset lookup.</summary>
+    public int BatchSize { get; init; } = 64;
+}
+
+/// <summary>
+/// Consumer groups: list and describe, offsets and lag (fast at scale), offset reset, delete.
+/// Lag for many groups costs one metadata request, one DescribeConsumerGroups per batch of groups,
+/// one OffsetFetch per group (bounded concurrency), and per batch one ListOffsets per partition
+/// leader for the earliest and one for the latest offsets of every partition of the batch
+/// (librdkafka groups a ListOffsets call by leader). Rows stream out group by group.
+/// </summary>
+public sealed class ConsumerGroupService
+{
+    private static readonly string[] KnownStates = ["Empty", "Stable", "PreparingRebalance", "CompletingRebalance", "Dead"];
+
+    private readonly KafkaClientFactory _factory;
+    private readonly IOperationSink _sink;
+    private readonly KafkaRetry _retry;
+
+    public ConsumerGroupService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    {
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _sink = sink ?? NullOperationSink.Instance;
+        _retry = retry ?? new KafkaRetry();
+    }
+
+    private string ConnectionName => _factory.Connection.Name;
+
+    private IAdminClient Admin => _factory.AdminClient;
+
+    /// <summary>Checks -State values before any call.</summary>
+    public static IReadOnlyList<ConsumerGroupState> ParseStates(IReadOnlyList<string> states)
+    {
+        var parsed = new List<ConsumerGroupState>();
+        foreach (var state in states)
+        {
+            var known = KnownStates.FirstOrDefault(k => string.Equals(k, state, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                throw new KafkaCatalogException(
+                    "InvalidGroupState",
+                    FailureKind.InvalidArgument,
+                    $"'{state}' is not a consumer group state. Use one of: {string.Join(", ", KnownStates)}.",
+                    state);
+            }
+
+            parsed.Add(Enum.Parse<ConsumerGroupState>(known));
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Group ids only (tab completion, wildcard resolution), from one ListGroups round.</summary>
+    public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupListingsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var options = new ListConsumerGroupsOptions { RequestTimeout = timeout ?? _factory.RequestTimeout };
+        if (states.Count > 0)
+        {
+            options.MatchStates = states.ToList();
+        }
+
+        _sink.Verbose($"ListConsumerGroups{(states.Count > 0 ? " (states " + string.Join(", ", states) + ")" : string.Empty)} on {_factory.BootstrapServers}.");
+        try
+        {
+            var result = await _retry.ExecuteAsync(
+                "ListConsumerGroups",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => Admin.ListConsumerGroupsAsync(options),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return result.Valid;
+        }
+        catch (ListConsumerGroupsException ex)
+        {
+            // Some brokers answered: use what they gave and say which ones did not.
+            foreach (var error in ex.Results.Errors)
+            {
+                _sink.Warning($"A broker could not list its consumer groups ({error.Code}: {error.Reason}); the list may be incomplete.");
+            }
+
+            return ex.Results.Valid;
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, null, "list consumer groups", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+    }
+
+    /// <summary>
+    /// Streams the groups matching the query, described (state, assignor, coordinator, members).
+    /// A plain group id that does not exist is reported through <paramref name="onItemError"/>
+    /// (ConsumerGroupNotFound); a wildcard that matches nothing is not an error.
+    /// </summary>
+    public async IAsyncEnumerable<KafkaConsumerGroup> ListAsync(
+        ConsumerGroupQuery query,
+        Action<KafkaCatalogException>? onItemError = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await foreach (var group in StreamGroupsAsync(query, onItemError, cancellationToken).ConfigureAwait(false))
+        {
+            yield return group.Group with
+            {
+                Offsets = query.IncludeOffsets ? group.Offsets : null,
+            };
+        }
+    }
+
+    /// <summary>Streams the offset rows of each matching group, group after group, as each completes.</summary>
+    public async IAsyncEnumerable<KafkaConsumerGroupOffset> GetOffsetsAsync(
+        ConsumerGroupQuery query,
+        Action<KafkaCatalogException>? onItemError = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, onItemError, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in group.Offsets!)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>Streams one lag summary row per group and topic (Get-KafkaConsumerGroupOffset -Summary), group after group.</summary>
+    public async IAsyncEnumerable<KafkaConsumerGroupLagSummary> GetLagSummaryAsync(
+        ConsumerGroupQuery query,
+        Action<KafkaCatalogException>? onItemError = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, onItemError, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in ConsumerGroupLag.Summarize(group.Offsets!))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private sealed record DescribedGroup(KafkaConsumerGroup Group, IReadOnlyList<KafkaConsumerGroupOffset>? Offsets);
+
+    private async IAsyncEnumerable<DescribedGroup> StreamGroupsAsync(
+        ConsumerGroupQuery query,
+        Action<KafkaCatalogException>? onItemError,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var states = ParseStates(query.States);
+        foreach (var id in query.GroupIds)
+        {
+            ConsumerGroupNames.EnsureValidGroupId(id);
+        }
+
+        foreach (var topic in query.Topics)
+        {
+            if (string.IsNullOrWhiteSpace(topic))
+            {
+                throw new KafkaCatalogException("EmptyTopicName", FailureKind.InvalidArgument, "-Topic contains an empty name. Give topic names, or leave -Topic out for every topic.", topic);
+            }
+        }
+
+        if (query.MaxConcurrency < 1 || query.BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "MaxConcurrency and BatchSize must be at least 1.");
+        }
+
+        var groupIds = await ResolveGroupIdsAsync(query, states, cancellationToken).ConfigureAwait(false);
+        if (groupIds.Count == 0)
+        {
+            yield break;
+        }
+
+        Dictionary<string, int>? partitionCounts = null;
+        if (query.IncludeOffsets)
+        {
+            partitionCounts = await GetPartitionCountsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var batches = groupIds.Chunk(query.BatchSize).ToArray();
+        var progressId = query.IncludeOffsets ? 4102 : 4101;
+        var activity = query.IncludeOffsets ? "Reading consumer group offsets" : "Describing consumer groups";
+        var done = 0;
+
+        // Fetch the next batch while the current one is being written out.
+        Task<IReadOnlyList<DescribedGroup>>? next = FetchBatchAsync(batches[0], query, states, partitionCounts, onItemError, cancellationToken);
+        for (var i = 0; i < batches.Length; i++)
+        {
+            var current = await next!.ConfigureAwait(false);
+            next = i + 1 < batches.Length ? FetchBatchAsync(batches[i + 1], query, states, partitionCounts, onItemError, cancellationToken) : null;
+            foreach (var group in current)
+            {
+                yield return group;
+            }
+
+            done += batches[i].Length;
+            if (batches.Length > 1)
+            {
+                _sink.Progress(new OperationProgress(progressId, activity, $"{done} of {groupIds.Count} groups", done * 100 / groupIds.Count));
+            }
+        }
+
+        if (batches.Length > 1)
+        {
+            _sink.Progress(new OperationProgress(progressId, activity, "Done", 100, Completed: true));
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ResolveGroupIdsAsync(ConsumerGroupQuery query, IReadOnlyList<ConsumerGroupState> states, CancellationToken cancellationToken)
+    {
+        // Only plain ids and no state filter: no need to list every group of the cluster.
+        if (query.GroupIds.Count > 0 && states.Count == 0 && !query.GroupIds.Any(ConsumerGroupNames.HasWildcard))
+        {
+            return query.GroupIds.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        var listings = await ListGroupListingsAsync(states, null, cancellationToken).ConfigureAwait(false);
+        var match = ConsumerGroupNames.CreateMatcher(query.GroupIds);
+        var ids = listings.Select(l => l.GroupId).Where(match).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+        // A plain id that the listing does not show still gets described, so that it is reported
+        // as not found (or shown, if it was created since).
+        foreach (var id in query.GroupIds.Where(g => !ConsumerGroupNames.HasWildcard(g)))
+        {
+            if (states.Count == 0 && !ids.Contains(id, StringComparer.Ordinal))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    private async Task<IReadOnlyList<DescribedGroup>> FetchBatchAsync(
+        string[] groupIds,
+        ConsumerGroupQuery query,
+        IReadOnlyList<ConsumerGroupState> states,
+        IReadOnlyDictionary<string, int>? partitionCounts,
+        Action<KafkaCatalogException>? onItemError,
+        CancellationToken cancellationToken)
+    {
+        var descriptions = await DescribeAsync(groupIds, cancellationToken).ConfigureAwait(false);
+        var found = new List<ConsumerGroupDescription>();
+        foreach (var description in descriptions)
+        {
+            if (description.Error is { IsError: true } error)
+            {
+                onItemError?.Invoke(GroupError(error.Code, error.Reason, description.GroupId, "describe"));
+                continue;
+            }
+
+            if (description.State == ConsumerGroupState.Dead && !ConsumerGroupNames.HasWildcard(description.GroupId)
+                && query.GroupIds.Contains(description.GroupId, StringComparer.Ordinal) && !states.Contains(ConsumerGroupState.Dead))
+            {
+                onItemError?.Invoke(NotFound(description.GroupId));
+                continue;
+            }
+
+            if (states.Count > 0 && !states.Contains(description.State))
+            {
+                // Its state changed between the listing and the describe.
+                continue;
+            }
+
+            found.Add(description);
+        }
+
+        if (!query.IncludeOffsets)
+        {
+            return found.Select(d => new DescribedGroup(ToGroup(d, Array.Empty<string>()), null)).ToArray();
+        }
+
+        var committed = new Dictionary<string, IReadOnlyList<TopicPartitionOffsetError>>(StringComparer.Ordinal);
+        using (var gate = new SemaphoreSlim(query.MaxConcurrency))
+        {
+            var fetches = found.Select(async d =>
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return (d.GroupId, Offsets: await FetchCommittedAsync(d.GroupId, onItemError, cancellationToken).ConfigureAwait(false));
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }).ToArray();
+            foreach (var (groupId, offsets) in await Task.WhenAll(fetches).ConfigureAwait(false))
+            {
+                if (offsets is not null)
+                {
+                    committed[groupId] = offsets;
+                }
+            }
+        }
+
+        var topicFilter = query.Topics.Count == 0 ? null : query.Topics.ToHashSet(StringComparer.Ordinal);
+        var perGroup = new List<(ConsumerGroupDescription Description, List<(KafkaTopicPartition Partition, long? Committed, string? Metadata)> Rows)>();
+        var allPartitions = new HashSet<KafkaTopicPartition>();
+        foreach (var description in found)
+        {
+            if (!committed.TryGetValue(description.GroupId, out var offsets))
+            {
+                continue;
+            }
+
+            var rows = new Dictionary<KafkaTopicPartition, (long? Committed, string? Metadata)>();
+            foreach (var offset in offsets)
+            {
+                rows[new KafkaTopicPartition(offset.Topic, offset.Partition.Value)] = (offset.Offset.Value >= 0 ? offset.Offset.Value : null, null);
+            }
+
+            foreach (var member in description.Members)
+            {
+                foreach (var tp in member.Assignment?.TopicPartitions ?? [])
+                {
+                    rows.TryAdd(new KafkaTopicPartition(tp.Topic, tp.Partition.Value), (null, null));
+                }
+            }
+
+            var selected = rows
+                .Where(r => topicFilter is null || topicFilter.Contains(r.Key.Topic))
+                .Where(r => partitionCounts!.TryGetValue(r.Key.Topic, out var count) && r.Key.Partition < count)
+                .OrderBy(r => r.Key.Topic, StringComparer.Ordinal)
+                .ThenBy(r => r.Key.Partition)
+                .Select(r => (r.Key, r.Value.Committed, r.Value.Metadata))
+                .ToList();
+            foreach (var row in selected)
+            {
+                allPartitions.Add(row.Key);
+            }
+
+            perGroup.Add((description, selected));
+        }
+
+        var bounds = await GetLogBoundsAsync(allPartitions, onItemError, cancellationToken).ConfigureAwait(false);
+        var result = new List<DescribedGroup>(perGroup.Count);
+        foreach (var (description, rows) in perGroup)
+        {
+            var owners = Owners(description);
+            var offsetRows = new List<KafkaConsumerGroupOffset>(rows.Count);
+            foreach (var (partition, committedOffset, metadata) in rows)
+            {
+                if (!bounds.TryGetValue(partition, out var b))
+                {
+                    continue;
+                }
+
+                owners.TryGetValue(partition, out var owner);
+                offsetRows.Add(new KafkaConsumerGroupOffset
+                {
+                    GroupId = description.GroupId,
+                    Topic = partition.Topic,
+                    Partition = partition.Partition,
+                    CommittedOffset = committedOffset,
+                    LogStartOffset = b.Start,
+                    LogEndOffset = b.End,
+                    Lag = ConsumerGroupLag.Compute(committedOffset, b.Start, b.End),
+                    Metadata = metadata,
+                    MemberId = owner?.ConsumerId,
+                    ClientId = owner?.ClientId,
+                    Host = owner?.Host,
+                    ConnectionName = ConnectionName,
+                });
+            }
+
+            var topics = offsetRows.Select(r => r.Topic).Distinct(StringComparer.Ordinal).ToArray();
+            result.Add(new DescribedGroup(ToGroup(description, topics) with { Offsets = offsetRows }, offsetRows));
+        }
+
+        return result;
+    }
+
+    private static Dictionary<KafkaTopicPartition, MemberDescription> Owners(ConsumerGroupDescription description)
+    {
+        var owners = new Dictionary<KafkaTopicPartition, MemberDescription>();
+        foreach (var member in description.Members)
+        {
+            foreach (var tp in member.Assignment?.TopicPartitions ?? [])
+            {
+                owners[new KafkaTopicPartition(tp.Topic, tp.Partition.Value)] = member;
+            }
+        }
+
+        return owners;
+    }
+
+    private KafkaConsumerGroup ToGroup(ConsumerGroupDescription d, IReadOnlyList<string> committedTopics)
+    {
+        var members = d.Members.Select(m => new KafkaConsumerGroupMember
+        {
+            MemberId = m.ConsumerId,
+            GroupInstanceId = m.GroupInstanceId,
+            ClientId = m.ClientId,
+            Host = m.Host,
+            Assignment = (m.Assignment?.TopicPartitions ?? []).Select(tp => new KafkaTopicPartition(tp.Topic, tp.Partition.Value))
+                .OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToArray(),
+        }).ToArray();
+        var topics = members.SelectMany(m => m.Assignment).Select(a => a.Topic).Concat(committedTopics)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return new KafkaConsumerGroup
+        {
+            GroupId = d.GroupId,
+            State = d.State.ToString(),
+            ProtocolType = d.IsSimpleConsumerGroup ? string.Empty : "consumer",
+            Protocol = string.IsNullOrEmpty(d.PartitionAssignor) ? null : d.PartitionAssignor,
+            IsSimpleConsumerGroup = d.IsSimpleConsumerGroup,
+            Coordinator = d.Coordinator?.Id ?? -1,
+            Members = members,
+            Topics = topics,
+            ConnectionName = ConnectionName,
+            ClusterId = _factory.Connection.ClusterId,
+            BootstrapServers = _factory.BootstrapServers,
+        };
+    }
+
+    private async Task<IReadOnlyList<ConsumerGroupDescription>> DescribeAsync(IReadOnlyCollection<string> groupIds, CancellationToken cancellationToken)
+    {
+        var options = new DescribeConsumerGroupsOptions { RequestTimeout = _factory.RequestTimeout };
+        _sink.Verbose($"DescribeConsumerGroups for {groupIds.Count} group(s) on {_factory.BootstrapServers}.");
+        try
+        {
+            var result = await _retry.ExecuteAsync(
+                "DescribeConsumerGroups",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => Admin.DescribeConsumerGroupsAsync(groupIds, options),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return result.ConsumerGroupDescriptions;
+        }
+        catch (DescribeConsumerGroupsException ex)
+        {
+            // Per-group errors are reported item by item by the caller.
+            return ex.Results.ConsumerGroupDescriptions;
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, null, "describe consumer groups", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+    }
+
+    /// <summary>The committed offsets of one group (OffsetFetch); null after reporting a per-group error.</summary>
+    private async Task<IReadOnlyList<TopicPartitionOffsetError>?> FetchCommittedAsync(string groupId, Action<KafkaCatalogException>? onItemError, CancellationToken cancellationToken)
+    {
+        var options = new ListConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout };
+        _sink.Verbose($"ListConsumerGroupOffsets for '{groupId}'.");
+        try
+        {
+            var result = await _retry.ExecuteAsync(
+                "ListConsumerGroupOffsets",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options).ConfigureAwait(false);
+                    }
+                    catch (ListConsumerGroupOffsetsException ex)
+                    {
+                        throw TransientOrSame(ex, ex.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Append(r.Error)));
+                    }
+                },
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return result.Count == 0 ? Array.Empty<TopicPartitionOffsetError>() : result[0].Partitions;
+        }
+        catch (ListConsumerGroupOffsetsException ex)
+        {
+            var report = ex.Results.FirstOrDefault();
+            var code = report?.Error is { IsError: true } e ? e.Code : report?.Partitions.FirstOrDefault(p => p.Error.IsError)?.Error.Code ?? ErrorCode.Unknown;
+            onItemError?.Invoke(GroupError(code, report?.Error.Reason, groupId, "read the committed offsets of"));
+            return null;
+        }
+        catch (KafkaException ex)
+        {
+            var mapped = KafkaErrors.FromException(ex, groupId, $"read the committed offsets of consumer group '{groupId}'", _factory.BootstrapServers, KafkaCallKind.Read);
+            if (mapped.ErrorId == "KafkaClusterUnreachable")
+            {
+                throw mapped;
+            }
+
+            onItemError?.Invoke(mapped);
+            return null;
+        }
+    }
+
+    /// <summary>Partition count of every topic, from one metadata request.</summary>
+    public async Task<Dictionary<string, int>> GetPartitionCountsAsync(CancellationToken cancellationToken)
+    {
+        _sink.Verbose($"Metadata (all topics) from {_factory.BootstrapServers}.");
+        try
+        {
+            var metadata = await _retry.ExecuteAsync(
+                "Metadata",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => Task.Run(() => Admin.GetMetadata(_factory.RequestTimeout), cancellationToken),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            return metadata.Topics
+                .Where(t => !t.Error.IsError || t.Partitions.Count > 0)
+                .ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, null, "read the cluster's metadata", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+    }
+
+    /// <summary>Log start and end offsets: one ListOffsets round per spec (librdkafka sends one request per leader).</summary>
+    private async Task<Dictionary<KafkaTopicPartition, (long Start, long End)>> GetLogBoundsAsync(
+        IReadOnlyCollection<KafkaTopicPartition> partitions,
+        Action<KafkaCatalogException>? onItemError,
+        CancellationToken cancellationToken)
+    {
+        var bounds = new Dictionary<KafkaTopicPartition, (long, long)>();
+        if (partitions.Count == 0)
+        {
+            return bounds;
+        }
+
+        var startTask = ListOffsetsAsync(partitions, OffsetSpec.Earliest(), cancellationToken);
+        var endTask = ListOffsetsAsync(partitions, OffsetSpec.Latest(), cancellationToken);
+        var starts = await startTask.ConfigureAwait(false);
+        var ends = await endTask.ConfigureAwait(false);
+        var failed = new List<string>();
+        foreach (var partition in partitions)
+        {
+            if (starts.TryGetValue(partition, out var start) && ends.TryGetValue(partition, out var end) && start >= 0 && end >= 0)
+            {
+                bounds[partition] = (start, end);
+            }
+            else
+            {
+                failed.Add(partition.ToString());
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            onItemError?.Invoke(new KafkaCatalogException(
+                "PartitionOffsetsUnavailable",
+                FailureKind.ResourceUnavailable,
+                $"The log start/end offsets of {failed.Count} partition(s) could not be read ({string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", ..." : string.Empty)}); their rows are left out. The partitions may have no leader right now; try again shortly (Get-KafkaTopic shows leaders).",
+                failed));
+        }
+
+        return bounds;
+    }
+
+    /// <summary>Offsets for one spec; partitions that fail after retries are missing from the result.</summary>
+    internal async Task<Dictionary<KafkaTopicPartition, long>> ListOffsetsAsync(IReadOnlyCollection<KafkaTopicPartition> partitions, OffsetSpec spec, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<KafkaTopicPartition, long>();
+        var pending = partitions.ToList();
+        var options = new ListOffsetsOptions { RequestTimeout = _factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
+        var name = spec switch
+        {
+            OffsetSpec.EarliestSpec => "earliest",
+            OffsetSpec.LatestSpec => "latest",
+            OffsetSpec.TimestampSpec t => "for timestamp " + t.Timestamp.ToString(CultureInfo.InvariantCulture),
+            _ => spec.ToString(),
+        };
+        _sink.Verbose($"ListOffsets ({name}) for {pending.Count} partition(s).");
+        try
+        {
+            var answer = await _retry.ExecuteAsync(
+                "ListOffsets",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                async _ =>
+                {
+                    try
+                    {
+                        return (await Admin.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
+                    }
+                    catch (ListOffsetsException ex) when (ex.Result.ResultInfos.Any(r => r.TopicPartitionOffsetError.Error.IsError)
+                        && ex.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsError || KafkaRetry.IsTransient(r.TopicPartitionOffsetError.Error.Code)))
+                    {
+                        // Keep what succeeded; retry only the partitions whose leader was moving.
+                        foreach (var info in ex.Result.ResultInfos.Where(r => !r.TopicPartitionOffsetError.Error.IsError))
+                        {
+                            var tpo = info.TopicPartitionOffsetError;
+                            lock (result)
+                            {
+                                result[new KafkaTopicPartition(tpo.Topic, tpo.Partition.Value)] = tpo.Offset.Value;
+                            }
+                        }
+
+                        var failedInfos = ex.Result.ResultInfos.Where(r => r.TopicPartitionOffsetError.Error.IsError).ToList();
+                        pending = failedInfos.Select(r => new KafkaTopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value)).ToList();
+                        throw new KafkaException(failedInfos[0].TopicPartitionOffsetError.Error);
+                    }
+                },
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+            foreach (var info in answer)
+            {
+                var tpo = info.TopicPartitionOffsetError;
+                if (!tpo.Error.IsError)
+                {
+                    result[new KafkaTopicPartition(tpo.Topic, tpo.Partition.Value)] = tpo.Offset.Value;
+                }
+            }
+        }
+        catch (ListOffsetsException ex)
+        {
+            foreach (var info in ex.Result.ResultInfos.Where(r => !r.TopicPartitionOffsetError.Error.IsError))
+            {
+                var tpo = info.TopicPartitionOffsetError;
+                result[new KafkaTopicPartition(tpo.Topic, tpo.Partition.Value)] = tpo.Offset.Value;
+            }
+        }
+        catch (KafkaException ex) when (KafkaRetry.IsTransient(ex.Error.Code) && !KafkaRetry.IsUnreachable(ex.Error.Code))
+        {
+            // Leaders still moving after the retries: those partitions stay missing, the caller reports them.
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, null, "read log offsets", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Reads the group and the logs and computes the reset, changing nothing. Refuses a group
+    /// with active members, unknown topics or partitions, and shifts without a committed offset.
+    /// </summary>
+    public async Task<IReadOnlyList<KafkaConsumerGroupOffsetReset>> PlanResetAsync(OffsetResetRequest request, CancellationToken cancellationToken = default)
+    {
+        ConsumerGroupOffsetResetPlanner.Validate(request);
+        var description = await DescribeOneAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+        ConsumerGroupOffsetResetPlanner.EnsureGroupInactive(request.GroupId, description.State.ToString(), description.Members.Count);
+
+        var partitionCounts = await GetPartitionCountsAsync(cancellationToken).ConfigureAwait(false);
+        var committedList = await FetchCommittedAsync(request.GroupId, e => throw e, cancellationToken).ConfigureAwait(false) ?? [];
+        var committed = committedList
+            .Where(c => c.Offset.Value >= 0)
+            .ToDictionary(c => new KafkaTopicPartition(c.Topic, c.Partition.Value), c => c.Offset.Value);
+        var scope = ConsumerGroupOffsetResetPlanner.ResolveScope(request, partitionCounts, committed.Keys);
+
+        var starts = await ListOffsetsAsync(scope, OffsetSpec.Earliest(), cancellationToken).ConfigureAwait(false);
+        var ends = await ListOffsetsAsync(scope, OffsetSpec.Latest(), cancellationToken).ConfigureAwait(false);
+        Dictionary<KafkaTopicPartition, long>? forTime = null;
+        if (request.Mode == OffsetResetMode.ToDateTime)
+        {
+            forTime = await ListOffsetsAsync(scope, OffsetSpec.ForTimestamp(request.DateTime.ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
+        }
+
+        var missing = scope.Where(p => !starts.ContainsKey(p) || !ends.ContainsKey(p) || (forTime is not null && !forTime.ContainsKey(p))).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new KafkaCatalogException(
+                "PartitionOffsetsUnavailable",
+                FailureKind.ResourceUnavailable,
+                $"The log offsets of {string.Join(", ", missing.Take(10))} could not be read (no leader?), so the reset of consumer group '{request.GroupId}' cannot be planned. Nothing was reset; try again shortly.",
+                request.GroupId);
+        }
+
+        var states = scope.Select(p => new PartitionResetState(p, committed.TryGetValue(p, out var c) ? c : null, starts[p], ends[p])
+        {
+            OffsetForTime = forTime is not null && forTime.TryGetValue(p, out var t) && t >= 0 ? t : null,
+        });
+        return ConsumerGroupOffsetResetPlanner.Plan(request with { PlanOnly = true }, states, ConnectionName);
+    }
+
+    /// <summary>Commits a plan from <see cref="PlanResetAsync"/> (AlterConsumerGroupOffsets) and returns the applied rows.</summary>
+    public async Task<IReadOnlyList<KafkaConsumerGroupOffsetReset>> ApplyResetAsync(string groupId, IReadOnlyList<KafkaConsumerGroupOffsetReset> plan, CancellationToken cancellationToken = default)
+    {
+        ConsumerGroupNames.EnsureValidGroupId(groupId);
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Count == 0)
+        {
+            return plan;
+        }
+
+        // Members may have joined since the plan was made.
+        var description = await DescribeOneAsync(groupId, cancellationToken).ConfigureAwait(false);
+        ConsumerGroupOffsetResetPlanner.EnsureGroupInactive(groupId, description.State.ToString(), description.Members.Count);
+
+        var offsets = plan.Select(p => new TopicPartitionOffset(p.Topic, new Partition(p.Partition), new Offset(p.NewOffset))).ToList();
+        _sink.Verbose($"AlterConsumerGroupOffsets for '{groupId}': {plan.Count} partition(s).");
+        try
+        {
+            await _retry.ExecuteAsync(
+                "AlterConsumerGroupOffsets",
+                KafkaCallKind.IdempotentWrite,
+                _factory.BootstrapServers,
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    }
+                    catch (AlterConsumerGroupOffsetsException ex)
+                    {
+                        // Partition-level errors (the coordinator moved) are invisible to the retry policy; surface them.
+                        throw TransientOrSame(ex, ex.Results.SelectMany(r => r.Partitions.Select(p => p.Error).Append(r.Error)));
+                    }
+                },
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AlterConsumerGroupOffsetsException ex)
+        {
+            var report = ex.Results.FirstOrDefault();
+            var error = report?.Error is { IsError: true } e ? e : report?.Partitions.FirstOrDefault(p => p.Error.IsError)?.Error;
+            throw ResetError(groupId, error?.Code ?? ErrorCode.Unknown, error?.Reason, ex);
+        }
+        catch (KafkaException ex)
+        {
+            throw ResetError(groupId, ex.Error.Code, ex.Error.Reason, ex);
+        }
+
+        return plan.Select(p => p with { Status = "Applied" }).ToArray();
+    }
+
+    private KafkaCatalogException ResetError(string groupId, ErrorCode code, string? reason, Exception inner)
+    {
+        var mapped = code switch
+        {
+            ErrorCode.UnknownMemberId or ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration => new KafkaCatalogException(
+                "ConsumerGroupActive",
+                FailureKind.InvalidOperation,
+                $"Consumer group '{groupId}' has active members again; stop them first, then run the reset again. The cluster refused the new offsets ({code}).",
+                groupId),
+            _ => GroupError(code, reason, groupId, "reset the offsets of"),
+        };
+        return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);
+    }
+
+    /// <summary>Describes one group (state, members); a group that does not exist comes back as Dead.</summary>
+    public async Task<ConsumerGroupDescription> DescribeOneAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var descriptions = await DescribeAsync([groupId], cancellationToken).ConfigureAwait(false);
+        var description = descriptions.FirstOrDefault() ?? throw NotFound(groupId);
+        if (description.Error is { IsError: true } error)
+        {
+            throw GroupError(error.Code, error.Reason, groupId, "describe");
+        }
+
+        return description;
+    }
+
+    /// <summary>
+    /// Deletes a whole group (DeleteGroups), or with <paramref name="topic"/> only its committed
+    /// offsets for that topic (OffsetDelete). Refuses groups with members (NON_EMPTY_GROUP) and,
+    /// for a topic, groups still subscribed to it.
+    /// </summary>
+    public async Task<KafkaConsumerGroupRemoval> RemoveAsync(string groupId, string? topic, CancellationToken cancellationToken = default)
+    {
+        ConsumerGroupNames.EnsureValidGroupId(groupId);
+        if (topic is null)
+        {
+            _sink.Verbose($"DeleteGroups '{groupId}'.");
+            try
+            {
+                await _retry.ExecuteAsync(
+                    "DeleteGroups",
+                    KafkaCallKind.NonIdempotentWrite,
+                    _factory.BootstrapServers,
+                    _ => Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = _factory.RequestTimeout }),
+                    _sink,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (DeleteGroupsException ex)
+            {
+                var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results.FirstOrDefault();
+                throw await RemoveErrorAsync(groupId, null, report?.Error.Code ?? ErrorCode.Unknown, report?.Error.Reason, ex, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException ex)
+            {
+                throw KafkaErrors.FromException(ex, groupId, $"delete consumer group '{groupId}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
+            }
+
+            return new KafkaConsumerGroupRemoval { GroupId = groupId, ConnectionName = ConnectionName };
+        }
+
+        MessagePublishResolver.ValidateTopicName(topic);
+        var counts = await GetPartitionCountsAsync(cancellationToken).ConfigureAwait(false);
+        if (!counts.TryGetValue(topic, out var count))
+        {
+            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound,
+                $"Topic '{topic}' does not exist, so consumer group '{groupId}' has no offsets for it. Check the name with Get-KafkaConsumerGroupOffset -GroupId '{groupId}'.", topic);
+        }
+
+        var partitions = Enumerable.Range(0, count).Select(p => new TopicPartition(topic, p)).ToList();
+        _sink.Verbose($"DeleteConsumerGroupOffsets '{groupId}' topic '{topic}' ({count} partitions).");
+        try
+        {
+            await _retry.ExecuteAsync(
+                "DeleteConsumerGroupOffsets",
+                KafkaCallKind.IdempotentWrite,
+                _factory.BootstrapServers,
+                async _ =>
+                {
+                    try
+                    {
+                        return await Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    }
+                    catch (DeleteConsumerGroupOffsetsException ex)
+                    {
+                        throw TransientOrSame(ex, ex.Result.Partitions.Select(p => p.Error).Append(ex.Result.Error));
+                    }
+                },
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeleteConsumerGroupOffsetsException ex)
+        {
+            var error = ex.Result.Error is { IsError: true } e ? e : ex.Result.Partitions.FirstOrDefault(p => p.Error.IsError)?.Error;
+            throw await RemoveErrorAsync(groupId, topic, error?.Code ?? ErrorCode.Unknown, error?.Reason, ex, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, groupId, $"delete the offsets of consumer group '{groupId}' for topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
+        }
+
+        return new KafkaConsumerGroupRemoval { GroupId = groupId, Topic = topic, Partitions = Enumerable.Range(0, count).ToArray(), ConnectionName = ConnectionName };
+    }
+
+    private async Task<KafkaCatalogException> RemoveErrorAsync(string groupId, string? topic, ErrorCode code, string? reason, Exception inner, CancellationToken cancellationToken)
+    {
+        KafkaCatalogException mapped;
+        switch (code)
+        {
+            case ErrorCode.NonEmptyGroup:
+                var members = "active members";
+                try
+                {
+                    var d = await DescribeOneAsync(groupId, cancellationToken).ConfigureAwait(false);
+                    members = d.Members.Count == 1 ? "1 active member" : $"{d.Members.Count} active members";
+                }
+                catch (KafkaCatalogException)
+                {
+                    // The count is only for the message.
+                }
+
+                mapped = new KafkaCatalogException("ConsumerGroupNotEmpty", FailureKind.InvalidOperation,
+                    $"Consumer group '{groupId}' has {members}; stop them first (a group can only be deleted when Empty). Nothing was deleted.", groupId);
+                break;
+            case ErrorCode.GroupSubscribedToTopic:
+                mapped = new KafkaCatalogException("ConsumerGroupSubscribedToTopic", FailureKind.InvalidOperation,
+                    $"Consumer group '{groupId}' is still consuming topic '{topic}'; stop its consumers (or unsubscribe them from the topic) first. Nothing was deleted.", groupId);
+                break;
+            case ErrorCode.GroupIdNotFound:
+                mapped = NotFound(groupId);
+                break;
+            default:
+                mapped = GroupError(code, reason, groupId, topic is null ? "delete" : $"delete the '{topic}' offsets of");
+                break;
+        }
+
+        return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);
+    }
+
+    /// <summary>
+    /// When every error of a per-group admin exception is transient, a <see cref="KafkaException"/>
+    /// carrying it (so the retry policy sees it); otherwise the original exception.
+    /// </summary>
+    private static Exception TransientOrSame(Exception original, IEnumerable<Error?> errors)
+    {
+        var failed = errors.Where(e => e is { IsError: true }).Select(e => e!).ToList();
+        return failed.Count > 0 && failed.All(e => KafkaRetry.IsTransient(e.Code)) ? new KafkaException(failed[0]) : original;
+    }
+
+    private static KafkaCatalogException NotFound(string groupId) => new(
+        "ConsumerGroupNotFound",
+        FailureKind.ObjectNotFound,
+        $"Consumer group '{groupId}' does not exist. Use Get-KafkaConsumerGroup to list the groups (ids are case-sensitive).",
+        groupId);
+
+    private KafkaCatalogException GroupError(ErrorCode code, string? reason, string groupId, string action) => code switch
+    {
+        ErrorCode.GroupIdNotFound => NotFound(groupId),
+        ErrorCode.InvalidGroupId => new KafkaCatalogException("InvalidGroupId", FailureKind.InvalidArgument,
+            $"'{groupId}' is not a valid consumer group id ({reason}).", groupId),
+        ErrorCode.GroupAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+            $"Not authorized to {action} consumer group '{groupId}'. Ask the cluster's administrator for a Describe/Read ACL on the group.", groupId),
+        _ => KafkaErrors.General(code, reason, groupId, $"{action} consumer group '{groupId}'"),
+    };
+}

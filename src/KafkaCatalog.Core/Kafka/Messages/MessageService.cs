@@ -1,0 +1,365 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Confluent.Kafka;
+using KafkaCatalog.Core.Resilience;
+
+namespace KafkaCatalog.Core.Kafka;
+
+/// <summary>
+/// A producer for one Publish-KafkaMessage pipeline: messages are sent without waiting for the
+/// previous one's acknowledgement (so a pipeline of thousands is not one round trip each), and
+/// every send returns its own delivery task. Topics are checked against the cluster's metadata
+/// once each, so a wrong topic or partition fails fast with a specific error and nothing is sent.
+/// </summary>
+public sealed class MessagePublisher : IDisposable
+{
+    private readonly KafkaClientFactory _factory;
+    private readonly IOperationSink _sink;
+    private readonly KafkaRetry _retry;
+    private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
+    private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+
+    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    {
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _sink = sink ?? NullOperationSink.Instance;
+        _retry = retry ?? new KafkaRetry();
+        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
+    /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
+    /// producer; the returned task completes when the broker acknowledged it.
+    /// </summary>
+    public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        MessagePublishResolver.Validate(message);
+        var count = await PartitionCountAsync(message.Topic, cancellationToken).ConfigureAwait(false);
+        if (message.Partition is { } p && p >= count)
+        {
+            throw new KafkaCatalogException(
+                "PartitionNotFound",
+                FailureKind.ObjectNotFound,
+                $"Topic '{message.Topic}' has {count.ToString(CultureInfo.InvariantCulture)} partitions (0-{(count - 1).ToString(CultureInfo.InvariantCulture)}); partition {p.ToString(CultureInfo.InvariantCulture)} does not exist. Leave -Partition out to let the key choose. Nothing was sent.",
+                message.Topic);
+        }
+
+        var kafkaMessage = new Message<byte[]?, byte[]?>
+        {
+            Key = message.Key,
+            Value = message.Value,
+            Timestamp = message.Timestamp is { } ts ? new Timestamp(ts) : Timestamp.Default,
+        };
+        if (message.Headers.Count > 0)
+        {
+            kafkaMessage.Headers = [];
+            foreach (var header in message.Headers)
+            {
+                kafkaMessage.Headers.Add(header.Key, header.ValueBytes);
+            }
+        }
+
+        return ProduceAsync(message, kafkaMessage, cancellationToken);
+    }
+
+    private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // librdkafka retries transient produce errors itself (retries, idempotence); no second layer here.
+            var producer = _producer.Value;
+            var delivery = message.Partition is { } partition
+                ? await producer.ProduceAsync(new TopicPartition(message.Topic, new Partition(partition)), kafkaMessage, cancellationToken).ConfigureAwait(false)
+                : await producer.ProduceAsync(message.Topic, kafkaMessage, cancellationToken).ConfigureAwait(false);
+            return new KafkaDeliveryResult
+            {
+                Topic = delivery.Topic,
+                Partition = delivery.Partition.Value,
+                Offset = delivery.Offset.Value,
+                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(delivery.Timestamp.UnixTimestampMs),
+                Key = message.Key is null ? null : MessageText.Decode(message.Key),
+                ValueLength = message.Value?.Length ?? 0,
+                ConnectionName = _factory.Connection.Name,
+            };
+        }
+        catch (ProduceException<byte[]?, byte[]?> ex)
+        {
+            var code = ex.Error.Code;
+            KafkaCatalogException mapped = code switch
+            {
+                ErrorCode.MsgSizeTooLarge => new("MessageTooLarge", FailureKind.LimitsExceeded,
+                    $"The message for topic '{message.Topic}' is too large ({(message.Value?.Length ?? 0).ToString(CultureInfo.InvariantCulture)} bytes) for the topic's max.message.bytes or the client's message.max.bytes.", message.Topic),
+                ErrorCode.Local_UnknownPartition => new("PartitionNotFound", FailureKind.ObjectNotFound,
+                    $"Topic '{message.Topic}' has no partition {message.Partition}.", message.Topic),
+                ErrorCode.Local_UnknownTopic or ErrorCode.UnknownTopicOrPart => new("TopicNotFound", FailureKind.ObjectNotFound,
+                    $"Topic '{message.Topic}' does not exist. Create it with New-KafkaTopic first.", message.Topic),
+                ErrorCode.InvalidTimestamp => new("InvalidTimestamp", FailureKind.InvalidArgument,
+                    $"Topic '{message.Topic}' refused the message's timestamp ({message.Timestamp:o}): it is too far from the broker's time (message.timestamp.difference.max.ms).", message.Topic),
+                ErrorCode.TopicAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                    $"Not authorized to write to topic '{message.Topic}'. Ask the cluster's administrator for a Write ACL.", message.Topic),
+                _ => KafkaErrors.General(code, ex.Error.Reason, message.Topic, $"publish to topic '{message.Topic}'"),
+            };
+            throw new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, ex);
+        }
+    }
+
+    private async Task<int> PartitionCountAsync(string topic, CancellationToken cancellationToken)
+    {
+        if (_partitionCounts.TryGetValue(topic, out var known))
+        {
+            return known;
+        }
+
+        _sink.Verbose($"Metadata for topic '{topic}'.");
+        Metadata metadata;
+        try
+        {
+            metadata = await _retry.ExecuteAsync(
+                "Metadata",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => Task.Run(() => _factory.AdminClient.GetMetadata(topic, _factory.RequestTimeout), cancellationToken),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, topic, $"read the metadata of topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+
+        var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        if (described is null || described.Error.Code == ErrorCode.UnknownTopicOrPart || described.Partitions.Count == 0)
+        {
+            throw new KafkaCatalogException(
+                "TopicNotFound",
+                FailureKind.ObjectNotFound,
+                $"Topic '{topic}' does not exist. Create it with New-KafkaTopic (or check the name with Get-KafkaTopic); nothing was sent.",
+                topic);
+        }
+
+        _partitionCounts[topic] = described.Partitions.Count;
+        return described.Partitions.Count;
+    }
+
+    /// <summary>Waits for every message handed to the producer (used at the end of a pipeline).</summary>
+    public void Flush(CancellationToken cancellationToken)
+    {
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Flush(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_producer.IsValueCreated)
+        {
+            _producer.Value.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Reads messages without joining a consumer group or committing anything: the partitions are
+/// assigned directly (Assign) and offsets are never stored.
+/// </summary>
+public sealed class MessageReader
+{
+    private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(200);
+
+    private readonly KafkaClientFactory _factory;
+    private readonly IOperationSink _sink;
+    private readonly KafkaRetry _retry;
+
+    public MessageReader(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    {
+        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        _sink = sink ?? NullOperationSink.Instance;
+        _retry = retry ?? new KafkaRetry();
+    }
+
+    public static void Validate(ReceiveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        MessagePublishResolver.ValidateTopicName(request.Topic);
+        if (request.MaxMessages < 0)
+        {
+            throw new KafkaCatalogException("InvalidMaxMessages", FailureKind.InvalidArgument,
+                $"-MaxMessages {request.MaxMessages} is negative. Give 1 or more, or 0 for no limit.", request.Topic);
+        }
+
+        if (request.Timeout <= TimeSpan.Zero)
+        {
+            throw new KafkaCatalogException("InvalidTimeout", FailureKind.InvalidArgument,
+                "-TimeoutSec must be more than 0 seconds.", request.Topic);
+        }
+
+        if (request.Start == MessageStartPosition.Offset && request.Offset < 0)
+        {
+            throw new KafkaCatalogException("NegativeOffset", FailureKind.InvalidArgument,
+                $"-Offset {request.Offset} is negative. Offsets start at 0; use -FromBeginning or -FromEnd for the log's ends.", request.Topic);
+        }
+
+        if (request.Partitions is { } partitions && partitions.Any(p => p < 0))
+        {
+            throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
+                "-Partition has a negative number. Partitions are numbered from 0.", request.Topic);
+        }
+    }
+
+    /// <summary>
+    /// Streams messages. Reading from the beginning, an offset or a time stops when every partition
+    /// reaches the end it had when reading started; -FromEnd waits for new messages. Either way it
+    /// stops after <see cref="ReceiveRequest.MaxMessages"/> or <see cref="ReceiveRequest.Timeout"/>.
+    /// </summary>
+    public async IAsyncEnumerable<KafkaMessage> ReceiveAsync(ReceiveRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        var partitions = await ResolvePartitionsAsync(request, cancellationToken).ConfigureAwait(false);
+        using var consumer = _factory.CreateConsumer(sink: _sink);
+        var deadline = DateTimeOffset.UtcNow + request.Timeout;
+
+        // Where each partition ends now: reading stops there unless -FromEnd waits for new messages.
+        var ends = new Dictionary<int, long>();
+        var starts = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions)
+        {
+            var tp = new TopicPartition(request.Topic, partition);
+            var watermarks = await Task.Run(() => consumer.QueryWatermarkOffsets(tp, _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+            ends[partition] = watermarks.High.Value;
+            starts.Add(request.Start switch
+            {
+                MessageStartPosition.Beginning => new TopicPartitionOffset(tp, watermarks.Low),
+                MessageStartPosition.End => new TopicPartitionOffset(tp, watermarks.High),
+                MessageStartPosition.Offset => new TopicPartitionOffset(tp, new Offset(Math.Clamp(request.Offset, watermarks.Low.Value, watermarks.High.Value))),
+                _ => new TopicPartitionOffset(tp, watermarks.Low),
+            });
+        }
+
+        if (request.Start == MessageStartPosition.Timestamp)
+        {
+            var ts = new Timestamp(request.Timestamp);
+            var found = await Task.Run(() => consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(request.Topic, p, ts)), _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+            starts = found.Select(f => new TopicPartitionOffset(f.TopicPartition, f.Offset.Value < 0 ? new Offset(ends[f.Partition.Value]) : f.Offset)).ToList();
+        }
+
+        var waitForNew = request.Start == MessageStartPosition.End;
+        var remaining = new HashSet<int>(waitForNew
+            ? partitions
+            : starts.Where(s => s.Offset.Value < ends[s.Partition.Value]).Select(s => s.Partition.Value));
+
+        _sink.Verbose($"Reading '{request.Topic}' partitions {string.Join(",", partitions)} from {request.Start} (no group, no commits).");
+        consumer.Assign(starts);
+        var received = 0;
+        while (remaining.Count > 0 && (request.MaxMessages == 0 || received < request.MaxMessages))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            var slice = left < PollSlice ? left : PollSlice;
+            ConsumeResult<byte[]?, byte[]?>? result;
+            try
+            {
+                result = await Task.Run(() => consumer.Consume(slice), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConsumeException ex)
+            {
+                throw ex.Error.Code switch
+                {
+                    ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                        $"Not authorized to read topic '{request.Topic}'. Ask the cluster's administrator for a Read ACL.", request.Topic, ex),
+                    _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read),
+                };
+            }
+
+            if (result is null || result.IsPartitionEOF || result.Message is null)
+            {
+                continue;
+            }
+
+            var partition = result.Partition.Value;
+            if (!waitForNew && result.Offset.Value + 1 >= ends[partition])
+            {
+                remaining.Remove(partition);
+            }
+
+            if (!waitForNew && result.Offset.Value >= ends[partition])
+            {
+                continue;
+            }
+
+            received++;
+            yield return ToMessage(result);
+        }
+
+        consumer.Unassign();
+    }
+
+    private KafkaMessage ToMessage(ConsumeResult<byte[]?, byte[]?> result) => new()
+    {
+        Topic = result.Topic,
+        Partition = result.Partition.Value,
+        Offset = result.Offset.Value,
+        KeyBytes = result.Message.Key,
+        ValueBytes = result.Message.Value,
+        Headers = result.Message.Headers is null
+            ? Array.Empty<KafkaMessageHeader>()
+            : result.Message.Headers.Select(h => new KafkaMessageHeader(h.Key, h.GetValueBytes())).ToArray(),
+        Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs),
+        TimestampType = result.Message.Timestamp.Type switch
+        {
+            TimestampType.CreateTime => "CreateTime",
+            TimestampType.LogAppendTime => "LogAppendTime",
+            _ => "NotAvailable",
+        },
+        ConnectionName = _factory.Connection.Name,
+    };
+
+    private async Task<IReadOnlyList<int>> ResolvePartitionsAsync(ReceiveRequest request, CancellationToken cancellationToken)
+    {
+        _sink.Verbose($"Metadata for topic '{request.Topic}'.");
+        Metadata metadata;
+        try
+        {
+            metadata = await _retry.ExecuteAsync(
+                "Metadata",
+                KafkaCallKind.Read,
+                _factory.BootstrapServers,
+                _ => Task.Run(() => _factory.AdminClient.GetMetadata(request.Topic, _factory.RequestTimeout), cancellationToken),
+                _sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, request.Topic, $"read the metadata of topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read);
+        }
+
+        var topic = metadata.Topics.FirstOrDefault(t => t.Topic == request.Topic);
+        if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
+        {
+            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound,
+                $"Topic '{request.Topic}' does not exist. Check the name with Get-KafkaTopic.", request.Topic);
+        }
+
+        var count = topic.Partitions.Count;
+        if (request.Partitions is not { Count: > 0 } wanted)
+        {
+            return Enumerable.Range(0, count).ToArray();
+        }
+
+        var missing = wanted.FirstOrDefault(p => p >= count, -1);
+        if (missing >= 0)
+        {
+            throw new KafkaCatalogException("PartitionNotFound", FailureKind.ObjectNotFound,
+                $"Topic '{request.Topic}' has {count} partitions (0-{count - 1}); partition {missing} does not exist.", request.Topic);
+        }
+
+        return wanted.Distinct().Order().ToArray();
+    }
+}

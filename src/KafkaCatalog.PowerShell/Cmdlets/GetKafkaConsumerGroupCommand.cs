@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.PowerShell.Infrastructure;
+
+namespace KafkaCatalog.PowerShell.Cmdlets;
+
+/// <summary>
+/// Lists consumer groups (wildcards, -State filter) and describes them: state, assignor,
+/// coordinator, members with client id, host and assignment; -IncludeOffsets adds per-partition
+/// offsets and lag.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "KafkaConsumerGroup")]
+[OutputType(typeof(KafkaConsumerGroup))]
+public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Group", "Id")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConsumerGroupIdCompleter))]
+    public string[]? GroupId { get; set; }
+
+    /// <summary>Only groups in these states.</summary>
+    [Parameter]
+    [ValidateSet("Empty", "Stable", "PreparingRebalance", "CompletingRebalance", "Dead")]
+    public string[]? State { get; set; }
+
+    /// <summary>Fill the Offsets property (committed offset, log start/end, lag per partition).</summary>
+    [Parameter]
+    public SwitchParameter IncludeOffsets { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var query = new ConsumerGroupQuery
+        {
+            GroupIds = GroupId ?? Array.Empty<string>(),
+            States = State ?? Array.Empty<string>(),
+            IncludeOffsets = IncludeOffsets.IsPresent,
+        };
+        RunWithClient(async (factory, sink, token) =>
+        {
+            var service = new ConsumerGroupService(factory, sink);
+            await foreach (var group in service.ListAsync(query, EmitItemError, token).ConfigureAwait(false))
+            {
+                Emit(group);
+            }
+        });
+    }
+}

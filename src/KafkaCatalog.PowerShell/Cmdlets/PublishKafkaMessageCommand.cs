@@ -1,0 +1,244 @@
+using System.Collections;
+using System.Management.Automation;
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.PowerShell.Infrastructure;
+
+namespace KafkaCatalog.PowerShell.Cmdlets;
+
+/// <summary>
+/// Publishes messages. Three ways in:
+/// <list type="bullet">
+/// <item>parameters: -Topic, -Key, -Value (text as UTF-8, bytes as they are), -Headers, -Timestamp, -Partition;</item>
+/// <item>piped Receive-KafkaMessage output (bound by property name): copied byte for byte; a typed -Topic
+/// (or any typed parameter) wins over the piped value, and the piped partition is dropped when -Topic is typed;</item>
+/// <item>any other piped object, in Mage's exporter format <c>@{ data = ...; metadata = @{ dest_topic; key; time } }</c>
+/// or plain (sent whole as JSON), with -Topic as the default topic.</item>
+/// </list>
+/// Messages are sent without waiting for each acknowledgement; delivery results are emitted in order.
+/// </summary>
+[Cmdlet(VerbsData.Publish, "KafkaMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(KafkaDeliveryResult))]
+public sealed class PublishKafkaMessageCommand : KafkaCmdlet
+{
+    private static readonly string[] MessageParameters = ["Topic", "Key", "Value", "Headers", "Timestamp", "Partition"];
+
+    private readonly Queue<(Task<KafkaDeliveryResult> Delivery, string Topic)> _inFlight = new();
+    private readonly Dictionary<KafkaClientFactory, MessagePublisher> _publishers = [];
+    private HashSet<string> _typed = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The topic (for Mage-format input: the default topic, overridden by metadata.dest_topic).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TopicNameCompleter))]
+    public string? Topic { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public string? Key { get; set; }
+
+    /// <summary>Text (sent as UTF-8), a byte array (sent as is), $null (a tombstone), or any object (sent as JSON).</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public object? Value { get; set; }
+
+    /// <summary>Headers: a hashtable of name = value.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    public object? Headers { get; set; }
+
+    /// <summary>The message's create time; now when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTimeOffset? Timestamp { get; set; }
+
+    /// <summary>The partition; chosen from the key when omitted.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Partition { get; set; }
+
+    /// <summary>Objects to publish: Receive-KafkaMessage output, Mage-format messages, or anything (sent as JSON).</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [AllowNull]
+    public object? InputObject { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+
+        // Only what the user typed is bound before the first record.
+        _typed = new HashSet<string>(MyInvocation.BoundParameters.Keys.Where(MessageParameters.Contains), StringComparer.OrdinalIgnoreCase);
+    }
+
+    protected override void ProcessRecord()
+    {
+        var fromPipeline = new HashSet<string>(
+            MyInvocation.BoundParameters.Keys.Where(k => MessageParameters.Contains(k) && !_typed.Contains(k)),
+            StringComparer.OrdinalIgnoreCase);
+        OutgoingKafkaMessage message;
+        try
+        {
+            message = MessagePublishResolver.Resolve(new PublishInput
+            {
+                InputObject = PlainObject.From(InputObject),
+                Topic = Topic,
+                Key = Key,
+                Value = PlainObject.From(Value),
+                Headers = PlainObject.From(Headers),
+                Timestamp = Timestamp,
+                Partition = Partition,
+                CommandLineParameters = _typed,
+                PipelineParameters = fromPipeline,
+            });
+        }
+        catch (KafkaCatalogException ex)
+        {
+            WriteError(ToErrorRecord(ex));
+            return;
+        }
+
+        var target = $"message to topic '{message.Topic}'" +
+            (message.Partition is { } p ? $" partition {p}" : string.Empty) +
+            (message.Key is null ? ", no key" : $", key of {message.Key.Length} bytes") +
+            (message.Value is null ? ", null value (tombstone)" : $", value of {message.Value.Length} bytes") +
+            (message.Headers.Count > 0 ? $", {message.Headers.Count} header(s)" : string.Empty);
+        if (!ShouldProcess(target, "Publish"))
+        {
+            return;
+        }
+
+        RunWithClient(async (factory, sink, token) =>
+        {
+            if (!_publishers.TryGetValue(factory, out var publisher))
+            {
+                // The producer outlives this record; its log must not write to a finished pipeline step.
+                publisher = new MessagePublisher(factory, NullOperationSink.Instance);
+                _publishers[factory] = publisher;
+            }
+
+            try
+            {
+                var delivery = await publisher.SendAsync(message, token).ConfigureAwait(false);
+                _inFlight.Enqueue((delivery, message.Topic));
+            }
+            catch (KafkaCatalogException ex)
+            {
+                EmitItemError(ex);
+            }
+
+            // Emit what is already acknowledged, in order.
+            while (_inFlight.Count > 0 && _inFlight.Peek().Delivery.IsCompleted)
+            {
+                await EmitDeliveryAsync(_inFlight.Dequeue().Delivery).ConfigureAwait(false);
+            }
+        });
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_inFlight.Count > 0)
+        {
+            RunAsync(async token =>
+            {
+                while (_inFlight.Count > 0)
+                {
+                    await EmitDeliveryAsync(_inFlight.Dequeue().Delivery.WaitAsync(token)).ConfigureAwait(false);
+                }
+            });
+        }
+
+        DisposePublishers();
+        base.EndProcessing();
+    }
+
+    protected override void OnDispose()
+    {
+        DisposePublishers();
+        base.OnDispose();
+    }
+
+    private async Task EmitDeliveryAsync(Task<KafkaDeliveryResult> delivery)
+    {
+        try
+        {
+            Emit(await delivery.ConfigureAwait(false));
+        }
+        catch (KafkaCatalogException ex)
+        {
+            EmitItemError(ex);
+        }
+    }
+
+    private void DisposePublishers()
+    {
+        foreach (var publisher in _publishers.Values)
+        {
+            publisher.Dispose();
+        }
+
+        _publishers.Clear();
+    }
+}
+
+/// <summary>Turns PowerShell objects into plain .NET values (dictionaries, lists, scalars) for JSON and Mage parsing.</summary>
+internal static class PlainObject
+{
+    public static object? From(object? value) => Convert(value, 0);
+
+    private static object? Convert(object? value, int depth)
+    {
+        if (depth > 64)
+        {
+            return value?.ToString();
+        }
+
+        switch (value)
+        {
+            case null:
+                return null;
+            case PSObject { BaseObject: PSCustomObject } custom:
+                var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var property in custom.Properties)
+                {
+                    properties[property.Name] = Convert(SafeValue(property), depth + 1);
+                }
+
+                return properties;
+            case PSObject wrapped:
+                return Convert(wrapped.BaseObject, depth);
+            case string or byte[] or KafkaMessage or IEnumerable<KafkaMessageHeader>:
+                return value;
+            case IDictionary dictionary:
+                var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    copy[System.Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] = Convert(entry.Value, depth + 1);
+                }
+
+                return copy;
+            case IEnumerable sequence:
+                var list = new List<object?>();
+                foreach (var item in sequence)
+                {
+                    list.Add(Convert(item, depth + 1));
+                }
+
+                return list;
+            default:
+                return value;
+        }
+    }
+
+    private static object? SafeValue(PSPropertyInfo property)
+    {
+        try
+        {
+            return property.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using KafkaCatalog.Benchmarks.Catalog;
+
+namespace KafkaCatalog.Benchmarks;
+
+/// <summary>Name to benchmark. Add a line per benchmark (areas keep their code in their own folder).</summary>
+public static class BenchmarkRegistry
+{
+    public static readonly IReadOnlyDictionary<string, (string Description, Func<string[], Task<int>> Run)> All =
+        new Dictionary<string, (string, Func<string[], Task<int>>)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["catalog-publish"] = ("10,000 assets to the Atlan emulator (50 ms per request): batched publisher vs one save per asset", CatalogBenchmarks.PublishAsync),
+            ["catalog-faults"] = ("10,000 assets with 10% transient failures: every asset reported once, none lost or duplicated", CatalogBenchmarks.FaultsAsync),
+            ["kafka-lag"] = ("lag of 1,000 groups x 12 partitions on a 3-broker TestKit: ConsumerGroupService vs kafka-python 2.0.2", KafkaGroups.LagBenchmark.RunAsync),
+        };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || !All.TryGetValue(args[0], out var benchmark))
+        {
+            Console.Error.WriteLine("usage: KafkaCatalog.Benchmarks <name> [options]");
+            foreach (var (name, (description, _)) in All)
+            {
+                Console.Error.WriteLine($"  {name,-20} {description}");
+            }
+
+            return 2;
+        }
+
+        return await benchmark.Run(args[1..]);
+    }
+}

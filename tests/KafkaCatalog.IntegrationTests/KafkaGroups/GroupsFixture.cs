@@ -1,0 +1,156 @@
+using Confluent.Kafka;
+using KafkaCatalog.Core;
+using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.TestKit;
+using KafkaCatalog.TestKit.Kafka;
+
+namespace KafkaCatalog.IntegrationTests.KafkaGroups;
+
+/// <summary>A 3-broker TestKit cluster and our own client factory on it (the product's client stack).</summary>
+public class GroupsFixture : ClusterFixture, IAsyncLifetime
+{
+    private readonly List<KafkaClientFactory> _factories = [];
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        NativeLibraryLoader.EnsureLoaded();
+    }
+
+    public KafkaClientFactory Factory(TimeSpan? requestTimeout = null)
+    {
+        var factory = new KafkaClientFactory(new KafkaConnection("it", new KafkaConnectionOptions
+        {
+            BootstrapServers = Cluster.BootstrapServers,
+            RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
+        }));
+        lock (_factories)
+        {
+            _factories.Add(factory);
+        }
+
+        return factory;
+    }
+
+    public new async Task DisposeAsync()
+    {
+        lock (_factories)
+        {
+            foreach (var f in _factories)
+            {
+                f.Dispose();
+            }
+        }
+
+        await base.DisposeAsync();
+    }
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public string Topic(int partitions = 3)
+    {
+        var name = Unique("t");
+        Cluster.State.CreateTopic(name, partitions, 1);
+        return name;
+    }
+
+    /// <summary>Sets a partition's log bounds directly in the broker state (as retention and producers would).</summary>
+    public void SetLog(string topic, int partition, long start, long end)
+    {
+        var p = Cluster.State.GetPartition(topic, partition)!;
+        lock (Cluster.State.Sync)
+        {
+            p.LogStartOffset = start;
+            p.HighWatermark = end;
+        }
+    }
+
+    /// <summary>A real consumer that joins <paramref name="group"/> and is polled until it owns every partition.</summary>
+    public IConsumer<string?, string?> JoinedConsumer(string group, string topic, int partitions, string clientId = "it-consumer")
+    {
+        var assigned = new List<TopicPartition>();
+        var consumer = new ConsumerBuilder<string?, string?>(new ConsumerConfig
+        {
+            BootstrapServers = Cluster.BootstrapServers,
+            GroupId = group,
+            ClientId = clientId,
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 6000,
+            HeartbeatIntervalMs = 500,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
+        })
+            .SetPartitionsAssignedHandler((_, parts) => { lock (assigned) { assigned.Clear(); assigned.AddRange(parts); } })
+            .Build();
+        consumer.Subscribe(topic);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            lock (assigned)
+            {
+                if (assigned.Count == partitions)
+                {
+                    break;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the consumer did not get its assignment");
+            consumer.Consume(TimeSpan.FromMilliseconds(100));
+        }
+
+        return consumer;
+    }
+}
+
+/// <summary>Collects what a service reports through its sink and error callback.</summary>
+public sealed class Recorder : IOperationSink
+{
+    public List<KafkaCatalogException> Errors { get; } = [];
+
+    public List<string> Verbose { get; } = [];
+
+    public List<string> Warnings { get; } = [];
+
+    public void OnError(KafkaCatalogException ex)
+    {
+        lock (Errors)
+        {
+            Errors.Add(ex);
+        }
+    }
+
+    void IOperationSink.Verbose(string message)
+    {
+        lock (Verbose)
+        {
+            Verbose.Add(message);
+        }
+    }
+
+    void IOperationSink.Warning(string message)
+    {
+        lock (Warnings)
+        {
+            Warnings.Add(message);
+        }
+    }
+
+    void IOperationSink.Progress(OperationProgress progress)
+    {
+    }
+}
+
+public static class AsyncEnumerableExtensions
+{
+    public static async Task<List<T>> ToListAsync<T>(this IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
