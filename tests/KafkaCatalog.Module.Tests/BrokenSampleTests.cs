@@ -8,6 +8,7 @@ namespace KafkaCatalog.Module.Tests;
 /// Proves the rules bite: run over tests/KafkaCatalog.Module.Tests.BrokenSample, each rule reports
 /// the specific violation planted there, and accepts the sample's well-formed control cmdlets.
 /// </summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class BrokenSampleTests
 {
     private static ModuleUnderTest Sample => ModuleUnderTest.Sample;
@@ -267,6 +268,15 @@ public sealed class BrokenSampleTests
     }
 
     [Fact]
+    public void ExampleWithUnknownParameterIsReported()
+    {
+        var violations = ContractRules.DocExamplesUseExistingParameters(Sample, Cmdlet("Reset-KafkaGadget"));
+        Violations.AssertReported(violations, "Reset-KafkaGadget -Forse", "not a parameter of Reset-KafkaGadget");
+        Violations.AssertReported(violations, "Remove-KafkaWidget -Purge");
+        Assert.Equal(2, violations.Count); // -Nam is a prefix of -Name; -Confirm:$false is common with ShouldProcess
+    }
+
+    [Fact]
     public void OrphanDocPageIsReported() =>
         Violations.AssertReported(ContractRules.NoOrphanDocPages(Sample), "docs/Get-KafkaPhantom.md");
 
@@ -341,6 +351,7 @@ public sealed class BrokenSampleTests
         Assert.True(remove.Parameter("ConnectionName")!.Hidden);
         Assert.DoesNotContain("ConnectionName", ContractRules.DocumentableParameters(remove));
         Assert.Equal(["Name", "Force", "PassThru", "Connection", "Confirm", "WhatIf"], ContractRules.DocumentableParameters(remove));
+        Assert.Contains("ConnectionName", ContractRules.AllowedDocumentedParameters(remove));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace KafkaCatalog.Module.Tests;
 /// Each per-cmdlet rule is a theory over every cmdlet in the assembly, so a failure names the
 /// cmdlet. The rules themselves are proven to report violations by <see cref="BrokenSampleTests"/>.
 /// </summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class ContractTests
 {
     private static ModuleUnderTest Module => ModuleUnderTest.Real;
@@ -85,6 +86,11 @@ public sealed class ContractTests
     [MemberData(nameof(Cmdlets))]
     public void DocPageParameterMetadataMatchesAssembly(string cmdlet) =>
         Violations.AssertNone(ContractRules.DocParameterMetadata(Module, Module.Cmdlet(cmdlet)));
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void DocExamplesUseExistingParameters(string cmdlet) =>
+        Violations.AssertNone(ContractRules.DocExamplesUseExistingParameters(Module, Module.Cmdlet(cmdlet)));
 
     [Theory]
     [MemberData(nameof(Cmdlets))]

@@ -6,6 +6,7 @@ using KafkaCatalog.Module.Tests.Rules;
 namespace KafkaCatalog.Module.Tests;
 
 /// <summary>The generated MAML help (module/en-US/KafkaCatalog.PowerShell.dll-Help.xml) and its generator.</summary>
+[Collection(MetadataLoadContextCollection.Name)]
 public sealed class HelpTests
 {
     private static readonly XNamespace Command = MamlHelpWriter.Command;

@@ -1,31 +1,41 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Security;
 using KafkaCatalog.TestKit.Sandbox;
 
 namespace KafkaCatalog.TestKit;
 
 /// <summary>
 /// Command line of the TestKit sandbox:
-/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--ignore-stdin] [--verbose]</c>.
+/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
 /// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
 /// </summary>
 public static class Cli
 {
     public const string Usage =
-        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--ignore-stdin] [--verbose]";
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
 
     public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error, Console.In).GetAwaiter().GetResult();
 
     /// <summary>Parsed options of the serve command; null with an error message when invalid.</summary>
-    public sealed record ServeOptions(int Brokers, int PortBase, bool Seed, string? ClusterId, bool Acls, bool IgnoreStdin, bool Verbose);
+    public sealed record ServeOptions(int Brokers, int PortBase, bool Seed, string? ClusterId, bool Acls, bool IgnoreStdin, bool Verbose,
+        bool Sasl = false, string SaslUser = "admin", string SaslPassword = "admin-secret")
+    {
+        /// <summary>Also start the Atlan catalog emulator and print its base URL and API token.</summary>
+        public bool Atlan { get; init; }
+
+        /// <summary>Also start the Imply Polaris emulator and print its base URL, project and API key.</summary>
+        public bool Polaris { get; init; }
+    }
 
     public static (ServeOptions? Options, string? Error) Parse(string[] args)
     {
         if (args.Length == 0 || args[0] != "serve") return (null, Usage);
         int brokers = 3, portBase = 0;
-        bool seed = true, acls = false, ignoreStdin = false, verbose = false;
+        bool seed = true, acls = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false;
         string? clusterId = null;
+        string saslUser = "admin", saslPassword = "admin-secret";
         for (var i = 1; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
@@ -45,6 +55,15 @@ public static class Cli
                     case "--no-seed": seed = false; break;
                     case "--cluster-id": clusterId = Next(); break;
                     case "--acls": acls = true; break;
+                    case "--atlan": atlan = true; break;
+                    case "--polaris": polaris = true; break;
+                    case "--sasl": sasl = true; break;
+                    case "--sasl-user":
+                        var up = Next();
+                        var colon = up.IndexOf(':');
+                        if (colon <= 0 || colon == up.Length - 1) return (null, "--sasl-user must be USER:PASSWORD.");
+                        (saslUser, saslPassword, sasl) = (up[..colon], up[(colon + 1)..], true);
+                        break;
                     case "--ignore-stdin": ignoreStdin = true; break;
                     case "--verbose": verbose = true; break;
                     default: return (null, $"unknown option {args[i]}\n{Usage}");
@@ -55,7 +74,7 @@ public static class Cli
                 return (null, ex.Message);
             }
         }
-        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose), null);
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris }, null);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -71,7 +90,14 @@ public static class Cli
             Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls,
             Log = o.Verbose ? m => stderr.WriteLine(m) : null,
         };
-        if (o.Acls) options.SuperUsers.Add("User:ANONYMOUS");
+        if (o.Sasl)
+        {
+            var security = new KafkaSecurityOptions { Protocol = KafkaSecurityProtocol.SaslPlaintext };
+            security.EnabledMechanisms.Remove(SaslMechanisms.OAuthBearer);
+            security.AddUser(o.SaslUser, o.SaslPassword);
+            options.UseSecurity(security);
+        }
+        if (o.Acls) options.SuperUsers.Add(o.Sasl ? $"User:{o.SaslUser}" : "User:ANONYMOUS");
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -89,6 +115,23 @@ public static class Cli
             await using var cluster = await KafkaTestCluster.StartAsync(options, stop.Token).ConfigureAwait(false);
             await stdout.WriteLineAsync($"KafkaCatalog TestKit cluster {cluster.ClusterId} with {cluster.Brokers.Count} broker(s)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}").ConfigureAwait(false);
+            if (o.Sasl)
+                await stdout.WriteLineAsync($"security.protocol=SASL_PLAINTEXT sasl.mechanisms={SaslMechanisms.Plain},{SaslMechanisms.ScramSha256},{SaslMechanisms.ScramSha512} sasl.username={o.SaslUser} sasl.password={o.SaslPassword}").ConfigureAwait(false);
+            await using var atlan = o.Atlan ? await Atlan.AtlanEmulator.StartAsync(null, stop.Token).ConfigureAwait(false) : null;
+            if (atlan is not null)
+            {
+                await stdout.WriteLineAsync($"atlan.base_url={atlan.BaseUri}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"atlan.api_token={atlan.ApiToken}").ConfigureAwait(false);
+            }
+
+            await using var polaris = o.Polaris ? await Polaris.PolarisEmulator.StartAsync(null, stop.Token).ConfigureAwait(false) : null;
+            if (polaris is not null)
+            {
+                await stdout.WriteLineAsync($"polaris.base_url={polaris.ProjectUri}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"polaris.project_id={polaris.ProjectId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"polaris.api_key={polaris.ApiKey}").ConfigureAwait(false);
+            }
+
             if (o.Seed)
             {
                 var seeded = SandboxSeeder.Seed(cluster);

@@ -102,7 +102,6 @@ public static class CatalogPublisher
                 try
                 {
                     var failedTopics = new HashSet<string>(StringComparer.Ordinal);
-                    var declined = new HashSet<string>(StringComparer.Ordinal);
                     void Report(CatalogAssetResult r)
                     {
                         if (r.TypeName == CatalogTypeNames.KafkaTopic && r.Status == CatalogAssetStatus.Failed)
@@ -118,7 +117,7 @@ public static class CatalogPublisher
                         channel.Writer.TryWrite(r);
                     }
 
-                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaTopic, set.Topics, options, sink, approve, Report, declined, cancellationToken).ConfigureAwait(false);
+                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaTopic, set.Topics, options, sink, approve, Report, cancellationToken).ConfigureAwait(false);
 
                     var sendableGroups = new List<PlannedAsset>();
                     foreach (var group in set.Groups)
@@ -134,7 +133,7 @@ public static class CatalogPublisher
                         }
                     }
 
-                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaConsumerGroup, sendableGroups, options, sink, approve, Report, declined, cancellationToken).ConfigureAwait(false);
+                    await SendPhaseAsync(catalog, set.ConnectionQualifiedName, CatalogTypeNames.KafkaConsumerGroup, sendableGroups, options, sink, approve, Report, cancellationToken).ConfigureAwait(false);
                     sink.Progress(new OperationProgress(ProgressId, "Publishing Kafka assets to the catalog", "Done", 100, Completed: true));
                     channel.Writer.TryComplete();
                 }
@@ -164,7 +163,6 @@ public static class CatalogPublisher
         IOperationSink sink,
         Func<CatalogPublishBatch, bool>? approve,
         Action<CatalogAssetResult> report,
-        HashSet<string> declined,
         CancellationToken ct)
     {
         var batches = assets.Chunk(options.BatchSize).ToList();
@@ -178,14 +176,6 @@ public static class CatalogPublisher
                     var description = new CatalogPublishBatch(typeName, batch, CatalogAssetBuilder.BulkBody(batch).ToJsonString(CatalogApiClient.Compact));
                     if (!approve(description))
                     {
-                        lock (declined)
-                        {
-                            foreach (var a in batch)
-                            {
-                                declined.Add(a.QualifiedName);
-                            }
-                        }
-
                         return;
                     }
                 }

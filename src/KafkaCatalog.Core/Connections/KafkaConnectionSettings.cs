@@ -137,7 +137,8 @@ public sealed record KafkaConnectionSettings
             SslCertificatePem = certFromHigh ? high.SslCertificatePem : low.SslCertificatePem,
             SslKeyLocation = keyFromHigh ? high.SslKeyLocation : low.SslKeyLocation,
             SslKeyPem = keyFromHigh ? high.SslKeyPem : low.SslKeyPem,
-            SslKeyPassword = high.SslKeyPassword ?? low.SslKeyPassword,
+            // A key from a higher layer never gets a lower layer's key password.
+            SslKeyPassword = keyFromHigh ? high.SslKeyPassword : high.SslKeyPassword ?? low.SslKeyPassword,
             SslCrlLocation = high.SslCrlLocation ?? low.SslCrlLocation,
             EnableHostnameVerification = high.EnableHostnameVerification ?? low.EnableHostnameVerification,
             SkipCertificateCheck = high.SkipCertificateCheck ?? low.SkipCertificateCheck,

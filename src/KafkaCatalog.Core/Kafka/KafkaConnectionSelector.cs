@@ -131,7 +131,7 @@ public static class KafkaConnectionSelector
         try
         {
             var settings = servers is null ? null : new KafkaConnectionSettings { BootstrapServers = servers };
-            var options = KafkaConnectionSettingsResolver.Resolve(settings, null, environment).Options;
+            var options = KafkaConnectionResolver.Resolve(settings, null, environment).Options;
             return options with { BootstrapServers = JoinServers([options.BootstrapServers]) };
         }
         catch (KafkaConnectionException ex)

@@ -74,6 +74,15 @@ public sealed record PolarisKafkaConnectionSpec
     /// <summary>Never includes a secret.</summary>
     public override string ToString() =>
         $"{Name}: {(TopicNameIsPattern ? "pattern " : string.Empty)}{TopicName} @ {BootstrapServers}{(Secrets is null ? string.Empty : " [" + Secrets + "]")}";
+
+    /// <summary>What -WhatIf and -Confirm show: everything that would be sent, except secret values.</summary>
+    public string Describe(string projectId) =>
+        $"Polaris Kafka connection '{Name}' in project {projectId}: " +
+        $"{(TopicNameIsPattern ? "topics matching '" + TopicName + "'" : "topic '" + TopicName + "'")} at {BootstrapServers}, " +
+        $"secrets {(Secrets is null ? "none" : Secrets.ToString())}" +
+        $"{(TruststoreCertificates is null ? string.Empty : ", custom CA truststore")}" +
+        $"{(ClientRack is null ? string.Empty : ", clientRack " + ClientRack)}" +
+        $"{(Description is null ? string.Empty : ", description '" + Description + "'")}";
 }
 
 /// <summary>A Kafka connection as Polaris describes it (secrets are never returned).</summary>
@@ -151,6 +160,14 @@ public sealed record PolarisIngestionJobSpec
 
     public override string ToString() =>
         $"streaming {ConnectionName} -> {TableName} ({PolarisIngestionJobSpecBuilder.ToWireFormat(Format)}, {ReadFromPoint.ToString().ToLowerInvariant()})";
+
+    /// <summary>What -WhatIf and -Confirm show for the job.</summary>
+    public string Describe(string projectId) =>
+        $"Streaming job from Polaris connection '{ConnectionName}' into table '{TableName}' in project {projectId} " +
+        $"({PolarisIngestionJobSpecBuilder.ToWireFormat(Format)}, from {PolarisIngestionJobSpecBuilder.ToWireReadFromPoint(ReadFromPoint)}, " +
+        $"lateMessageRejectionPeriod {LateMessageRejectionPeriod ?? "P30D (default)"}" +
+        $"{(UseSchemaDiscovery ? ", schema discovery" : ", " + InputSchema.Count + " input field(s)")}, {Mappings.Count} mapping(s)" +
+        $"{(CreateTableIfNotExists ? ", creating the table if missing" : string.Empty)})";
 }
 
 /// <summary>An ingestion job as Get-PolarisIngestionJob emits it.</summary>

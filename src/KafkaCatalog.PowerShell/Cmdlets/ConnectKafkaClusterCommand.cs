@@ -149,7 +149,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
                 SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
                 Properties = Property is null ? null : Property.ToConfigDictionary("-Property"),
             };
-            var resolution = KafkaConnectionSettingsResolver.Resolve(
+            var resolution = KafkaConnectionResolver.Resolve(
                 settings,
                 ProfilePath is null ? null : GetUnresolvedProviderPathFromPSPath(ProfilePath),
                 Environment.GetEnvironmentVariables());

@@ -105,6 +105,22 @@ public class EnvironmentAndMergeTests
     }
 
     [Fact]
+    public void Merge_keeps_a_key_and_its_password_together()
+    {
+        var profile = new KafkaConnectionSettings { SslKeyLocation = "/etc/k.pem", SslKeyPassword = Secrets.Secure("profile-pw") };
+        var newKey = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { SslKeyPem = Secrets.Secure(Secrets.KeyPem) }, profile);
+        Assert.Null(newKey.SslKeyLocation);
+        Assert.Null(newKey.SslKeyPassword);
+
+        var newPassword = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { SslKeyPassword = Secrets.Secure("explicit-pw") }, profile);
+        Assert.Equal("/etc/k.pem", newPassword.SslKeyLocation);
+        Assert.Equal("explicit-pw", Reveal(newPassword.SslKeyPassword));
+
+        var inherited = KafkaConnectionSettings.Merge(new KafkaConnectionSettings { ClientId = "x" }, profile);
+        Assert.Equal("profile-pw", Reveal(inherited.SslKeyPassword));
+    }
+
+    [Fact]
     public void Merge_combines_properties_key_by_key()
     {
         var merged = KafkaConnectionSettings.Merge(
@@ -164,7 +180,7 @@ public class EnvironmentAndMergeTests
     {
         var env = Env.Of(("KAFKA_BOOTSTRAP_SERVERS", "env:9092"), ("KAFKA_CLIENT_ID", "env-client"), ("KAFKA_SASL_USERNAME", "env-user"), ("KAFKA_SASL_PASSWORD", "env-pw"));
         var parameters = new KafkaConnectionSettings { SaslUsername = "param-user", SaslPassword = Secrets.Secure(Secrets.Password) };
-        var resolution = KafkaConnectionSettingsResolver.Resolve(parameters, Fixtures.PathOf("mage-sasl-scram.yaml"), env);
+        var resolution = KafkaConnectionResolver.Resolve(parameters, Fixtures.PathOf("mage-sasl-scram.yaml"), env);
         var o = resolution.Options;
         Assert.Equal("b-1.example:9096", o.BootstrapServers);
         Assert.Equal("env-client", o.ClientId);
@@ -180,7 +196,7 @@ public class EnvironmentAndMergeTests
     public void Resolver_works_from_environment_alone()
     {
         var env = Env.Of(("KAFKA_BOOTSTRAP_SERVERS", "env:9092"));
-        var resolution = KafkaConnectionSettingsResolver.Resolve(null, null, env);
+        var resolution = KafkaConnectionResolver.Resolve(null, null, env);
         Assert.Equal("env:9092", resolution.Options.BootstrapServers);
         Assert.Empty(resolution.Warnings);
         Assert.Null(resolution.Profile);
@@ -189,7 +205,7 @@ public class EnvironmentAndMergeTests
     [Fact]
     public void Resolver_ignores_environment_when_null()
     {
-        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionSettingsResolver.Resolve(new KafkaConnectionSettings(), null, null));
+        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionResolver.Resolve(new KafkaConnectionSettings(), null, null));
         Assert.Equal("BootstrapServersMissing", ex.ErrorId);
     }
 
@@ -197,14 +213,14 @@ public class EnvironmentAndMergeTests
     public void Resolver_reports_skip_certificate_check_as_warning()
     {
         var parameters = new KafkaConnectionSettings { BootstrapServers = "b:9093", SecurityProtocol = KafkaSecurityProtocol.Ssl, SkipCertificateCheck = true };
-        var resolution = KafkaConnectionSettingsResolver.Resolve(parameters, null, new Hashtable());
+        var resolution = KafkaConnectionResolver.Resolve(parameters, null, new Hashtable());
         Assert.Contains(resolution.Warnings, w => w.Code == "CertificateCheckSkipped");
     }
 
     [Fact]
     public void Resolver_fails_on_missing_profile_file_with_the_profile_error()
     {
-        var ex = Assert.Throws<ProfileFormatException>(() => KafkaConnectionSettingsResolver.Resolve(null, "/nonexistent/kafka.yaml", new Hashtable()));
+        var ex = Assert.Throws<ProfileFormatException>(() => KafkaConnectionResolver.Resolve(null, "/nonexistent/kafka.yaml", new Hashtable()));
         Assert.Equal("ProfileNotFound", ex.ErrorId);
     }
 
@@ -213,7 +229,7 @@ public class EnvironmentAndMergeTests
     {
         using var folder = new TempFolder();
         var path = folder.Write("p.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nssl_config:\n  cafile: missing-ca.pem\n  check_hostname: true\n");
-        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionSettingsResolver.Resolve(null, path, new Hashtable()));
+        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionResolver.Resolve(null, path, new Hashtable()));
         Assert.Equal("FileNotFound", ex.ErrorId);
         Assert.Contains(Path.Combine(folder.Path, "missing-ca.pem"), ex.Message, StringComparison.Ordinal);
     }
@@ -222,7 +238,7 @@ public class EnvironmentAndMergeTests
     public void Resolver_reports_credential_without_sasl_protocol()
     {
         var parameters = new KafkaConnectionSettings { BootstrapServers = "b:9092", SaslUsername = "u", SaslPassword = Secrets.Secure(Secrets.Password) };
-        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionSettingsResolver.Resolve(parameters, null, null));
+        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionResolver.Resolve(parameters, null, null));
         Assert.Equal("SaslCredentialNotUsed", ex.ErrorId);
         Assert.Contains("-SecurityProtocol SaslSsl", ex.Message, StringComparison.Ordinal);
         Secrets.AssertNoSecret(ex.Message, "exception");
@@ -233,7 +249,7 @@ public class EnvironmentAndMergeTests
     {
         var env = Env.Of(("KAFKA_SASL_USERNAME", "u"), ("KAFKA_SASL_PASSWORD", "p"));
         var parameters = new KafkaConnectionSettings { BootstrapServers = "b:9092", SecurityProtocol = KafkaSecurityProtocol.SaslPlaintext, SaslMechanism = KafkaSaslMechanism.Gssapi };
-        var resolution = KafkaConnectionSettingsResolver.Resolve(parameters, null, env);
+        var resolution = KafkaConnectionResolver.Resolve(parameters, null, env);
         Assert.Null(resolution.Options.SaslUsername);
         Assert.Null(resolution.Options.SaslPassword);
         var warning = Assert.Single(resolution.Warnings);
@@ -245,7 +261,7 @@ public class EnvironmentAndMergeTests
     public void Environment_credential_with_environment_gssapi_mechanism_is_still_an_error()
     {
         var env = Env.Of(("KAFKA_BOOTSTRAP_SERVERS", "b:9092"), ("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"), ("KAFKA_SASL_MECHANISM", "GSSAPI"), ("KAFKA_SASL_USERNAME", "u"), ("KAFKA_SASL_PASSWORD", "p"));
-        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionSettingsResolver.Resolve(null, null, env));
+        var ex = Assert.Throws<KafkaConnectionException>(() => KafkaConnectionResolver.Resolve(null, null, env));
         Assert.Equal("SaslCredentialNotUsed", ex.ErrorId);
     }
 }

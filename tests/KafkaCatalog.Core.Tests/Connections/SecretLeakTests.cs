@@ -115,7 +115,7 @@ public class SecretLeakTests
     public void Resolution_warnings_and_options_hide_secrets()
     {
         var env = Env.Of(("KAFKA_SASL_USERNAME", "u"), ("KAFKA_SASL_PASSWORD", Secrets.Password));
-        var resolution = KafkaConnectionSettingsResolver.Resolve(
+        var resolution = KafkaConnectionResolver.Resolve(
             new KafkaConnectionSettings { SkipCertificateCheck = true },
             Fixtures.PathOf("mage-oauth.yaml"),
             env);

@@ -62,14 +62,21 @@ public sealed class CatalogFaultTests
     [Fact]
     public async Task The_total_time_of_one_call_is_bounded()
     {
-        var resilience = CatalogResilienceOptions.Fast with { AttemptTimeout = TimeSpan.FromMilliseconds(200), TotalTimeout = TimeSpan.FromMilliseconds(500), MaxRetryAttempts = 100 };
-        await using var bed = await CatalogTestBed.StartAsync(resilience: resilience);
+        await using var bed = await CatalogTestBed.StartAsync();
+        using var tight = await bed.ConnectAsync(CatalogResilienceOptions.Fast with { AttemptTimeout = TimeSpan.FromMilliseconds(200), TotalTimeout = TimeSpan.FromMilliseconds(500), MaxRetryAttempts = 100 });
         bed.Atlan.Faults.InjectNext(100, AtlanFault.Slow(TimeSpan.FromSeconds(2)), AtlanFaults.BulkUpsertOnly);
-        var results = await bed.PublishAsync(new object[] { Kafka.Topic("a") });
+        var set = CatalogAssetBuilder.Build(bed.ConnectionQualifiedName, new object[] { Kafka.Topic("a") });
+        var results = new List<CatalogAssetResult>();
+        await foreach (var r in CatalogPublisher.PublishAsync(tight, set, new CatalogPublishOptions { SkipConnectionCheck = true }))
+        {
+            results.Add(r);
+        }
+
         bed.Atlan.Faults.Clear();
         var result = Assert.Single(results);
         Assert.Equal(CatalogAssetStatus.Failed, result.Status);
         Assert.Equal("CatalogTimeout", result.ErrorId);
+        Assert.Empty(bed.Atlan.Store.OfType("KafkaTopic"));
     }
 
     [Fact]

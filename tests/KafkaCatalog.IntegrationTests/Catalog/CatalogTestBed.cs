@@ -56,6 +56,17 @@ internal sealed class CatalogTestBed : IAsyncDisposable
         return s;
     }
 
+    /// <summary>A second session on the same emulator with other resilience settings (the bed's own setup stays on the fast defaults).</summary>
+    public Task<CatalogConnection> ConnectAsync(CatalogResilienceOptions resilience) =>
+        CatalogConnection.ConnectAsync(new CatalogConnectionOptions
+        {
+            BaseUri = Atlan.BaseUri.ToString(),
+            ApiToken = Secure(Atlan.ApiToken),
+            Resilience = resilience,
+            DefaultConnectionQualifiedName = Catalog.DefaultConnectionQualifiedName,
+            Verify = false,
+        });
+
     public async Task<List<CatalogAssetResult>> PublishAsync(IEnumerable<object> items, CatalogPublishOptions? options = null, CatalogAssetDecoration? decoration = null)
     {
         var set = CatalogAssetBuilder.Build(ConnectionQualifiedName, items, decoration);

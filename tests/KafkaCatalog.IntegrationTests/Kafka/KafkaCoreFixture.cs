@@ -83,23 +83,3 @@ internal static class AsyncEnumerableExtensions
         return list;
     }
 }
-
-/// <summary>
-/// Disposes a TestKit cluster at the end of a test. TestKit's BrokerServer.DropConnections can
-/// throw NullReferenceException when a client connection closes at the same moment (TcpClient.Client
-/// is null once disposed; reported to the TestKit owner): that race in teardown is not what these
-/// tests check, so only that exact failure is ignored.
-/// </summary>
-internal sealed class ClusterLease(KafkaCatalog.TestKit.Kafka.KafkaTestCluster cluster) : IAsyncDisposable
-{
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await cluster.DisposeAsync();
-        }
-        catch (NullReferenceException ex) when (ex.StackTrace?.Contains("BrokerServer.DropConnections", StringComparison.Ordinal) == true)
-        {
-        }
-    }
-}

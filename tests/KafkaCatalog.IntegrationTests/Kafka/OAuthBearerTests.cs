@@ -22,7 +22,7 @@ public sealed class OAuthBearerTests
     }
 
     private static KafkaConnection Connection(KafkaTestCluster cluster, OAuthTestServer oauth, string secret) =>
-        new("oauth", KafkaConnectionSettingsResolver.Resolve(new KafkaConnectionSettings
+        new("oauth", KafkaConnectionResolver.Resolve(new KafkaConnectionSettings
         {
             BootstrapServers = cluster.BootstrapServers,
             SecurityProtocol = Core.Connections.KafkaSecurityProtocol.SaslPlaintext,
@@ -41,7 +41,7 @@ public sealed class OAuthBearerTests
         await using var oauth = await OAuthTestServer.StartAsync(new OAuthTestServerOptions { TokenFormat = format });
         oauth.AddClient("kafka-client", "client-secret-123");
         var (cluster, auth) = await StartAsync(oauth);
-        await using var _ = new ClusterLease(cluster);
+        await using var _ = cluster;
         using var factory = new KafkaClientFactory(Connection(cluster, oauth, "client-secret-123"));
 
         var described = await new ClusterService(factory).DescribeAsync();
@@ -59,7 +59,7 @@ public sealed class OAuthBearerTests
         await using var oauth = await OAuthTestServer.StartAsync();
         oauth.AddClient("kafka-client", "client-secret-123");
         var (cluster, _) = await StartAsync(oauth);
-        await using var __ = new ClusterLease(cluster);
+        await using var __ = cluster;
         const string wrong = "not-The-Secret-999";
         using var factory = new KafkaClientFactory(Connection(cluster, oauth, wrong));
         var sink = new CollectingSink();

@@ -30,7 +30,7 @@ public sealed class SecuredClusterTests
     }
 
     private static KafkaConnection Connect(KafkaTestCluster cluster, KafkaConnectionSettings settings) =>
-        new("secured", KafkaConnectionSettingsResolver.Resolve(settings with { BootstrapServers = cluster.BootstrapServers, RequestTimeout = TimeSpan.FromSeconds(8) }, null, null).Options);
+        new("secured", KafkaConnectionResolver.Resolve(settings with { BootstrapServers = cluster.BootstrapServers, RequestTimeout = TimeSpan.FromSeconds(8) }, null, null).Options);
 
     private static KafkaConnectionSettings Sasl(KafkaSaslMechanism mechanism, string password, Core.Connections.KafkaSecurityProtocol protocol = Core.Connections.KafkaSecurityProtocol.SaslPlaintext) => new()
     {
@@ -47,7 +47,7 @@ public sealed class SecuredClusterTests
     public async Task Services_work_over_each_SASL_mechanism(KafkaSaslMechanism mechanism)
     {
         var (cluster, auth) = await StartAsync(TkProtocol.SaslPlaintext);
-        await using var _ = new ClusterLease(cluster);
+        await using var _ = cluster;
         using var factory = new KafkaClientFactory(Connect(cluster, Sasl(mechanism, Password)));
 
         var described = await new ClusterService(factory).DescribeAsync();
@@ -66,7 +66,7 @@ public sealed class SecuredClusterTests
     public async Task Wrong_password_is_KafkaAuthenticationFailed_without_the_password(KafkaSaslMechanism mechanism)
     {
         var (cluster, _) = await StartAsync(TkProtocol.SaslPlaintext);
-        await using var __ = new ClusterLease(cluster);
+        await using var __ = cluster;
         const string wrong = "wrong-Password-77";
         using var factory = new KafkaClientFactory(Connect(cluster, Sasl(mechanism, wrong)));
         var sink = new CollectingSink();
@@ -88,7 +88,7 @@ public sealed class SecuredClusterTests
     public async Task Services_work_over_SASL_SSL_with_the_CA()
     {
         var (cluster, auth) = await StartAsync(TkProtocol.SaslSsl);
-        await using var _ = new ClusterLease(cluster);
+        await using var _ = cluster;
         using var ca = auth.Options.CertificateAuthority!;
         var settings = Sasl(KafkaSaslMechanism.ScramSha256, Password, Core.Connections.KafkaSecurityProtocol.SaslSsl) with { SslCaLocation = ca.CaPemPath };
         using var factory = new KafkaClientFactory(Connect(cluster, settings));
@@ -102,7 +102,7 @@ public sealed class SecuredClusterTests
     public async Task TLS_without_the_CA_is_KafkaTlsFailed()
     {
         var (cluster, auth) = await StartAsync(TkProtocol.Ssl);
-        await using var _ = new ClusterLease(cluster);
+        await using var _ = cluster;
         using var ca = auth.Options.CertificateAuthority!;
         using var factory = new KafkaClientFactory(Connect(cluster, new KafkaConnectionSettings { SecurityProtocol = Core.Connections.KafkaSecurityProtocol.Ssl }));
 
@@ -116,7 +116,7 @@ public sealed class SecuredClusterTests
     public async Task TLS_with_the_CA_lists_topics()
     {
         var (cluster, auth) = await StartAsync(TkProtocol.Ssl);
-        await using var _ = new ClusterLease(cluster);
+        await using var _ = cluster;
         using var ca = auth.Options.CertificateAuthority!;
         cluster.State.CreateTopic("tls-topic", 1, 1);
         using var factory = new KafkaClientFactory(Connect(cluster, new KafkaConnectionSettings { SecurityProtocol = Core.Connections.KafkaSecurityProtocol.Ssl, SslCaLocation = ca.CaPemPath }));

@@ -12,7 +12,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         Cluster = await KafkaTestCluster.StartAsync(CreateOptions());
     }
 

@@ -155,4 +155,16 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         Assert.True(Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.InitProducerId) >= 1);
         Assert.Equal(4, Cluster.State.GetTopic(topic)!.Partitions.Sum(p => p.HighWatermark));
     }
+
+    [Fact]
+    public async Task Request_counts_can_be_filtered_by_client_id()
+    {
+        var topic = NewTopic(partitions: 1);
+        var clientId = "counted-" + Guid.NewGuid().ToString("N")[..8];
+        using (var p = fx.Producer(c => c.ClientId = clientId))
+            await p.ProduceAsync(topic, new Message<string?, string?> { Value = "x" });
+        Assert.Equal(1, Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Produce, clientId));
+        Assert.True(Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Metadata, clientId) >= 1);
+        Assert.Equal(0, Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Produce, "nobody"));
+    }
 }

@@ -11,7 +11,7 @@ public sealed class FaultTests
 {
     private static async Task<KafkaTestCluster> Start(int brokers = 3)
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         return await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = brokers });
     }
 
@@ -196,7 +196,7 @@ public sealed class FaultTests
     [Fact]
     public async Task ApiVersionLimits_imitate_an_older_broker()
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         var options = new KafkaTestClusterOptions { Brokers = 1 };
         options.ApiVersionLimits[ApiKeys.IncrementalAlterConfigs] = -1;
         options.ApiVersionLimits[ApiKeys.Metadata] = 4;

@@ -67,4 +67,112 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         Assert.Contains("Stopping.", stdout.ToString());
         Assert.Equal("", stderr.ToString());
     }
+
+    [Fact]
+    public async Task Serve_with_sasl_prints_the_sandbox_credentials()
+    {
+        var (o, error) = Cli.Parse(new[] { "serve", "--sasl-user", "ops:s3cret" });
+        Assert.Null(error);
+        Assert.Equal((true, "ops", "s3cret"), (o!.Sasl, o.SaslUser, o.SaslPassword));
+        Assert.Equal("--sasl-user must be USER:PASSWORD.", Cli.Parse(new[] { "serve", "--sasl-user", "nopassword" }).Error);
+
+        var stdout = new StringWriter();
+        var rc = await Cli.RunAsync(new[] { "serve", "--brokers", "1", "--no-seed", "--sasl" }, stdout, new StringWriter(), new StringReader(""));
+        Assert.Equal(0, rc);
+        Assert.Contains("security.protocol=SASL_PLAINTEXT sasl.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512 sasl.username=admin sasl.password=admin-secret", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Serve_with_sasl_accepts_a_librdkafka_client_with_the_printed_credentials()
+    {
+        var stdout = new LineWriter();
+        var stdin = new BlockingReader();
+        var serve = Cli.RunAsync(new[] { "serve", "--brokers", "2", "--sasl" }, stdout, new StringWriter(), stdin);
+        var ready = await stdout.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal));
+        Assert.NotNull(ready);
+        var bootstrap = stdout.Lines.Single(l => l.StartsWith("bootstrap.servers=", StringComparison.Ordinal))["bootstrap.servers=".Length..];
+
+        using (var admin = new AdminClientBuilder(new AdminClientConfig
+        {
+            BootstrapServers = bootstrap, SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.ScramSha256, SaslUsername = "admin", SaslPassword = "admin-secret",
+        }).Build())
+        {
+            var md = admin.GetMetadata(TimeSpan.FromSeconds(20));
+            Assert.Contains(md.Topics, t => t.Topic == "orders");
+            Assert.Equal(2, md.Brokers.Count);
+        }
+
+        stdin.End();
+        Assert.Equal(0, await serve);
+    }
+
+    /// <summary>Collects written lines and lets a test wait for one (the serve command writes from another task).</summary>
+    private sealed class LineWriter : TextWriter
+    {
+        private readonly object _sync = new();
+        private readonly List<string> _lines = new();
+        private readonly System.Text.StringBuilder _current = new();
+        private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_sync) return _lines.ToList();
+            }
+        }
+
+        public override void Write(char value)
+        {
+            TaskCompletionSource? done = null;
+            lock (_sync)
+            {
+                if (value == '\n')
+                {
+                    _lines.Add(_current.ToString().TrimEnd('\r'));
+                    _current.Clear();
+                    done = _changed;
+                    _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+                else _current.Append(value);
+            }
+            done?.TrySetResult();
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+
+        public async Task<string?> WaitForLineAsync(Func<string, bool> match)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (true)
+            {
+                Task wait;
+                lock (_sync)
+                {
+                    var hit = _lines.FirstOrDefault(match);
+                    if (hit is not null) return hit;
+                    wait = _changed.Task;
+                }
+                await wait.WaitAsync(cts.Token);
+            }
+        }
+    }
+
+    /// <summary>Standard input that stays open until <see cref="End"/>.</summary>
+    private sealed class BlockingReader : TextReader
+    {
+        private readonly TaskCompletionSource<string?> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void End() => _end.TrySetResult(null);
+
+        public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) =>
+            new(_end.Task.WaitAsync(cancellationToken));
+    }
 }

@@ -178,3 +178,61 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
         c2.Close();
     }
 }
+
+/// <summary>The same group flow against a broker that only serves old group API versions (as in the 2.0.2 advertisement).</summary>
+public sealed class OldVersionGroupTests
+{
+    [Fact]
+    public async Task LibrdkafkaGroupFlow_OnOldVersions()
+    {
+        TestKitNativeLibrdkafka.EnsureLoaded();
+        var options = new KafkaTestClusterOptions { Brokers = 3 };
+        foreach (var (key, max) in new (short, short)[]
+        {
+            (ApiKeys.FindCoordinator, 0), (ApiKeys.JoinGroup, 2), (ApiKeys.SyncGroup, 1), (ApiKeys.Heartbeat, 1),
+            (ApiKeys.LeaveGroup, 1), (ApiKeys.OffsetCommit, 2), (ApiKeys.OffsetFetch, 2), (ApiKeys.ListGroups, 0), (ApiKeys.DescribeGroups, 0),
+        })
+        {
+            options.ApiVersionLimits[key] = max;
+        }
+        await using var cluster = await KafkaTestCluster.StartAsync(options);
+        cluster.State.CreateTopic("old-orders", 2, 1);
+        using (var p = new ProducerBuilder<string?, string?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+        {
+            for (int i = 0; i < 4; i++) p.Produce(new TopicPartition("old-orders", i % 2), new Message<string?, string?> { Value = $"m{i}" });
+            p.Flush(TimeSpan.FromSeconds(30));
+        }
+        using (var c = new ConsumerBuilder<string?, string?>(new ConsumerConfig
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = "old-group",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = 6000,
+        }).Build())
+        {
+            c.Subscribe("old-orders");
+            int got = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (got < 4)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"consumed {got} of 4");
+                var r = c.Consume(TimeSpan.FromMilliseconds(200));
+                if (r is null || r.IsPartitionEOF) continue;
+                got++;
+                c.Commit(r);
+            }
+            c.Close();
+        }
+        Assert.Equal(new short[] { 2 }, cluster.RequestVersions(ApiKeys.JoinGroup));
+        Assert.Equal(new short[] { 0 }, cluster.RequestVersions(ApiKeys.FindCoordinator));
+        Assert.Equal(4, (cluster.State.GetCommittedOffset("old-group", "old-orders", 0) ?? 0) + (cluster.State.GetCommittedOffset("old-group", "old-orders", 1) ?? 0));
+
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        var d = Assert.Single((await admin.DescribeConsumerGroupsAsync(new[] { "old-group" })).ConsumerGroupDescriptions);
+        Assert.Equal(ConsumerGroupState.Empty, d.State);
+        var listed = await admin.ListConsumerGroupsAsync();
+        Assert.Contains(listed.Valid, g => g.GroupId == "old-group");
+        Assert.Equal(new short[] { 0 }, cluster.RequestVersions(ApiKeys.ListGroups));
+    }
+}

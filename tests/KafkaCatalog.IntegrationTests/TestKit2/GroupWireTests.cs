@@ -187,6 +187,36 @@ public sealed class GroupWireTests(ClusterFixture fx) : IClassFixture<ClusterFix
     }
 }
 
+/// <summary>Coordinator failover: when the coordinator broker stops, its offsets partition elects a new leader.</summary>
+public sealed class CoordinatorFailoverTests
+{
+    [Fact]
+    public async Task StoppingTheCoordinator_MovesTheGroup_AndKeepsCommittedOffsets()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        cluster.State.CreateTopic("orders", 1, 1);
+        const string group = "failover-group";
+        cluster.State.CommitOffsets(group, "orders", 0, 12);
+        int before = cluster.State.CoordinatorFor(group);
+        await cluster.StopBrokerAsync(before);
+        int after = cluster.State.CoordinatorFor(group);
+        Assert.True(after > 0 && after != before, $"coordinator {before} -> {after}");
+
+        var alive = cluster.Brokers.First(b => b.Id != before);
+        await using var c = await KafkaWireClient.ConnectAsync(alive.Host, alive.Port);
+        var fc = KafkaWireClient.NewRequest(ApiKeys.FindCoordinator);
+        fc.Set("Key", group);
+        var r = await c.RequestAsync(ApiKeys.FindCoordinator, 0, fc);
+        Assert.Equal(after, r.GetInt32("NodeId"));
+        Assert.Equal(12, cluster.State.GetCommittedOffset(group, "orders", 0));
+
+        // __consumer_offsets has rf 3 on 3 brokers: with the others stopped, the last broker coordinates every group.
+        foreach (var b in cluster.Brokers.Where(b => b.Id != alive.Id && b.IsAlive).ToList()) await cluster.StopBrokerAsync(b.Id);
+        Assert.Equal(alive.Id, cluster.State.CoordinatorFor(group));
+        Assert.Equal(alive.Id, (await c.RequestAsync(ApiKeys.FindCoordinator, 0, fc)).GetInt32("NodeId"));
+    }
+}
+
 /// <summary>SASL framing at the wire level: gating, v0 raw frames, v1/v2 SaslAuthenticate, failure closes.</summary>
 public sealed class SaslWireTests
 {

@@ -72,6 +72,31 @@ public class SaslTests
     }
 
     [Fact]
+    public void Reauthentication_SameMechanismAndPrincipal_Succeeds()
+    {
+        var o = Options();
+        o.AddUser("bob", "bob-secret");
+        var s = new SaslSession(o);
+        s.Handshake("PLAIN", 1);
+        s.Authenticate("\0alice\0alice-secret"u8);
+        Assert.Equal(0, s.Handshake("PLAIN", 1).ErrorCode);
+        Assert.True(s.IsRequestAllowed(3)); // still authenticated while re-authenticating
+        Assert.Equal(0, s.Authenticate("\0alice\0alice-secret"u8).ErrorCode);
+        Assert.Equal(1, s.Reauthentications);
+
+        Assert.Equal(SaslErrors.IllegalSaslState, s.Handshake("SCRAM-SHA-256", 1).ErrorCode);
+
+        var t = new SaslSession(o);
+        t.Handshake("PLAIN", 1);
+        t.Authenticate("\0alice\0alice-secret"u8);
+        t.Handshake("PLAIN", 1);
+        var r = t.Authenticate("\0bob\0bob-secret"u8);
+        Assert.Equal(SaslErrors.SaslAuthenticationFailed, r.ErrorCode);
+        Assert.Equal("Cannot change principals during re-authentication from User:alice: User:bob", r.ErrorMessage);
+        Assert.True(r.CloseConnection);
+    }
+
+    [Fact]
     public void Authenticate_BeforeHandshake_IsIllegalSaslState()
     {
         var s = new SaslSession(Options());

@@ -95,6 +95,30 @@ public sealed class SecurityIntegrationTests
         Assert.True(s.Cluster.RequestCount(ApiKeys.SaslAuthenticate) >= 1);
     }
 
+    [Fact]
+    public async Task SessionLifetime_MakesLibrdkafkaReauthenticateOnTheSameConnection()
+    {
+        var security = Sasl();
+        security.SessionLifetimeMs = 2000;
+        await using var s = await StartAsync(security);
+        using var admin = new AdminClientBuilder(Config(s, c =>
+        {
+            c.SecurityProtocol = SecurityProtocol.SaslPlaintext;
+            c.SaslMechanism = SaslMechanism.ScramSha256;
+            c.SaslUsername = "alice";
+            c.SaslPassword = "alice-secret";
+        })).Build();
+        await admin.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+        var deadline = DateTime.UtcNow + Guard;
+        while (s.Auth.Reauthentications < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "librdkafka never re-authenticated");
+            await Task.Delay(50);
+        }
+        Assert.Equal(0, s.Auth.FailedAuthentications);
+        Assert.Equal(s.Cluster.ClusterId, (await admin.DescribeClusterAsync()).ClusterId);
+    }
+
     [Theory]
     [InlineData(SaslMechanism.Plain, "Authentication failed: Invalid username or password")]
     [InlineData(SaslMechanism.ScramSha256, "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256")]

@@ -62,10 +62,6 @@ public sealed class CmdletAssembly
         return null;
     }
 
-    /// <summary>A framework type in this context (for comparisons with the descriptors' types).</summary>
-    public Type CoreType(string fullName) =>
-        _context.CoreAssembly!.GetType(fullName, throwOnError: true)!;
-
     private IEnumerable<Assembly> CandidateAssemblies()
     {
         yield return _context.CoreAssembly!;
@@ -110,7 +106,17 @@ public sealed class CmdletAssembly
     private IReadOnlyList<CmdletDescriptor> ReadCmdlets()
     {
         var result = new List<CmdletDescriptor>();
-        foreach (var type in Assembly.GetTypes())
+        Type[] types;
+        try
+        {
+            types = Assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            // A type whose base or members cannot be resolved is not a cmdlet PowerShell could load either.
+            types = e.Types.OfType<Type>().ToArray();
+        }
+        foreach (var type in types)
         {
             if (!type.IsClass || type.IsAbstract || !type.IsPublic)
             {

@@ -42,6 +42,17 @@ public static class CmdletRules
             ["ExportedByManifest"] = ContractRules.ExportedByManifest,
             ["DocPage"] = ContractRules.DocPage,
             ["DocParameterMetadata"] = ContractRules.DocParameterMetadata,
+            ["DocExamplesUseExistingParameters"] = ContractRules.DocExamplesUseExistingParameters,
             ["FormatView"] = ContractRules.FormatView,
         };
+}
+
+/// <summary>
+/// Test classes that read the shared MetadataLoadContexts run one after another: the contexts are
+/// not documented as thread-safe.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class MetadataLoadContextCollection
+{
+    public const string Name = "MetadataLoadContext";
 }

@@ -188,13 +188,17 @@ public static partial class ContractRules
     }
 
     /// <summary>
-    /// The parameters a docs page must list: declared ones except DontShow ones (hidden from help,
-    /// as PlatyPS does), plus -WhatIf/-Confirm with ShouldProcess.
+    /// The parameters a docs page must list: declared ones except DontShow ones (PlatyPS's
+    /// -ExcludeDontShow leaves them out), plus -WhatIf/-Confirm with ShouldProcess.
     /// </summary>
     public static IReadOnlyList<string> DocumentableParameters(CmdletDescriptor cmdlet) =>
         cmdlet.Parameters.Where(p => !p.Hidden).Select(p => p.Name)
             .Concat(cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames.Order() : [])
             .ToList();
+
+    /// <summary>The parameters a docs page may list: the documentable ones plus DontShow ones (PlatyPS's default keeps them).</summary>
+    public static IReadOnlyList<string> AllowedDocumentedParameters(CmdletDescriptor cmdlet) =>
+        DocumentableParameters(cmdlet).Concat(cmdlet.Parameters.Where(p => p.Hidden).Select(p => p.Name)).ToList();
 
     public static IReadOnlyList<string> DocPage(ModuleUnderTest module, CmdletDescriptor cmdlet)
     {
@@ -269,11 +273,10 @@ public static partial class ContractRules
         {
             violations.Add($"{cmdlet.Name}: {page} PARAMETERS does not document -{name}.");
         }
-        foreach (var extra in documented.Where(d => !expected.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
+        var allowed = AllowedDocumentedParameters(cmdlet);
+        foreach (var extra in documented.Where(d => !allowed.Contains(d.Name, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(d.Name)))
         {
-            violations.Add(cmdlet.Parameter(extra.Name) is { Hidden: true }
-                ? $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which is DontShow (hidden from help)."
-                : $"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
+            violations.Add($"{cmdlet.Name}: {page} PARAMETERS documents -{extra.Name}, which the cmdlet does not have.");
         }
         foreach (var parameter in documented.Where(d => d.Metadata.Count == 0))
         {
@@ -293,6 +296,80 @@ public static partial class ContractRules
         }
         return violations;
     }
+
+    /// <summary>
+    /// In the examples of a cmdlet's page, every -Parameter written after one of the module's
+    /// cmdlets (up to the next | ; ( ) { } or line end) is a parameter, alias, unambiguous prefix
+    /// or common parameter of that cmdlet: examples go stale when parameters are renamed.
+    /// </summary>
+    public static IReadOnlyList<string> DocExamplesUseExistingParameters(ModuleUnderTest module, CmdletDescriptor cmdlet)
+    {
+        if (!module.DocPages.TryGetValue(cmdlet.Name, out var doc))
+        {
+            return [];
+        }
+        var page = $"docs/{cmdlet.Name}.md";
+        var violations = new List<string>();
+        foreach (var example in doc.Examples)
+        {
+            foreach (var block in example.CodeBlocks.Where(c => c.Language.Equals("powershell", StringComparison.OrdinalIgnoreCase)))
+            {
+                var code = ExampleCode(block.Text);
+                foreach (var used in module.Cmdlets)
+                {
+                    foreach (Match match in Regex.Matches(code, $@"(?<![\w-]){Regex.Escape(used.Name)}(?![\w-])", RegexOptions.IgnoreCase))
+                    {
+                        var rest = code[(match.Index + match.Length)..];
+                        var end = rest.IndexOfAny(['|', ';', '\n', '(', ')', '{', '}']);
+                        var segment = end < 0 ? rest : rest[..end];
+                        foreach (Match parameter in ExampleParameter().Matches(segment))
+                        {
+                            var name = parameter.Groups["name"].Value;
+                            if (!ParameterExists(used, name))
+                            {
+                                violations.Add($"{cmdlet.Name}: {page} example '{example.Title}' uses {used.Name} -{name}, which is not a parameter of {used.Name}.");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return violations.Distinct().ToList();
+    }
+
+    /// <summary>Example code with prompts, comments, line continuations and string contents removed.</summary>
+    private static string ExampleCode(string text)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n')
+            .Select(l => l.TrimStart())
+            .Select(l => l.StartsWith("PS>", StringComparison.Ordinal) ? l[3..]
+                : l.StartsWith("PS ", StringComparison.Ordinal) && l.Contains('>') ? l[(l.IndexOf('>') + 1)..]
+                : l)
+            .Where(l => !l.TrimStart().StartsWith('#'));
+        var code = string.Join("\n", lines);
+        code = Regex.Replace(code, "<#.*?#>", " ", RegexOptions.Singleline);
+        code = Regex.Replace(code, "`[ \t]*\n", " ");
+        code = Regex.Replace(code, "'(?:[^']|'')*'", "'S'");
+        code = Regex.Replace(code, "\"(?:[^\"`]|`.)*\"", "'S'");
+        return code;
+    }
+
+    private static bool ParameterExists(CmdletDescriptor cmdlet, string name)
+    {
+        IEnumerable<string> shouldProcess = cmdlet.SupportsShouldProcess ? CommonParameters.ShouldProcessNames : [];
+        if (cmdlet.Parameter(name) is not null || CommonParameters.Names.Contains(name) || shouldProcess.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        // PowerShell accepts an unambiguous prefix of a parameter name.
+        return cmdlet.Parameters.Select(p => p.Name)
+            .Concat(CommonParameters.Names)
+            .Concat(shouldProcess)
+            .Count(n => n.StartsWith(name, StringComparison.OrdinalIgnoreCase)) == 1;
+    }
+
+    [GeneratedRegex(@"(?<=\s)-(?<name>[A-Za-z][A-Za-z0-9]*)(?=[\s:]|$)")]
+    private static partial Regex ExampleParameter();
 
     /// <summary>The yaml metadata of each documented parameter agrees with the compiled parameter (Get-Help is built from it).</summary>
     public static IReadOnlyList<string> DocParameterMetadata(ModuleUnderTest module, CmdletDescriptor cmdlet)
@@ -543,11 +620,12 @@ public static partial class ContractRules
                 .Select(p => p.Element(MamlHelpWriter.Maml + "name")?.Value ?? "")
                 .ToList() ?? [];
             var expected = DocumentableParameters(cmdlet);
+            var allowed = AllowedDocumentedParameters(cmdlet);
             foreach (var name in expected.Where(n => !helpParameters.Contains(n, StringComparer.OrdinalIgnoreCase)))
             {
                 violations.Add($"help: {cmdlet.Name} has no command:parameter for -{name}.");
             }
-            foreach (var name in helpParameters.Where(n => !expected.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(n)))
+            foreach (var name in helpParameters.Where(n => !allowed.Contains(n, StringComparer.OrdinalIgnoreCase) && !CommonParameters.Names.Contains(n)))
             {
                 violations.Add($"help: {cmdlet.Name} has a command:parameter -{name}, which the cmdlet does not have.");
             }

@@ -53,7 +53,7 @@ public sealed class KafkaTestClusterOptions
 public sealed class KafkaTestCluster : IAsyncDisposable
 {
     private readonly List<BrokerServer> _servers = new();
-    private readonly ConcurrentDictionary<(int Broker, short ApiKey, short Version), int> _requestCounts = new();
+    private readonly ConcurrentDictionary<(int Broker, short ApiKey, short Version, string ClientId), int> _requestCounts = new();
     private int _disposed;
 
     private KafkaTestCluster(KafkaTestClusterOptions options)
@@ -145,12 +145,16 @@ public sealed class KafkaTestCluster : IAsyncDisposable
 
     internal void Log(string message) => Options.Log?.Invoke(message);
 
-    internal void RecordRequest(int broker, short apiKey, short version) =>
-        _requestCounts.AddOrUpdate((broker, apiKey, version), 1, (_, n) => n + 1);
+    internal void RecordRequest(int broker, short apiKey, short version, string? clientId) =>
+        _requestCounts.AddOrUpdate((broker, apiKey, version, clientId ?? string.Empty), 1, (_, n) => n + 1);
 
     /// <summary>How many requests of an API were answered (any broker unless given, any version).</summary>
     public int RequestCount(short apiKey, int? brokerId = null) =>
         _requestCounts.Where(kv => kv.Key.ApiKey == apiKey && (brokerId is null || kv.Key.Broker == brokerId)).Sum(kv => kv.Value);
+
+    /// <summary>How many requests of an API clients with this client.id sent (any broker, any version).</summary>
+    public int RequestCount(short apiKey, string clientId) =>
+        _requestCounts.Where(kv => kv.Key.ApiKey == apiKey && kv.Key.ClientId == clientId).Sum(kv => kv.Value);
 
     /// <summary>The versions of an API clients used so far.</summary>
     public IReadOnlyCollection<short> RequestVersions(short apiKey) =>

@@ -302,12 +302,12 @@ public sealed class OAuthTestServer : IAsyncDisposable
         {
             return Reject(400, "unsupported_grant_type", $"Grant type '{grant}' is not supported");
         }
-        var (token, expiresAt) = Issue(clientId, scope, _options.TokenLifetime);
+        var (token, _) = Issue(clientId, scope, _options.TokenLifetime);
         var body = new JsonObject
         {
             ["access_token"] = token,
             ["token_type"] = "Bearer",
-            ["expires_in"] = (long)(expiresAt - _options.TimeProvider.GetUtcNow()).TotalSeconds,
+            ["expires_in"] = (long)_options.TokenLifetime.TotalSeconds,
         };
         if (scope is not null) body["scope"] = scope;
         context.Response.Headers.CacheControl = "no-store";

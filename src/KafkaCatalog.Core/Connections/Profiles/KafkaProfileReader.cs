@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text.Json;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -158,6 +157,4 @@ public static class KafkaProfileReader
 
         return cleaned;
     }
-
-    internal static string JsonString(string value) => JsonSerializer.Serialize(value);
 }

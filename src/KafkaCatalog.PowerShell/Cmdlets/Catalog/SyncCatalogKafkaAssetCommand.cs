@@ -2,14 +2,18 @@ using System.Diagnostics;
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Catalog;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
 /// Makes the catalog match the cluster: creates new assets, updates changed ones, restores archived
 /// ones that came back and archives those whose topic or group is gone; then a summary.
-/// The cluster picture comes from the pipeline (Get-KafkaTopic, Get-KafkaConsumerGroup).
+/// The cluster picture comes from the pipeline (Get-KafkaTopic, Get-KafkaConsumerGroup); what is
+/// not piped in is read from the Kafka connection (-Connection, the session default or
+/// KAFKA_BOOTSTRAP_SERVERS). A kind of asset with no source is left out of scope, never archived.
 /// </summary>
 [Cmdlet(VerbsData.Sync, "CatalogKafkaAsset", SupportsShouldProcess = true)]
 [OutputType(typeof(CatalogAssetResult), typeof(CatalogSyncSummary))]
@@ -41,6 +45,14 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     [Parameter]
     public string? ConnectionQualifiedName { get; set; }
 
+    /// <summary>The Kafka cluster to read topics from when none are piped in (default: the Kafka session default).</summary>
+    [Parameter]
+    public KafkaConnection? Connection { get; set; }
+
+    /// <summary>With topics read from the cluster: include internal topics.</summary>
+    [Parameter]
+    public SwitchParameter IncludeInternal { get; set; }
+
     [Parameter]
     public string? Description { get; set; }
 
@@ -69,25 +81,84 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     {
         var catalog = ResolveCatalog();
         var qn = ResolveConnectionQualifiedName(catalog, ConnectionQualifiedName);
-        if (_topics.Count + _groups.Count == 0 && !AllowEmpty.IsPresent)
+        KafkaClientFactory? ownedFactory = null;
+        IKafkaInventory inventory;
+        var includeTopics = AssetType is "All" or "Topic";
+        var includeGroups = AssetType is "All" or "ConsumerGroup";
+        KafkaConnection? kafka = null;
+        var readCluster = (Connection is not null || (includeTopics && _topics.Count == 0) || (includeGroups && _groups.Count == 0)) && TryResolveKafka(out kafka);
+        if (!AllowEmpty.IsPresent)
         {
-            ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException(
-                "CatalogSyncNoInventory",
-                FailureKind.InvalidArgument,
-                "No topics or consumer groups were piped in, so sync would archive every asset in scope. Pipe Get-KafkaTopic and Get-KafkaConsumerGroup output in, or pass -AllowEmpty if the cluster really is empty.")));
+            if (includeTopics && !readCluster && _topics.Count == 0)
+            {
+                includeTopics = false;
+                WriteWarning("No topics were piped in and no Kafka connection was found: topics are left out of this sync.");
+            }
+
+            if (includeGroups && !readCluster && _groups.Count == 0)
+            {
+                includeGroups = false;
+                WriteWarning("No consumer groups were piped in and no Kafka connection was found: consumer groups are left out of this sync.");
+            }
+
+            if (!includeTopics && !includeGroups)
+            {
+                ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException(
+                    "CatalogSyncNoInventory",
+                    FailureKind.InvalidArgument,
+                    "Nothing to sync from: pipe Get-KafkaTopic / Get-KafkaConsumerGroup output in, connect to the cluster (Connect-KafkaCluster or -Connection), or pass -AllowEmpty to archive everything in scope.")));
+            }
+        }
+
+
+        if (readCluster)
+        {
+            try
+            {
+                NativeLibraryLoader.EnsureLoaded();
+            }
+            catch (KafkaCatalogException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+            }
+
+            var factory = ReferenceEquals(ModuleState.Kafka.Get(kafka!.Name), kafka) ? ModuleState.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
+            var sink = CreateSink();
+            var clusterTopics = new TopicService(factory, sink);
+            var clusterGroups = new ConsumerGroupService(factory, sink);
+            var cluster = new KafkaClusterInventory(clusterTopics, clusterGroups, IncludeInternal.IsPresent);
+            // Piped records win over reading the cluster (unless -Connection asks for the cluster).
+            inventory = new CombinedInventory(
+                Connection is null && _topics.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster,
+                Connection is null && _groups.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster);
+        }
+        else
+        {
+            inventory = new InMemoryKafkaInventory(_topics, _groups);
         }
 
         var options = new CatalogSyncOptions
         {
             Topics = Topic ?? Array.Empty<string>(),
             GroupIds = GroupId ?? Array.Empty<string>(),
-            IncludeTopics = AssetType is "All" or "Topic",
-            IncludeGroups = AssetType is "All" or "ConsumerGroup",
+            IncludeTopics = includeTopics,
+            IncludeGroups = includeGroups,
             Decoration = Description is null ? null : new CatalogAssetDecoration { Description = Description },
             Publish = new CatalogPublishOptions { BatchSize = BatchSize },
         };
-        var inventory = new InMemoryKafkaInventory(_topics, _groups);
         var whatIf = IsWhatIf;
+        try
+        {
+            Run(catalog, qn, inventory, options, whatIf);
+        }
+        finally
+        {
+            ownedFactory?.Dispose();
+        }
+    }
+
+    private void Run(CatalogConnection catalog, string qn, IKafkaInventory inventory, CatalogSyncOptions options, bool whatIf)
+    {
         RunAsync(async token =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -111,5 +182,27 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
 
             Emit(CatalogSynchronizer.Summarize(qn, results, Stopwatch.GetElapsedTime(started)));
         });
+    }
+
+    /// <summary>Topics from one source, groups from another.</summary>
+    private sealed class CombinedInventory(IKafkaInventory topics, IKafkaInventory groups) : IKafkaInventory
+    {
+        public Task<IReadOnlyList<KafkaTopic>> ListTopicsAsync(CancellationToken cancellationToken) => topics.ListTopicsAsync(cancellationToken);
+
+        public Task<IReadOnlyList<KafkaConsumerGroup>> ListConsumerGroupsAsync(CancellationToken cancellationToken) => groups.ListConsumerGroupsAsync(cancellationToken);
+    }
+
+    private bool TryResolveKafka(out KafkaConnection? connection)
+    {
+        try
+        {
+            connection = KafkaConnectionSelector.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariables());
+            return true;
+        }
+        catch (KafkaCatalogException) when (Connection is null)
+        {
+            connection = null;
+            return false;
+        }
     }
 }

@@ -12,6 +12,7 @@ public sealed class GetPolarisKafkaConnectionCommand : PolarisCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string[]? Name { get; set; }
 
     protected override void ProcessRecord()

@@ -22,7 +22,7 @@ public sealed class NewPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
         RunForItem(async ct =>
         {
             var spec = PolarisKafkaConnectionSpecBuilder.Build(BuildParameters(Name));
-            if (!AskShouldProcess(Describe(spec, client.Connection), "Create"))
+            if (!AskShouldProcess(spec.Describe(client.Connection.ProjectId), "Create"))
             {
                 return;
             }

@@ -85,11 +85,4 @@ public abstract class PolarisKafkaConnectionCommandBase : PolarisCmdlet
     /// <summary>The session's Kafka connection a piped topic was read through: its SASL settings become the Polaris secrets.</summary>
     private static KafkaConnection? FindSessionKafkaConnection(string? name) =>
         string.IsNullOrEmpty(name) ? null : ModuleState.Kafka.Get(name);
-
-    protected static string Describe(PolarisKafkaConnectionSpec spec, PolarisConnection polaris) =>
-        $"Polaris Kafka connection '{spec.Name}' in project {polaris.ProjectId}: " +
-        $"{(spec.TopicNameIsPattern ? "topics matching '" + spec.TopicName + "'" : "topic '" + spec.TopicName + "'")} at {spec.BootstrapServers}, " +
-        $"secrets {(spec.Secrets is null ? "none" : spec.Secrets.ToString())}" +
-        $"{(spec.TruststoreCertificates is null ? string.Empty : ", custom CA truststore")}" +
-        $"{(spec.ClientRack is null ? string.Empty : ", clientRack " + spec.ClientRack)}";
 }

@@ -10,6 +10,7 @@ public sealed class RemovePolarisKafkaConnectionCommand : PolarisCmdlet
     /// <summary>The connections to delete.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     /// <summary>Delete without asking for confirmation.</summary>

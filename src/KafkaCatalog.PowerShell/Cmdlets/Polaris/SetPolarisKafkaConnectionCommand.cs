@@ -14,6 +14,7 @@ public sealed class SetPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
     /// <summary>The existing connection to replace (its name cannot change).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     protected override void ProcessRecord()
@@ -22,7 +23,7 @@ public sealed class SetPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
         RunForItem(async ct =>
         {
             var spec = PolarisKafkaConnectionSpecBuilder.Build(BuildParameters(Name));
-            if (!AskShouldProcess(Describe(spec, client.Connection), "Replace (every setting not given is removed)"))
+            if (!AskShouldProcess(spec.Describe(client.Connection.ProjectId), "Replace (every setting not given is removed)"))
             {
                 return;
             }

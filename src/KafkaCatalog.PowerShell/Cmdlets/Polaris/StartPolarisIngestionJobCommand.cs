@@ -16,6 +16,7 @@ public sealed class StartPolarisIngestionJobCommand : PolarisCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string ConnectionName { get; set; } = string.Empty;
 
     /// <summary>The target table.</summary>
@@ -81,10 +82,7 @@ public sealed class StartPolarisIngestionJobCommand : PolarisCmdlet
                 EmitWarning(warning);
             }
 
-            var target = $"Streaming job from Polaris connection '{plan.Spec.ConnectionName}' into table '{plan.Spec.TableName}' " +
-                $"in project {client.Connection.ProjectId} ({PolarisIngestionJobSpecBuilder.ToWireFormat(plan.Spec.Format)}, from {PolarisIngestionJobSpecBuilder.ToWireReadFromPoint(plan.Spec.ReadFromPoint)}" +
-                $"{(plan.Spec.CreateTableIfNotExists ? ", creating the table if missing" : string.Empty)})";
-            if (!AskShouldProcess(target, "Start"))
+            if (!AskShouldProcess(plan.Spec.Describe(client.Connection.ProjectId), "Start"))
             {
                 return;
             }

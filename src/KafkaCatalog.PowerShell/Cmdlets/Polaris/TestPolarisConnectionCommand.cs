@@ -14,6 +14,7 @@ public sealed class TestPolarisConnectionCommand : PolarisCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ConnectionName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolarisKafkaConnectionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     protected override void ProcessRecord()

@@ -269,10 +269,11 @@ public sealed class GroupCoordinator
             }
             if (groupInstanceId is not null && m.GroupInstanceId is not null && groupInstanceId != m.GroupInstanceId) return GroupErrors.FencedInstanceId;
             m.LastHeartbeat = Now;
+            // Kafka's order: member, generation, then state.
+            if (generationId != g.GenerationId) return GroupErrors.IllegalGeneration;
             return g.State switch
             {
                 GroupState.PreparingRebalance => GroupErrors.RebalanceInProgress,
-                _ when generationId != g.GenerationId => GroupErrors.IllegalGeneration,
                 GroupState.CompletingRebalance or GroupState.Stable => GroupErrors.None,
                 _ => GroupErrors.UnknownMemberId,
             };

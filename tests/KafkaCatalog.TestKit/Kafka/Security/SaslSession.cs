@@ -90,10 +90,15 @@ public sealed class SaslSession
 
     private readonly KafkaSecurityOptions _options;
     private ISaslServer? _server;
+    private bool _reauthenticating;
+    private bool _wasAuthenticatedBefore;
 
     public SaslSession(KafkaSecurityOptions options) => _options = options;
 
     public bool IsAuthenticated { get; private set; }
+
+    /// <summary>Completed KIP-368 re-authentications on this connection.</summary>
+    public int Reauthentications { get; private set; }
 
     /// <summary>Kafka principal after authentication, e.g. "User:alice".</summary>
     public string? Principal { get; private set; }
@@ -109,10 +114,19 @@ public sealed class SaslSession
     public SaslResult Handshake(string mechanism, short version)
     {
         var enabled = _options.EnabledMechanisms.ToArray();
-        if (IsAuthenticated || _server is not null)
+        bool reauthenticating = IsAuthenticated && (_server is null || _server.IsComplete);
+        if (!reauthenticating && _server is not null)
         {
             return new SaslResult(SaslErrors.IllegalSaslState, "Unexpected SaslHandshake request", Array.Empty<byte>(), enabled, true);
         }
+        if (reauthenticating && _server is not null && mechanism != _server.Mechanism)
+        {
+            // KIP-368: re-authentication must use the same mechanism.
+            return new SaslResult(SaslErrors.IllegalSaslState,
+                $"SASL mechanism '{mechanism}' requested by client is not supported for re-authentication of mechanism '{_server.Mechanism}'",
+                Array.Empty<byte>(), enabled, true);
+        }
+        _reauthenticating = reauthenticating;
         _server = _options.CreateServer(mechanism);
         if (_server is null)
         {
@@ -127,7 +141,7 @@ public sealed class SaslSession
     public SaslResult Authenticate(ReadOnlySpan<byte> token)
     {
         var enabled = _options.EnabledMechanisms.ToArray();
-        if (_server is null || IsAuthenticated)
+        if (_server is null || _server.IsComplete || (IsAuthenticated && !_reauthenticating))
         {
             return new SaslResult(SaslErrors.IllegalSaslState, "Unexpected SaslAuthenticate request", Array.Empty<byte>(), enabled, true);
         }
@@ -136,9 +150,19 @@ public sealed class SaslSession
             var step = _server.Evaluate(token);
             if (step.Complete)
             {
+                var principal = "User:" + _server.AuthenticatedUser;
+                if (_reauthenticating && principal != Principal)
+                {
+                    // KIP-368: re-authentication may not change the principal.
+                    throw new SaslAuthenticationException(
+                        $"Cannot change principals during re-authentication from {Principal}: {principal}");
+                }
                 IsAuthenticated = true;
                 ExpectRawTokens = false;
-                Principal = "User:" + _server.AuthenticatedUser;
+                Principal = principal;
+                _reauthenticating = false;
+                if (_wasAuthenticatedBefore) Reauthentications++;
+                _wasAuthenticatedBefore = true;
             }
             return new SaslResult(0, null, step.Challenge, enabled, false);
         }

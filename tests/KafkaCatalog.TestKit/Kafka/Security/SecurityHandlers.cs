@@ -30,6 +30,10 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
 
     private int _failedTls;
     private int _failedSasl;
+    private int _reauthentications;
+
+    /// <summary>Completed KIP-368 re-authentications (SaslAuthenticate v1 SessionLifetimeMs &gt; 0 makes librdkafka re-authenticate).</summary>
+    public int Reauthentications => Volatile.Read(ref _reauthentications);
 
     /// <summary>Number of SASL exchanges that ended with an authentication failure.</summary>
     public int FailedAuthentications => Volatile.Read(ref _failedSasl);
@@ -103,6 +107,7 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
         {
             a.AuthenticatedPrincipals.Enqueue(connection.Principal);
             a.AuthenticatedMechanisms.Enqueue(session.Mechanism ?? "");
+            if (session.Reauthentications > 0) Interlocked.Increment(ref a._reauthentications);
         }
     }
 }

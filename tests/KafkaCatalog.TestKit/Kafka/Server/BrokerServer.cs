@@ -10,7 +10,7 @@ namespace KafkaCatalog.TestKit.Kafka.Server;
 internal sealed class BrokerServer
 {
     private readonly KafkaTestCluster _cluster;
-    private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
+    private readonly ConcurrentDictionary<TcpClient, Socket> _connections = new();
     private TcpListener? _listener;
     private CancellationTokenSource? _cts;
     private Task? _acceptLoop;
@@ -59,10 +59,13 @@ internal sealed class BrokerServer
         var n = 0;
         foreach (var c in _connections.Keys)
         {
-            if (_connections.TryRemove(c, out _)) n++;
+            // The socket is captured at accept time: TcpClient.Client turns null once the
+            // connection loop has disposed the client concurrently.
+            if (!_connections.TryRemove(c, out var socket)) continue;
+            n++;
             try
             {
-                c.Client.Shutdown(SocketShutdown.Both);
+                socket.Shutdown(SocketShutdown.Both);
             }
             catch (SocketException)
             {
@@ -99,16 +102,17 @@ internal sealed class BrokerServer
                 return;
             }
             client.NoDelay = true;
-            _connections[client] = 0;
-            _ = Task.Run(() => ServeConnectionAsync(client, ct), CancellationToken.None);
+            var socket = client.Client;
+            _connections[client] = socket;
+            _ = Task.Run(() => ServeConnectionAsync(client, socket, ct), CancellationToken.None);
         }
     }
 
-    private async Task ServeConnectionAsync(TcpClient client, CancellationToken ct)
+    private async Task ServeConnectionAsync(TcpClient client, Socket socket, CancellationToken ct)
     {
-        var conn = new ConnectionState { BrokerId = Broker.Id, RemoteEndPoint = client.Client.RemoteEndPoint };
         try
         {
+            var conn = new ConnectionState { BrokerId = Broker.Id, RemoteEndPoint = socket.RemoteEndPoint };
             Stream stream = client.GetStream();
             var auth = _cluster.Options.Authenticator;
             if (auth is not null) stream = await auth.OnConnectedAsync(conn, stream, ct).ConfigureAwait(false);
@@ -256,7 +260,7 @@ internal sealed class BrokerServer
                 response = ErrorResponses.Build(ctx, request, ErrorCode.UnknownServerError);
             }
         }
-        _cluster.RecordRequest(Broker.Id, apiKey, apiVersion);
+        _cluster.RecordRequest(Broker.Id, apiKey, apiVersion, clientId);
         if (response is null) return true;
         var flexibleHeader = flexible && apiKey != ApiKeys.ApiVersions;
         await WriteResponseAsync(stream, apiKey, apiVersion, correlationId, flexibleHeader, response, ct).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using KafkaCatalog.Core.Connections.Profiles;
 
 namespace KafkaCatalog.Core.Connections;
 
-/// <summary>The outcome of <see cref="KafkaConnectionSettingsResolver.Resolve"/>.</summary>
+/// <summary>The outcome of <see cref="KafkaConnectionResolver.Resolve"/>.</summary>
 public sealed record KafkaConnectionResolution(
     KafkaConnectionOptions Options,
     IReadOnlyList<KafkaConnectionProblem> Warnings,
@@ -13,7 +13,7 @@ public sealed record KafkaConnectionResolution(
 /// What Connect-KafkaCluster calls: combines explicit parameters, an optional profile file and the
 /// environment (precedence in that order), fills defaults, validates, and returns options plus warnings.
 /// </summary>
-public static class KafkaConnectionSettingsResolver
+public static class KafkaConnectionResolver
 {
     /// <param name="parameters">Settings from the cmdlet's parameters (null members = not given).</param>
     /// <param name="profilePath">-ProfilePath, or null.</param>

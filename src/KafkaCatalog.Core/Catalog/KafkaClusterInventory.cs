@@ -1,0 +1,54 @@
+using KafkaCatalog.Core.Kafka;
+
+namespace KafkaCatalog.Core.Catalog;
+
+/// <summary>
+/// Sync's view of a live cluster: topics (with their configs) read through <see cref="TopicService"/>;
+/// consumer groups (with offsets and lag) through <see cref="ConsumerGroupService"/>, or from a
+/// source the caller gives (records piped in).
+/// A topic or group that cannot be read fails the whole read instead of being skipped, because sync
+/// would otherwise archive it.
+/// </summary>
+public sealed class KafkaClusterInventory : IKafkaInventory
+{
+    private readonly TopicService _topics;
+    private readonly bool _includeInternal;
+    private readonly Func<CancellationToken, Task<IReadOnlyList<KafkaConsumerGroup>>> _groups;
+
+    public KafkaClusterInventory(TopicService topics, Func<CancellationToken, Task<IReadOnlyList<KafkaConsumerGroup>>>? groups = null, bool includeInternal = false)
+    {
+        _topics = topics ?? throw new ArgumentNullException(nameof(topics));
+        _includeInternal = includeInternal;
+        _groups = groups ?? (_ => Task.FromResult<IReadOnlyList<KafkaConsumerGroup>>(Array.Empty<KafkaConsumerGroup>()));
+    }
+
+    /// <summary>Topics and consumer groups (with per-partition offsets and lag) both read from the cluster.</summary>
+    public KafkaClusterInventory(TopicService topics, ConsumerGroupService groups, bool includeInternal = false)
+        : this(topics, ct => ReadGroupsAsync(groups ?? throw new ArgumentNullException(nameof(groups)), ct), includeInternal)
+    {
+    }
+
+    public async Task<IReadOnlyList<KafkaTopic>> ListTopicsAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<KafkaTopic>();
+        await foreach (var topic in _topics.ListAsync(new TopicQuery { IncludeConfig = true, IncludeInternal = _includeInternal }, ex => throw ex, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(topic);
+        }
+
+        return list;
+    }
+
+    public Task<IReadOnlyList<KafkaConsumerGroup>> ListConsumerGroupsAsync(CancellationToken cancellationToken) => _groups(cancellationToken);
+
+    private static async Task<IReadOnlyList<KafkaConsumerGroup>> ReadGroupsAsync(ConsumerGroupService groups, CancellationToken ct)
+    {
+        var list = new List<KafkaConsumerGroup>();
+        await foreach (var group in groups.ListAsync(new ConsumerGroupQuery { IncludeOffsets = true }, ex => throw ex, ct).ConfigureAwait(false))
+        {
+            list.Add(group);
+        }
+
+        return list;
+    }
+}
