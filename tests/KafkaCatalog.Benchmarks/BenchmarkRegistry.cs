@@ -1,4 +1,5 @@
 using KafkaCatalog.Benchmarks.Catalog;
+using KafkaCatalog.Benchmarks.Kafka;
 
 namespace KafkaCatalog.Benchmarks;
 
@@ -9,6 +10,7 @@ public static class BenchmarkRegistry
         new Dictionary<string, (string, Func<string[], Task<int>>)>(StringComparer.OrdinalIgnoreCase)
         {
             ["catalog-publish"] = ("10,000 assets to the Atlan emulator (50 ms per request): batched publisher vs one save per asset", CatalogBenchmarks.PublishAsync),
+            ["kafka-topics"] = ("Get-KafkaTopic's service over 10,000 topics on a 3-broker TestKit vs kcat -L: wall time and memory", TopicListingBenchmark.RunAsync),
             ["catalog-faults"] = ("10,000 assets with 10% transient failures: every asset reported once, none lost or duplicated", CatalogBenchmarks.FaultsAsync),
             ["kafka-lag"] = ("lag of 1,000 groups x 12 partitions on a 3-broker TestKit: ConsumerGroupService vs kafka-python 2.0.2", KafkaGroups.LagBenchmark.RunAsync),
         };

@@ -38,7 +38,11 @@ public sealed class ClusterService
         }
         catch (KafkaException ex)
         {
-            throw KafkaErrors.FromException(ex, _factory.BootstrapServers, "describe the cluster", _factory.BootstrapServers, KafkaCallKind.Read);
+            throw _factory.Refine(KafkaErrors.FromException(ex, _factory.BootstrapServers, "describe the cluster", _factory.BootstrapServers, KafkaCallKind.Read));
+        }
+        catch (KafkaCatalogException ex)
+        {
+            throw _factory.Refine(ex);
         }
 
         _factory.Connection.ClusterId = result.ClusterId;

@@ -32,6 +32,7 @@ public sealed class KafkaClientFactory : IDisposable
     private readonly Lazy<IAdminClient> _admin;
     private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
     private volatile Error? _lastClientError;
+    private volatile Error? _lastSecurityError;
     private int _disposed;
 
     public KafkaClientFactory(KafkaConnection connection, KafkaOAuthBearerTokenProvider? oauthTokenProvider = null)
@@ -139,6 +140,35 @@ public sealed class KafkaClientFactory : IDisposable
         }
 
         _sinks.Clear();
+    }
+
+    /// <summary>
+    /// Turns a "cluster unreachable" failure into what librdkafka actually reported when it was an
+    /// authentication or TLS failure (the request itself only times out in that case).
+    /// </summary>
+    public KafkaCatalogException Refine(KafkaCatalogException failure)
+    {
+        if (failure.ErrorId != "KafkaClusterUnreachable" || _lastSecurityError is not { } error)
+        {
+            return failure;
+        }
+
+        return error.Code switch
+        {
+            ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed => new KafkaCatalogException(
+                "KafkaAuthenticationFailed",
+                FailureKind.AuthenticationError,
+                $"Authentication to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the credential, the SASL mechanism and the security protocol of connection '{Connection.Name}'.",
+                BootstrapServers,
+                failure),
+            ErrorCode.Local_Ssl => new KafkaCatalogException(
+                "KafkaTlsFailed",
+                FailureKind.SecurityError,
+                $"TLS to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the CA (-SslCaLocation), the client certificate and key, and that the brokers' certificates match their host names.",
+                BootstrapServers,
+                failure),
+            _ => failure,
+        };
     }
 
     /// <summary>Replaces the values of secret-looking keys in a text (librdkafka errors may quote them).</summary>
@@ -256,6 +286,12 @@ public sealed class KafkaClientFactory : IDisposable
     private void OnError(Error error, IOperationSink? extra)
     {
         _lastClientError = error;
+        if (error.Code is ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed or ErrorCode.Local_Ssl)
+        {
+            // Kept apart: "all brokers down" follows an authentication or TLS failure and would hide it.
+            _lastSecurityError = error;
+        }
+
         Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
     }
 

@@ -391,9 +391,21 @@ public sealed class TopicService
     }
 
     /// <summary>One metadata request for every topic, retried when transient.</summary>
-    internal Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
+    internal async Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
     {
         _sink.Verbose($"Metadata request (all topics) to {_factory.BootstrapServers}.");
+        try
+        {
+            return await GetMetadataCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaCatalogException ex)
+        {
+            throw _factory.Refine(ex);
+        }
+    }
+
+    private Task<Metadata> GetMetadataCoreAsync(CancellationToken cancellationToken)
+    {
         return _retry.ExecuteAsync(
             "Metadata",
             KafkaCallKind.Read,

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
-using KafkaCatalog.Core.Connections.Profiles;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
