@@ -73,4 +73,15 @@ public sealed class SaslGroupTests(SaslGroupsFixture fx) : IClassFixture<SaslGro
         var everything = JsonSerializer.Serialize(new object[] { rows, applied, groups }) + string.Join("", rows.Select(r => r.ToString())) + factory.Connection;
         Assert.DoesNotContain(SaslGroupsFixture.Password, everything);
     }
+
+    [Fact]
+    public async Task A_wrong_password_is_a_terminating_error_without_the_secret()
+    {
+        const string wrong = "not-the-Password-77";
+        using var factory = fx.Factory(KafkaSaslMechanism.ScramSha512, wrong);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(factory).ListAsync(new ConsumerGroupQuery()).ToListAsync());
+        Assert.Contains(ex.Kind, new[] { FailureKind.AuthenticationError, FailureKind.ConnectionError });
+        Assert.DoesNotContain(wrong, ex.ToString());
+        Assert.DoesNotContain(SaslGroupsFixture.Password, ex.ToString());
+    }
 }
