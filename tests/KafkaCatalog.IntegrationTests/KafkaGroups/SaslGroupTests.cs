@@ -84,4 +84,26 @@ public sealed class SaslGroupTests(SaslGroupsFixture fx) : IClassFixture<SaslGro
         Assert.DoesNotContain(wrong, ex.ToString());
         Assert.DoesNotContain(SaslGroupsFixture.Password, ex.ToString());
     }
+
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("remove")]
+    [InlineData("offsets")]
+    [InlineData("acl")]
+    [InlineData("receive")]
+    public async Task A_wrong_password_fails_cleanly_everywhere(string operation)
+    {
+        const string wrong = "not-the-Password-78";
+        using var factory = fx.Factory(KafkaSaslMechanism.ScramSha512, wrong);
+        Func<Task> act = operation switch
+        {
+            "reset" => () => new ConsumerGroupService(factory).PlanResetAsync(new OffsetResetRequest { GroupId = "g", Mode = OffsetResetMode.ToLatest }),
+            "remove" => () => new ConsumerGroupService(factory).RemoveAsync("g", null),
+            "offsets" => () => new ConsumerGroupService(factory).GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = ["g"] }).ToListAsync(),
+            "acl" => () => new AclService(factory).GetAsync(new KafkaAclFilter()),
+            _ => () => new MessageReader(factory).ReceiveAsync(new ReceiveRequest { Topic = "t", Start = MessageStartPosition.Beginning }).ToListAsync(),
+        };
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(act);
+        Assert.DoesNotContain(wrong, ex.ToString());
+    }
 }
