@@ -42,6 +42,7 @@ public sealed class ConsumerGroupService
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
     private readonly KafkaRetry _retry;
+    private readonly MetadataOnce _partitionCountsOnce = new();
 
     public ConsumerGroupService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
@@ -85,6 +86,10 @@ public sealed class ConsumerGroupService
             options.MatchStates = states.ToList();
         }
 
+        // Confluent.Kafka 2.15.1 / librdkafka 2.15.1 crash the process when ListConsumerGroups meets a
+        // SASL authentication failure (seen against TestKit with a wrong SCRAM password); a metadata
+        // request first turns that into an ordinary error.
+        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         _sink.Verbose($"ListConsumerGroups{(states.Count > 0 ? " (states " + string.Join(", ", states) + ")" : string.Empty)} on {_factory.BootstrapServers}.");
         try
         {
@@ -191,6 +196,7 @@ public sealed class ConsumerGroupService
             throw new ArgumentOutOfRangeException(nameof(query), "MaxConcurrency and BatchSize must be at least 1.");
         }
 
+        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         var groupIds = await ResolveGroupIdsAsync(query, states, cancellationToken).ConfigureAwait(false);
         if (groupIds.Count == 0)
         {
@@ -200,7 +206,7 @@ public sealed class ConsumerGroupService
         Dictionary<string, int>? partitionCounts = null;
         if (query.IncludeOffsets)
         {
-            partitionCounts = await GetPartitionCountsAsync(cancellationToken).ConfigureAwait(false);
+            partitionCounts = await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         }
 
         var batches = groupIds.Chunk(query.BatchSize).ToArray();
@@ -980,6 +986,24 @@ public sealed class ConsumerGroupService
     {
         var failed = errors.Where(e => e is { IsError: true }).Select(e => e!).ToList();
         return failed.Count > 0 && failed.All(e => KafkaRetry.IsTransient(e.Code)) ? new KafkaException(failed[0]) : original;
+    }
+
+    /// <summary>One metadata request per service call chain: partition counts, and proof the client can talk to the cluster.</summary>
+    private sealed class MetadataOnce
+    {
+        private Task<Dictionary<string, int>>? _task;
+
+        public Task<Dictionary<string, int>> GetAsync(ConsumerGroupService owner, CancellationToken cancellationToken)
+        {
+            var task = _task;
+            if (task is null || task.IsFaulted || task.IsCanceled)
+            {
+                task = owner.GetPartitionCountsAsync(cancellationToken);
+                _task = task;
+            }
+
+            return task;
+        }
     }
 
     private static KafkaCatalogException NotFound(string groupId) => new(
