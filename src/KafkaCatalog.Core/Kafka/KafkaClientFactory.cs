@@ -70,7 +70,7 @@ public sealed class KafkaClientFactory : IDisposable
         return new SinkLease(this, sink);
     }
 
-    public AdminClientConfig CreateAdminConfig() => new(BaseProperties());
+    public AdminClientConfig CreateAdminConfig() => new(BaseProperties(KafkaClientRole.Admin));
 
     /// <summary>
     /// A consumer config that never commits. Confluent.Kafka insists on a group.id; without an
@@ -79,7 +79,7 @@ public sealed class KafkaClientFactory : IDisposable
     /// </summary>
     public ConsumerConfig CreateConsumerConfig(string? groupId = null)
     {
-        var properties = BaseProperties();
+        var properties = BaseProperties(KafkaClientRole.Consumer);
         properties["group.id"] = groupId ?? "kafkacatalog-reader-" + Guid.NewGuid().ToString("N");
         properties["enable.auto.commit"] = "false";
         properties["enable.auto.offset.store"] = "false";
@@ -87,9 +87,10 @@ public sealed class KafkaClientFactory : IDisposable
         return new ConsumerConfig(properties);
     }
 
+    /// <summary>A producer config: request.timeout.ms and (unless set by -Property) message.timeout.ms follow the request timeout.</summary>
     public ProducerConfig CreateProducerConfig()
     {
-        var properties = BaseProperties();
+        var properties = BaseProperties(KafkaClientRole.Producer);
         if (!properties.ContainsKey("message.timeout.ms"))
         {
             properties["message.timeout.ms"] = Milliseconds(RequestTimeout);
@@ -207,9 +208,9 @@ public sealed class KafkaClientFactory : IDisposable
     private bool NeedsOAuthBearerHandler =>
         _oauthTokenProvider is not null && Connection.SaslMechanism == KafkaSaslMechanism.OAuthBearer;
 
-    private Dictionary<string, string> BaseProperties()
+    private Dictionary<string, string> BaseProperties(KafkaClientRole role)
     {
-        var properties = LibrdkafkaConfig.Build(Connection.GetOptions());
+        var properties = LibrdkafkaConfig.Build(Connection.GetOptions(), role);
         if (!properties.ContainsKey("log.connection.close"))
         {
             // Idle connections closed by brokers are normal for an admin tool, not worth a line.

@@ -61,6 +61,16 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? OAuthScope { get; set; }
 
+    /// <summary>CA certificates (PEM file) that sign the OAuth token endpoint's certificate.</summary>
+    [Parameter]
+    [Alias("OAuthCaCertificatePath")]
+    [ValidateNotNullOrEmpty]
+    public string? OAuthCaLocation { get; set; }
+
+    /// <summary>SASL/OAUTHBEARER extensions sent with the token (e.g. logicalCluster, identityPoolId).</summary>
+    [Parameter]
+    public Hashtable? OAuthExtension { get; set; }
+
     /// <summary>CA certificates (PEM file) that sign the brokers' certificates.</summary>
     [Parameter]
     [Alias("CaFile")]
@@ -84,6 +94,17 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
     [ValidateNotNullOrEmpty]
     public string? SslKeyLocation { get; set; }
 
+    /// <summary>Client certificate as PEM text for mutual TLS.</summary>
+    [Parameter]
+    [Alias("ClientCertificatePem")]
+    [ValidateNotNullOrEmpty]
+    public string? SslCertificatePem { get; set; }
+
+    /// <summary>Client private key as PEM text for mutual TLS (a secret).</summary>
+    [Parameter]
+    [Alias("ClientKeyPem")]
+    public SecureString? SslKeyPem { get; set; }
+
     [Parameter]
     public SecureString? SslKeyPassword { get; set; }
 
@@ -94,6 +115,25 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
     /// <summary>Turn off certificate and host name verification (warns: for test clusters only).</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Turn off broker host name verification only; certificates are still verified (warns).</summary>
+    [Parameter]
+    public SwitchParameter NoHostnameVerification { get; set; }
+
+    /// <summary>GSSAPI: the Kerberos service name of the brokers (librdkafka's default is 'kafka').</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KerberosServiceName { get; set; }
+
+    /// <summary>GSSAPI: the client's Kerberos principal.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KerberosPrincipal { get; set; }
+
+    /// <summary>GSSAPI: the keytab file of the client's principal.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KerberosKeytab { get; set; }
 
     /// <summary>A Mage Kafka YAML, a Polaris connection JSON, or a kafka-python style JSON of keyword arguments.</summary>
     [Parameter]
@@ -140,13 +180,21 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
                 OAuthClientId = OAuthClientCredential?.UserName,
                 OAuthClientSecret = OAuthClientCredential?.Password,
                 OAuthScope = OAuthScope,
-                SslCaLocation = SslCaLocation,
+                OAuthCaLocation = ResolvePath(OAuthCaLocation),
+                OAuthExtensions = OAuthExtension is null ? null : OAuthExtension.ToConfigDictionary("-OAuthExtension"),
+                SslCaLocation = ResolvePath(SslCaLocation),
                 SslCaPem = SslCaPem,
-                SslCertificateLocation = SslCertificateLocation,
-                SslKeyLocation = SslKeyLocation,
+                SslCertificateLocation = ResolvePath(SslCertificateLocation),
+                SslCertificatePem = SslCertificatePem,
+                SslKeyLocation = ResolvePath(SslKeyLocation),
+                SslKeyPem = SslKeyPem,
                 SslKeyPassword = SslKeyPassword,
-                SslCrlLocation = SslCrlLocation,
+                SslCrlLocation = ResolvePath(SslCrlLocation),
                 SkipCertificateCheck = SkipCertificateCheck.IsPresent ? true : null,
+                EnableHostnameVerification = NoHostnameVerification.IsPresent ? false : null,
+                KerberosServiceName = KerberosServiceName,
+                KerberosPrincipal = KerberosPrincipal,
+                KerberosKeytab = ResolvePath(KerberosKeytab),
                 Properties = Property is null ? null : Property.ToConfigDictionary("-Property"),
             };
             var resolution = KafkaConnectionResolver.Resolve(
@@ -202,4 +250,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
             Emit(connection);
         });
     }
+
+    /// <summary>File paths are relative to the PowerShell location, not the process directory.</summary>
+    private string? ResolvePath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
 }

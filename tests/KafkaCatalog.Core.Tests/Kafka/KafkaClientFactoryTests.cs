@@ -59,6 +59,26 @@ public class KafkaClientFactoryTests
     }
 
     [Fact]
+    public void Producer_config_carries_the_request_timeout_and_admin_and_consumer_configs_do_not()
+    {
+        using var factory = new KafkaClientFactory(Connection());
+
+        Assert.Equal(7000, factory.CreateProducerConfig().RequestTimeoutMs);
+        Assert.Equal("7000", factory.CreateProducerConfig().Get("request.timeout.ms"));
+        Assert.Null(factory.CreateAdminConfig().Get("request.timeout.ms"));
+        Assert.Null(factory.CreateConsumerConfig().Get("request.timeout.ms"));
+    }
+
+    [Fact]
+    public void Producer_request_timeout_follows_the_options()
+    {
+        var options = Connection().GetOptions() with { RequestTimeout = TimeSpan.FromMilliseconds(12345) };
+        using var factory = new KafkaClientFactory(new KafkaConnection("other", options));
+
+        Assert.Equal(12345, factory.CreateProducerConfig().RequestTimeoutMs);
+    }
+
+    [Fact]
     public void Redact_hides_secret_values()
     {
         using var factory = new KafkaClientFactory(Connection("hunter2-secret"));

@@ -54,6 +54,29 @@ public sealed class OAuthBearerTests
     }
 
     [Fact]
+    public async Task Factory_from_the_session_client_cache_gets_its_token_from_the_connection_token_source()
+    {
+        await using var oauth = await OAuthTestServer.StartAsync();
+        oauth.AddClient("kafka-client", "client-secret-123");
+        var (cluster, auth) = await StartAsync(oauth);
+        await using var _ = cluster;
+        var connection = Connection(cluster, oauth, "client-secret-123");
+        // The cmdlets' way: ModuleState.KafkaClients is a KafkaClientCache built without a provider.
+        using var cache = new KafkaClientCache();
+        var factory = cache.GetOrCreate(connection);
+
+        var described = await new ClusterService(factory).DescribeAsync();
+
+        Assert.Equal(cluster.ClusterId, described.ClusterId);
+        Assert.Same(factory, cache.GetOrCreate(connection));
+        var source = connection.GetTokenSource();
+        Assert.NotNull(source);
+        Assert.True(source.FetchCount >= 1);
+        Assert.Equal(oauth.IssuedTokenCount, source.FetchCount);
+        Assert.Contains(auth.AuthenticatedPrincipals, p => p.Contains("kafka-client", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Wrong_client_secret_fails_without_leaking_it()
     {
         await using var oauth = await OAuthTestServer.StartAsync();

@@ -185,7 +185,7 @@ public sealed class OldVersionGroupTests
     [Fact]
     public async Task LibrdkafkaGroupFlow_OnOldVersions()
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         var options = new KafkaTestClusterOptions { Brokers = 3 };
         foreach (var (key, max) in new (short, short)[]
         {

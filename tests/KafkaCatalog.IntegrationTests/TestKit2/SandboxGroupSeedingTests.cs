@@ -11,7 +11,7 @@ public sealed class SandboxGroupSeedingTests
     [Fact]
     public async Task Seed_CreatesEmptyGroupsWithLag_VisibleToTheAdminClient()
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
         var result = SandboxSeeder.Seed(cluster);
         Assert.Equal(new[] { "orders-processor", "payments-audit", "clicks-analytics" }, result.Groups);

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using KafkaCatalog.IntegrationTests.TestKit;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Security;
 using KafkaCatalog.TestKit.OAuth;
@@ -28,7 +27,7 @@ public sealed class SecurityIntegrationTests
 
     private static async Task<Secured> StartAsync(KafkaSecurityOptions security)
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
+        KafkaCatalog.Core.Kafka.NativeLibraryLoader.EnsureLoaded();
         var options = new KafkaTestClusterOptions { Brokers = 1, OffsetsTopicPartitions = 1 };
         var auth = options.UseSecurity(security);
         var cluster = await KafkaTestCluster.StartAsync(options);
