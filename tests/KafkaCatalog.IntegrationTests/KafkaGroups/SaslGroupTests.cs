@@ -19,7 +19,6 @@ public sealed class SaslGroupsFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        TestKitNativeLibrdkafka.EnsureLoaded();
         NativeLibraryLoader.EnsureLoaded();
         var options = new KafkaTestClusterOptions { Brokers = 3 };
         var security = new KafkaSecurityOptions { Protocol = TkProtocol.SaslPlaintext };

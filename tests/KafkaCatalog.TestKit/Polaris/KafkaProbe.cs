@@ -141,7 +141,7 @@ public static class KafkaProbe
                 var metadata = await connection.RequestAsync(MetadataKey, 0, w => w.Int32(0), ct).ConfigureAwait(false);
                 return CheckTopics(s, ReadMetadataV0(metadata));
             }
-            catch (EndOfStreamException)
+            catch (Exception ex) when (ex is EndOfStreamException || IsClosedByPeer(ex))
             {
                 return Fail(s.SaslMechanism is null
                     ? "The broker closed the connection. It may require TLS or SASL authentication: add secrets (sasl_plain / sasl_scram) or an ssl truststore."
@@ -153,6 +153,10 @@ public static class KafkaProbe
             }
         }
     }
+
+    // A peer that hangs up may be seen as end of stream on read, or as a reset on write.
+    private static bool IsClosedByPeer(Exception ex) =>
+        ex is IOException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } };
 
     private static KafkaProbeResult CheckTopics(KafkaProbeSettings s, List<(short Error, string Name, List<(short Error, int Partition, int Leader)> Partitions)> topics)
     {
