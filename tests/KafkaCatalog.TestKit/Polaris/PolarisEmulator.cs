@@ -84,15 +84,9 @@ public sealed partial class PolarisEmulator : IAsyncDisposable
     public static async Task<PolarisEmulator> StartAsync(PolarisEmulatorOptions? options = null, CancellationToken ct = default)
     {
         options ??= new PolarisEmulatorOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var emulator = new PolarisEmulator(app, options);
-        app.Run(emulator.HandleAsync);
-        await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        PolarisEmulator? emulator = null;
+        var (app, baseUri) = await LoopbackHttpHost.StartAsync(a => a.Run(context => emulator!.HandleAsync(context)), ct).ConfigureAwait(false);
+        emulator = new PolarisEmulator(app, options) { BaseUri = baseUri };
         return emulator;
     }
 
@@ -132,11 +126,7 @@ public sealed partial class PolarisEmulator : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => LoopbackHttpHost.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext ctx)
     {
