@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Module.Tests.Infrastructure;
 
 namespace KafkaCatalog.Module.Tests;
 
@@ -18,11 +19,11 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packag
     [Fact]
     public void Every_file_the_manifest_names_exists()
     {
-        var manifest = File.ReadAllText(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
+        var manifest = ModuleManifest.Load(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
         var named = new List<string>();
         foreach (var key in new[] { "RootModule", "FormatsToProcess", "TypesToProcess", "RequiredAssemblies", "NestedModules", "FileList", "ScriptsToProcess" })
         {
-            named.AddRange(ManifestValues(manifest, key));
+            named.AddRange(manifest.Strings(key));
         }
 
         Assert.Contains("KafkaCatalog.PowerShell.dll", named);
@@ -64,8 +65,8 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packag
         var props = File.ReadAllText(Path.Combine(RepoRoot, "Directory.Build.props"));
         var version = Regex.Match(props, "<Version>([^<]+)</Version>").Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(version));
-        var manifest = File.ReadAllText(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
-        Assert.Equal(version, ManifestValues(manifest, "ModuleVersion").Single());
+        var manifest = ModuleManifest.Load(Path.Combine(_package.ModuleDir, "KafkaCatalog.psd1"));
+        Assert.Equal(version, manifest.Strings("ModuleVersion").Single());
         Assert.True(File.Exists(Path.Combine(_package.PackageRoot, $"KafkaCatalog.{version}.nupkg")), "the nupkg is missing");
     }
 
@@ -90,23 +91,6 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packag
 
     internal static string RepoRoot => typeof(PackageLayoutTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepoRoot").Value!;
-
-    /// <summary>The string values of a psd1 key: a single quoted string or an @( ... ) list.</summary>
-    internal static IReadOnlyList<string> ManifestValues(string manifest, string key)
-    {
-        var match = Regex.Match(manifest, @"^\s*" + key + @"\s*=\s*(@\((?<list>[^)]*)\)|'(?<one>[^']*)')", RegexOptions.Multiline);
-        if (!match.Success)
-        {
-            return Array.Empty<string>();
-        }
-
-        if (match.Groups["one"].Success)
-        {
-            return new[] { match.Groups["one"].Value };
-        }
-
-        return Regex.Matches(match.Groups["list"].Value, "'([^']*)'").Select(m => m.Groups[1].Value).ToList();
-    }
 
     public sealed class PackagedModule : IDisposable
     {

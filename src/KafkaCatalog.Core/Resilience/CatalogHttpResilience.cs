@@ -109,40 +109,12 @@ public static class CatalogHttpResilience
         return outcome.Result is { } response && IsTransientStatus(response.StatusCode, retryForbidden);
     }
 
-    public static bool IsTransientStatus(HttpStatusCode status, bool retryForbidden) => status switch
-    {
-        HttpStatusCode.RequestTimeout => true,
-        HttpStatusCode.TooManyRequests => true,
-        HttpStatusCode.InternalServerError => true,
-        HttpStatusCode.BadGateway => true,
-        HttpStatusCode.ServiceUnavailable => true,
-        HttpStatusCode.GatewayTimeout => true,
-        HttpStatusCode.Forbidden => retryForbidden,
-        _ => false,
-    };
+    public static bool IsTransientStatus(HttpStatusCode status, bool retryForbidden) =>
+        HttpTransient.IsTransientStatus(status) || (retryForbidden && status == HttpStatusCode.Forbidden);
 
     /// <summary>The server's Retry-After (seconds or HTTP date), capped; null = use the exponential backoff.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now, TimeSpan cap)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header is null)
-        {
-            return null;
-        }
-
-        TimeSpan? wait = header.Delta ?? (header.Date is { } date ? date - now : null);
-        if (wait is null)
-        {
-            return null;
-        }
-
-        if (wait < TimeSpan.Zero)
-        {
-            wait = TimeSpan.Zero;
-        }
-
-        return wait > cap ? cap : wait;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now, TimeSpan cap) =>
+        HttpTransient.RetryAfter(response, now, cap);
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } ex

@@ -65,26 +65,9 @@ public static class OAuthRetry
         return outcome.Result is { } response && IsTransientStatus(response.StatusCode);
     }
 
-    public static bool IsTransientStatus(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
-            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    public static bool IsTransientStatus(HttpStatusCode status) => HttpTransient.IsTransientStatus(status);
 
-    /// <summary>The server's Retry-After as a delay, or null to use the exponential backoff.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan maxDelay)
-    {
-        var retryAfter = response?.Headers.RetryAfter;
-        TimeSpan? delay = retryAfter?.Delta
-            ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-        if (delay is not { } d)
-        {
-            return null;
-        }
-
-        if (d < TimeSpan.Zero)
-        {
-            d = TimeSpan.Zero;
-        }
-
-        return d > maxDelay ? maxDelay : d;
-    }
+    /// <summary>The server's Retry-After as a delay, capped at <paramref name="maxDelay"/>, or null to use the exponential backoff.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan maxDelay) =>
+        HttpTransient.RetryAfter(response, DateTimeOffset.UtcNow, maxDelay);
 }

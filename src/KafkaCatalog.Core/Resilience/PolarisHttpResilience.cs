@@ -55,32 +55,10 @@ public static class PolarisHttpResilience
             .Build();
     }
 
-    public static bool IsTransientStatus(HttpStatusCode status) => status is
-        HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
-        or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    public static bool IsTransientStatus(HttpStatusCode status) => HttpTransient.IsTransientStatus(status);
 
     /// <summary>The server's Retry-After (seconds or a date), or null to use the exponential backoff.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header is null)
-        {
-            return null;
-        }
-
-        if (header.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response) => HttpTransient.RetryAfter(response, DateTimeOffset.UtcNow);
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken token, PolarisResilienceOptions options)
     {

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -15,46 +14,11 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// </summary>
 public sealed class ConsumerGroupIdCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
-
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        KafkaConnection connection;
-        try
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        TopicNameCompleter.CompleteFromCluster(fakeBoundParameters, wordToComplete, "groups", async (factory, token) =>
         {
-            var servers = TopicNameCompleter.Unwrap(fakeBoundParameters["BootstrapServer"]);
-            connection = KafkaConnectionSelector.Resolve(
-                TopicNameCompleter.Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
-                servers is string[] many ? many : servers is string one ? [one] : null,
-                null,
-                ModuleState.Kafka.Get,
-                ModuleState.Kafka.Default,
-                Environment.GetEnvironmentVariables());
-        }
-        catch (Core.KafkaCatalogException)
-        {
-            return Array.Empty<CompletionResult>();
-        }
-
-        var ids = ModuleState.Completions.GetOrFetch("groups|" + connection.Name + "|" + connection.BootstrapServers, async token =>
-        {
-            var registered = ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection);
-            var factory = registered ? ModuleState.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
-            try
-            {
-                var service = new ConsumerGroupService(factory, retry: new Core.Resilience.KafkaRetry(new Core.Resilience.KafkaRetryOptions { MaxAttempts = 1 }));
-                var listings = await service.ListGroupListingsAsync([], Timeout, token).ConfigureAwait(false);
-                return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
-            }
-            finally
-            {
-                if (!registered)
-                {
-                    factory.Dispose();
-                }
-            }
-        }, Timeout);
-
-        return CompletionCache.Filter(ids, wordToComplete).Select(TopicNameCompleter.ToResult).ToArray();
-    }
+            var service = new ConsumerGroupService(factory, retry: new Core.Resilience.KafkaRetry(new Core.Resilience.KafkaRetryOptions { MaxAttempts = 1 }));
+            var listings = await service.ListGroupListingsAsync([], TopicNameCompleter.Timeout, token).ConfigureAwait(false);
+            return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
+        });
 }

@@ -9,16 +9,39 @@ namespace KafkaCatalog.PowerShell.Infrastructure;
 /// <summary>Tab completion of topic names through the command's connection (2 s at most, cached 60 s per connection).</summary>
 public sealed class TopicNameCompleter : IArgumentCompleter
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompleteFromCluster(fakeBoundParameters, wordToComplete, "topics", async (factory, token) =>
+        {
+            var topics = new List<string>();
+            await foreach (var topic in new TopicService(factory).ListAsync(new TopicQuery(), null, token).ConfigureAwait(false))
+            {
+                topics.Add(topic.Name);
+            }
+
+            return topics;
+        });
+
+    /// <summary>
+    /// Completion of names read from the cluster the command would talk to (-Connection, -BootstrapServer,
+    /// the session default or KAFKA_BOOTSTRAP_SERVERS): nothing when no connection resolves; the names come
+    /// from the module's completion cache under <paramref name="kind"/> per connection, fetched in
+    /// <see cref="Timeout"/> at most so completion never hangs the prompt.
+    /// </summary>
+    internal static CompletionResult[] CompleteFromCluster(
+        IDictionary fakeBoundParameters,
+        string wordToComplete,
+        string kind,
+        Func<KafkaClientFactory, CancellationToken, Task<IReadOnlyList<string>>> fetch)
     {
         KafkaConnection connection;
         try
         {
+            var servers = Unwrap(fakeBoundParameters["BootstrapServer"]);
             connection = KafkaConnectionSelector.Resolve(
                 Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
-                Unwrap(fakeBoundParameters["BootstrapServer"]) is string[] servers ? servers : Unwrap(fakeBoundParameters["BootstrapServer"]) is string one ? [one] : null,
+                servers is string[] many ? many : servers is string one ? [one] : null,
                 null,
                 ModuleState.Kafka.Get,
                 ModuleState.Kafka.Default,
@@ -29,19 +52,13 @@ public sealed class TopicNameCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
 
-        var names = ModuleState.Completions.GetOrFetch("topics|" + connection.Name + "|" + connection.BootstrapServers, async token =>
+        var names = ModuleState.Completions.GetOrFetch(kind + "|" + connection.Name + "|" + connection.BootstrapServers, async token =>
         {
             var registered = ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection);
             var factory = registered ? ModuleState.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
             try
             {
-                var topics = new List<string>();
-                await foreach (var topic in new TopicService(factory).ListAsync(new TopicQuery(), null, token).ConfigureAwait(false))
-                {
-                    topics.Add(topic.Name);
-                }
-
-                return topics;
+                return await fetch(factory, token).ConfigureAwait(false);
             }
             finally
             {

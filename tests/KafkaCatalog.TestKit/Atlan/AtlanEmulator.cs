@@ -4,12 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KafkaCatalog.TestKit.Atlan;
 
@@ -120,23 +115,13 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
     public static async Task<AtlanEmulator> StartAsync(AtlanEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AtlanEmulatorOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         AtlanEmulator? emulator = null;
-        app.Run(context => emulator!.HandleAsync(context));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator = new AtlanEmulator(app, options, new Uri(address.TrimEnd('/') + "/"));
+        var (app, baseUri) = await LoopbackHttpHost.StartAsync(a => a.Run(context => emulator!.HandleAsync(context)), cancellationToken).ConfigureAwait(false);
+        emulator = new AtlanEmulator(app, options, baseUri);
         return emulator;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => LoopbackHttpHost.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext context)
     {

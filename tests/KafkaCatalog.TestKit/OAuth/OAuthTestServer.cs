@@ -1,16 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KafkaCatalog.TestKit.OAuth;
 
@@ -224,15 +218,13 @@ public sealed class OAuthTestServer : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        app.MapPost("/oauth2/token", (Func<HttpContext, Task<IResult>>)HandleTokenAsync);
-        app.MapGet("/.well-known/jwks.json", () => Results.Json(Jwks()));
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var baseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var (app, baseUri) = await LoopbackHttpHost.StartAsync(
+            a =>
+            {
+                a.MapPost("/oauth2/token", (Func<HttpContext, Task<IResult>>)HandleTokenAsync);
+                a.MapGet("/.well-known/jwks.json", () => Results.Json(Jwks()));
+            },
+            cancellationToken).ConfigureAwait(false);
         TokenEndpoint = new Uri(baseUri, "/oauth2/token");
         JwksEndpoint = new Uri(baseUri, "/.well-known/jwks.json");
         _app = app;
@@ -325,8 +317,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
     {
         if (_app is not null)
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
+            await LoopbackHttpHost.StopAsync(_app).ConfigureAwait(false);
             _app = null;
         }
         _rsa.Dispose();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -6,12 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KafkaCatalog.TestKit.Polaris;
 
@@ -84,15 +78,9 @@ public sealed partial class PolarisEmulator : IAsyncDisposable
     public static async Task<PolarisEmulator> StartAsync(PolarisEmulatorOptions? options = null, CancellationToken ct = default)
     {
         options ??= new PolarisEmulatorOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var emulator = new PolarisEmulator(app, options);
-        app.Run(emulator.HandleAsync);
-        await app.StartAsync(ct).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        emulator.BaseUri = new Uri(address.EndsWith('/') ? address : address + "/");
+        PolarisEmulator? emulator = null;
+        var (app, baseUri) = await LoopbackHttpHost.StartAsync(a => a.Run(context => emulator!.HandleAsync(context)), ct).ConfigureAwait(false);
+        emulator = new PolarisEmulator(app, options) { BaseUri = baseUri };
         return emulator;
     }
 
@@ -132,11 +120,7 @@ public sealed partial class PolarisEmulator : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => LoopbackHttpHost.StopAsync(_app);
 
     private async Task HandleAsync(HttpContext ctx)
     {
