@@ -2,19 +2,30 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Security;
+using KafkaCatalog.TestKit.OAuth;
 using KafkaCatalog.TestKit.Sandbox;
 
 namespace KafkaCatalog.TestKit;
 
 /// <summary>
 /// Command line of the TestKit sandbox:
-/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
+/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
 /// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
+/// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
+/// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
+/// with --tls <c>ssl.ca.location</c> (PEM of the generated CA), with --oauth <c>oauth.token_endpoint</c>,
+/// <c>oauth.client_id</c>, <c>oauth.client_secret</c> (OAUTHBEARER via the OAuth test server's client-credentials endpoint).
 /// </summary>
 public static class Cli
 {
     public const string Usage =
-        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
+
+    /// <summary>OAuth client registered with the sandbox's token endpoint (--oauth).</summary>
+    public const string OAuthClientId = "sandbox-client";
+
+    /// <summary>Secret of <see cref="OAuthClientId"/> (a sandbox credential, printed on start).</summary>
+    public const string OAuthClientSecret = "sandbox-client-secret";
 
     public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error, Console.In).GetAwaiter().GetResult();
 
@@ -25,6 +36,21 @@ public static class Cli
         /// <summary>Also start the Atlan catalog emulator and print its base URL and API token.</summary>
         public bool Atlan { get; init; }
 
+        /// <summary>Listen with TLS (certificates from a generated CA); with SASL the protocol is SASL_SSL.</summary>
+        public bool Tls { get; init; }
+
+        /// <summary>Start the OAuth test server and enable OAUTHBEARER with its tokens.</summary>
+        public bool OAuth { get; init; }
+
+        /// <summary>Kafka's name of the listener's security protocol.</summary>
+        public string SecurityProtocol => (Sasl || OAuth, Tls) switch
+        {
+            (true, true) => "SASL_SSL",
+            (true, false) => "SASL_PLAINTEXT",
+            (false, true) => "SSL",
+            _ => "PLAINTEXT",
+        };
+
         /// <summary>Also start the Imply Polaris emulator and print its base URL, project and API key.</summary>
         public bool Polaris { get; init; }
     }
@@ -33,7 +59,7 @@ public static class Cli
     {
         if (args.Length == 0 || args[0] != "serve") return (null, Usage);
         int brokers = 3, portBase = 0;
-        bool seed = true, acls = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false;
+        bool seed = true, acls = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
         string? clusterId = null;
         string saslUser = "admin", saslPassword = "admin-secret";
         for (var i = 1; i < args.Length; i++)
@@ -58,6 +84,8 @@ public static class Cli
                     case "--atlan": atlan = true; break;
                     case "--polaris": polaris = true; break;
                     case "--sasl": sasl = true; break;
+                    case "--tls": tls = true; break;
+                    case "--oauth": oauth = true; break;
                     case "--sasl-user":
                         var up = Next();
                         var colon = up.IndexOf(':');
@@ -74,7 +102,7 @@ public static class Cli
                 return (null, ex.Message);
             }
         }
-        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris }, null);
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth }, null);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -90,14 +118,41 @@ public static class Cli
             Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls,
             Log = o.Verbose ? m => stderr.WriteLine(m) : null,
         };
-        if (o.Sasl)
+        KafkaSecurityAuthenticator? auth = null;
+        OAuthTestServer? oauthServer = null;
+        if (o.Sasl || o.Tls || o.OAuth)
         {
-            var security = new KafkaSecurityOptions { Protocol = KafkaSecurityProtocol.SaslPlaintext };
-            security.EnabledMechanisms.Remove(SaslMechanisms.OAuthBearer);
-            security.AddUser(o.SaslUser, o.SaslPassword);
-            options.UseSecurity(security);
+            var security = new KafkaSecurityOptions
+            {
+                Protocol = (o.Sasl || o.OAuth, o.Tls) switch
+                {
+                    (true, true) => KafkaSecurityProtocol.SaslSsl,
+                    (true, false) => KafkaSecurityProtocol.SaslPlaintext,
+                    _ => KafkaSecurityProtocol.Ssl,
+                },
+            };
+            if (!o.OAuth) security.EnabledMechanisms.Remove(SaslMechanisms.OAuthBearer);
+            if (!o.Sasl)
+            {
+                security.EnabledMechanisms.Remove(SaslMechanisms.Plain);
+                security.EnabledMechanisms.Remove(SaslMechanisms.ScramSha256);
+                security.EnabledMechanisms.Remove(SaslMechanisms.ScramSha512);
+            }
+            if (o.Sasl) security.AddUser(o.SaslUser, o.SaslPassword);
+            if (o.OAuth)
+            {
+                oauthServer = await OAuthTestServer.StartAsync().ConfigureAwait(false);
+                oauthServer.AddClient(OAuthClientId, OAuthClientSecret);
+                security.OAuthTokenValidator = oauthServer.Validate;
+            }
+            auth = options.UseSecurity(security);
         }
-        if (o.Acls) options.SuperUsers.Add(o.Sasl ? $"User:{o.SaslUser}" : "User:ANONYMOUS");
+        if (o.Acls)
+        {
+            if (o.Sasl) options.SuperUsers.Add($"User:{o.SaslUser}");
+            if (o.OAuth) options.SuperUsers.Add($"User:{OAuthClientId}");
+            if (!o.Sasl && !o.OAuth) options.SuperUsers.Add("User:ANONYMOUS");
+        }
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -115,8 +170,20 @@ public static class Cli
             await using var cluster = await KafkaTestCluster.StartAsync(options, stop.Token).ConfigureAwait(false);
             await stdout.WriteLineAsync($"KafkaCatalog TestKit cluster {cluster.ClusterId} with {cluster.Brokers.Count} broker(s)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}").ConfigureAwait(false);
+            await stdout.WriteLineAsync($"security.protocol={o.SecurityProtocol}").ConfigureAwait(false);
             if (o.Sasl)
-                await stdout.WriteLineAsync($"security.protocol=SASL_PLAINTEXT sasl.mechanisms={SaslMechanisms.Plain},{SaslMechanisms.ScramSha256},{SaslMechanisms.ScramSha512} sasl.username={o.SaslUser} sasl.password={o.SaslPassword}").ConfigureAwait(false);
+            {
+                await stdout.WriteLineAsync($"sasl.mechanisms={SaslMechanisms.Plain},{SaslMechanisms.ScramSha256},{SaslMechanisms.ScramSha512}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"sasl.username={o.SaslUser}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"sasl.password={o.SaslPassword}").ConfigureAwait(false);
+            }
+            if (o.Tls) await stdout.WriteLineAsync($"ssl.ca.location={auth!.Options.CertificateAuthority!.CaPemPath}").ConfigureAwait(false);
+            if (oauthServer is not null)
+            {
+                await stdout.WriteLineAsync($"oauth.token_endpoint={oauthServer.TokenEndpoint}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"oauth.client_id={OAuthClientId}").ConfigureAwait(false);
+                await stdout.WriteLineAsync($"oauth.client_secret={OAuthClientSecret}").ConfigureAwait(false);
+            }
             await using var atlan = o.Atlan ? await Atlan.AtlanEmulator.StartAsync(null, stop.Token).ConfigureAwait(false) : null;
             if (atlan is not null)
             {
@@ -165,6 +232,8 @@ public static class Cli
         finally
         {
             Console.CancelKeyPress -= onCancel;
+            if (oauthServer is not null) await oauthServer.DisposeAsync().ConfigureAwait(false);
+            auth?.Options.CertificateAuthority?.Dispose();
         }
     }
 }

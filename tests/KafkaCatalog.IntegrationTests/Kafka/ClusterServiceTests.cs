@@ -1,11 +1,13 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;
 
-public class ClusterServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCoreFixture>
+/// <summary>ClusterService over real TCP; also runs against a real cluster (KAFKACATALOG_TEST_BOOTSTRAP) except the [TestKitFact].</summary>
+public class ClusterServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixture<RealCapableKafkaCoreFixture>
 {
-    [Fact]
+    [TestKitFact]
     public async Task Describes_cluster_id_controller_and_brokers_and_records_the_id()
     {
         var connection = fixture.NewConnection("describe");
@@ -33,12 +35,15 @@ public class ClusterServiceTests(KafkaCoreFixture fixture) : IClassFixture<Kafka
     {
         var connection = fixture.NewConnection("withid");
         using var factory = new KafkaClientFactory(connection);
-        await new ClusterService(factory).DescribeAsync();
-        fixture.Cluster.State.CreateTopic("carry-id", 1, 1);
+        var described = await new ClusterService(factory).DescribeAsync();
+        var name = KafkaTestTarget.Unique("carry-id");
+        await fixture.Target.CreateTopicAsync(name, 1);
 
-        var topics = await new TopicService(factory).ListAsync(new TopicQuery { Names = ["carry-id"] }).ToListAsync();
+        var topics = await new TopicService(factory).ListAsync(new TopicQuery { Names = [name] }).ToListAsync();
 
-        Assert.Equal(fixture.Cluster.ClusterId, Assert.Single(topics).ClusterId);
+        Assert.False(string.IsNullOrEmpty(described.ClusterId));
+        Assert.Equal(described.ClusterId, Assert.Single(topics).ClusterId);
+        if (fixture.Cluster is not null) Assert.Equal(fixture.Cluster.ClusterId, described.ClusterId);
     }
 
     [Fact]
@@ -47,6 +52,6 @@ public class ClusterServiceTests(KafkaCoreFixture fixture) : IClassFixture<Kafka
         using var factory = new KafkaClientFactory(fixture.NewConnection("verbose"));
         var sink = new CollectingSink();
         await new ClusterService(factory, sink).DescribeAsync();
-        Assert.Contains(sink.Lines, l => l.StartsWith("DescribeCluster request to " + fixture.Cluster.BootstrapServers, StringComparison.Ordinal));
+        Assert.Contains(sink.Lines, l => l.StartsWith("DescribeCluster request to " + fixture.Target.BootstrapServers, StringComparison.Ordinal));
     }
 }

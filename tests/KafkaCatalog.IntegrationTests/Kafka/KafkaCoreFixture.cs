@@ -2,14 +2,25 @@ using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Resilience;
+using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;
 
-/// <summary>A 3-broker TestKit cluster per test class, reached through Core's own client factory.</summary>
+/// <summary>
+/// A 3-broker TestKit cluster per test class, reached through Core's own client factory. A derived fixture that
+/// returns true from <see cref="RealClusterCapable"/> targets the real cluster named by KAFKACATALOG_TEST_BOOTSTRAP
+/// instead (then <see cref="Cluster"/> is null and TestKit-only tests are skipped).
+/// </summary>
 public class KafkaCoreFixture : IAsyncLifetime
 {
+    public KafkaTestTarget Target { get; private set; } = null!;
+
+    /// <summary>The TestKit cluster; null when <see cref="Target"/> is a real cluster.</summary>
     public KafkaTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>True: this fixture's tests may run against a real cluster.</summary>
+    protected virtual bool RealClusterCapable => false;
 
     public KafkaConnection Connection { get; private set; } = null!;
 
@@ -23,21 +34,31 @@ public class KafkaCoreFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         NativeLibraryLoader.EnsureLoaded();
-        Cluster = await KafkaTestCluster.StartAsync(CreateOptions());
+        Target = await KafkaTestTarget.StartAsync(CreateOptions, RealClusterCapable);
+        Cluster = Target.TestKit!;
         Connection = NewConnection("it");
         Factory = new KafkaClientFactory(Connection);
     }
 
     public KafkaConnection NewConnection(string name, TimeSpan? timeout = null) =>
-        new(name, new KafkaConnectionOptions { BootstrapServers = Cluster.BootstrapServers, ClientId = "kafkacatalog-it", RequestTimeout = timeout ?? TimeSpan.FromSeconds(10) });
+        new(name, Target.ConnectionOptions("kafkacatalog-it", timeout));
 
     public TopicService Topics(IOperationSink? sink = null) => new(Factory, sink, FastRetry);
 
     public async Task DisposeAsync()
     {
         Factory.Dispose();
-        await Cluster.DisposeAsync();
+        await Target.DisposeAsync();
     }
+}
+
+/// <summary>
+/// <see cref="KafkaCoreFixture"/> that runs against the real cluster named by KAFKACATALOG_TEST_BOOTSTRAP when it is set
+/// (tests using it mark TestKit-only cases with [TestKitFact] / [TestKitTheory]).
+/// </summary>
+public sealed class RealCapableKafkaCoreFixture : KafkaCoreFixture
+{
+    protected override bool RealClusterCapable => true;
 }
 
 /// <summary>Collects what a service reports, thread-safe.</summary>

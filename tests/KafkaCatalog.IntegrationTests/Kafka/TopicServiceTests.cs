@@ -1,16 +1,18 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;
 
-public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCoreFixture>
+/// <summary>TopicService over real TCP. Runs against a real cluster too (KAFKACATALOG_TEST_BOOTSTRAP); [TestKitFact]s need the TestKit broker.</summary>
+public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixture<RealCapableKafkaCoreFixture>
 {
     private static readonly short CreateTopicsKey = 19;
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
 
-    [Fact]
+    [TestKitFact]
     public async Task Creates_a_topic_and_describes_it_with_partitions_leaders_and_replicas()
     {
         var name = Unique("orders");
@@ -29,7 +31,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Equal(2, topic.ReplicationFactor);
         Assert.False(topic.IsInternal);
         Assert.Equal("it", topic.ConnectionName);
-        Assert.Equal(fixture.Cluster.BootstrapServers, topic.BootstrapServers);
+        Assert.Equal(fixture.Target.BootstrapServers, topic.BootstrapServers);
         Assert.Equal(new[] { 0, 1, 2 }, topic.Partitions.Select(p => p.Partition));
         Assert.All(topic.Partitions, p =>
         {
@@ -51,7 +53,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         }
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Omitted_partitions_and_replication_factor_take_the_broker_defaults()
     {
         var name = Unique("defaults");
@@ -60,7 +62,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Equal(fixture.Cluster.Options.DefaultReplicationFactor, result.Topic.ReplicationFactor);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Validate_only_creates_nothing()
     {
         var name = Unique("whatif");
@@ -78,10 +80,10 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         var prefix = "wild" + Guid.NewGuid().ToString("N")[..8];
         foreach (var suffix in new[] { "c", "a", "b" })
         {
-            fixture.Cluster.State.CreateTopic($"{prefix}-{suffix}", 2, 1);
+            await fixture.Target.CreateTopicAsync($"{prefix}-{suffix}", 2);
         }
 
-        fixture.Cluster.State.CreateTopic($"other-{prefix}", 1, 1);
+        await fixture.Target.CreateTopicAsync($"other-{prefix}", 1);
 
         var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = [prefix + "-*"] }).ToListAsync();
 
@@ -93,15 +95,15 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
     public async Task Wildcards_are_case_insensitive_and_several_patterns_combine()
     {
         var prefix = "Case" + Guid.NewGuid().ToString("N")[..8];
-        fixture.Cluster.State.CreateTopic($"{prefix}-x", 1, 1);
-        fixture.Cluster.State.CreateTopic($"{prefix}-y", 1, 1);
+        await fixture.Target.CreateTopicAsync($"{prefix}-x", 1);
+        await fixture.Target.CreateTopicAsync($"{prefix}-y", 1);
 
         var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = [prefix.ToUpperInvariant() + "-X*", $"{prefix}-y"] }).ToListAsync();
 
         Assert.Equal(new[] { $"{prefix}-x", $"{prefix}-y" }, topics.Select(t => t.Name));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Internal_topics_are_hidden_unless_asked_for_or_named()
     {
         var all = await fixture.Topics().ListAsync(new TopicQuery()).ToListAsync();
@@ -120,7 +122,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
     public async Task A_missing_plain_name_is_a_per_item_error_and_the_rest_are_listed()
     {
         var existing = Unique("present");
-        fixture.Cluster.State.CreateTopic(existing, 1, 1);
+        await fixture.Target.CreateTopicAsync(existing, 1);
         var errors = new List<KafkaCatalogException>();
 
         var topics = await fixture.Topics().ListAsync(new TopicQuery { Names = ["missing-topic-xyz", existing, "nomatch-*"] }, errors.Add).ToListAsync();
@@ -132,7 +134,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Equal("missing-topic-xyz", error.Target);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Listing_is_one_metadata_request_whatever_the_number_of_patterns()
     {
         // Its own cluster: no other client's background metadata refreshes in the count.
@@ -172,26 +174,26 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
     public async Task Duplicate_topic_is_TopicAlreadyExists_and_leaves_it_unchanged()
     {
         var name = Unique("dup");
-        fixture.Cluster.State.CreateTopic(name, 2, 1);
+        await fixture.Target.CreateTopicAsync(name, 2);
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 5 }, validateOnly: false));
 
         Assert.Equal("TopicAlreadyExists", ex.ErrorId);
         Assert.Equal(FailureKind.ResourceExists, ex.Kind);
         Assert.Equal($"Topic '{name}' already exists. Use Get-KafkaTopic to inspect it.", ex.Message);
-        Assert.Equal(2, fixture.Cluster.State.GetTopic(name)!.Partitions.Count);
+        Assert.Equal(2, Assert.Single(await fixture.Topics().ListAsync(new TopicQuery { Names = [name] }).ToListAsync()).PartitionCount);
     }
 
     [Fact]
     public async Task Validate_only_reports_the_same_errors()
     {
         var name = Unique("dupv");
-        fixture.Cluster.State.CreateTopic(name, 1, 1);
+        await fixture.Target.CreateTopicAsync(name, 1);
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: true));
         Assert.Equal("TopicAlreadyExists", ex.ErrorId);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task More_replicas_than_brokers_is_InvalidReplicationFactor_and_creates_nothing()
     {
         var name = Unique("rf");
@@ -202,7 +204,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Null(fixture.Cluster.State.GetTopic(name));
     }
 
-    [Theory]
+    [TestKitTheory]
     [InlineData("no.such.config", "1")]
     [InlineData("cleanup.policy", "sometimes")]
     [InlineData("retention.ms", "soon")]
@@ -217,7 +219,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Null(fixture.Cluster.State.GetTopic(name));
     }
 
-    [Theory]
+    [TestKitTheory]
     [InlineData("bad name")]
     [InlineData("bad/name")]
     [InlineData("..")]
@@ -229,7 +231,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Zero_partitions_are_refused_without_a_request()
     {
         var before = fixture.Cluster.RequestCount(CreateTopicsKey);
@@ -238,7 +240,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Create_refused_by_a_non_controller_is_retried_and_creates_once()
     {
         var name = Unique("retry");
@@ -253,7 +255,7 @@ public class TopicServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCo
         Assert.Single(fixture.Cluster.State.Topics, t => t.Name == name);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Create_that_timed_out_on_the_broker_is_not_retried()
     {
         var name = Unique("timeout");

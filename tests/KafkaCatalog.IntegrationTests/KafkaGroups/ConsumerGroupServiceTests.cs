@@ -1,12 +1,16 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
-/// <summary>Get/Remove consumer groups and the reset safety checks, through Confluent.Kafka against TestKit.</summary>
-public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+/// <summary>
+/// Get/Remove consumer groups and the reset safety checks, through Confluent.Kafka against TestKit, or against a real
+/// cluster when KAFKACATALOG_TEST_BOOTSTRAP is set ([TestKitFact]s seed or assert broker state and are skipped there).
+/// </summary>
+public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
-    [Fact]
+    [TestKitFact]
     public async Task Wildcard_lists_and_describes_matching_groups_only()
     {
         var topic = fx.Topic();
@@ -29,7 +33,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         });
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Unknown_plain_group_id_is_a_per_item_error_and_the_rest_continue()
     {
         var topic = fx.Topic();
@@ -88,7 +92,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         Assert.Equal("InvalidGroupState", ex.ErrorId);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Remove_deletes_an_empty_group()
     {
         var topic = fx.Topic(1);
@@ -103,7 +107,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         Assert.Null(fx.Cluster.State.GetCommittedOffset(group, topic, 0));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Remove_refuses_a_group_with_members_and_changes_nothing()
     {
         var topic = fx.Topic(1);
@@ -127,7 +131,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         Assert.Equal("ConsumerGroupNotFound", ex.ErrorId);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Remove_with_topic_deletes_only_that_topics_offsets()
     {
         var keep = fx.Topic(2);
@@ -146,7 +150,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         Assert.Equal(6, fx.Cluster.State.GetCommittedOffset(group, keep, 1));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Remove_with_topic_refuses_while_the_group_consumes_it()
     {
         var topic = fx.Topic(1);
@@ -161,7 +165,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         consumer.Close();
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Remove_with_unknown_topic_fails_and_changes_nothing()
     {
         var topic = fx.Topic(1);
@@ -174,7 +178,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         Assert.Equal(2, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Reset_refuses_a_group_with_active_members_and_changes_nothing()
     {
         var topic = fx.Topic(2);
@@ -192,7 +196,7 @@ public sealed class ConsumerGroupServiceTests(GroupsFixture fx) : IClassFixture<
         consumer.Close();
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Reset_with_unknown_topic_or_partition_fails_and_changes_nothing()
     {
         var topic = fx.Topic(2);

@@ -20,11 +20,7 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
 
     public KafkaClientFactory Factory(TimeSpan? requestTimeout = null)
     {
-        var factory = new KafkaClientFactory(new KafkaConnection("it", new KafkaConnectionOptions
-        {
-            BootstrapServers = Cluster.BootstrapServers,
-            RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10),
-        }));
+        var factory = new KafkaClientFactory(new KafkaConnection("it", Target.ConnectionOptions("kafkacatalog", requestTimeout)));
         lock (_factories)
         {
             _factories.Add(factory);
@@ -48,10 +44,11 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
+    /// <summary>A new topic (through the TestKit state, or CreateTopics on a real cluster).</summary>
     public string Topic(int partitions = 3)
     {
         var name = Unique("t");
-        Cluster.State.CreateTopic(name, partitions, 1);
+        Target.CreateTopicAsync(name, partitions).GetAwaiter().GetResult();
         return name;
     }
 
@@ -70,9 +67,8 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
     public IConsumer<string?, string?> JoinedConsumer(string group, string topic, int partitions, string clientId = "it-consumer")
     {
         var assigned = new List<TopicPartition>();
-        var consumer = new ConsumerBuilder<string?, string?>(new ConsumerConfig
+        var consumer = new ConsumerBuilder<string?, string?>(Target.Apply(new ConsumerConfig
         {
-            BootstrapServers = Cluster.BootstrapServers,
             GroupId = group,
             ClientId = clientId,
             EnableAutoCommit = false,
@@ -80,7 +76,7 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
             SessionTimeoutMs = 6000,
             HeartbeatIntervalMs = 500,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
-        })
+        }))
             .SetPartitionsAssignedHandler((_, parts) => { lock (assigned) { assigned.Clear(); assigned.AddRange(parts); } })
             .Build();
         consumer.Subscribe(topic);
@@ -101,6 +97,15 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
 
         return consumer;
     }
+}
+
+/// <summary>
+/// <see cref="GroupsFixture"/> that runs against the real cluster named by KAFKACATALOG_TEST_BOOTSTRAP when it is set
+/// (tests using it mark TestKit-only cases with [TestKitFact] / [TestKitTheory]).
+/// </summary>
+public sealed class RealCapableGroupsFixture : GroupsFixture
+{
+    protected override bool RealClusterCapable => true;
 }
 
 /// <summary>Collects what a service reports through its sink and error callback.</summary>

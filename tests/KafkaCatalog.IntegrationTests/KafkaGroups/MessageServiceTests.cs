@@ -2,11 +2,15 @@ using System.Collections;
 using System.Text;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
-/// <summary>Publish and receive through the product's producer/consumer against TestKit.</summary>
-public sealed class MessageServiceTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+/// <summary>
+/// Publish and receive through the product's producer/consumer against TestKit, or against a real cluster when
+/// KAFKACATALOG_TEST_BOOTSTRAP is set ([TestKitFact]s assert broker state or compare cluster-wide group lists).
+/// </summary>
+public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
     private static string Text(byte[]? b) => b is null ? "<null>" : Encoding.UTF8.GetString(b);
 
@@ -143,7 +147,7 @@ public sealed class MessageServiceTests(GroupsFixture fx) : IClassFixture<Groups
         Assert.Equal("new", Assert.Single(await receiving).Value);
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Receiving_never_creates_or_commits_a_consumer_group()
     {
         var topic = fx.Topic(1);
@@ -157,7 +161,7 @@ public sealed class MessageServiceTests(GroupsFixture fx) : IClassFixture<Groups
         Assert.DoesNotContain(groupsAfter, g => g.GroupId.StartsWith("kafkacatalog-reader-", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [TestKitFact]
     public async Task Publishing_to_a_missing_topic_or_partition_fails_fast_and_sends_nothing()
     {
         var topic = fx.Topic(2);

@@ -79,8 +79,121 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         var stdout = new StringWriter();
         var rc = await Cli.RunAsync(new[] { "serve", "--brokers", "1", "--no-seed", "--sasl" }, stdout, new StringWriter(), new StringReader(""));
         Assert.Equal(0, rc);
-        Assert.Contains("security.protocol=SASL_PLAINTEXT sasl.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512 sasl.username=admin sasl.password=admin-secret", stdout.ToString());
+        var lines = stdout.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("security.protocol=SASL_PLAINTEXT", lines);
+        Assert.Contains("sasl.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512", lines);
+        Assert.Contains("sasl.username=admin", lines);
+        Assert.Contains("sasl.password=admin-secret", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("ssl.", StringComparison.Ordinal) || l.StartsWith("oauth.", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(new[] { "serve" }, false, false, false, "PLAINTEXT")]
+    [InlineData(new[] { "serve", "--tls" }, false, true, false, "SSL")]
+    [InlineData(new[] { "serve", "--sasl", "--tls" }, true, true, false, "SASL_SSL")]
+    [InlineData(new[] { "serve", "--oauth" }, false, false, true, "SASL_PLAINTEXT")]
+    [InlineData(new[] { "serve", "--oauth", "--tls", "--sasl" }, true, true, true, "SASL_SSL")]
+    [InlineData(new[] { "serve", "--sasl" }, true, false, false, "SASL_PLAINTEXT")]
+    public void Serve_security_flags_parse_to_the_security_protocol(string[] args, bool sasl, bool tls, bool oauth, string protocol)
+    {
+        var (o, error) = Cli.Parse(args);
+        Assert.Null(error);
+        Assert.Equal((sasl, tls, oauth, protocol), (o!.Sasl, o.Tls, o.OAuth, o.SecurityProtocol));
+        Assert.Contains("[--tls] [--oauth]", Cli.Usage);
+    }
+
+    [Fact]
+    public async Task Serve_plaintext_prints_security_protocol_plaintext()
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, await Cli.RunAsync(new[] { "serve", "--brokers", "1", "--no-seed" }, stdout, new StringWriter(), new StringReader("")));
+        var lines = stdout.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("security.protocol=PLAINTEXT", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("sasl.", StringComparison.Ordinal) || l.StartsWith("ssl.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_with_tls_accepts_a_librdkafka_client_that_trusts_the_printed_ca()
+    {
+        var stdout = new LineWriter();
+        var stdin = new BlockingReader();
+        var serve = Cli.RunAsync(new[] { "serve", "--brokers", "1", "--tls" }, stdout, new StringWriter(), stdin);
+        Assert.NotNull(await stdout.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal)));
+        var values = Values(stdout);
+        Assert.Equal("SSL", values["security.protocol"]);
+        var ca = values["ssl.ca.location"];
+        Assert.True(File.Exists(ca));
+        Assert.Contains("BEGIN CERTIFICATE", File.ReadAllText(ca));
+
+        var config = new AdminClientConfig { BootstrapServers = values["bootstrap.servers"] };
+        config.Set("security.protocol", values["security.protocol"]);
+        config.Set("ssl.ca.location", ca);
+        using (var admin = new AdminClientBuilder(config).Build())
+        {
+            var md = admin.GetMetadata(TimeSpan.FromSeconds(20));
+            Assert.Contains(md.Topics, t => t.Topic == "orders");
+        }
+
+        // Without the CA the same client cannot connect: the listener really is TLS with the generated CA.
+        var untrusted = new AdminClientConfig { BootstrapServers = values["bootstrap.servers"], SecurityProtocol = SecurityProtocol.Ssl };
+        using (var admin = new AdminClientBuilder(untrusted).Build())
+        {
+            Assert.ThrowsAny<KafkaException>(() => admin.GetMetadata(TimeSpan.FromSeconds(3)));
+        }
+
+        stdin.End();
+        Assert.Equal(0, await serve);
+        Assert.False(File.Exists(ca)); // the generated CA is cleaned up on stop
+    }
+
+    [Fact]
+    public async Task Serve_with_oauth_accepts_a_librdkafka_oidc_client_with_the_printed_values()
+    {
+        var stdout = new LineWriter();
+        var stdin = new BlockingReader();
+        var serve = Cli.RunAsync(new[] { "serve", "--brokers", "1", "--oauth", "--acls" }, stdout, new StringWriter(), stdin);
+        Assert.NotNull(await stdout.WaitForLineAsync(l => l.StartsWith("Ready.", StringComparison.Ordinal)));
+        var values = Values(stdout);
+        Assert.Equal("SASL_PLAINTEXT", values["security.protocol"]);
+        Assert.StartsWith("http://127.0.0.1:", values["oauth.token_endpoint"]);
+
+        var config = new AdminClientConfig
+        {
+            BootstrapServers = values["bootstrap.servers"],
+            SaslMechanism = SaslMechanism.OAuthBearer,
+            SaslOauthbearerMethod = SaslOauthbearerMethod.Oidc,
+            SaslOauthbearerTokenEndpointUrl = values["oauth.token_endpoint"],
+            SaslOauthbearerClientId = values["oauth.client_id"],
+            SaslOauthbearerClientSecret = values["oauth.client_secret"],
+        };
+        config.Set("security.protocol", values["security.protocol"]);
+        using (var admin = new AdminClientBuilder(config).Build())
+        {
+            // --acls makes the OAuth client a super user; the seeded topics are visible to it.
+            var md = admin.GetMetadata(TimeSpan.FromSeconds(20));
+            Assert.Contains(md.Topics, t => t.Topic == "orders");
+        }
+
+        // A wrong client secret is refused by the token endpoint, so the client never authenticates.
+        var wrong = new AdminClientConfig
+        {
+            BootstrapServers = values["bootstrap.servers"], SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.OAuthBearer, SaslOauthbearerMethod = SaslOauthbearerMethod.Oidc,
+            SaslOauthbearerTokenEndpointUrl = values["oauth.token_endpoint"], SaslOauthbearerClientId = values["oauth.client_id"],
+            SaslOauthbearerClientSecret = "not-the-secret",
+        };
+        using (var admin = new AdminClientBuilder(wrong).Build())
+        {
+            Assert.ThrowsAny<KafkaException>(() => admin.GetMetadata(TimeSpan.FromSeconds(3)));
+        }
+
+        stdin.End();
+        Assert.Equal(0, await serve);
+    }
+
+    private static Dictionary<string, string> Values(LineWriter stdout) =>
+        stdout.Lines.Where(l => l.Contains('=', StringComparison.Ordinal) && !l.Contains(' ', StringComparison.Ordinal))
+            .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 
     [Fact]
     public async Task Serve_with_sasl_accepts_a_librdkafka_client_with_the_printed_credentials()

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 
@@ -109,6 +111,32 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         resp = await l.RequestAsync(ApiKeys.Produce, 8, TestBatches.ProduceRequest(topic, 0, 1, bad));
         Assert.Equal(ErrorCode.CorruptMessage, resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0].GetInt16("ErrorCode"));
         Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+    }
+
+    [Theory]
+    [InlineData(7)] // no such codec
+    [InlineData(5)] // no such codec
+    public async Task Produce_with_unknown_compression_codec_is_unsupported_compression_type_and_appends_nothing(int codec)
+    {
+        var topic = NewTopic();
+        var leader = Cluster.State.GetPartition(topic, 0)!.LeaderId;
+        await using var l = await Connect(leader);
+        var bad = TestBatches.Build(1, "x");
+        BinaryPrimitives.WriteInt16BigEndian(bad.AsSpan(21), (short)codec);
+        BinaryPrimitives.WriteUInt32BigEndian(bad.AsSpan(17), Crc32C.Compute(bad.AsSpan(21)));
+        // A good batch ahead of the bad one in the same records set must not be appended either.
+        var records = TestBatches.Build(1, "ok").Concat(bad).ToArray();
+        var resp = await l.RequestAsync(ApiKeys.Produce, 9, TestBatches.ProduceRequest(topic, 0, -1, records));
+        var pr = resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0];
+        Assert.Equal(ErrorCode.UnsupportedCompressionType, pr.GetInt16("ErrorCode"));
+        Assert.Equal(76, ErrorCode.UnsupportedCompressionType);
+        Assert.Contains($"codec {codec}", pr.GetString("ErrorMessage"));
+        Assert.Equal(0, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
+
+        // The connection stays usable and a supported (uncompressed) batch still goes in.
+        resp = await l.RequestAsync(ApiKeys.Produce, 9, TestBatches.ProduceRequest(topic, 0, -1, TestBatches.Build(1, "y")));
+        Assert.Equal(ErrorCode.None, resp.GetArray("Responses")![0].GetArray("PartitionResponses")![0].GetInt16("ErrorCode"));
+        Assert.Equal(1, Cluster.State.GetPartition(topic, 0)!.HighWatermark);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using KafkaCatalog.TestKit.Kafka.Protocol;
+using KafkaCatalog.TestKit.Kafka.Records;
 
 namespace KafkaCatalog.TestKit.Kafka.Log;
 
@@ -85,6 +86,12 @@ public static class PartitionLog
             var batch = records.AsSpan(pos, h.TotalSize);
             if (Crc32C.Compute(batch[21..]) != h.Crc)
                 return Corrupt(out error, "Record batch is corrupt (CRC-32C mismatch).");
+            if (!RecordCompression.IsSupported((CompressionType)h.Compression))
+            {
+                batches.Clear();
+                error = $"Compression codec {h.Compression} is not supported by this broker.";
+                return ErrorCode.UnsupportedCompressionType;
+            }
             batches.Add(batch.ToArray());
             pos += h.TotalSize;
         }

@@ -40,6 +40,7 @@ public static class ErrorCode
     public const short SaslAuthenticationFailed = 58;
     public const short NonEmptyGroup = 68;
     public const short GroupIdNotFound = 69;
+    public const short UnsupportedCompressionType = 76;
     public const short OffsetNotAvailable = 78;
     public const short GroupSubscribedToTopic = 86;
     public const short ResourceNotFound = 91;
