@@ -36,6 +36,7 @@ internal sealed class MetadataHandler : IKafkaApiHandler
             var topics = new List<Message>();
             if (all)
             {
+                state.CountAllTopicsMetadataRequest();
                 foreach (var t in state.TopicsUnlocked.OrderBy(t => t.Name, StringComparer.Ordinal))
                     if (state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, t.Name))
                         topics.Add(Describe(resp, t, v, state, ctx, includeTopicOps));
