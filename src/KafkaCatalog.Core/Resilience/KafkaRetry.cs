@@ -99,8 +99,12 @@ public sealed class KafkaRetry
         ErrorCode.Local_TimedOut,
     ];
 
+    private static readonly ResiliencePropertyKey<string> OperationKey = new("KafkaCatalog.Operation");
+    private static readonly ResiliencePropertyKey<IOperationSink> SinkKey = new("KafkaCatalog.Sink");
+
     private readonly KafkaRetryOptions _options;
     private readonly TimeProvider _time;
+    private readonly ResiliencePipeline?[] _pipelines = new ResiliencePipeline?[Enum.GetValues<KafkaCallKind>().Length];
 
     public KafkaRetry(KafkaRetryOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -193,17 +197,41 @@ public sealed class KafkaRetry
         CancellationToken cancellationToken)
     {
         sink ??= NullOperationSink.Instance;
-        var pipeline = BuildPipeline(operation, kind, sink);
+        var pipeline = PipelineFor(kind);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OperationKey, operation);
+        context.Properties.Set(SinkKey, sink);
         try
         {
-            return await pipeline.ExecuteAsync(
-                static async (state, token) => await state(token).ConfigureAwait(false),
-                call,
-                cancellationToken).ConfigureAwait(false);
+            var outcome = await pipeline.ExecuteOutcomeAsync(
+                static async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state(ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<T>(ex);
+                    }
+                },
+                context,
+                call).ConfigureAwait(false);
+            if (outcome.Exception is { } failure)
+            {
+                if (failure is not KafkaCatalogException && IsClusterUnreachable(failure, kind))
+                {
+                    throw ClusterUnreachable(bootstrapServers, failure);
+                }
+
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+
+            return outcome.Result!;
         }
-        catch (Exception ex) when (ex is not KafkaCatalogException && IsClusterUnreachable(ex, kind))
+        finally
         {
-            throw ClusterUnreachable(bootstrapServers, ex);
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -254,7 +282,15 @@ public sealed class KafkaRetry
             bootstrapServers,
             inner);
 
-    private ResiliencePipeline BuildPipeline(string operation, KafkaCallKind kind, IOperationSink sink)
+    // One pipeline per call kind, built on first use: building (and validating) a Polly pipeline
+    // costs far more than a Kafka call's own work, and lag over 1,000 groups makes 2,000 calls.
+    private ResiliencePipeline PipelineFor(KafkaCallKind kind)
+    {
+        var index = (int)kind;
+        return Volatile.Read(ref _pipelines[index]) ?? Interlocked.CompareExchange(ref _pipelines[index], BuildPipeline(kind), null) ?? _pipelines[index]!;
+    }
+
+    private ResiliencePipeline BuildPipeline(KafkaCallKind kind)
     {
         if (_options.MaxAttempts == 1)
         {
@@ -273,6 +309,8 @@ public sealed class KafkaRetry
                 OnRetry = args =>
                 {
                     var codes = args.Outcome.Exception is { } ex ? string.Join(", ", ErrorCodesOf(ex)) : "unknown";
+                    var operation = args.Context.Properties.GetValue(OperationKey, "Kafka call");
+                    var sink = args.Context.Properties.GetValue(SinkKey, NullOperationSink.Instance);
                     sink.Verbose($"{operation}: transient error ({codes}); retry {args.AttemptNumber + 1} of {_options.MaxAttempts - 1} in {args.RetryDelay.TotalMilliseconds:0} ms.");
                     return default;
                 },

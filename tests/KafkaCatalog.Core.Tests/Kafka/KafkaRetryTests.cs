@@ -166,6 +166,53 @@ public class KafkaRetryTests
     }
 
     [Fact]
+    public async Task Calls_sharing_one_retry_report_their_own_operation_to_their_own_sink()
+    {
+        // One pipeline per call kind serves every call: what a retry reports must still come from the call that retried.
+        var retry = new KafkaRetry(new KafkaRetryOptions { MaxAttempts = 3, BaseDelay = TimeSpan.Zero, UseJitter = false });
+        var first = new RecordingSink();
+        var second = new RecordingSink();
+        var bothFailedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failed = new HashSet<string>();
+
+        async Task<string> Call(string name)
+        {
+            lock (failed)
+            {
+                if (failed.Add(name))
+                {
+                    if (failed.Count == 2)
+                    {
+                        bothFailedOnce.TrySetResult();
+                    }
+
+                    throw Error(ErrorCode.NotCoordinatorForGroup);
+                }
+            }
+
+            await bothFailedOnce.Task;
+            return name;
+        }
+
+        var a = retry.ExecuteAsync("ListConsumerGroupOffsets", KafkaCallKind.Read, "b:9092", _ => Call("a"), first, CancellationToken.None);
+        var b = retry.ExecuteAsync("DescribeConsumerGroups", KafkaCallKind.Read, "b:9092", _ => Call("b"), second, CancellationToken.None);
+
+        Assert.Equal(["a", "b"], await Task.WhenAll(a, b));
+        Assert.Equal("ListConsumerGroupOffsets: transient error (NotCoordinatorForGroup); retry 1 of 2 in 0 ms.", Assert.Single(first.Verbose));
+        Assert.Equal("DescribeConsumerGroups: transient error (NotCoordinatorForGroup); retry 1 of 2 in 0 ms.", Assert.Single(second.Verbose));
+    }
+
+    [Fact]
+    public async Task The_call_gets_the_callers_cancellation_token()
+    {
+        using var cts = new CancellationTokenSource();
+        var seen = await FastRetry.ExecuteAsync("Metadata", KafkaCallKind.Read, "b:9092", token => Task.FromResult(token), null, cts.Token);
+
+        cts.Cancel();
+        Assert.True(seen.IsCancellationRequested);
+    }
+
+    [Fact]
     public void Options_need_at_least_one_attempt() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new KafkaRetry(new KafkaRetryOptions { MaxAttempts = 0 }));
 

@@ -30,10 +30,12 @@ public sealed record ConsumerGroupQuery
 
 /// <summary>
 /// Consumer groups: list and describe, offsets and lag (fast at scale), offset reset, delete.
-/// Lag for many groups costs one metadata request, one DescribeConsumerGroups per batch of groups,
-/// one OffsetFetch per group (bounded concurrency), and per batch one ListOffsets per partition
-/// leader for the earliest and one for the latest offsets of every partition of the batch
-/// (librdkafka groups a ListOffsets call by leader). Rows stream out group by group.
+/// Lag for many groups costs one metadata request, one ListGroups round, one DescribeConsumerGroups
+/// per batch of groups for the groups that have members (the listing says which are Empty), one
+/// OffsetFetch per group (bounded concurrency across batches), and per batch one ListOffsets per
+/// partition leader for the earliest and one for the latest offsets of every partition of the batch
+/// (librdkafka groups a ListOffsets call by leader). Two batches are read at once; rows stream out
+/// batch by batch, group by group.
 /// </summary>
 public sealed class ConsumerGroupService
 {
@@ -43,6 +45,9 @@ public sealed class ConsumerGroupService
     private readonly IOperationSink _sink;
     private readonly KafkaRetry _retry;
     private readonly MetadataOnce _partitionCountsOnce = new();
+
+    /// <summary>Batches of groups read at the same time by one offsets/lag call.</summary>
+    private const int BatchesInFlight = 2;
 
     public ConsumerGroupService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
@@ -129,7 +134,7 @@ public sealed class ConsumerGroupService
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await foreach (var group in StreamGroupsAsync(query, onItemError, cancellationToken).ConfigureAwait(false))
+        await foreach (var group in StreamGroupsAsync(query, describeEmptyGroups: true, onItemError, cancellationToken).ConfigureAwait(false))
         {
             yield return group.Group with
             {
@@ -145,7 +150,7 @@ public sealed class ConsumerGroupService
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, onItemError, cancellationToken).ConfigureAwait(false))
+        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, describeEmptyGroups: false, onItemError, cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in group.Offsets!)
             {
@@ -161,7 +166,7 @@ public sealed class ConsumerGroupService
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, onItemError, cancellationToken).ConfigureAwait(false))
+        await foreach (var group in StreamGroupsAsync(query with { IncludeOffsets = true }, describeEmptyGroups: false, onItemError, cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in ConsumerGroupLag.Summarize(group.Offsets!))
             {
@@ -174,6 +179,7 @@ public sealed class ConsumerGroupService
 
     private async IAsyncEnumerable<DescribedGroup> StreamGroupsAsync(
         ConsumerGroupQuery query,
+        bool describeEmptyGroups,
         Action<KafkaCatalogException>? onItemError,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -197,7 +203,7 @@ public sealed class ConsumerGroupService
         }
 
         await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
-        var groupIds = await ResolveGroupIdsAsync(query, states, cancellationToken).ConfigureAwait(false);
+        var (groupIds, listed) = await ResolveGroupIdsAsync(query, states, cancellationToken).ConfigureAwait(false);
         if (groupIds.Count == 0)
         {
             yield break;
@@ -209,27 +215,67 @@ public sealed class ConsumerGroupService
             partitionCounts = await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         }
 
+        // Offset rows need a group's members only to name a partition's owner: a group the listing
+        // just showed Empty has none, so it is not described (half the requests when most groups
+        // are idle, as on most clusters). Get-KafkaConsumerGroup itself always describes.
+        var emptyListings = describeEmptyGroups || listed is null
+            ? null
+            : listed.Values.Where(l => l.State == ConsumerGroupState.Empty).ToDictionary(l => l.GroupId, StringComparer.Ordinal);
         var batches = groupIds.Chunk(query.BatchSize).ToArray();
         var progressId = query.IncludeOffsets ? 4102 : 4101;
         var activity = query.IncludeOffsets ? "Reading consumer group offsets" : "Describing consumer groups";
         var done = 0;
 
-        // Fetch the next batch while the current one is being written out.
-        Task<IReadOnlyList<DescribedGroup>>? next = FetchBatchAsync(batches[0], query, states, partitionCounts, onItemError, cancellationToken);
-        for (var i = 0; i < batches.Length; i++)
+        // Up to BatchesInFlight batches are fetched at once (one being written out, the next being
+        // read), while one gate bounds the OffsetFetch calls of all of them to MaxConcurrency.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var gate = new SemaphoreSlim(query.MaxConcurrency);
+        var inFlight = new Queue<Task<IReadOnlyList<DescribedGroup>>>();
+        var nextBatch = 0;
+        void Fill()
         {
-            var current = await next!.ConfigureAwait(false);
-            next = i + 1 < batches.Length ? FetchBatchAsync(batches[i + 1], query, states, partitionCounts, onItemError, cancellationToken) : null;
-            foreach (var group in current)
+            while (nextBatch < batches.Length && inFlight.Count < BatchesInFlight)
             {
-                yield return group;
+                inFlight.Enqueue(FetchBatchAsync(batches[nextBatch++], query, states, partitionCounts, emptyListings, gate, onItemError, stop.Token));
+            }
+        }
+
+        try
+        {
+            Fill();
+            for (var i = 0; i < batches.Length; i++)
+            {
+                var current = await inFlight.Dequeue().ConfigureAwait(false);
+                Fill();
+                foreach (var group in current)
+                {
+                    yield return group;
+                }
+
+                done += batches[i].Length;
+                if (batches.Length > 1)
+                {
+                    _sink.Progress(new OperationProgress(progressId, activity, $"{done} of {groupIds.Count} groups", done * 100 / groupIds.Count));
+                }
+            }
+        }
+        finally
+        {
+            // Stopped early (Select-Object -First, Ctrl+C, an error): end the batches still running
+            // before their gate goes away.
+            stop.Cancel();
+            foreach (var pending in inFlight)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or KafkaCatalogException or KafkaException)
+                {
+                }
             }
 
-            done += batches[i].Length;
-            if (batches.Length > 1)
-            {
-                _sink.Progress(new OperationProgress(progressId, activity, $"{done} of {groupIds.Count} groups", done * 100 / groupIds.Count));
-            }
+            gate.Dispose();
         }
 
         if (batches.Length > 1)
@@ -238,29 +284,35 @@ public sealed class ConsumerGroupService
         }
     }
 
-    private async Task<IReadOnlyList<string>> ResolveGroupIdsAsync(ConsumerGroupQuery query, IReadOnlyList<ConsumerGroupState> states, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Ids, IReadOnlyDictionary<string, ConsumerGroupListing>? Listed)> ResolveGroupIdsAsync(ConsumerGroupQuery query, IReadOnlyList<ConsumerGroupState> states, CancellationToken cancellationToken)
     {
         // Only plain ids and no state filter: no need to list every group of the cluster.
         if (query.GroupIds.Count > 0 && states.Count == 0 && !query.GroupIds.Any(ConsumerGroupNames.HasWildcard))
         {
-            return query.GroupIds.Distinct(StringComparer.Ordinal).ToArray();
+            return (query.GroupIds.Distinct(StringComparer.Ordinal).ToArray(), null);
         }
 
         var listings = await ListGroupListingsAsync(states, null, cancellationToken).ConfigureAwait(false);
         var match = ConsumerGroupNames.CreateMatcher(query.GroupIds);
-        var ids = listings.Select(l => l.GroupId).Where(match).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var listed = new Dictionary<string, ConsumerGroupListing>(StringComparer.Ordinal);
+        foreach (var listing in listings.Where(l => match(l.GroupId)))
+        {
+            listed.TryAdd(listing.GroupId, listing);
+        }
+
+        var ids = listed.Keys.Order(StringComparer.Ordinal).ToList();
 
         // A plain id that the listing does not show still gets described, so that it is reported
         // as not found (or shown, if it was created since).
         foreach (var id in query.GroupIds.Where(g => !ConsumerGroupNames.HasWildcard(g)))
         {
-            if (states.Count == 0 && !ids.Contains(id, StringComparer.Ordinal))
+            if (states.Count == 0 && !listed.ContainsKey(id) && !ids.Contains(id, StringComparer.Ordinal))
             {
                 ids.Add(id);
             }
         }
 
-        return ids;
+        return (ids, listed);
     }
 
     private async Task<IReadOnlyList<DescribedGroup>> FetchBatchAsync(
@@ -268,11 +320,15 @@ public sealed class ConsumerGroupService
         ConsumerGroupQuery query,
         IReadOnlyList<ConsumerGroupState> states,
         IReadOnlyDictionary<string, int>? partitionCounts,
+        IReadOnlyDictionary<string, ConsumerGroupListing>? emptyListings,
+        SemaphoreSlim gate,
         Action<KafkaCatalogException>? onItemError,
         CancellationToken cancellationToken)
     {
-        var descriptions = (await DescribeAsync(groupIds, cancellationToken).ConfigureAwait(false)).ToList();
-        if (groupIds.Length > 1 && descriptions.Any(d => d.Error is { IsError: true } e && (KafkaRetry.IsTransient(e.Code) || KafkaRetry.IsUnreachable(e.Code))))
+        var toDescribe = emptyListings is null ? groupIds : groupIds.Where(id => !emptyListings.ContainsKey(id)).ToArray();
+        var described = toDescribe.Length == 0 ? [] : await DescribeAsync(toDescribe, cancellationToken).ConfigureAwait(false);
+        var descriptions = described.ToList();
+        if (toDescribe.Length > 1 && descriptions.Any(d => d.Error is { IsError: true } e && (KafkaRetry.IsTransient(e.Code) || KafkaRetry.IsUnreachable(e.Code))))
         {
             // One describe waits for every group's coordinator, so one dead broker fails the whole
             // batch; describe those groups one by one so the live coordinators still answer.
@@ -297,6 +353,12 @@ public sealed class ConsumerGroupService
             }
 
             descriptions = retried;
+        }
+
+        if (toDescribe.Length < groupIds.Length)
+        {
+            var byId = descriptions.ToDictionary(d => d.GroupId, StringComparer.Ordinal);
+            descriptions = groupIds.Select(id => byId.TryGetValue(id, out var d) ? d : Undescribed(emptyListings![id])).ToList();
         }
 
         var found = new List<ConsumerGroupDescription>();
@@ -338,7 +400,6 @@ public sealed class ConsumerGroupService
             Interlocked.Increment(ref unreachableCount);
         }
 
-        using (var gate = new SemaphoreSlim(query.MaxConcurrency))
         {
             var fetches = found.Select(async d =>
             {
@@ -443,6 +504,17 @@ public sealed class ConsumerGroupService
 
         return result;
     }
+
+    /// <summary>What the listing already says about an Empty group: no members, nothing to describe.</summary>
+    private static ConsumerGroupDescription Undescribed(ConsumerGroupListing listing) => new()
+    {
+        GroupId = listing.GroupId,
+        State = listing.State,
+        IsSimpleConsumerGroup = listing.IsSimpleConsumerGroup,
+        Members = [],
+        Error = new Error(ErrorCode.NoError),
+        PartitionAssignor = string.Empty,
+    };
 
     private static Dictionary<KafkaTopicPartition, MemberDescription> Owners(ConsumerGroupDescription description)
     {

@@ -1,0 +1,91 @@
+using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Kafka;
+using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
+
+namespace KafkaCatalog.IntegrationTests.KafkaGroups;
+
+/// <summary>
+/// The requests the lag path sends (counted by TestKit per client id): groups the listing shows Empty are
+/// not described, and a caller that stops reading early ends the batches still running.
+/// </summary>
+public sealed class LagPathTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+{
+    [Fact]
+    public async Task Offsets_of_groups_the_listing_shows_empty_are_read_without_describing_them()
+    {
+        var topic = fx.Topic(2);
+        fx.SetLog(topic, 0, 0, 100);
+        fx.SetLog(topic, 1, 0, 50);
+        var prefix = GroupsFixture.Unique("lagpath");
+        var idle = Enumerable.Range(0, 3).Select(i => $"{prefix}-idle-{i}").ToArray();
+        foreach (var group in idle)
+        {
+            fx.Cluster.State.CommitOffsets(group, topic, [40, 10]);
+        }
+
+        var active = $"{prefix}-active";
+        fx.Cluster.State.CommitOffsets(active, topic, [90, 45]);
+        using var consumer = fx.JoinedConsumer(active, topic, 2, clientId: "lagpath-owner");
+        var clientId = GroupsFixture.Unique("lagpath-client");
+        using var factory = new KafkaClientFactory(new KafkaConnection("it", fx.Target.ConnectionOptions(clientId)));
+        var service = new ConsumerGroupService(factory);
+
+        var rows = await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"] }).ToListAsync();
+
+        // Every group's rows, the active group's with its owner; only the active group was described.
+        Assert.Equal(8, rows.Count);
+        Assert.All(rows.Where(r => r.GroupId == active), r => Assert.Equal("lagpath-owner", r.ClientId));
+        Assert.All(rows.Where(r => r.GroupId != active), r => Assert.Null(r.MemberId));
+        Assert.Equal(3 * (60 + 40) + 10 + 5, rows.Sum(r => r.Lag));
+        Assert.Equal(1, fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId));
+        Assert.Equal(4, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
+
+        // Get-KafkaConsumerGroup still describes every group, Empty ones included.
+        var groups = await service.ListAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"] }).ToListAsync();
+        Assert.Equal(["Empty", "Empty", "Empty"], groups.Where(g => g.GroupId != active).Select(g => g.State));
+        Assert.All(groups, g => Assert.True(g.Coordinator >= 0));
+        Assert.True(fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId) >= 2);
+
+        // A plain id is described (that is how a missing group is told apart from an idle one).
+        var before = fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId);
+        var recorder = new Recorder();
+        var missing = prefix + "-missing";
+        var single = await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [idle[0], missing] }, recorder.OnError).ToListAsync();
+        Assert.Equal(2, single.Count);
+        Assert.Equal("ConsumerGroupNotFound", Assert.Single(recorder.Errors).ErrorId);
+        Assert.True(fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId) > before);
+        consumer.Close();
+    }
+
+    [Fact]
+    public async Task Stopping_early_ends_the_batches_still_running()
+    {
+        var topic = fx.Topic(1);
+        fx.SetLog(topic, 0, 0, 10);
+        var prefix = GroupsFixture.Unique("early");
+        for (var g = 0; g < 150; g++)
+        {
+            fx.Cluster.State.CommitOffsets($"{prefix}-{g:D3}", topic, 0, g % 10);
+        }
+
+        var clientId = GroupsFixture.Unique("early-client");
+        using var factory = new KafkaClientFactory(new KafkaConnection("it", fx.Target.ConnectionOptions(clientId)));
+        var service = new ConsumerGroupService(factory);
+        var query = new ConsumerGroupQuery { GroupIds = [prefix + "-*"], BatchSize = 10, MaxConcurrency = 2 };
+
+        await foreach (var row in service.GetOffsetsAsync(query))
+        {
+            Assert.Equal($"{prefix}-000", row.GroupId);
+            break;
+        }
+
+        // The first batch was written out while at most two more were being read; nothing ran on after the loop ended.
+        var fetched = fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId);
+        Assert.InRange(fetched, 10, 30);
+
+        var all = await service.GetOffsetsAsync(query).ToListAsync();
+        Assert.Equal(150, all.Count);
+        Assert.Equal(Enumerable.Range(0, 150).Select(g => $"{prefix}-{g:D3}"), all.Select(r => r.GroupId));
+        Assert.Equal(fetched + 150, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
+    }
+}
