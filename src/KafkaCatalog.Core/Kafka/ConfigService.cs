@@ -10,6 +10,13 @@ public sealed record ConfigChange
     public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Remove { get; init; } = Array.Empty<string>();
 
+    /// <summary>The entries among <paramref name="entries"/> that this change sets or removes (what -PassThru reports back).</summary>
+    public IEnumerable<KafkaConfigEntry> Changed(IEnumerable<KafkaConfigEntry> entries)
+    {
+        var names = Set.Keys.Concat(Remove).ToHashSet(StringComparer.Ordinal);
+        return entries.Where(e => names.Contains(e.Name));
+    }
+
     public override string ToString()
     {
         var parts = Set.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"set {s.Key}={s.Value}")

@@ -85,6 +85,16 @@ public class ConfigAndHealthTests
         Assert.Equal("set a=1, set b=2, remove c",
             new ConfigChange { Set = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" }, Remove = ["c"] }.ToString());
 
+    [Fact]
+    public void Config_change_picks_the_entries_it_set_or_removed()
+    {
+        static KafkaConfigEntry Entry(string name) => new() { ResourceName = "t", ResourceType = "Topic", Name = name, Source = "DEFAULT_CONFIG" };
+        var change = new ConfigChange { Set = new Dictionary<string, string> { ["retention.ms"] = "1" }, Remove = ["cleanup.policy"] };
+        var entries = new[] { Entry("cleanup.policy"), Entry("Retention.ms"), Entry("retention.ms"), Entry("segment.ms") };
+        Assert.Equal(["cleanup.policy", "retention.ms"], change.Changed(entries).Select(e => e.Name));
+        Assert.Empty(new ConfigChange().Changed(entries));
+    }
+
     [Theory]
     [InlineData(ConfigSource.DynamicTopicConfig, "DYNAMIC_TOPIC_CONFIG")]
     [InlineData(ConfigSource.DynamicBrokerConfig, "DYNAMIC_BROKER_CONFIG")]
