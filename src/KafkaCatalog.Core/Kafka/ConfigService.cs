@@ -77,6 +77,19 @@ public sealed class ConfigService
     public static IEnumerable<KafkaConfigEntry> Filter(IEnumerable<KafkaConfigEntry> entries, IReadOnlyList<NamePattern> names, bool excludeDefault) =>
         entries.Where(e => (!excludeDefault || !e.IsDefault) && NamePattern.MatchesAny(names, e.Name));
 
+    /// <summary>The same filter over described resources (<see cref="DescribeTopicsAsync"/>, <see cref="DescribeBrokersAsync"/>), flattened as they arrive.</summary>
+    public static async IAsyncEnumerable<KafkaConfigEntry> Filter(
+        IAsyncEnumerable<(string Topic, IReadOnlyList<KafkaConfigEntry> Entries)> described, IReadOnlyList<NamePattern> names, bool excludeDefault)
+    {
+        await foreach (var (_, entries) in described.ConfigureAwait(false))
+        {
+            foreach (var entry in Filter(entries, names, excludeDefault))
+            {
+                yield return entry;
+            }
+        }
+    }
+
     /// <summary>Client-side checks of a change (nothing is sent when they fail).</summary>
     public static void Validate(ConfigChange change, string target)
     {

@@ -117,6 +117,26 @@ public class ConfigAndHealthTests
     }
 
     [Fact]
+    public async Task Config_filter_over_described_resources_keeps_their_order()
+    {
+        KafkaConfigEntry Entry(string topic, string name, bool isDefault) => new() { ResourceName = topic, ResourceType = "Topic", Name = name, Source = "X", IsDefault = isDefault };
+        async IAsyncEnumerable<(string Topic, IReadOnlyList<KafkaConfigEntry> Entries)> Described()
+        {
+            await Task.Yield();
+            yield return ("b", [Entry("b", "retention.ms", false), Entry("b", "cleanup.policy", false)]);
+            yield return ("a", [Entry("a", "retention.bytes", true), Entry("a", "retention.ms", false)]);
+        }
+
+        var kept = new List<string>();
+        await foreach (var entry in ConfigService.Filter(Described(), [NamePattern.Parse("retention.*")], excludeDefault: true))
+        {
+            kept.Add($"{entry.ResourceName}/{entry.Name}");
+        }
+
+        Assert.Equal(["b/retention.ms", "a/retention.ms"], kept);
+    }
+
+    [Fact]
     public void Topic_offset_message_count_is_never_negative()
     {
         Assert.Equal(5, new KafkaTopicOffset { Topic = "t", Partition = 0, LowWatermark = 10, HighWatermark = 15 }.MessageCount);
