@@ -75,6 +75,27 @@ public sealed class BrokenSampleTests
         Assert.False(Cmdlet("Get-KafkaWidget").SupportsShouldProcess);
     }
 
+    /// <summary>The class that declares <paramref name="parameter"/> of <paramref name="cmdlet"/> (the fixture's own claim, checked so the base-class proofs cannot go stale).</summary>
+    private static string DeclaringClass(string cmdlet, string parameter) =>
+        Cmdlet(cmdlet).ImplementingType.GetProperty(parameter)!.DeclaringType!.Name;
+
+    [Fact]
+    public void ReaderReadsParametersDeclaredOnBaseClasses()
+    {
+        // PowerShell binds public [Parameter] properties of base classes: Reset-KafkaGadget has
+        // -Name and -Connection from KafkaGadgetCmdletBase next to its own -Force.
+        var reset = Cmdlet("Reset-KafkaGadget");
+        Assert.Equal("KafkaGadgetCmdletBase", DeclaringClass("Reset-KafkaGadget", "Name"));
+        Assert.Equal("ResetKafkaGadgetCommand", DeclaringClass("Reset-KafkaGadget", "Force"));
+        Assert.Equal(["Force", "Name", "Connection"], reset.Parameters.Select(p => p.Name));
+        var name = reset.Parameter("Name")!;
+        Assert.Equal("System.String", name.Type.FullName);
+        Assert.True(name.Mandatory);
+        Assert.True(name.ByPropertyName);
+        Assert.Equal(["Name", "Connection"], Cmdlet("Remove-KafkaGadget").Parameters.Select(p => p.Name));
+        Violations.AssertNone(ContractRules.ConnectionParameter(Cmdlet("Remove-KafkaGadget")));
+    }
+
     [Fact]
     public void UnapprovedVerbIsReported() =>
         Violations.AssertReported(ContractRules.ApprovedVerb(Cmdlet("Grab-KafkaWidget")), "Grab-KafkaWidget", "not an approved verb");
@@ -157,6 +178,7 @@ public sealed class BrokenSampleTests
     [Fact]
     public void PlainStringSecretParameterIsReported()
     {
+        Assert.Equal("KafkaSecretCmdletBase", DeclaringClass("Set-KafkaGadget", "Password")); // a fault in a base class is still reported
         var violations = ContractRules.SecretsAreSecure(Cmdlet("Set-KafkaGadget"));
         Violations.AssertReported(violations, "Set-KafkaGadget", "-Password", "SecureString or PSCredential");
         Assert.DoesNotContain(violations, v => v.Contains("NoSecret"));
@@ -257,6 +279,7 @@ public sealed class BrokenSampleTests
     [Fact]
     public void DocParameterMetadataDisagreementsAreReported()
     {
+        Assert.Equal("KafkaGadgetCmdletBase", DeclaringClass("Reset-KafkaGadget", "Name")); // a fault in a base class is still reported
         var violations = ContractRules.DocParameterMetadata(Sample, Cmdlet("Reset-KafkaGadget"));
         Violations.AssertReported(violations, "-Name", "'Type: Int32'", "String");
         Violations.AssertReported(violations, "-Name", "'Required: False'", "mandatory");

@@ -10,6 +10,13 @@ public sealed record ConfigChange
     public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Remove { get; init; } = Array.Empty<string>();
 
+    /// <summary>The entries among <paramref name="entries"/> that this change sets or removes (what -PassThru reports back).</summary>
+    public IEnumerable<KafkaConfigEntry> Changed(IEnumerable<KafkaConfigEntry> entries)
+    {
+        var names = Set.Keys.Concat(Remove).ToHashSet(StringComparer.Ordinal);
+        return entries.Where(e => names.Contains(e.Name));
+    }
+
     public override string ToString()
     {
         var parts = Set.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"set {s.Key}={s.Value}")
@@ -69,6 +76,19 @@ public sealed class ConfigService
     /// <summary>The -ConfigName (wildcards) and -ExcludeDefault filter of the config cmdlets.</summary>
     public static IEnumerable<KafkaConfigEntry> Filter(IEnumerable<KafkaConfigEntry> entries, IReadOnlyList<NamePattern> names, bool excludeDefault) =>
         entries.Where(e => (!excludeDefault || !e.IsDefault) && NamePattern.MatchesAny(names, e.Name));
+
+    /// <summary>The same filter over described resources (<see cref="DescribeTopicsAsync"/>, <see cref="DescribeBrokersAsync"/>), flattened as they arrive.</summary>
+    public static async IAsyncEnumerable<KafkaConfigEntry> Filter(
+        IAsyncEnumerable<(string Topic, IReadOnlyList<KafkaConfigEntry> Entries)> described, IReadOnlyList<NamePattern> names, bool excludeDefault)
+    {
+        await foreach (var (_, entries) in described.ConfigureAwait(false))
+        {
+            foreach (var entry in Filter(entries, names, excludeDefault))
+            {
+                yield return entry;
+            }
+        }
+    }
 
     /// <summary>Client-side checks of a change (nothing is sent when they fail).</summary>
     public static void Validate(ConfigChange change, string target)

@@ -152,14 +152,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        try
-        {
-            NativeLibraryLoader.EnsureLoaded();
-        }
-        catch (KafkaCatalogException ex)
-        {
-            ThrowTerminatingError(ToErrorRecord(ex));
-        }
+        EnsureKafkaClientLoaded();
     }
 
     protected override void ProcessRecord()

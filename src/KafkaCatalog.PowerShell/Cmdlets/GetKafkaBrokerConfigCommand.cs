@@ -31,13 +31,10 @@ public sealed class GetKafkaBrokerConfigCommand : KafkaCmdlet
         RunWithClient(async (factory, sink, token) =>
         {
             var brokers = await new ClusterService(factory, sink).GetBrokersAsync(BrokerId, EmitItemError, token).ConfigureAwait(false);
-            var configs = new ConfigService(factory, sink);
-            await foreach (var (_, entries) in configs.DescribeBrokersAsync(brokers.Select(b => b.BrokerId).ToArray(), EmitItemError, token).ConfigureAwait(false))
+            var described = new ConfigService(factory, sink).DescribeBrokersAsync(brokers.Select(b => b.BrokerId).ToArray(), EmitItemError, token);
+            await foreach (var entry in ConfigService.Filter(described, filter, ExcludeDefault.IsPresent).ConfigureAwait(false))
             {
-                foreach (var entry in ConfigService.Filter(entries, filter, ExcludeDefault.IsPresent))
-                {
-                    Emit(entry);
-                }
+                Emit(entry);
             }
         });
     }

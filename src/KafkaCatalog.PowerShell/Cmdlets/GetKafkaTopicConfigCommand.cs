@@ -37,12 +37,10 @@ public sealed class GetKafkaTopicConfigCommand : KafkaCmdlet
                 topics.Add(topic.Name);
             }
 
-            await foreach (var (_, entries) in new ConfigService(factory, sink).DescribeTopicsAsync(topics, EmitItemError, token).ConfigureAwait(false))
+            var described = new ConfigService(factory, sink).DescribeTopicsAsync(topics, EmitItemError, token);
+            await foreach (var entry in ConfigService.Filter(described, filter, ExcludeDefault.IsPresent).ConfigureAwait(false))
             {
-                foreach (var entry in ConfigService.Filter(entries, filter, ExcludeDefault.IsPresent))
-                {
-                    Emit(entry);
-                }
+                Emit(entry);
             }
         });
     }

@@ -13,34 +13,8 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "KafkaAcl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(KafkaAcl))]
-public sealed class RemoveKafkaAclCommand : KafkaCmdlet
+public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    public KafkaAclResourceType ResourceType { get; set; } = KafkaAclResourceType.Any;
-
-    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? ResourceName { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public KafkaAclPatternType? PatternType { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? Principal { get; set; }
-
-    /// <summary>The client host (IP) the ACL applies to, '*' for any. Bound as -Host and from the Host property of Get-KafkaAcl output (PSCmdlet already has a Host member).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [Alias("Host")]
-    public string? ClientHost { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public KafkaAclOperation Operation { get; set; } = KafkaAclOperation.Any;
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public KafkaAclPermission Permission { get; set; } = KafkaAclPermission.Any;
-
     /// <summary>Remove without asking for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -51,19 +25,10 @@ public sealed class RemoveKafkaAclCommand : KafkaCmdlet
 
     protected override void ProcessRecord()
     {
-        var filter = new KafkaAclFilter
-        {
-            ResourceType = ResourceType,
-            ResourceName = ResourceName,
-            PatternType = PatternType,
-            Principal = Principal,
-            Host = ClientHost,
-            Operation = Operation,
-            Permission = Permission,
-        };
+        KafkaAclFilter filter;
         try
         {
-            AclMapping.ToBindingFilter(filter, forDelete: true);
+            filter = CreateFilter(forDelete: true);
         }
         catch (KafkaCatalogException ex)
         {

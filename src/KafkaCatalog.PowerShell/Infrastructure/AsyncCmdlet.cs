@@ -107,6 +107,19 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         return answer.Task.GetAwaiter().GetResult();
     }
 
+    /// <summary>Makes sure the native Kafka client (librdkafka) loads; a terminating error otherwise. Kafka cmdlets call it before any work.</summary>
+    protected void EnsureKafkaClientLoaded()
+    {
+        try
+        {
+            Core.Kafka.NativeLibraryLoader.EnsureLoaded();
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+        }
+    }
+
     /// <summary>A sink for Core services that reports through this cmdlet.</summary>
     protected IOperationSink CreateSink() => new CmdletSink(this);
 

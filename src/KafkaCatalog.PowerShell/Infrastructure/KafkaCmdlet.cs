@@ -32,14 +32,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        try
-        {
-            NativeLibraryLoader.EnsureLoaded();
-        }
-        catch (KafkaCatalogException ex)
-        {
-            ThrowTerminatingError(ToErrorRecord(ex));
-        }
+        EnsureKafkaClientLoaded();
     }
 
     protected override void EndProcessing()

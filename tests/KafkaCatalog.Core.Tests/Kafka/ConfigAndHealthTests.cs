@@ -85,6 +85,16 @@ public class ConfigAndHealthTests
         Assert.Equal("set a=1, set b=2, remove c",
             new ConfigChange { Set = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" }, Remove = ["c"] }.ToString());
 
+    [Fact]
+    public void Config_change_picks_the_entries_it_set_or_removed()
+    {
+        static KafkaConfigEntry Entry(string name) => new() { ResourceName = "t", ResourceType = "Topic", Name = name, Source = "DEFAULT_CONFIG" };
+        var change = new ConfigChange { Set = new Dictionary<string, string> { ["retention.ms"] = "1" }, Remove = ["cleanup.policy"] };
+        var entries = new[] { Entry("cleanup.policy"), Entry("Retention.ms"), Entry("retention.ms"), Entry("segment.ms") };
+        Assert.Equal(["cleanup.policy", "retention.ms"], change.Changed(entries).Select(e => e.Name));
+        Assert.Empty(new ConfigChange().Changed(entries));
+    }
+
     [Theory]
     [InlineData(ConfigSource.DynamicTopicConfig, "DYNAMIC_TOPIC_CONFIG")]
     [InlineData(ConfigSource.DynamicBrokerConfig, "DYNAMIC_BROKER_CONFIG")]
@@ -104,6 +114,26 @@ public class ConfigAndHealthTests
         Assert.Equal(new[] { "retention.ms", "retention.bytes" }, ConfigService.Filter(entries, [NamePattern.Parse("retention.*")], false).Select(e => e.Name));
         Assert.Equal(new[] { "retention.ms", "cleanup.policy" }, ConfigService.Filter(entries, [], true).Select(e => e.Name));
         Assert.Equal(new[] { "retention.ms" }, ConfigService.Filter(entries, [NamePattern.Parse("retention.*")], true).Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task Config_filter_over_described_resources_keeps_their_order()
+    {
+        KafkaConfigEntry Entry(string topic, string name, bool isDefault) => new() { ResourceName = topic, ResourceType = "Topic", Name = name, Source = "X", IsDefault = isDefault };
+        async IAsyncEnumerable<(string Topic, IReadOnlyList<KafkaConfigEntry> Entries)> Described()
+        {
+            await Task.Yield();
+            yield return ("b", [Entry("b", "retention.ms", false), Entry("b", "cleanup.policy", false)]);
+            yield return ("a", [Entry("a", "retention.bytes", true), Entry("a", "retention.ms", false)]);
+        }
+
+        var kept = new List<string>();
+        await foreach (var entry in ConfigService.Filter(Described(), [NamePattern.Parse("retention.*")], excludeDefault: true))
+        {
+            kept.Add($"{entry.ResourceName}/{entry.Name}");
+        }
+
+        Assert.Equal(["b/retention.ms", "a/retention.ms"], kept);
     }
 
     [Fact]

@@ -123,20 +123,37 @@ internal static class MageProfileReader
         };
     }
 
+    /// <summary>
+    /// The <paramref name="key"/> section (null when the profile has none) with its keys checked;
+    /// ProfileKeyNotUsed when the security protocol is not one of <paramref name="usedWith"/>.
+    /// </summary>
+    private static ProfileNode? ProtocolSection(ProfileNode root, ProfileContext context, string key, string[] keys,
+        KafkaSecurityProtocol? protocol, KafkaSecurityProtocol[] usedWith, string usedWithNames, string hint)
+    {
+        var section = context.Map(root, null, key);
+        if (section is null)
+        {
+            return null;
+        }
+
+        context.CheckKeys(section, key, keys);
+        if (protocol is not { } p || !usedWith.Contains(p))
+        {
+            throw context.Error("ProfileKeyNotUsed", key, section,
+                $"{key} is only used with security_protocol {usedWithNames}, but the protocol is {(protocol is { } q ? LibrdkafkaConfig.ProtocolName(q).ToUpperInvariant() : "not set (PLAINTEXT)")}.",
+                hint);
+        }
+
+        return section;
+    }
+
     private static KafkaConnectionSettings ReadSsl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var ssl = context.Map(root, null, "ssl_config");
+        var ssl = ProtocolSection(root, context, "ssl_config", SslKeys, protocol,
+            [KafkaSecurityProtocol.Ssl, KafkaSecurityProtocol.SaslSsl], "SSL or SASL_SSL", "Set security_protocol: SSL (or SASL_SSL), or remove ssl_config.");
         if (ssl is null)
         {
             return settings;
-        }
-
-        context.CheckKeys(ssl, "ssl_config", SslKeys);
-        if (protocol is not (KafkaSecurityProtocol.Ssl or KafkaSecurityProtocol.SaslSsl))
-        {
-            throw context.Error("ProfileKeyNotUsed", "ssl_config", ssl,
-                $"ssl_config is only used with security_protocol SSL or SASL_SSL, but the protocol is {(protocol is { } p ? LibrdkafkaConfig.ProtocolName(p).ToUpperInvariant() : "not set (PLAINTEXT)")}.",
-                "Set security_protocol: SSL (or SASL_SSL), or remove ssl_config.");
         }
 
         var checkHostname = context.Bool(ssl, "ssl_config", "check_hostname");
@@ -158,18 +175,11 @@ internal static class MageProfileReader
 
     private static KafkaConnectionSettings ReadSasl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var sasl = context.Map(root, null, "sasl_config");
+        var sasl = ProtocolSection(root, context, "sasl_config", SaslKeys, protocol,
+            [KafkaSecurityProtocol.SaslSsl, KafkaSecurityProtocol.SaslPlaintext], "SASL_SSL or SASL_PLAINTEXT", "Set security_protocol: SASL_SSL, or remove sasl_config.");
         if (sasl is null)
         {
             return settings;
-        }
-
-        context.CheckKeys(sasl, "sasl_config", SaslKeys);
-        if (protocol is not (KafkaSecurityProtocol.SaslSsl or KafkaSecurityProtocol.SaslPlaintext))
-        {
-            throw context.Error("ProfileKeyNotUsed", "sasl_config", sasl,
-                $"sasl_config is only used with security_protocol SASL_SSL or SASL_PLAINTEXT, but the protocol is {(protocol is { } p ? LibrdkafkaConfig.ProtocolName(p).ToUpperInvariant() : "not set (PLAINTEXT)")}.",
-                "Set security_protocol: SASL_SSL, or remove sasl_config.");
         }
 
         // Mage's default mechanism is PLAIN.

@@ -112,33 +112,8 @@ public sealed class MessagePublisher : IDisposable
             return known;
         }
 
-        _sink.Verbose($"Metadata for topic '{topic}'.");
-        Metadata metadata;
-        try
-        {
-            metadata = await _retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => Task.Run(() => _factory.AdminClient.GetMetadata(topic, _factory.RequestTimeout), cancellationToken),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, topic, $"read the metadata of topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.Read);
-        }
-
-        var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
-        if (described is null || described.Error.Code == ErrorCode.UnknownTopicOrPart || described.Partitions.Count == 0)
-        {
-            throw new KafkaCatalogException(
-                "TopicNotFound",
-                FailureKind.ObjectNotFound,
-                $"Topic '{topic}' does not exist. Create it with New-KafkaTopic (or check the name with Get-KafkaTopic); nothing was sent.",
-                topic);
-        }
-
+        var described = await SingleTopicMetadata.DescribeAsync(
+            _factory, _retry, _sink, topic, "Create it with New-KafkaTopic (or check the name with Get-KafkaTopic); nothing was sent.", cancellationToken).ConfigureAwait(false);
         _partitionCounts[topic] = described.Partitions.Count;
         return described.Partitions.Count;
     }
@@ -323,30 +298,7 @@ public sealed class MessageReader
 
     private async Task<IReadOnlyList<int>> ResolvePartitionsAsync(ReceiveRequest request, CancellationToken cancellationToken)
     {
-        _sink.Verbose($"Metadata for topic '{request.Topic}'.");
-        Metadata metadata;
-        try
-        {
-            metadata = await _retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => Task.Run(() => _factory.AdminClient.GetMetadata(request.Topic, _factory.RequestTimeout), cancellationToken),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, request.Topic, $"read the metadata of topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read);
-        }
-
-        var topic = metadata.Topics.FirstOrDefault(t => t.Topic == request.Topic);
-        if (topic is null || topic.Error.Code == ErrorCode.UnknownTopicOrPart || topic.Partitions.Count == 0)
-        {
-            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound,
-                $"Topic '{request.Topic}' does not exist. Check the name with Get-KafkaTopic.", request.Topic);
-        }
-
+        var topic = await SingleTopicMetadata.DescribeAsync(_factory, _retry, _sink, request.Topic, "Check the name with Get-KafkaTopic.", cancellationToken).ConfigureAwait(false);
         var count = topic.Partitions.Count;
         if (request.Partitions is not { Count: > 0 } wanted)
         {
@@ -361,5 +313,42 @@ public sealed class MessageReader
         }
 
         return wanted.Distinct().Order().ToArray();
+    }
+}
+
+/// <summary>The single-topic metadata lookup of <see cref="MessagePublisher"/> and <see cref="MessageReader"/>.</summary>
+file static class SingleTopicMetadata
+{
+    /// <summary>
+    /// One topic's metadata (publisher and reader); TopicNotFound (the message ends with <paramref name="notFoundHint"/>)
+    /// when the cluster does not know it or it has no partitions.
+    /// </summary>
+    public static async Task<TopicMetadata> DescribeAsync(
+        KafkaClientFactory factory, KafkaRetry retry, IOperationSink sink, string topic, string notFoundHint, CancellationToken cancellationToken)
+    {
+        sink.Verbose($"Metadata for topic '{topic}'.");
+        Metadata metadata;
+        try
+        {
+            metadata = await retry.ExecuteAsync(
+                "Metadata",
+                KafkaCallKind.Read,
+                factory.BootstrapServers,
+                _ => Task.Run(() => factory.AdminClient.GetMetadata(topic, factory.RequestTimeout), cancellationToken),
+                sink,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (KafkaException ex)
+        {
+            throw KafkaErrors.FromException(ex, topic, $"read the metadata of topic '{topic}'", factory.BootstrapServers, KafkaCallKind.Read);
+        }
+
+        var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
+        if (described is null || described.Error.Code == ErrorCode.UnknownTopicOrPart || described.Partitions.Count == 0)
+        {
+            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound, $"Topic '{topic}' does not exist. {notFoundHint}", topic);
+        }
+
+        return described;
     }
 }

@@ -25,6 +25,27 @@ internal static class GroupRouting
         "/" + ((ctx.Connection.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "127.0.0.1");
 
     public static string StateName(GroupState s) => s.ToString();
+
+    /// <summary>
+    /// Answers each requested topic partition (OffsetCommit, OffsetDelete) in the response's Topics
+    /// array with its error code from <paramref name="errors"/> (0 when absent), in request order.
+    /// </summary>
+    public static void AddPartitionErrors(Message resp, List<Message> topics, Dictionary<(string, int), short> errors)
+    {
+        foreach (var t in topics)
+        {
+            string name = t.GetString("Name") ?? "";
+            var rt = resp.AddElement("Topics");
+            rt.Set("Name", name);
+            foreach (var p in t.GetArray("Partitions") ?? new List<Message>())
+            {
+                int index = p.GetInt32("PartitionIndex");
+                var rp = rt.AddElement("Partitions");
+                rp.Set("PartitionIndex", index);
+                rp.Set("ErrorCode", errors.GetValueOrDefault((name, index)));
+            }
+        }
+    }
 }
 
 /// <summary>FindCoordinator (10) v0-v4, including batched CoordinatorKeys (v4). Only group keys (KeyType 0) are served.</summary>
@@ -273,19 +294,7 @@ internal sealed class OffsetCommitHandler : IKafkaApiHandler
             foreach (var pe in parts) errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
         }
         var resp = ctx.NewResponse();
-        foreach (var t in topics)
-        {
-            string name = t.GetString("Name") ?? "";
-            var rt = resp.AddElement("Topics");
-            rt.Set("Name", name);
-            foreach (var p in t.GetArray("Partitions") ?? new List<Message>())
-            {
-                int index = p.GetInt32("PartitionIndex");
-                var rp = rt.AddElement("Partitions");
-                rp.Set("PartitionIndex", index);
-                rp.Set("ErrorCode", errors.GetValueOrDefault((name, index)));
-            }
-        }
+        GroupRouting.AddPartitionErrors(resp, topics, errors);
         return ValueTask.FromResult<Message?>(resp);
     }
 }
@@ -503,19 +512,7 @@ internal sealed class OffsetDeleteHandler : IKafkaApiHandler
         if (top == 0)
         {
             foreach (var pe in parts) errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
-            foreach (var t in topics)
-            {
-                string name = t.GetString("Name") ?? "";
-                var rt = resp.AddElement("Topics");
-                rt.Set("Name", name);
-                foreach (var p in t.GetArray("Partitions") ?? new List<Message>())
-                {
-                    int index = p.GetInt32("PartitionIndex");
-                    var rp = rt.AddElement("Partitions");
-                    rp.Set("PartitionIndex", index);
-                    rp.Set("ErrorCode", errors.GetValueOrDefault((name, index)));
-                }
-            }
+            GroupRouting.AddPartitionErrors(resp, topics, errors);
         }
         return ValueTask.FromResult<Message?>(resp);
     }

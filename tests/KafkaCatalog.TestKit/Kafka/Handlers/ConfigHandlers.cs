@@ -108,6 +108,32 @@ internal static class ConfigLogic
         }
     }
 
+    /// <summary>
+    /// The AlterConfigs / IncrementalAlterConfigs response: one entry per requested resource with the
+    /// error <paramref name="apply"/> returns (ctx, state, type, name, configs, validateOnly), under the state lock.
+    /// </summary>
+    public static Message Alter(RequestContext ctx, Message request, Func<RequestContext, ClusterState, sbyte, string, List<Message>, bool, (short, string?)> apply)
+    {
+        var state = ctx.State;
+        var validateOnly = request.GetBool("ValidateOnly");
+        var resp = ctx.NewResponse();
+        lock (state.Sync)
+        {
+            foreach (var res in request.GetArray("Resources") ?? new List<Message>())
+            {
+                var type = res.GetInt8("ResourceType");
+                var name = res.GetString("ResourceName") ?? string.Empty;
+                var r = resp.AddElement("Responses");
+                r.Set("ResourceType", type);
+                r.Set("ResourceName", name);
+                var (code, message) = apply(ctx, state, type, name, res.GetArray("Configs") ?? new List<Message>(), validateOnly);
+                r.Set("ErrorCode", code);
+                r.Set("ErrorMessage", message);
+            }
+        }
+        return resp;
+    }
+
     /// <summary>Validates a broker config change: known and dynamically updatable.</summary>
     public static string? ValidateBroker(string key, string? value)
     {
@@ -192,27 +218,8 @@ internal sealed class AlterConfigsHandler : IKafkaApiHandler
     public short MinVersion => 0;
     public short MaxVersion => 2;
 
-    public ValueTask<Message?> HandleAsync(RequestContext ctx, Message request, CancellationToken ct)
-    {
-        var state = ctx.State;
-        var validateOnly = request.GetBool("ValidateOnly");
-        var resp = ctx.NewResponse();
-        lock (state.Sync)
-        {
-            foreach (var res in request.GetArray("Resources") ?? new List<Message>())
-            {
-                var type = res.GetInt8("ResourceType");
-                var name = res.GetString("ResourceName") ?? string.Empty;
-                var r = resp.AddElement("Responses");
-                r.Set("ResourceType", type);
-                r.Set("ResourceName", name);
-                var (code, message) = Apply(ctx, state, type, name, res.GetArray("Configs") ?? new List<Message>(), validateOnly);
-                r.Set("ErrorCode", code);
-                r.Set("ErrorMessage", message);
-            }
-        }
-        return ValueTask.FromResult<Message?>(resp);
-    }
+    public ValueTask<Message?> HandleAsync(RequestContext ctx, Message request, CancellationToken ct) =>
+        ValueTask.FromResult<Message?>(ConfigLogic.Alter(ctx, request, Apply));
 
     private static (short, string?) Apply(RequestContext ctx, ClusterState state, sbyte type, string name, List<Message> configs, bool validateOnly)
     {
@@ -246,27 +253,8 @@ internal sealed class IncrementalAlterConfigsHandler : IKafkaApiHandler
 
     private const sbyte Set = 0, Delete = 1, Append = 2, Subtract = 3;
 
-    public ValueTask<Message?> HandleAsync(RequestContext ctx, Message request, CancellationToken ct)
-    {
-        var state = ctx.State;
-        var validateOnly = request.GetBool("ValidateOnly");
-        var resp = ctx.NewResponse();
-        lock (state.Sync)
-        {
-            foreach (var res in request.GetArray("Resources") ?? new List<Message>())
-            {
-                var type = res.GetInt8("ResourceType");
-                var name = res.GetString("ResourceName") ?? string.Empty;
-                var r = resp.AddElement("Responses");
-                r.Set("ResourceType", type);
-                r.Set("ResourceName", name);
-                var (code, message) = Apply(ctx, state, type, name, res.GetArray("Configs") ?? new List<Message>(), validateOnly);
-                r.Set("ErrorCode", code);
-                r.Set("ErrorMessage", message);
-            }
-        }
-        return ValueTask.FromResult<Message?>(resp);
-    }
+    public ValueTask<Message?> HandleAsync(RequestContext ctx, Message request, CancellationToken ct) =>
+        ValueTask.FromResult<Message?>(ConfigLogic.Alter(ctx, request, Apply));
 
     private static (short, string?) AlterLoggers(ClusterState state, int brokerId, List<Message> configs, bool validateOnly)
     {
