@@ -62,6 +62,8 @@ public sealed class KafkaTestTarget : IAsyncDisposable
     private IAdminClient? _admin;
     private IProducer<byte[]?, byte[]?>? _producer;
     private IConsumer<byte[]?, byte[]?>? _probe;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _createdTopics = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _committedGroups = new();
 
     private KafkaTestTarget(KafkaTestCluster? testKit, RealClusterSettings? real)
     {
@@ -120,6 +122,7 @@ public sealed class KafkaTestTarget : IAsyncDisposable
             ReplicationFactor = replicationFactor,
             Configs = config?.ToDictionary(kv => kv.Key, kv => kv.Value),
         }]).ConfigureAwait(false);
+        _createdTopics.TryAdd(name, 0);
         await WaitUntilAsync($"topic {name} has {partitions} partitions with leaders", () =>
         {
             var t = Admin.GetMetadata(name, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == name);
@@ -201,6 +204,7 @@ public sealed class KafkaTestTarget : IAsyncDisposable
 
     private async Task CommitAsync(string group, TopicPartitionOffset[] offsets)
     {
+        _committedGroups.TryAdd(group, 0);
         var results = await Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(group, [.. offsets])]).ConfigureAwait(false);
         var failed = results.SelectMany(r => r.Partitions).Where(p => p.Error.IsError).ToList();
         if (failed.Count > 0)
@@ -269,6 +273,34 @@ public sealed class KafkaTestTarget : IAsyncDisposable
             EntryFilter = new AccessControlEntryFilter { Principal = principal, Operation = Confluent.Kafka.Admin.AclOperation.Any, PermissionType = Confluent.Kafka.Admin.AclPermissionType.Any },
         }]).ConfigureAwait(false);
 
+    /// <summary>On a real (shared) cluster: deletes the groups and topics this target created; what is already gone is fine.</summary>
+    private async Task CleanUpAsync()
+    {
+        if (!_committedGroups.IsEmpty)
+        {
+            try
+            {
+                await Admin.DeleteGroupsAsync([.. _committedGroups.Keys]).ConfigureAwait(false);
+            }
+            catch (DeleteGroupsException)
+            {
+                // groups the product under test already removed, or that still have members
+            }
+        }
+
+        if (!_createdTopics.IsEmpty)
+        {
+            try
+            {
+                await Admin.DeleteTopicsAsync([.. _createdTopics.Keys]).ConfigureAwait(false);
+            }
+            catch (DeleteTopicsException)
+            {
+                // topics the tests deleted themselves
+            }
+        }
+    }
+
     /// <summary>Waits (polling, bounded) until a condition holds; fails with <paramref name="what"/> otherwise.</summary>
     public static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
@@ -282,6 +314,11 @@ public sealed class KafkaTestTarget : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (IsReal && _admin is not null)
+        {
+            await CleanUpAsync().ConfigureAwait(false);
+        }
+
         _probe?.Close();
         _probe?.Dispose();
         _producer?.Dispose();
