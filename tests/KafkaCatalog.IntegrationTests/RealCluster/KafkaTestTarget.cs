@@ -48,7 +48,10 @@ public sealed class KafkaTestTarget : IAsyncDisposable
     /// What the real cluster says about ACLs through KAFKACATALOG_TEST_ACLS: true ("1": it has an authorizer and the test
     /// principal may manage ACLs), false ("0": no authorizer), null (unset: unknown, so ACL tests are skipped).
     /// </summary>
-    public static bool? RealClusterAcls => Environment.GetEnvironmentVariable(AclsVariable)?.Trim() switch
+    public static bool? RealClusterAcls => ParseAcls(Environment.GetEnvironmentVariable(AclsVariable));
+
+    /// <summary>"1"/"true" → true, "0"/"false" → false, anything else (unset) → null.</summary>
+    public static bool? ParseAcls(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         "1" or "true" => true,
         "0" or "false" => false,
