@@ -161,19 +161,20 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
         Assert.DoesNotContain(groupsAfter, g => g.GroupId.StartsWith("kafkacatalog-reader-", StringComparison.Ordinal));
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Publishing_to_a_missing_topic_or_partition_fails_fast_and_sends_nothing()
     {
         var topic = fx.Topic(2);
+        var missing = GroupsFixture.Unique("no-such-topic");
         using var publisher = new MessagePublisher(fx.Factory());
 
-        var noTopic = await Assert.ThrowsAsync<KafkaCatalogException>(() => publisher.SendAsync(new OutgoingKafkaMessage { Topic = "no-such-topic", Value = [1] }));
+        var noTopic = await Assert.ThrowsAsync<KafkaCatalogException>(() => publisher.SendAsync(new OutgoingKafkaMessage { Topic = missing, Value = [1] }));
         var noPartition = await Assert.ThrowsAsync<KafkaCatalogException>(() => publisher.SendAsync(new OutgoingKafkaMessage { Topic = topic, Partition = 2, Value = [1] }));
 
         Assert.Equal("TopicNotFound", noTopic.ErrorId);
         Assert.Equal("PartitionNotFound", noPartition.ErrorId);
-        Assert.Null(fx.Cluster.State.GetTopic("no-such-topic"));
-        Assert.All(fx.Cluster.State.GetTopic(topic)!.Partitions, p => Assert.Equal(0, p.HighWatermark));
+        Assert.DoesNotContain(missing, fx.Target.TopicNames());
+        Assert.Equal([(0L, 0L), (0L, 0L)], [fx.Target.Watermarks(topic, 0), fx.Target.Watermarks(topic, 1)]);
     }
 
     [Theory]

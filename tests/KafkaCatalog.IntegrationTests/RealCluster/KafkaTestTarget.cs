@@ -236,6 +236,10 @@ public sealed class KafkaTestTarget : IAsyncDisposable
         return $"{d.State}/{d.Members.Count}";
     }
 
+    /// <summary>The id of the broker that coordinates the group (FindCoordinator via DescribeConsumerGroups).</summary>
+    public async Task<int?> CoordinatorAsync(string group) =>
+        (await Admin.DescribeConsumerGroupsAsync([group]).ConfigureAwait(false)).ConsumerGroupDescriptions.Single().Coordinator?.Id;
+
     /// <summary>Names of all topics (a listing never auto-creates, unlike asking for one name).</summary>
     public HashSet<string> TopicNames() => Admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Where(t => !t.Error.IsError).Select(t => t.Topic).ToHashSet();
 
