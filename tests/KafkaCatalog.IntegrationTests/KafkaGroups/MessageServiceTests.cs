@@ -8,7 +8,7 @@ namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
 /// <summary>
 /// Publish and receive through the product's producer/consumer against TestKit, or against a real cluster when
-/// KAFKACATALOG_TEST_BOOTSTRAP is set ([TestKitFact]s assert broker state or compare cluster-wide group lists).
+/// KAFKACATALOG_TEST_BOOTSTRAP is set (checks read the cluster back with the test's own admin and probe clients).
 /// </summary>
 public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
@@ -147,7 +147,7 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
         Assert.Equal("new", Assert.Single(await receiving).Value);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Receiving_never_creates_or_commits_a_consumer_group()
     {
         var topic = fx.Topic(1);
@@ -157,7 +157,12 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
         Assert.Single(await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning }));
 
         var groupsAfter = await new ConsumerGroupService(fx.Factory()).ListGroupListingsAsync([], null, CancellationToken.None);
-        Assert.Equal(groupsBefore.Select(g => g.GroupId).Order(), groupsAfter.Select(g => g.GroupId).Order());
+        if (!fx.Target.IsReal)
+        {
+            // A shared real cluster gains other clients' groups meanwhile; the reader's own would carry the prefix below.
+            Assert.Equal(groupsBefore.Select(g => g.GroupId).Order(), groupsAfter.Select(g => g.GroupId).Order());
+        }
+
         Assert.DoesNotContain(groupsAfter, g => g.GroupId.StartsWith("kafkacatalog-reader-", StringComparison.Ordinal));
     }
 
