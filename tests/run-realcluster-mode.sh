@@ -24,7 +24,9 @@ if [ -z "$testkit" ]; then
   exit 1
 fi
 
-serve=(serve --acls --ignore-stdin)
+# --auto-create-topics: like a default-configured Apache Kafka broker, so a client that lets a metadata request create a
+# misspelled topic is caught (TestKit in-process never auto-creates).
+serve=(serve --acls --auto-create-topics --ignore-stdin)
 [ "${REALCLUSTER_SASL:-0}" = 1 ] && serve+=(--sasl --sasl-user "it-admin:it-$RANDOM-secret")
 out="$results/realcluster-sandbox.log"
 dotnet "$testkit" "${serve[@]}" >"$out" 2>&1 &
