@@ -158,7 +158,7 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.Equal("missing-topic-xyz", error.Target);
     }
 
-    [TestKitFact]
+    [TestKitFact(Because = "counts metadata requests on a TestKit cluster of its own")]
     public async Task Listing_is_one_metadata_request_whatever_the_number_of_patterns()
     {
         // Its own cluster: no other client's background metadata refreshes in the count.

@@ -97,7 +97,7 @@ public sealed class KafkaTestTargetTests
             new TestKitFactAttribute { Because = "changes broker state" }.Skip);
     }
 
-    [TestKitFact]
+    [TestKitFact(Because = "checks the mode used when the variable is unset")]
     public async Task Without_the_variable_a_real_capable_target_is_a_TestKit_cluster()
     {
         await using var t = await KafkaTestTarget.StartAsync(() => new KafkaCatalog.TestKit.Kafka.KafkaTestClusterOptions { Brokers = 1 }, allowReal: true);
