@@ -9,7 +9,7 @@ namespace KafkaCatalog.TestKit;
 
 /// <summary>
 /// Command line of the TestKit sandbox:
-/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
+/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
 /// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
@@ -19,7 +19,7 @@ namespace KafkaCatalog.TestKit;
 public static class Cli
 {
     public const string Usage =
-        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
 
     /// <summary>OAuth client registered with the sandbox's token endpoint (--oauth).</summary>
     public const string OAuthClientId = "sandbox-client";
@@ -35,6 +35,9 @@ public static class Cli
     {
         /// <summary>Also start the Atlan catalog emulator and print its base URL and API token.</summary>
         public bool Atlan { get; init; }
+
+        /// <summary>Auto-create topics named in metadata requests, like a default-configured Kafka broker.</summary>
+        public bool AutoCreateTopics { get; init; }
 
         /// <summary>Listen with TLS (certificates from a generated CA); with SASL the protocol is SASL_SSL.</summary>
         public bool Tls { get; init; }
@@ -59,7 +62,7 @@ public static class Cli
     {
         if (args.Length == 0 || args[0] != "serve") return (null, Usage);
         int brokers = 3, portBase = 0;
-        bool seed = true, acls = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
+        bool seed = true, acls = false, autoCreate = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
         string? clusterId = null;
         string saslUser = "admin", saslPassword = "admin-secret";
         for (var i = 1; i < args.Length; i++)
@@ -81,6 +84,7 @@ public static class Cli
                     case "--no-seed": seed = false; break;
                     case "--cluster-id": clusterId = Next(); break;
                     case "--acls": acls = true; break;
+                    case "--auto-create-topics": autoCreate = true; break;
                     case "--atlan": atlan = true; break;
                     case "--polaris": polaris = true; break;
                     case "--sasl": sasl = true; break;
@@ -102,7 +106,7 @@ public static class Cli
                 return (null, ex.Message);
             }
         }
-        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth }, null);
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate }, null);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -115,7 +119,7 @@ public static class Cli
         }
         var options = new KafkaTestClusterOptions
         {
-            Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls,
+            Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls, AutoCreateTopics = o.AutoCreateTopics,
             Log = o.Verbose ? m => stderr.WriteLine(m) : null,
         };
         KafkaSecurityAuthenticator? auth = null;

@@ -70,7 +70,17 @@ public sealed class KafkaClientFactory : IDisposable
         return new SinkLease(this, sink);
     }
 
-    public AdminClientConfig CreateAdminConfig() => new(BaseProperties(KafkaClientRole.Admin));
+    /// <summary>
+    /// An admin config. allow.auto.create.topics is off unless set by -Property: librdkafka's admin client is a producer
+    /// underneath, whose default is on, so asking for one topic's metadata (the existence checks of publish and receive)
+    /// would create a misspelled topic on brokers with auto.create.topics.enable=true, Kafka's default.
+    /// </summary>
+    public AdminClientConfig CreateAdminConfig()
+    {
+        var properties = BaseProperties(KafkaClientRole.Admin);
+        properties.TryAdd("allow.auto.create.topics", "false");
+        return new(properties);
+    }
 
     /// <summary>
     /// A consumer config that never commits. Confluent.Kafka insists on a group.id; without an
@@ -87,10 +97,14 @@ public sealed class KafkaClientFactory : IDisposable
         return new ConsumerConfig(properties);
     }
 
-    /// <summary>A producer config: request.timeout.ms and (unless set by -Property) message.timeout.ms follow the request timeout.</summary>
+    /// <summary>
+    /// A producer config: request.timeout.ms and (unless set by -Property) message.timeout.ms follow the request timeout;
+    /// allow.auto.create.topics is off unless set by -Property (publishing never creates a topic).
+    /// </summary>
     public ProducerConfig CreateProducerConfig()
     {
         var properties = BaseProperties(KafkaClientRole.Producer);
+        properties.TryAdd("allow.auto.create.topics", "false");
         if (!properties.ContainsKey("message.timeout.ms"))
         {
             properties["message.timeout.ms"] = Milliseconds(RequestTimeout);

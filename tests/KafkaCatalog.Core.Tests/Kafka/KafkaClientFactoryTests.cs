@@ -79,6 +79,19 @@ public class KafkaClientFactoryTests
     }
 
     [Fact]
+    public void No_client_asks_the_broker_to_auto_create_topics_unless_a_property_says_so()
+    {
+        using var factory = new KafkaClientFactory(Connection());
+        Assert.Equal(("false", "false", "false"),
+            (factory.CreateAdminConfig().Get("allow.auto.create.topics"), factory.CreateProducerConfig().Get("allow.auto.create.topics"),
+             factory.CreateConsumerConfig().Get("allow.auto.create.topics")));
+
+        var options = Connection().GetOptions() with { Properties = new Dictionary<string, string> { ["allow.auto.create.topics"] = "true" } };
+        using var overridden = new KafkaClientFactory(new KafkaConnection("auto", options));
+        Assert.Equal(("true", "true"), (overridden.CreateAdminConfig().Get("allow.auto.create.topics"), overridden.CreateProducerConfig().Get("allow.auto.create.topics")));
+    }
+
+    [Fact]
     public void Redact_hides_secret_values()
     {
         using var factory = new KafkaClientFactory(Connection("hunter2-secret"));

@@ -1,16 +1,30 @@
 using Confluent.Kafka;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;
 
-public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<KafkaCoreFixture>
+/// <summary>
+/// Delete, partitions, configs, health filters and offsets of topics over real TCP. Runs against a real cluster too
+/// (KAFKACATALOG_TEST_BOOTSTRAP): seeding and checks go through the admin API; request counts are asserted on TestKit only.
+/// </summary>
+public class TopicAdminServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixture<RealCapableKafkaCoreFixture>
 {
     private const short DeleteTopicsKey = 20;
     private const short CreatePartitionsKey = 37;
     private const short IncrementalAlterConfigsKey = 44;
 
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+    private static string Unique(string prefix) => KafkaTestTarget.Unique(prefix);
+
+    private KafkaTestTarget T => fixture.Target;
+
+    private Task CreateAsync(string name, int partitions, params (string Key, string Value)[] config) =>
+        T.CreateTopicAsync(name, partitions, config.Length == 0 ? null : config.ToDictionary(c => c.Key, c => c.Value));
+
+    /// <summary>Deletion completes asynchronously on a real cluster: wait until no broker lists the topics.</summary>
+    private Task GoneAsync(params string[] names) =>
+        KafkaTestTarget.WaitUntilAsync($"{string.Join(", ", names)} deleted", () => Task.FromResult(!T.TopicNames().Overlaps(names)));
 
     private ConfigService Configs() => new(fixture.Factory, null, KafkaCoreFixture.FastRetry);
 
@@ -21,40 +35,43 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     {
         var a = Unique("del");
         var b = Unique("del");
-        fixture.Cluster.State.CreateTopic(a, 1, 1);
-        fixture.Cluster.State.CreateTopic(b, 2, 1);
+        await CreateAsync(a, 1);
+        await CreateAsync(b, 2);
 
         var outcomes = await fixture.Topics().DeleteAsync([a, b]);
 
         Assert.All(outcomes, o => Assert.True(o.Succeeded));
         Assert.Equal(new[] { a, b }.Order(), outcomes.Select(o => o.Topic).Order());
-        Assert.Null(fixture.Cluster.State.GetTopic(a));
-        Assert.Null(fixture.Cluster.State.GetTopic(b));
+        await GoneAsync(a, b);
     }
 
     [Fact]
     public async Task Deleting_a_missing_topic_is_TopicNotFound_and_the_others_are_deleted()
     {
         var real = Unique("del");
-        fixture.Cluster.State.CreateTopic(real, 1, 1);
+        var never = Unique("never-existed");
+        await CreateAsync(real, 1);
 
-        var outcomes = await fixture.Topics().DeleteAsync([real, "never-existed-xyz"]);
+        var outcomes = await fixture.Topics().DeleteAsync([real, never]);
 
         Assert.True(outcomes.Single(o => o.Topic == real).Succeeded);
-        var missing = outcomes.Single(o => o.Topic == "never-existed-xyz");
+        var missing = outcomes.Single(o => o.Topic == never);
         Assert.Equal("TopicNotFound", missing.Error!.ErrorId);
-        Assert.Null(fixture.Cluster.State.GetTopic(real));
+        await GoneAsync(real);
+        Assert.DoesNotContain(never, T.TopicNames());
     }
 
     [Fact]
     public async Task Internal_topics_are_refused_without_a_request()
     {
-        var before = fixture.Cluster.RequestCount(DeleteTopicsKey);
+        var existed = T.TopicNames().Contains("__consumer_offsets");
+        var before = T.TestKit?.RequestCount(DeleteTopicsKey);
         var outcome = Assert.Single(await fixture.Topics().DeleteAsync(["__consumer_offsets"]));
 
         Assert.Equal("CannotDeleteInternalTopic", outcome.Error!.ErrorId);
-        Assert.Equal(before, fixture.Cluster.RequestCount(DeleteTopicsKey));
-        Assert.NotNull(fixture.Cluster.State.GetTopic("__consumer_offsets"));
+        Assert.Equal(before, T.TestKit?.RequestCount(DeleteTopicsKey));
+        Assert.Equal(existed, T.TopicNames().Contains("__consumer_offsets"));
+        Assert.True(existed || T.IsReal, "TestKit always has __consumer_offsets");
     }
 
     // ---- partitions
@@ -63,23 +80,24 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Adds_partitions_up_to_the_total()
     {
         var name = Unique("grow");
-        fixture.Cluster.State.CreateTopic(name, 2, 2);
+        await T.CreateTopicAsync(name, 2, replicationFactor: T.IsReal ? (short)-1 : (short)2);
+        var replicas = T.Admin.GetMetadata(name, TimeSpan.FromSeconds(10)).Topics.Single().Partitions[0].Replicas.Length;
 
         var topic = await fixture.Topics().AddPartitionsAsync(name, 5, validateOnly: false);
 
         Assert.Equal(5, topic!.PartitionCount);
-        Assert.Equal(2, topic.ReplicationFactor);
-        Assert.Equal(5, fixture.Cluster.State.GetTopic(name)!.Partitions.Count);
+        Assert.Equal(replicas, topic.ReplicationFactor);
+        Assert.Equal(5, T.PartitionCount(name));
     }
 
     [Fact]
     public async Task Validate_only_adds_nothing()
     {
         var name = Unique("grow");
-        fixture.Cluster.State.CreateTopic(name, 2, 1);
+        await CreateAsync(name, 2);
 
         Assert.Null(await fixture.Topics().AddPartitionsAsync(name, 4, validateOnly: true));
-        Assert.Equal(2, fixture.Cluster.State.GetTopic(name)!.Partitions.Count);
+        Assert.Equal(2, T.PartitionCount(name));
     }
 
     [Theory]
@@ -88,29 +106,30 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task A_total_not_above_the_current_count_is_InvalidPartitions(int total)
     {
         var name = Unique("shrink");
-        fixture.Cluster.State.CreateTopic(name, 3, 1);
+        await CreateAsync(name, 3);
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().AddPartitionsAsync(name, total, validateOnly: false));
 
         Assert.Equal("InvalidPartitions", ex.ErrorId);
-        Assert.Equal(3, fixture.Cluster.State.GetTopic(name)!.Partitions.Count);
+        Assert.Equal(3, T.PartitionCount(name));
     }
 
     [Fact]
     public async Task Adding_partitions_to_a_missing_topic_is_TopicNotFound()
     {
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().AddPartitionsAsync("no-such-topic-abc", 3, validateOnly: false));
+        var missing = Unique("no-such-topic");
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().AddPartitionsAsync(missing, 3, validateOnly: false));
         Assert.Equal("TopicNotFound", ex.ErrorId);
-        Assert.Null(fixture.Cluster.State.GetTopic("no-such-topic-abc"));
+        Assert.DoesNotContain(missing, T.TopicNames());
     }
 
     [Fact]
     public async Task Total_below_one_is_refused_without_a_request()
     {
-        var before = fixture.Cluster.RequestCount(CreatePartitionsKey);
+        var before = T.TestKit?.RequestCount(CreatePartitionsKey);
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().AddPartitionsAsync("any", 0, validateOnly: false));
         Assert.Equal("InvalidPartitions", ex.ErrorId);
-        Assert.Equal(before, fixture.Cluster.RequestCount(CreatePartitionsKey));
+        Assert.Equal(before, T.TestKit?.RequestCount(CreatePartitionsKey));
     }
 
     // ---- configs
@@ -119,7 +138,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Describes_topic_configs_with_source_default_and_synonyms()
     {
         var name = Unique("cfg");
-        fixture.Cluster.State.CreateTopic(name, 1, 1, new Dictionary<string, string> { ["retention.ms"] = "1234" });
+        await CreateAsync(name, 1, ("retention.ms", "1234"));
 
         var (topic, entries) = Assert.Single(await Configs().DescribeTopicsAsync([name]).ToListAsync());
 
@@ -145,7 +164,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
         var names = Enumerable.Range(0, 7).Select(i => $"{prefix}-{i}").ToArray();
         foreach (var n in names)
         {
-            fixture.Cluster.State.CreateTopic(n, 1, 1);
+            await CreateAsync(n, 1);
         }
 
         var sink = new CollectingSink();
@@ -159,10 +178,10 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Missing_topic_config_is_a_per_item_error()
     {
         var name = Unique("cfg");
-        fixture.Cluster.State.CreateTopic(name, 1, 1);
+        await CreateAsync(name, 1);
         var errors = new List<KafkaCatalogException>();
 
-        var results = await Configs().DescribeTopicsAsync([name, "no-such-topic-cfg"], errors.Add).ToListAsync();
+        var results = await Configs().DescribeTopicsAsync([name, Unique("no-such-topic-cfg")], errors.Add).ToListAsync();
 
         Assert.Equal(name, Assert.Single(results).Topic);
         Assert.Equal("TopicNotFound", Assert.Single(errors).ErrorId);
@@ -172,7 +191,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Sets_and_removes_topic_configs_incrementally()
     {
         var name = Unique("alter");
-        fixture.Cluster.State.CreateTopic(name, 1, 1, new Dictionary<string, string> { ["retention.ms"] = "1000", ["segment.ms"] = "60000" });
+        await CreateAsync(name, 1, ("retention.ms", "1000"), ("segment.ms", "60000"));
 
         await Configs().AlterTopicAsync(name, new ConfigChange
         {
@@ -180,7 +199,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
             Remove = ["retention.ms"],
         }, validateOnly: false);
 
-        var configs = fixture.Cluster.State.GetTopic(name)!.Configs;
+        var configs = await T.TopicOverridesAsync(name);
         Assert.Equal("compact", configs["cleanup.policy"]);
         Assert.False(configs.ContainsKey("retention.ms"));
         Assert.Equal("60000", configs["segment.ms"]);
@@ -190,11 +209,11 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Validate_only_config_change_changes_nothing()
     {
         var name = Unique("alter");
-        fixture.Cluster.State.CreateTopic(name, 1, 1);
+        await CreateAsync(name, 1);
 
         await Configs().AlterTopicAsync(name, new ConfigChange { Set = new Dictionary<string, string> { ["retention.ms"] = "5" } }, validateOnly: true);
 
-        Assert.False(fixture.Cluster.State.GetTopic(name)!.Configs.ContainsKey("retention.ms"));
+        Assert.False((await T.TopicOverridesAsync(name)).ContainsKey("retention.ms"));
     }
 
     [Theory]
@@ -204,19 +223,19 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Bad_config_change_is_InvalidConfig_and_changes_nothing(string key, string value)
     {
         var name = Unique("alter");
-        fixture.Cluster.State.CreateTopic(name, 1, 1, new Dictionary<string, string> { ["segment.ms"] = "60000" });
+        await CreateAsync(name, 1, ("segment.ms", "60000"));
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => Configs().AlterTopicAsync(name,
             new ConfigChange { Set = new Dictionary<string, string> { [key] = value, ["segment.ms"] = "1" } }, validateOnly: false));
 
         Assert.Equal("InvalidConfig", ex.ErrorId);
-        Assert.Equal(new Dictionary<string, string> { ["segment.ms"] = "60000" }, fixture.Cluster.State.GetTopic(name)!.Configs);
+        Assert.Equal(new Dictionary<string, string> { ["segment.ms"] = "60000" }, await T.TopicOverridesAsync(name));
     }
 
     [Fact]
     public async Task Config_change_of_a_missing_topic_is_TopicNotFound()
     {
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => Configs().AlterTopicAsync("no-such-topic-alter",
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => Configs().AlterTopicAsync(Unique("no-such-topic-alter"),
             new ConfigChange { Set = new Dictionary<string, string> { ["retention.ms"] = "1" } }, validateOnly: false));
         Assert.Equal("TopicNotFound", ex.ErrorId);
     }
@@ -224,7 +243,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     [Fact]
     public async Task Empty_or_conflicting_changes_are_refused_without_a_request()
     {
-        var before = fixture.Cluster.RequestCount(IncrementalAlterConfigsKey);
+        var before = T.TestKit?.RequestCount(IncrementalAlterConfigsKey);
 
         var empty = await Assert.ThrowsAsync<KafkaCatalogException>(() => Configs().AlterTopicAsync("t", new ConfigChange(), validateOnly: false));
         var conflict = await Assert.ThrowsAsync<KafkaCatalogException>(() => Configs().AlterTopicAsync("t",
@@ -232,16 +251,24 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
 
         Assert.Equal("NoConfigChange", empty.ErrorId);
         Assert.Equal("ConflictingConfigChange", conflict.ErrorId);
-        Assert.Equal(before, fixture.Cluster.RequestCount(IncrementalAlterConfigsKey));
+        Assert.Equal(before, T.TestKit?.RequestCount(IncrementalAlterConfigsKey));
     }
 
+    private int[] BrokerIds() => T.Admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Select(b => b.BrokerId).Order().ToArray();
+
     [Fact]
-    public async Task Broker_configs_are_described_and_dynamic_ones_changed()
+    public async Task Broker_configs_are_described()
     {
-        var (resource, entries) = Assert.Single(await Configs().DescribeBrokersAsync([2]).ToListAsync());
-        Assert.Equal("2", resource);
+        var id = BrokerIds()[^1];
+        var (resource, entries) = Assert.Single(await Configs().DescribeBrokersAsync([id]).ToListAsync());
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), resource);
         Assert.All(entries, e => Assert.Equal("Broker", e.ResourceType));
-        Assert.NotEmpty(entries);
+        Assert.Contains(entries, e => e.Name == "log.retention.ms" || e.Name == "log.retention.hours");
+    }
+
+    [TestKitFact(Because = "changes a broker's log.retention.ms, which would shorten retention on every topic of a shared cluster")]
+    public async Task Dynamic_broker_configs_are_changed_and_removed()
+    {
 
         await Configs().AlterBrokerAsync(2, new ConfigChange { Set = new Dictionary<string, string> { ["log.retention.ms"] = "7200000" } }, validateOnly: false);
         Assert.Equal("7200000", fixture.Cluster.State.DynamicBrokerConfigs(2)["log.retention.ms"]);
@@ -258,18 +285,20 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     [Fact]
     public async Task Unknown_broker_ids_are_per_item_errors()
     {
+        var known = BrokerIds()[^1];
+        var unknown = known + 1000;
         var errors = new List<KafkaCatalogException>();
-        var brokers = await new ClusterService(fixture.Factory).GetBrokersAsync([3, 9], errors.Add);
+        var brokers = await new ClusterService(fixture.Factory).GetBrokersAsync([known, unknown], errors.Add);
 
-        Assert.Equal(3, Assert.Single(brokers).BrokerId);
+        Assert.Equal(known, Assert.Single(brokers).BrokerId);
         var error = Assert.Single(errors);
         Assert.Equal("BrokerNotFound", error.ErrorId);
-        Assert.Equal(9, error.Target);
+        Assert.Equal(unknown, error.Target);
     }
 
     // ---- health filters and -IncludeConfig
 
-    [Fact]
+    [TestKitFact(Because = "makes partitions under-replicated and offline by editing the broker state")]
     public async Task Health_filters_find_under_replicated_unavailable_and_under_min_isr_topics()
     {
         var prefix = "health" + Guid.NewGuid().ToString("N")[..6];
@@ -301,7 +330,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Include_config_fills_each_topic_config()
     {
         var name = Unique("withcfg");
-        fixture.Cluster.State.CreateTopic(name, 1, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+        await CreateAsync(name, 1, ("cleanup.policy", "compact"));
 
         var topic = Assert.Single(await fixture.Topics().ListAsync(new TopicQuery { Names = [name], IncludeConfig = true }).ToListAsync());
 
@@ -317,8 +346,10 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Offsets_give_watermarks_message_counts_and_the_offset_for_a_time()
     {
         var name = Unique("offs");
-        var created = (await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 2, ReplicationFactor = 1 }, validateOnly: false)).Topic!;
-        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        var created = (await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 2 }, validateOnly: false)).Topic!;
+
+        // Recent timestamps: a real broker's time-based retention would delete records stamped long ago.
+        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds() * 1000);
         using (var producer = fixture.Factory.CreateProducer())
         {
             for (var i = 0; i < 5; i++)
@@ -347,7 +378,7 @@ public class TopicAdminServiceTests(KafkaCoreFixture fixture) : IClassFixture<Ka
     public async Task Offsets_after_records_were_deleted_start_at_the_new_log_start()
     {
         var name = Unique("trunc");
-        var created = (await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 1, ReplicationFactor = 1 }, validateOnly: false)).Topic!;
+        var created = (await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 1 }, validateOnly: false)).Topic!;
         using (var producer = fixture.Factory.CreateProducer())
         {
             for (var i = 0; i < 4; i++)

@@ -12,15 +12,28 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
 
-    [TestKitFact]
+    private KafkaTestTarget T => fixture.Target;
+
+    private int BrokerCount() => T.Admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers.Count;
+
+    /// <summary>A broker's static or default config value, as DescribeConfigs reports it.</summary>
+    private async Task<string> BrokerConfigAsync(string name)
+    {
+        var id = T.Admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers[0].BrokerId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = await T.Admin.DescribeConfigsAsync([new Confluent.Kafka.Admin.ConfigResource { Type = Confluent.Kafka.Admin.ResourceType.Broker, Name = id }]);
+        return result.Single().Entries[name].Value;
+    }
+
+    [Fact]
     public async Task Creates_a_topic_and_describes_it_with_partitions_leaders_and_replicas()
     {
         var name = Unique("orders");
+        var rf = (short)Math.Min(2, BrokerCount());
         var result = await fixture.Topics().CreateAsync(new NewTopicSpec
         {
             Name = name,
             Partitions = 3,
-            ReplicationFactor = 2,
+            ReplicationFactor = rf,
             Config = new Dictionary<string, string> { ["retention.ms"] = "3600000", ["cleanup.policy"] = "compact" },
         }, validateOnly: false);
 
@@ -28,7 +41,7 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.False(result.ValidateOnly);
         Assert.Equal(name, topic.Name);
         Assert.Equal(3, topic.PartitionCount);
-        Assert.Equal(2, topic.ReplicationFactor);
+        Assert.Equal(rf, topic.ReplicationFactor);
         Assert.False(topic.IsInternal);
         Assert.Equal("it", topic.ConnectionName);
         Assert.Equal(fixture.Target.BootstrapServers, topic.BootstrapServers);
@@ -36,33 +49,39 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.All(topic.Partitions, p =>
         {
             Assert.Equal(name, p.Topic);
-            Assert.Equal(2, p.Replicas.Count);
+            Assert.Equal(rf, p.Replicas.Count);
             Assert.Contains(p.Leader, p.Replicas);
             Assert.Equal(p.Replicas.OrderBy(r => r), p.InSyncReplicas.OrderBy(r => r));
             Assert.False(p.IsUnderReplicated);
             Assert.Null(p.Error);
         });
 
-        var state = fixture.Cluster.State.GetTopic(name)!;
-        Assert.Equal("3600000", state.Configs["retention.ms"]);
-        Assert.Equal("compact", state.Configs["cleanup.policy"]);
+        var overrides = await T.TopicOverridesAsync(name);
+        Assert.Equal("3600000", overrides["retention.ms"]);
+        Assert.Equal("compact", overrides["cleanup.policy"]);
+        var described = T.Admin.GetMetadata(name, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
         foreach (var p in topic.Partitions)
         {
-            Assert.Equal(state.Partitions[p.Partition].Replicas, p.Replicas);
-            Assert.Equal(state.Partitions[p.Partition].LeaderId, p.Leader);
+            var m = described.Single(d => d.PartitionId == p.Partition);
+            Assert.Equal(m.Replicas, p.Replicas);
+            Assert.Equal(m.Leader, p.Leader);
         }
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Omitted_partitions_and_replication_factor_take_the_broker_defaults()
     {
         var name = Unique("defaults");
         var result = await fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: false);
-        Assert.Equal(fixture.Cluster.Options.DefaultPartitions, result.Topic!.PartitionCount);
-        Assert.Equal(fixture.Cluster.Options.DefaultReplicationFactor, result.Topic.ReplicationFactor);
+        Assert.Equal(int.Parse(await BrokerConfigAsync("num.partitions"), System.Globalization.CultureInfo.InvariantCulture), result.Topic!.PartitionCount);
+        Assert.Equal(int.Parse(await BrokerConfigAsync("default.replication.factor"), System.Globalization.CultureInfo.InvariantCulture), result.Topic.ReplicationFactor);
+        if (T.TestKit is { } kit)
+        {
+            Assert.Equal((kit.Options.DefaultPartitions, (int)kit.Options.DefaultReplicationFactor), (result.Topic.PartitionCount, result.Topic.ReplicationFactor));
+        }
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Validate_only_creates_nothing()
     {
         var name = Unique("whatif");
@@ -70,7 +89,7 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
 
         Assert.True(result.ValidateOnly);
         Assert.Null(result.Topic);
-        Assert.Null(fixture.Cluster.State.GetTopic(name));
+        Assert.DoesNotContain(name, T.TopicNames());
         Assert.Empty(await fixture.Topics().ListAsync(new TopicQuery { Names = [name + "*"] }).ToListAsync());
     }
 
@@ -103,16 +122,21 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.Equal(new[] { $"{prefix}-x", $"{prefix}-y" }, topics.Select(t => t.Name));
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Internal_topics_are_hidden_unless_asked_for_or_named()
     {
+        // A commit makes sure a real cluster has created its offsets topic.
+        var topic = Unique("internal");
+        await T.CreateTopicAsync(topic, 1);
+        await T.CommitAsync(Unique("internal-g"), topic, 0L);
         var all = await fixture.Topics().ListAsync(new TopicQuery()).ToListAsync();
         Assert.DoesNotContain(all, t => t.Name == "__consumer_offsets");
 
         var withInternal = await fixture.Topics().ListAsync(new TopicQuery { IncludeInternal = true }).ToListAsync();
         var offsets = Assert.Single(withInternal, t => t.Name == "__consumer_offsets");
         Assert.True(offsets.IsInternal);
-        Assert.Equal(fixture.Cluster.Options.OffsetsTopicPartitions, offsets.PartitionCount);
+        Assert.Equal(T.PartitionCount("__consumer_offsets"), offsets.PartitionCount);
+        Assert.Equal(T.TestKit?.Options.OffsetsTopicPartitions ?? offsets.PartitionCount, offsets.PartitionCount);
 
         Assert.Empty(await fixture.Topics().ListAsync(new TopicQuery { Names = ["__*"] }).ToListAsync());
         Assert.Single(await fixture.Topics().ListAsync(new TopicQuery { Names = ["__consumer_offsets"] }).ToListAsync());
@@ -134,7 +158,7 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.Equal("missing-topic-xyz", error.Target);
     }
 
-    [TestKitFact]
+    [TestKitFact(Because = "counts metadata requests on a TestKit cluster of its own")]
     public async Task Listing_is_one_metadata_request_whatever_the_number_of_patterns()
     {
         // Its own cluster: no other client's background metadata refreshes in the count.
@@ -194,18 +218,19 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
         Assert.Equal("TopicAlreadyExists", ex.ErrorId);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task More_replicas_than_brokers_is_InvalidReplicationFactor_and_creates_nothing()
     {
         var name = Unique("rf");
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 1, ReplicationFactor = 4 }, validateOnly: false));
+        var tooMany = (short)(BrokerCount() + 1);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 1, ReplicationFactor = tooMany }, validateOnly: false));
 
         Assert.Equal("InvalidReplicationFactor", ex.ErrorId);
         Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
-        Assert.Null(fixture.Cluster.State.GetTopic(name));
+        Assert.DoesNotContain(name, T.TopicNames());
     }
 
-    [TestKitTheory]
+    [Theory]
     [InlineData("no.such.config", "1")]
     [InlineData("cleanup.policy", "sometimes")]
     [InlineData("retention.ms", "soon")]
@@ -217,28 +242,30 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
 
         Assert.Equal("InvalidConfig", ex.ErrorId);
         Assert.Contains(name, ex.Message);
-        Assert.Null(fixture.Cluster.State.GetTopic(name));
+        Assert.DoesNotContain(name, T.TopicNames());
     }
 
-    [TestKitTheory]
+    [Theory]
     [InlineData("bad name")]
     [InlineData("bad/name")]
     [InlineData("..")]
     public async Task Bad_names_are_refused_without_a_request(string name)
     {
-        var before = fixture.Cluster.RequestCount(CreateTopicsKey);
+        var before = T.TestKit?.RequestCount(CreateTopicsKey);
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name }, validateOnly: false));
         Assert.Equal("InvalidTopicName", ex.ErrorId);
-        Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
+        Assert.Equal(before, T.TestKit?.RequestCount(CreateTopicsKey));
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Zero_partitions_are_refused_without_a_request()
     {
-        var before = fixture.Cluster.RequestCount(CreateTopicsKey);
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = Unique("zero"), Partitions = 0 }, validateOnly: false));
+        var name = Unique("zero");
+        var before = T.TestKit?.RequestCount(CreateTopicsKey);
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => fixture.Topics().CreateAsync(new NewTopicSpec { Name = name, Partitions = 0 }, validateOnly: false));
         Assert.Equal("InvalidPartitions", ex.ErrorId);
-        Assert.Equal(before, fixture.Cluster.RequestCount(CreateTopicsKey));
+        Assert.Equal(before, T.TestKit?.RequestCount(CreateTopicsKey));
+        Assert.DoesNotContain(name, T.TopicNames());
     }
 
     [TestKitFact]

@@ -1,12 +1,18 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
-/// <summary>A TestKit cluster with an authorizer; the test client is a super user.</summary>
+/// <summary>
+/// A TestKit cluster with an authorizer (the test client is a super user), or the real cluster named by
+/// KAFKACATALOG_TEST_BOOTSTRAP; tests that manage ACLs there are [AclFact]s and need KAFKACATALOG_TEST_ACLS=1.
+/// </summary>
 public sealed class AclClusterFixture : GroupsFixture
 {
+    protected override bool RealClusterCapable => true;
+
     protected override KafkaTestClusterOptions CreateOptions()
     {
         var options = new KafkaTestClusterOptions { Brokers = 3, EnableAcls = true };
@@ -15,8 +21,14 @@ public sealed class AclClusterFixture : GroupsFixture
     }
 }
 
+/// <summary>
+/// Add/Get/Remove ACLs against TestKit's authorizer, or against a real cluster with KAFKACATALOG_TEST_ACLS=1 (checked
+/// with the test's own DescribeAcls; every principal is unique and its ACLs are deleted at the end).
+/// </summary>
 public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClusterFixture>
 {
+    private async Task<int> CountAsync(string principal) => (await fx.Target.AclsOfAsync(principal)).Count;
+
     private static KafkaAclFilter Acl(string principal, string name, KafkaAclOperation op = KafkaAclOperation.Read, KafkaAclPatternType pattern = KafkaAclPatternType.Literal) => new()
     {
         ResourceType = KafkaAclResourceType.Topic,
@@ -28,7 +40,7 @@ public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClu
         Permission = KafkaAclPermission.Allow,
     };
 
-    [Fact]
+    [AclFact]
     public async Task Add_get_and_remove_round_trip_through_the_pipeline_shape()
     {
         var user = "User:" + GroupsFixture.Unique("alice");
@@ -40,16 +52,17 @@ public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClu
         Assert.Equal(KafkaAclResourceType.Topic, added.ResourceType);
         var mine = await service.GetAsync(new KafkaAclFilter { Principal = user });
         Assert.Equal(3, mine.Count);
-        Assert.Equal(3, fx.Cluster.State.Acls.Count(a => a.Principal == user));
+        Assert.Equal(3, await CountAsync(user));
 
         // Get-KafkaAcl | Remove-KafkaAcl: each emitted record becomes the exact filter.
         var write = mine.Single(a => a.Operation == KafkaAclOperation.Write);
         var removed = await service.RemoveAsync(AclMapping.ToExactFilter(write));
         Assert.Equal(write with { ConnectionName = write.ConnectionName }, Assert.Single(removed));
-        Assert.Equal(2, fx.Cluster.State.Acls.Count(a => a.Principal == user));
+        Assert.Equal(2, await CountAsync(user));
+        await fx.Target.DeleteAclsOfAsync(user);
     }
 
-    [Fact]
+    [AclFact]
     public async Task Match_filter_finds_literal_and_prefixed_acls_that_apply_to_a_name()
     {
         var user = "User:" + GroupsFixture.Unique("bob");
@@ -63,9 +76,10 @@ public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClu
 
         Assert.Single(literalOnly);
         Assert.Equal(2, applying.Count);
+        await fx.Target.DeleteAclsOfAsync(user);
     }
 
-    [Fact]
+    [AclFact]
     public async Task Remove_by_principal_removes_all_of_them()
     {
         var user = "User:" + GroupsFixture.Unique("carol");
@@ -76,37 +90,49 @@ public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClu
         var removed = await service.RemoveAsync(new KafkaAclFilter { Principal = user });
 
         Assert.Equal(2, removed.Count);
-        Assert.DoesNotContain(fx.Cluster.State.Acls, a => a.Principal == user);
+        Assert.Equal(0, await CountAsync(user));
     }
 
-    [Fact]
+    [AclFact]
     public async Task Bad_acl_is_rejected_before_the_cluster_and_nothing_is_added()
     {
-        var before = fx.Cluster.State.Acls.Count;
+        // An ACL of our own that the too-broad removal would have taken with it.
+        var user = "User:" + GroupsFixture.Unique("dave");
+        var resource = GroupsFixture.Unique("orders");
         var service = new AclService(fx.Factory());
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.AddAsync(Acl("alice", "orders")));
+        await service.AddAsync(Acl(user, resource));
+        async Task<string> AclState() => string.Join(";", await fx.Target.AclsOfAsync(user)) + " | " + string.Join(";", await fx.Target.AclsOfAsync(resourceName: resource));
+        Assert.Single(await fx.Target.AclsOfAsync(user));
+        var before = await AclState();
+
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.AddAsync(Acl("alice", resource)));
         Assert.Equal("AclPrincipalInvalid", ex.ErrorId);
         var broad = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.RemoveAsync(new KafkaAclFilter { ResourceType = KafkaAclResourceType.Topic }));
         Assert.Equal("AclFilterTooBroad", broad.ErrorId);
-        Assert.Equal(before, fx.Cluster.State.Acls.Count);
+        Assert.Equal(before, await AclState());
+        await fx.Target.DeleteAclsOfAsync(user);
     }
 }
 
-public sealed class AclWithoutAuthorizerTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+/// <summary>A cluster without an authorizer: TestKit's default, or a real one declared with KAFKACATALOG_TEST_ACLS=0.</summary>
+public sealed class AclWithoutAuthorizerTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
-    [Fact]
+    [NoAuthorizerFact]
     public async Task Adding_on_a_cluster_without_authorizer_gives_a_specific_error()
     {
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new AclService(fx.Factory()).AddAsync(new KafkaAclFilter
         {
             ResourceType = KafkaAclResourceType.Topic,
             ResourceName = "orders",
-            Principal = "User:alice",
+            Principal = "User:" + GroupsFixture.Unique("alice"),
             Operation = KafkaAclOperation.Read,
             Permission = KafkaAclPermission.Allow,
         }));
         Assert.Equal("AclAuthorizerDisabled", ex.ErrorId);
         Assert.Equal(FailureKind.InvalidOperation, ex.Kind);
-        Assert.Empty(fx.Cluster.State.Acls);
+        if (fx.Target.TestKit is { } kit)
+        {
+            Assert.Empty(kit.State.Acls);
+        }
     }
 }

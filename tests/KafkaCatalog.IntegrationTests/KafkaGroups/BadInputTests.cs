@@ -1,32 +1,56 @@
 using System.Collections;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
 /// <summary>
 /// Bad input through every service of this area against a live cluster: each fails with its own
-/// error id, and the cluster (committed offsets, log ends, groups, ACLs) is exactly as before.
+/// error id, and the cluster (committed offsets, log ends, group state, topics, ACLs) is exactly as before.
+/// Runs against a real cluster too (KAFKACATALOG_TEST_BOOTSTRAP): everything is seeded and read back with real client
+/// calls and scoped to this case's unique topic and group; the ACL part needs an authorizer (TestKit, or
+/// KAFKACATALOG_TEST_ACLS=1), without one no ACL can change and that part of the snapshot says so.
 /// </summary>
 public sealed class BadInputTests(AclClusterFixture fx) : IClassFixture<AclClusterFixture>
 {
-    private sealed record Snapshot(string Offsets, string Logs, string Groups, string Acls);
+    private sealed record Snapshot(string Offsets, string Logs, string Group, string Topics, string Acls);
 
-    private (string Topic, string Group) Seed()
+    private async Task<(string Topic, string Group, string Guard)> Seed()
     {
         var topic = fx.Topic(2);
-        fx.SetLog(topic, 0, 0, 10);
-        fx.SetLog(topic, 1, 0, 10);
+        await fx.SetLogAsync(topic, 0, 0, 10);
+        await fx.SetLogAsync(topic, 1, 0, 10);
         var group = GroupsFixture.Unique("bad");
-        fx.Cluster.State.CommitOffsets(group, topic, [4, 5]);
-        return (topic, group);
+        await fx.CommitAsync(group, topic, [4, 5]);
+
+        // An ACL on the topic, which a too-broad removal would take with it.
+        var guard = "User:" + GroupsFixture.Unique("guard");
+        if (KafkaTestTarget.AclsAvailable)
+        {
+            await fx.Target.Admin.CreateAclsAsync([new AclBinding
+            {
+                Pattern = new ResourcePattern { Type = ResourceType.Topic, Name = topic, ResourcePatternType = ResourcePatternType.Literal },
+                Entry = new AccessControlEntry { Principal = guard, Host = "*", Operation = AclOperation.Read, PermissionType = AclPermissionType.Allow },
+            }]);
+        }
+
+        return (topic, group, guard);
     }
 
-    private Snapshot Take(string topic, string group) => new(
-        string.Join(",", Enumerable.Range(0, 2).Select(p => fx.Cluster.State.GetCommittedOffset(group, topic, p))),
-        string.Join(",", fx.Cluster.State.Topics.OrderBy(t => t.Name).SelectMany(t => t.Partitions.Select(p => $"{t.Name}/{p.Index}:{p.LogStartOffset}-{p.HighWatermark}"))),
-        string.Join(",", fx.Cluster.State.Groups.GetState(group)),
-        string.Join(",", fx.Cluster.State.Acls.Select(a => a.ToString()).Order()));
+    private async Task<Snapshot> Take(string topic, string uncommitted, string group, string[] probes)
+    {
+        var t = fx.Target;
+        var names = t.TopicNames();
+        return new(
+            string.Join(",", (await t.CommittedAsync(group, topic, 2)).Concat(await t.CommittedAsync(group, uncommitted, 1))),
+            string.Join(",", new[] { (topic, 0), (topic, 1), (uncommitted, 0) }.Select(p => t.Watermarks(p.Item1, p.Item2))),
+            await t.GroupStateAsync(group),
+            $"{t.PartitionCount(topic)}/{t.PartitionCount(uncommitted)} {string.Join(",", probes.Where(names.Contains))}",
+            KafkaTestTarget.AclsAvailable ? string.Join(";", await t.AclsOfAsync(resourceName: topic)) : "no authorizer (KAFKACATALOG_TEST_ACLS is not 1)");
+    }
 
     public static TheoryData<string, string> Cases() => new()
     {
@@ -67,9 +91,12 @@ public sealed class BadInputTests(AclClusterFixture fx) : IClassFixture<AclClust
     [MemberData(nameof(Cases))]
     public async Task Bad_input_fails_specifically_and_changes_nothing(string name, string errorId)
     {
-        var (topic, group) = Seed();
+        var (topic, group, guard) = await Seed();
         var uncommitted = fx.Topic(1);
-        var before = Take(topic, group);
+        var missing = GroupsFixture.Unique("missing-topic");
+        string[] probes = [missing, topic + "x", "bad/topic", "no spaces"];
+        var before = await Take(topic, uncommitted, group, probes);
+        Assert.Equal("4,5,", before.Offsets);
         var factory = fx.Factory();
         var groups = new ConsumerGroupService(factory);
         var acls = new AclService(factory);
@@ -99,13 +126,13 @@ public sealed class BadInputTests(AclClusterFixture fx) : IClassFixture<AclClust
             "reset-negative-partition" => () => Apply(Reset(OffsetResetMode.ToEarliest) with { Topics = [topic], Partitions = [-1] }),
             "reset-empty-topic" => () => Apply(Reset(OffsetResetMode.ToEarliest) with { Topics = [""] }),
             "reset-empty-group" => () => Apply(Reset(OffsetResetMode.ToEarliest) with { GroupId = " " }),
-            "reset-unknown-topic" => () => Apply(Reset(OffsetResetMode.ToLatest) with { Topics = ["missing-topic"] }),
+            "reset-unknown-topic" => () => Apply(Reset(OffsetResetMode.ToLatest) with { Topics = [missing] }),
             "reset-unknown-partition" => () => Apply(Reset(OffsetResetMode.ToLatest) with { Topics = [topic], Partitions = [2] }),
             "reset-shift-uncommitted" => () => Apply(Reset(OffsetResetMode.ShiftBy) with { ShiftBy = 1, Topics = [topic, uncommitted] }),
             "reset-group-without-offsets" => () => Apply(Reset(OffsetResetMode.ToLatest) with { GroupId = GroupsFixture.Unique("nooffsets") }),
             "remove-empty-group" => () => groups.RemoveAsync("", null),
             "remove-unknown-group" => () => groups.RemoveAsync(GroupsFixture.Unique("ghost"), null),
-            "remove-unknown-topic" => () => groups.RemoveAsync(group, "missing-topic"),
+            "remove-unknown-topic" => () => groups.RemoveAsync(group, missing),
             "remove-bad-topic-name" => () => groups.RemoveAsync(group, "bad/topic"),
             "list-bad-state" => () => groups.ListAsync(new ConsumerGroupQuery { States = ["Running"] }).ToListAsync(),
             "list-empty-id" => () => groups.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [""] }).ToListAsync(),
@@ -115,13 +142,13 @@ public sealed class BadInputTests(AclClusterFixture fx) : IClassFixture<AclClust
             "acl-add-cluster-name" => () => acls.AddAsync(Acl() with { ResourceType = KafkaAclResourceType.Cluster }),
             "acl-remove-too-broad" => () => acls.RemoveAsync(new KafkaAclFilter { ResourceType = KafkaAclResourceType.Topic, Operation = KafkaAclOperation.Read }),
             "acl-get-bad-host" => () => acls.GetAsync(new KafkaAclFilter { Host = "a b" }),
-            "publish-unknown-topic" => () => Publish(new PublishInput { Topic = "missing-topic", Value = "v", CommandLineParameters = new HashSet<string> { "Topic", "Value" } }),
+            "publish-unknown-topic" => () => Publish(new PublishInput { Topic = missing, Value = "v", CommandLineParameters = new HashSet<string> { "Topic", "Value" } }),
             "publish-unknown-partition" => () => Publish(new PublishInput { Topic = topic, Value = "v", Partition = 7, CommandLineParameters = new HashSet<string> { "Topic", "Value", "Partition" } }),
             "publish-bad-topic-name" => () => Publish(new PublishInput { Topic = "no spaces", Value = "v", CommandLineParameters = new HashSet<string> { "Topic", "Value" } }),
             "publish-mage-bad-time" => () => Publish(new PublishInput { Topic = topic, InputObject = new Hashtable { ["data"] = 1, ["metadata"] = new Hashtable { ["time"] = "noon" } } }),
             "publish-mage-bad-metadata" => () => Publish(new PublishInput { Topic = topic, InputObject = new Hashtable { ["data"] = 1, ["metadata"] = new[] { 1 } } }),
             "publish-bad-headers" => () => Publish(new PublishInput { Topic = topic, Value = "v", Headers = 5, CommandLineParameters = new HashSet<string> { "Topic", "Value", "Headers" } }),
-            "receive-unknown-topic" => () => new MessageReader(factory).ReceiveAsync(new ReceiveRequest { Topic = "missing-topic", Start = MessageStartPosition.Beginning }).ToListAsync(),
+            "receive-unknown-topic" => () => new MessageReader(factory).ReceiveAsync(new ReceiveRequest { Topic = missing, Start = MessageStartPosition.Beginning }).ToListAsync(),
             "receive-unknown-partition" => () => new MessageReader(factory).ReceiveAsync(new ReceiveRequest { Topic = topic, Partitions = [5], Start = MessageStartPosition.Beginning }).ToListAsync(),
             "receive-negative-max" => () => new MessageReader(factory).ReceiveAsync(new ReceiveRequest { Topic = topic, MaxMessages = -1 }).ToListAsync(),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown case"),
@@ -131,6 +158,10 @@ public sealed class BadInputTests(AclClusterFixture fx) : IClassFixture<AclClust
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.False(string.IsNullOrWhiteSpace(ex.Message));
-        Assert.Equal(before, Take(topic, group));
+        Assert.Equal(before, await Take(topic, uncommitted, group, probes));
+        if (KafkaTestTarget.AclsAvailable)
+        {
+            await fx.Target.DeleteAclsOfAsync(guard);
+        }
     }
 }

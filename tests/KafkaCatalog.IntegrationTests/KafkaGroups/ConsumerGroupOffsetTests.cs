@@ -1,22 +1,27 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.IntegrationTests.RealCluster;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
-/// <summary>Offsets, lag and summaries through Confluent.Kafka against a 3-broker TestKit.</summary>
-public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<GroupsFixture>
+/// <summary>
+/// Offsets, lag and summaries through Confluent.Kafka against a 3-broker TestKit, or against a real cluster when
+/// KAFKACATALOG_TEST_BOOTSTRAP is set (logs and commits are seeded with produce, DeleteRecords and
+/// AlterConsumerGroupOffsets; request counts are asserted on TestKit only).
+/// </summary>
+public sealed class ConsumerGroupOffsetTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
     [Fact]
     public async Task Lag_rows_follow_the_rules_for_committed_below_start_and_missing()
     {
         var topic = fx.Topic(3);
-        fx.SetLog(topic, 0, 0, 100);
-        fx.SetLog(topic, 1, 50, 100);
-        fx.SetLog(topic, 2, 10, 40);
+        await fx.SetLogAsync(topic, 0, 0, 100);
+        await fx.SetLogAsync(topic, 1, 50, 100);
+        await fx.SetLogAsync(topic, 2, 10, 40);
         var group = GroupsFixture.Unique("lag");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 90);
-        fx.Cluster.State.CommitOffsets(group, topic, 1, 20);   // retention deleted it
+        await fx.CommitAsync(group, topic, 0, 90);
+        await fx.CommitAsync(group, topic, 1, 20);   // retention deleted it
 
         var rows = await new ConsumerGroupService(fx.Factory()).GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [group] }).ToListAsync();
 
@@ -38,10 +43,10 @@ public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<G
     public async Task Assigned_partitions_without_commits_show_null_and_the_owner()
     {
         var topic = fx.Topic(2);
-        fx.SetLog(topic, 0, 5, 25);
-        fx.SetLog(topic, 1, 0, 8);
+        await fx.SetLogAsync(topic, 0, 5, 25);
+        await fx.SetLogAsync(topic, 1, 0, 8);
         var group = GroupsFixture.Unique("own");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 20);
+        await fx.CommitAsync(group, topic, 0, 20);
         using var consumer = fx.JoinedConsumer(group, topic, 2, clientId: "owner-client");
 
         var rows = await new ConsumerGroupService(fx.Factory()).GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [group] }).ToListAsync();
@@ -64,12 +69,12 @@ public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<G
     {
         var a = fx.Topic(2);
         var b = fx.Topic(1);
-        fx.SetLog(a, 0, 0, 10);
-        fx.SetLog(a, 1, 0, 20);
-        fx.SetLog(b, 0, 0, 7);
+        await fx.SetLogAsync(a, 0, 0, 10);
+        await fx.SetLogAsync(a, 1, 0, 20);
+        await fx.SetLogAsync(b, 0, 0, 7);
         var group = GroupsFixture.Unique("sum");
-        fx.Cluster.State.CommitOffsets(group, a, [4, 5]);
-        fx.Cluster.State.CommitOffsets(group, b, 0, 7);
+        await fx.CommitAsync(group, a, [4, 5]);
+        await fx.CommitAsync(group, b, 0, 7);
         var service = new ConsumerGroupService(fx.Factory());
 
         var onlyB = await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [group], Topics = [b] }).ToListAsync();
@@ -86,9 +91,9 @@ public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<G
     public async Task Include_offsets_fills_the_group_record()
     {
         var topic = fx.Topic(1);
-        fx.SetLog(topic, 0, 0, 9);
+        await fx.SetLogAsync(topic, 0, 0, 9);
         var group = GroupsFixture.Unique("inc");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 3);
+        await fx.CommitAsync(group, topic, 0, 3);
 
         var described = Assert.Single(await new ConsumerGroupService(fx.Factory()).ListAsync(new ConsumerGroupQuery { GroupIds = [group], IncludeOffsets = true }).ToListAsync());
 
@@ -103,29 +108,31 @@ public sealed class ConsumerGroupOffsetTests(GroupsFixture fx) : IClassFixture<G
         var topic = fx.Topic(12);
         for (var p = 0; p < 12; p++)
         {
-            fx.SetLog(topic, p, 0, 1000);
+            await fx.SetLogAsync(topic, p, 0, 10);
         }
 
         var prefix = GroupsFixture.Unique("many");
         var ids = Enumerable.Range(0, 150).Select(i => $"{prefix}-{i:D3}").ToArray();
-        foreach (var id in ids)
-        {
-            fx.Cluster.State.CommitOffsets(id, topic, Enumerable.Repeat(900L, 12).ToArray());
-        }
+        await Task.WhenAll(ids.Select(id => fx.CommitAsync(id, topic, Enumerable.Repeat(5L, 12).ToArray())));
 
         var service = new ConsumerGroupService(fx.Factory());
-        var before = fx.Cluster.RequestCount(ApiKeys.ListOffsets);
-        var fetchesBefore = fx.Cluster.RequestCount(ApiKeys.OffsetFetch);
+        var kit = fx.Target.TestKit;
+        var before = kit?.RequestCount(ApiKeys.ListOffsets);
+        var fetchesBefore = kit?.RequestCount(ApiKeys.OffsetFetch);
 
         var rows = await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"], BatchSize = 64 }).ToListAsync();
 
         Assert.Equal(150 * 12, rows.Count);
-        Assert.All(rows, r => Assert.Equal(100, r.Lag));
+        Assert.All(rows, r => Assert.Equal(5, r.Lag));
         Assert.Equal(ids, rows.Select(r => r.GroupId).Distinct());
-        var listOffsets = fx.Cluster.RequestCount(ApiKeys.ListOffsets) - before;
-        var batches = 3;
-        Assert.InRange(listOffsets, 1, batches * 2 * fx.Cluster.Brokers.Count);
-        Assert.Equal(150, fx.Cluster.RequestCount(ApiKeys.OffsetFetch) - fetchesBefore);
+        if (kit is not null)
+        {
+            // Request counts are TestKit's; a real cluster does not expose them.
+            var listOffsets = kit.RequestCount(ApiKeys.ListOffsets) - before!.Value;
+            var batches = 3;
+            Assert.InRange(listOffsets, 1, batches * 2 * kit.Brokers.Count);
+            Assert.Equal(150, kit.RequestCount(ApiKeys.OffsetFetch) - fetchesBefore!.Value);
+        }
     }
 
     [Fact]
@@ -154,14 +161,14 @@ public sealed class BrokerStoppedMidListingTests(GroupsFixture fx) : IClassFixtu
         var topic = fx.Topic(3);
         for (var p = 0; p < 3; p++)
         {
-            fx.SetLog(topic, p, 0, 50);
+            await fx.SetLogAsync(topic, p, 0, 50);
         }
 
         var prefix = GroupsFixture.Unique("stop");
         var ids = Enumerable.Range(0, 30).Select(i => $"{prefix}-{i:D2}").ToArray();
         foreach (var id in ids)
         {
-            fx.Cluster.State.CommitOffsets(id, topic, [10, 20, 30]);
+            await fx.CommitAsync(id, topic, [10, 20, 30]);
         }
 
         // The broker to stop coordinates some of the groups, not all of them.

@@ -6,39 +6,45 @@ namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 
 /// <summary>
 /// Get/Remove consumer groups and the reset safety checks, through Confluent.Kafka against TestKit, or against a real
-/// cluster when KAFKACATALOG_TEST_BOOTSTRAP is set ([TestKitFact]s seed or assert broker state and are skipped there).
+/// cluster when KAFKACATALOG_TEST_BOOTSTRAP is set (offsets are seeded with AlterConsumerGroupOffsets and read back with
+/// OffsetFetch, so every test runs in both modes).
 /// </summary>
 public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : IClassFixture<RealCapableGroupsFixture>
 {
-    [TestKitFact]
+    [Fact]
     public async Task Wildcard_lists_and_describes_matching_groups_only()
     {
         var topic = fx.Topic();
         var prefix = GroupsFixture.Unique("wild");
-        fx.Cluster.State.CommitOffsets(prefix + "-a", topic, 0, 1);
-        fx.Cluster.State.CommitOffsets(prefix + "-b", topic, 1, 2);
-        fx.Cluster.State.CommitOffsets(GroupsFixture.Unique("other"), topic, 0, 1);
+        await fx.CommitAsync(prefix + "-a", topic, 0, 1);
+        await fx.CommitAsync(prefix + "-b", topic, 1, 2);
+        await fx.CommitAsync(GroupsFixture.Unique("other"), topic, 0, 1);
         var service = new ConsumerGroupService(fx.Factory());
 
         var groups = await service.ListAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"] }).ToListAsync();
+        var coordinators = new Dictionary<string, int?>();
+        foreach (var g in groups)
+        {
+            coordinators[g.GroupId] = await fx.Target.CoordinatorAsync(g.GroupId);
+        }
 
         Assert.Equal([prefix + "-a", prefix + "-b"], groups.Select(g => g.GroupId));
         Assert.All(groups, g =>
         {
             Assert.Equal("Empty", g.State);
             Assert.Empty(g.Members);
-            Assert.Equal(fx.Cluster.State.CoordinatorFor(g.GroupId), g.Coordinator);
+            Assert.Equal(coordinators[g.GroupId], g.Coordinator);
             Assert.Equal("it", g.ConnectionName);
             Assert.Null(g.Offsets);
         });
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Unknown_plain_group_id_is_a_per_item_error_and_the_rest_continue()
     {
         var topic = fx.Topic();
         var known = GroupsFixture.Unique("known");
-        fx.Cluster.State.CommitOffsets(known, topic, 0, 1);
+        await fx.CommitAsync(known, topic, 0, 1);
         var missing = GroupsFixture.Unique("missing");
         var recorder = new Recorder();
 
@@ -92,27 +98,27 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
         Assert.Equal("InvalidGroupState", ex.ErrorId);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Remove_deletes_an_empty_group()
     {
         var topic = fx.Topic(1);
         var group = GroupsFixture.Unique("rm");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 3);
+        await fx.CommitAsync(group, topic, 0, 3);
 
         var removal = await new ConsumerGroupService(fx.Factory()).RemoveAsync(group, null);
 
         Assert.Equal(group, removal.GroupId);
         Assert.Null(removal.Topic);
-        Assert.Null(fx.Cluster.State.Groups.GetState(group));
-        Assert.Null(fx.Cluster.State.GetCommittedOffset(group, topic, 0));
+        Assert.Equal("Dead/0", await fx.Target.GroupStateAsync(group));
+        Assert.Null((await fx.Target.CommittedAsync(group, topic, 1))[0]);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Remove_refuses_a_group_with_members_and_changes_nothing()
     {
         var topic = fx.Topic(1);
         var group = GroupsFixture.Unique("busy");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 4);
+        await fx.CommitAsync(group, topic, 0, 4);
         using var consumer = fx.JoinedConsumer(group, topic, 1);
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(fx.Factory()).RemoveAsync(group, null));
@@ -120,7 +126,7 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
         Assert.Equal("ConsumerGroupNotEmpty", ex.ErrorId);
         Assert.Equal(FailureKind.InvalidOperation, ex.Kind);
         Assert.StartsWith($"Consumer group '{group}' has 1 active member; stop them first", ex.Message);
-        Assert.Equal(4, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
+        Assert.Equal(4, (await fx.Target.CommittedAsync(group, topic, 1))[0]);
         consumer.Close();
     }
 
@@ -131,59 +137,59 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
         Assert.Equal("ConsumerGroupNotFound", ex.ErrorId);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Remove_with_topic_deletes_only_that_topics_offsets()
     {
         var keep = fx.Topic(2);
         var drop = fx.Topic(2);
         var group = GroupsFixture.Unique("rmt");
-        fx.Cluster.State.CommitOffsets(group, keep, [5, 6]);
-        fx.Cluster.State.CommitOffsets(group, drop, [7, 8]);
+        await fx.CommitAsync(group, keep, [5, 6]);
+        await fx.CommitAsync(group, drop, [7, 8]);
 
         var removal = await new ConsumerGroupService(fx.Factory()).RemoveAsync(group, drop);
 
         Assert.Equal(drop, removal.Topic);
         Assert.Equal([0, 1], removal.Partitions);
-        Assert.Null(fx.Cluster.State.GetCommittedOffset(group, drop, 0));
-        Assert.Null(fx.Cluster.State.GetCommittedOffset(group, drop, 1));
-        Assert.Equal(5, fx.Cluster.State.GetCommittedOffset(group, keep, 0));
-        Assert.Equal(6, fx.Cluster.State.GetCommittedOffset(group, keep, 1));
+        Assert.Null((await fx.Target.CommittedAsync(group, drop, 1))[0]);
+        Assert.Null((await fx.Target.CommittedAsync(group, drop, 2))[1]);
+        Assert.Equal(5, (await fx.Target.CommittedAsync(group, keep, 1))[0]);
+        Assert.Equal(6, (await fx.Target.CommittedAsync(group, keep, 2))[1]);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Remove_with_topic_refuses_while_the_group_consumes_it()
     {
         var topic = fx.Topic(1);
         var group = GroupsFixture.Unique("sub");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 9);
+        await fx.CommitAsync(group, topic, 0, 9);
         using var consumer = fx.JoinedConsumer(group, topic, 1);
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(fx.Factory()).RemoveAsync(group, topic));
 
         Assert.Equal("ConsumerGroupSubscribedToTopic", ex.ErrorId);
-        Assert.Equal(9, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
+        Assert.Equal(9, (await fx.Target.CommittedAsync(group, topic, 1))[0]);
         consumer.Close();
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Remove_with_unknown_topic_fails_and_changes_nothing()
     {
         var topic = fx.Topic(1);
         var group = GroupsFixture.Unique("rmu");
-        fx.Cluster.State.CommitOffsets(group, topic, 0, 2);
+        await fx.CommitAsync(group, topic, 0, 2);
 
-        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(fx.Factory()).RemoveAsync(group, "no-such-topic"));
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(fx.Factory()).RemoveAsync(group, GroupsFixture.Unique("no-such-topic")));
 
         Assert.Equal("TopicNotFound", ex.ErrorId);
-        Assert.Equal(2, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
+        Assert.Equal(2, (await fx.Target.CommittedAsync(group, topic, 1))[0]);
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Reset_refuses_a_group_with_active_members_and_changes_nothing()
     {
         var topic = fx.Topic(2);
         var group = GroupsFixture.Unique("billing");
-        fx.Cluster.State.CommitOffsets(group, topic, [3, 4]);
+        await fx.CommitAsync(group, topic, [3, 4]);
         using var consumer = fx.JoinedConsumer(group, topic, 2);
 
         var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => new ConsumerGroupService(fx.Factory()).PlanResetAsync(
@@ -191,21 +197,21 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
 
         Assert.Equal("ConsumerGroupActive", ex.ErrorId);
         Assert.StartsWith($"Consumer group '{group}' has 1 active member; stop them first", ex.Message);
-        Assert.Equal(3, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
-        Assert.Equal(4, fx.Cluster.State.GetCommittedOffset(group, topic, 1));
+        Assert.Equal(3, (await fx.Target.CommittedAsync(group, topic, 1))[0]);
+        Assert.Equal(4, (await fx.Target.CommittedAsync(group, topic, 2))[1]);
         consumer.Close();
     }
 
-    [TestKitFact]
+    [Fact]
     public async Task Reset_with_unknown_topic_or_partition_fails_and_changes_nothing()
     {
         var topic = fx.Topic(2);
         var group = GroupsFixture.Unique("rst");
-        fx.Cluster.State.CommitOffsets(group, topic, [3, 4]);
+        await fx.CommitAsync(group, topic, [3, 4]);
         var service = new ConsumerGroupService(fx.Factory());
 
         var unknownTopic = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.PlanResetAsync(
-            new OffsetResetRequest { GroupId = group, Mode = OffsetResetMode.ToLatest, Topics = ["nope"] }));
+            new OffsetResetRequest { GroupId = group, Mode = OffsetResetMode.ToLatest, Topics = [GroupsFixture.Unique("nope")] }));
         var unknownPartition = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.PlanResetAsync(
             new OffsetResetRequest { GroupId = group, Mode = OffsetResetMode.ToLatest, Topics = [topic], Partitions = [5] }));
         var noOffsets = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.PlanResetAsync(
@@ -214,7 +220,7 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
         Assert.Equal("TopicNotFound", unknownTopic.ErrorId);
         Assert.Equal("PartitionNotFound", unknownPartition.ErrorId);
         Assert.Equal("ConsumerGroupHasNoOffsets", noOffsets.ErrorId);
-        Assert.Equal(3, fx.Cluster.State.GetCommittedOffset(group, topic, 0));
-        Assert.Equal(4, fx.Cluster.State.GetCommittedOffset(group, topic, 1));
+        Assert.Equal(3, (await fx.Target.CommittedAsync(group, topic, 1))[0]);
+        Assert.Equal(4, (await fx.Target.CommittedAsync(group, topic, 2))[1]);
     }
 }

@@ -52,16 +52,14 @@ public class GroupsFixture : ClusterFixture, IAsyncLifetime
         return name;
     }
 
-    /// <summary>Sets a partition's log bounds directly in the broker state (as retention and producers would).</summary>
-    public void SetLog(string topic, int partition, long start, long end)
-    {
-        var p = Cluster.State.GetPartition(topic, partition)!;
-        lock (Cluster.State.Sync)
-        {
-            p.LogStartOffset = start;
-            p.HighWatermark = end;
-        }
-    }
+    /// <summary>Gives a fresh partition the log [start, end) by producing and deleting records (real client calls, both modes).</summary>
+    public Task SetLogAsync(string topic, int partition, long start, long end) => Target.SetLogAsync(topic, partition, start, end);
+
+    /// <summary>Commits a group's offsets for partitions 0..n-1 with AlterConsumerGroupOffsets (the group must have no members).</summary>
+    public Task CommitAsync(string group, string topic, params long[] offsets) => Target.CommitAsync(group, topic, offsets);
+
+    /// <summary>Commits one partition's offset for a group.</summary>
+    public Task CommitAsync(string group, string topic, int partition, long offset) => Target.CommitAsync(group, topic, partition, offset);
 
     /// <summary>A real consumer that joins <paramref name="group"/> and is polled until it owns every partition.</summary>
     public IConsumer<string?, string?> JoinedConsumer(string group, string topic, int partitions, string clientId = "it-consumer")

@@ -75,7 +75,29 @@ public sealed class KafkaTestTargetTests
         Assert.IsAssignableFrom<TheoryAttribute>(new TestKitTheoryAttribute());
     }
 
-    [TestKitFact]
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData(" TRUE ", true)]
+    [InlineData("0", false)]
+    [InlineData("false", false)]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("yes", null)]
+    public void Acl_variable_says_whether_the_real_cluster_has_an_authorizer(string? value, bool? expected) =>
+        Assert.Equal(expected, KafkaTestTarget.ParseAcls(value));
+
+    [Fact]
+    public void Acl_attributes_skip_exactly_as_the_variables_say()
+    {
+        var real = KafkaTestTarget.Configured is not null;
+        var acls = KafkaTestTarget.RealClusterAcls;
+        Assert.Equal(real && acls != true ? KafkaTestTarget.NeedsAuthorizerReason : null, new AclFactAttribute().Skip);
+        Assert.Equal(real && acls != false ? KafkaTestTarget.NeedsNoAuthorizerReason : null, new NoAuthorizerFactAttribute().Skip);
+        Assert.Equal(real ? "changes broker state; KAFKACATALOG_TEST_BOOTSTRAP points at a real cluster" : null,
+            new TestKitFactAttribute { Because = "changes broker state" }.Skip);
+    }
+
+    [TestKitFact(Because = "checks the mode used when the variable is unset")]
     public async Task Without_the_variable_a_real_capable_target_is_a_TestKit_cluster()
     {
         await using var t = await KafkaTestTarget.StartAsync(() => new KafkaCatalog.TestKit.Kafka.KafkaTestClusterOptions { Brokers = 1 }, allowReal: true);

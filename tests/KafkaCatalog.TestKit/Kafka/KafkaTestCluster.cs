@@ -27,6 +27,13 @@ public sealed class KafkaTestClusterOptions
     /// <summary>Enforce ACLs (principals without a matching ALLOW get *_AUTHORIZATION_FAILED).</summary>
     public bool EnableAcls { get; set; }
 
+    /// <summary>
+    /// Behave like a default-configured Apache Kafka broker (auto.create.topics.enable=true): a metadata request naming a
+    /// missing topic with AllowAutoTopicCreation (always before v4) creates it with the default partitions and replication
+    /// factor and answers LEADER_NOT_AVAILABLE. Off by default, so tests see exactly the topics they create.
+    /// </summary>
+    public bool AutoCreateTopics { get; set; }
+
     /// <summary>Principals that bypass ACLs, e.g. "User:admin".</summary>
     public ISet<string> SuperUsers { get; } = new HashSet<string>(StringComparer.Ordinal);
 

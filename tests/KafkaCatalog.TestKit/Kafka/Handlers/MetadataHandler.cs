@@ -73,6 +73,13 @@ internal sealed class MetadataHandler : IKafkaApiHandler
                     var code = TopicNames.Validate(name) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.InvalidTopicException;
                     if (code == ErrorCode.UnknownTopicOrPartition && !state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, name))
                         code = ErrorCode.TopicAuthorizationFailed;
+                    if (code == ErrorCode.UnknownTopicOrPartition && state.Options.AutoCreateTopics && (v < 4 || request.GetBool("AllowAutoTopicCreation"))
+                        && state.IsAuthorized(ctx.Principal, AclOperation.Create, AclResourceType.Topic, name))
+                    {
+                        var alive = state.Brokers.Count(b => b.IsAlive);
+                        state.CreateTopic(name, state.Options.DefaultPartitions, (short)Math.Min(state.Options.DefaultReplicationFactor, alive));
+                        code = ErrorCode.LeaderNotAvailable;
+                    }
                     topics.Add(Error(resp, name, code, v));
                 }
             }
