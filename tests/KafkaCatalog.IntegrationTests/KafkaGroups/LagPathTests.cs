@@ -14,8 +14,8 @@ public sealed class LagPathTests(GroupsFixture fx) : IClassFixture<GroupsFixture
     public async Task Offsets_of_groups_the_listing_shows_empty_are_read_without_describing_them()
     {
         var topic = fx.Topic(2);
-        fx.SetLog(topic, 0, 0, 100);
-        fx.SetLog(topic, 1, 0, 50);
+        await fx.SetLogAsync(topic, 0, 0, 100);
+        await fx.SetLogAsync(topic, 1, 0, 50);
         var prefix = GroupsFixture.Unique("lagpath");
         var idle = Enumerable.Range(0, 3).Select(i => $"{prefix}-idle-{i}").ToArray();
         foreach (var group in idle)
@@ -61,7 +61,7 @@ public sealed class LagPathTests(GroupsFixture fx) : IClassFixture<GroupsFixture
     public async Task Stopping_early_ends_the_batches_still_running()
     {
         var topic = fx.Topic(1);
-        fx.SetLog(topic, 0, 0, 10);
+        await fx.SetLogAsync(topic, 0, 0, 10);
         var prefix = GroupsFixture.Unique("early");
         for (var g = 0; g < 150; g++)
         {
