@@ -12,10 +12,12 @@ namespace KafkaCatalog.Benchmarks.KafkaGroups;
 /// (one metadata request, batched ListOffsets per leader, OffsetFetch with bounded concurrency)
 /// against kafka-python 2.0.2 (list_consumer_group_offsets per group + end offsets), in the same run.
 /// Options: --groups N (1000), --partitions N (12), --topics N (20), --runs N (3), --concurrency N (service default),
-/// --python PATH (/usr/bin/python3).
+/// --python PATH (/usr/bin/python3), --in-process (brokers in the benchmark process instead of their own), --no-python, --trace (timed verbose lines).
 /// </summary>
 public static class LagBenchmark
 {
+    private static bool Trace;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var groups = Option(args, "--groups", 1000);
@@ -25,14 +27,19 @@ public static class LagBenchmark
         var python = OptionText(args, "--python", "/usr/bin/python3");
         var concurrency = Option(args, "--concurrency", new ConsumerGroupQuery().MaxConcurrency);
 
+        Trace = args.Contains("--trace");
         NativeLibraryLoader.EnsureLoaded();
-        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
-        var prefix = "bench-" + Guid.NewGuid().ToString("N")[..6];
-        var expectedLag = Seed(cluster, prefix, groups, partitions, topics);
-        Console.WriteLine($"lag benchmark: {groups} groups x {partitions} partitions ({topics} topics), 3-broker TestKit at {cluster.BootstrapServers}");
+
+        // The brokers run in a process of their own (as a real cluster would), unless --in-process:
+        // then they share this process, its thread pool and its GC with the client being measured.
+        await using var brokers = await LagCluster.StartAsync(args.Contains("--in-process"), groups, partitions, topics);
+        var bootstrap = brokers.BootstrapServers;
+        var prefix = brokers.Prefix;
+        var expectedLag = brokers.ExpectedLag;
+        Console.WriteLine($"lag benchmark: {groups} groups x {partitions} partitions ({topics} topics), 3-broker TestKit {(brokers.InProcess ? "in this process" : "in its own process")} at {bootstrap}");
         Console.WriteLine($"expected: {groups * partitions} rows, total lag {expectedLag}; group offset fetch concurrency {concurrency}");
 
-        var options = new KafkaConnectionOptions { BootstrapServers = cluster.BootstrapServers };
+        var options = new KafkaConnectionOptions { BootstrapServers = bootstrap };
         var query = new ConsumerGroupQuery { GroupIds = [prefix + "-*"], MaxConcurrency = concurrency };
         await MeasureOnceAsync(new KafkaClientFactory(new KafkaConnection("bench", options)), query, groups * partitions, expectedLag, "warm-up (JIT)", disposeFactory: true);
 
@@ -64,8 +71,8 @@ public static class LagBenchmark
         var batched = new List<(double Total, double Setup)>();
         for (var run = 1; run <= runs; run++)
         {
-            perGroup.Add(RunPython(python, cluster.BootstrapServers, prefix, batchedEnds: false, groups * partitions, expectedLag, run));
-            batched.Add(RunPython(python, cluster.BootstrapServers, prefix, batchedEnds: true, groups * partitions, expectedLag, run));
+            perGroup.Add(RunPython(python, bootstrap, prefix, batchedEnds: false, groups * partitions, expectedLag, run));
+            batched.Add(RunPython(python, bootstrap, prefix, batchedEnds: true, groups * partitions, expectedLag, run));
         }
 
         var freshMedian = Median(fresh);
@@ -99,7 +106,8 @@ public static class LagBenchmark
             var watch = Stopwatch.StartNew();
             long rows = 0, lag = 0;
             double firstRowMs = -1;
-            await foreach (var row in new ConsumerGroupService(factory).GetOffsetsAsync(query))
+            var sink = Trace ? new TraceSink(watch) : null;
+            await foreach (var row in new ConsumerGroupService(factory, sink).GetOffsetsAsync(query))
             {
                 if (firstRowMs < 0)
                 {
@@ -113,7 +121,7 @@ public static class LagBenchmark
             var seconds = watch.Elapsed.TotalSeconds;
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             Check(rows, lag, expectedRows, expectedLag, "KafkaCatalog");
-            Console.WriteLine($"  KafkaCatalog {label}: {seconds:0.000} s ({rows} rows, first row after {firstRowMs:0} ms, process CPU incl. TestKit {cpu:0.000} s)");
+            Console.WriteLine($"  KafkaCatalog {label}: {seconds:0.000} s ({rows} rows, first row after {firstRowMs:0} ms, process CPU {cpu:0.000} s)");
             return seconds;
         }
         finally
@@ -126,7 +134,7 @@ public static class LagBenchmark
     }
 
 
-    private static long Seed(KafkaTestCluster cluster, string prefix, int groups, int partitions, int topics)
+    internal static long Seed(KafkaTestCluster cluster, string prefix, int groups, int partitions, int topics)
     {
         var names = Enumerable.Range(0, topics).Select(t => $"{prefix}-topic-{t:D2}").ToArray();
         foreach (var name in names)
@@ -184,6 +192,20 @@ public static class LagBenchmark
         return (seconds, setup);
     }
 
+    /// <summary>
+    /// kafka-lag-cluster: the brokers of the lag benchmark in a process of their own. Starts and seeds a 3-broker
+    /// TestKit, prints one line "ready &lt;bootstrap&gt; &lt;prefix&gt; &lt;expected lag&gt;", and stops when its standard input closes.
+    /// </summary>
+    public static async Task<int> ServeClusterAsync(string[] args)
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        var prefix = "bench-" + Guid.NewGuid().ToString("N")[..6];
+        var lag = Seed(cluster, prefix, Option(args, "--groups", 1000), Option(args, "--partitions", 12), Option(args, "--topics", 20));
+        Console.WriteLine($"ready {cluster.BootstrapServers} {prefix} {lag}");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
     private static void Check(long rows, long lag, long expectedRows, long expectedLag, string who)
     {
         if (rows != expectedRows || lag != expectedLag)
@@ -208,5 +230,94 @@ public static class LagBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
+
+/// <summary>--trace: the service's verbose lines (except the one per group) and progress, with the time since the call began.</summary>
+internal sealed class TraceSink(Stopwatch watch) : KafkaCatalog.Core.IOperationSink
+{
+    public void Verbose(string message)
+    {
+        if (!message.StartsWith("ListConsumerGroupOffsets for", StringComparison.Ordinal))
+        {
+            Console.WriteLine($"    {watch.Elapsed.TotalMilliseconds,8:0.0} ms  {message}");
+        }
+    }
+
+    public void Warning(string message) => Console.WriteLine($"    {watch.Elapsed.TotalMilliseconds,8:0.0} ms  WARNING {message}");
+
+    public void Progress(KafkaCatalog.Core.OperationProgress progress) => Console.WriteLine($"    {watch.Elapsed.TotalMilliseconds,8:0.0} ms  progress: {progress.Status}");
+}
+
+/// <summary>The seeded brokers of one lag benchmark run: a child process (default) or in this process.</summary>
+internal sealed class LagCluster : IAsyncDisposable
+{
+    private readonly Process? _child;
+    private readonly KafkaTestCluster? _inProcess;
+
+    private LagCluster(string bootstrapServers, string prefix, long expectedLag, Process? child, KafkaTestCluster? inProcess)
+    {
+        BootstrapServers = bootstrapServers;
+        Prefix = prefix;
+        ExpectedLag = expectedLag;
+        _child = child;
+        _inProcess = inProcess;
+    }
+
+    public string BootstrapServers { get; }
+
+    public string Prefix { get; }
+
+    public long ExpectedLag { get; }
+
+    public bool InProcess => _inProcess is not null;
+
+    public static async Task<LagCluster> StartAsync(bool inProcess, int groups, int partitions, int topics)
+    {
+        if (inProcess)
+        {
+            var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+            var prefix = "bench-" + Guid.NewGuid().ToString("N")[..6];
+            return new LagCluster(cluster.BootstrapServers, prefix, LagBenchmark.Seed(cluster, prefix, groups, partitions, topics), null, cluster);
+        }
+
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(LagCluster).Assembly.Location);
+        }
+
+        foreach (var arg in new[] { "kafka-lag-cluster", "--groups", groups.ToString(CultureInfo.InvariantCulture), "--partitions", partitions.ToString(CultureInfo.InvariantCulture), "--topics", topics.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var child = Process.Start(start) ?? throw new InvalidOperationException("the broker process did not start");
+        string? line;
+        while ((line = await child.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("ready ", StringComparison.Ordinal))
+        {
+        }
+
+        var parts = line?.Split(' ') ?? throw new InvalidOperationException("the broker process ended before it was ready");
+        return new LagCluster(parts[1], parts[2], long.Parse(parts[3], CultureInfo.InvariantCulture), child, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_inProcess is not null)
+        {
+            await _inProcess.DisposeAsync();
+        }
+
+        if (_child is not null)
+        {
+            _child.StandardInput.Close();
+            if (!_child.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                _child.Kill(entireProcessTree: true);
+            }
+
+            _child.Dispose();
+        }
     }
 }
