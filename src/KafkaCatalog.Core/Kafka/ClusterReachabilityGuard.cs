@@ -58,30 +58,43 @@ public static class ClusterReachabilityGuard
                 sink,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (Explains(ex))
         {
             throw Explain(factory, ex, "read the cluster's metadata");
-        }
-        catch (KafkaCatalogException ex)
-        {
-            throw factory.Refine(ex);
         }
     }
 
     /// <summary>
-    /// The specific error for a failed reachability probe: KafkaTlsFailed or
-    /// KafkaAuthenticationFailed when librdkafka reported a TLS or SASL failure on the way (the
-    /// request itself only times out then), else what the failure maps to (usually
-    /// KafkaClusterUnreachable). Every message names the bootstrap servers; none carries a secret.
+    /// The specific error for a failed call: KafkaTlsFailed or KafkaAuthenticationFailed when
+    /// librdkafka reported a TLS or SASL failure on the way (the request itself only times out or
+    /// finds no broker then), else what the failure maps to (e.g. KafkaClusterUnreachable,
+    /// KafkaRequestTimedOut). Every message names the bootstrap servers; none carries a secret.
     /// </summary>
-    public static KafkaCatalogException Explain(KafkaClientFactory factory, Exception failure, string action)
+    public static KafkaCatalogException Explain(KafkaClientFactory factory, Exception failure, string action, object? target = null, KafkaCallKind kind = KafkaCallKind.Read)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(failure);
         var mapped = failure as KafkaCatalogException
-            ?? KafkaErrors.FromException(failure, factory.BootstrapServers, action, factory.BootstrapServers, KafkaCallKind.Read);
-        return factory.Refine(mapped);
+            ?? KafkaErrors.FromException(failure, target, action, factory.BootstrapServers, kind);
+        if (mapped.ErrorId is "KafkaClusterUnreachable" or "KafkaRequestTimedOut")
+        {
+            var refined = factory.Refine(KafkaRetry.ClusterUnreachable(factory.BootstrapServers, failure));
+            if (refined.ErrorId != "KafkaClusterUnreachable")
+            {
+                return refined;
+            }
+        }
+
+        return mapped;
     }
+
+    /// <summary>
+    /// True for what <see cref="Explain"/> handles: a raw <see cref="KafkaException"/>, or a
+    /// timeout / unreachable error already mapped by <see cref="KafkaRetry"/> (which a TLS or SASL
+    /// failure looks like from the request's side).
+    /// </summary>
+    public static bool Explains(Exception failure) =>
+        failure is KafkaException or KafkaCatalogException { ErrorId: "KafkaClusterUnreachable" or "KafkaRequestTimedOut" };
 
     /// <summary>
     /// Runs an admin call that librdkafka must never time out itself: the coordinator-targeted ones

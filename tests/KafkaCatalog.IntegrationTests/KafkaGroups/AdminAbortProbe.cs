@@ -63,7 +63,7 @@ public static class AdminAbortProbe
         return 0;
     }
 
-    /// <summary>Optional 4th argument: run only this admin call (list, describe, offsets, listoffsets, metadata, product).</summary>
+    /// <summary>Optional 4th argument: run only this admin call (list, describe, offsets, listoffsets, metadata, configs, brokerconfigs, alterconfigs, product).</summary>
     private static string? Only { get; set; }
 
     private static Task<int> Call(string name, Func<Task> call) =>
@@ -231,6 +231,11 @@ public static class AdminAbortProbe
                 Call("offsets", () => admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions("probe-group", null)], new ListConsumerGroupOffsetsOptions { RequestTimeout = t })),
                 Call("listoffsets", () => admin.ListOffsetsAsync([new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition("probe-topic", 0), OffsetSpec = OffsetSpec.Latest() }], new ListOffsetsOptions { RequestTimeout = t })),
                 Call("metadata", () => Task.Run(() => admin.GetMetadata(t))),
+                Call("configs", () => admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = "probe-topic" }], new DescribeConfigsOptions { RequestTimeout = t })),
+                Call("brokerconfigs", () => admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Broker, Name = "1" }], new DescribeConfigsOptions { RequestTimeout = t })),
+                Call("alterconfigs", () => admin.IncrementalAlterConfigsAsync(
+                    new Dictionary<ConfigResource, List<ConfigEntry>> { [new ConfigResource { Type = ResourceType.Topic, Name = "probe-topic" }] = [new ConfigEntry { Name = "retention.ms", Value = "1234", IncrementalOperation = AlterConfigOpType.Set }] },
+                    new IncrementalAlterConfigsOptions { RequestTimeout = t })),
             };
             failures += (await Task.WhenAll(calls)).Sum();
             Report("step", "raw admin calls returned");
