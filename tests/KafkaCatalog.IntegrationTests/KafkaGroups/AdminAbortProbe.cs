@@ -46,6 +46,7 @@ public static class AdminAbortProbe
             "sasl-wrong-password" => n => SecurityFailureAsync(n, TkProtocol.SaslPlaintext, wrongPassword: true),
             "guarded-foreign-ca" => GuardedForeignCaAsync,
             "plain-describe" => PlainDescribeAsync,
+            "guarded-dispose-while-pending" => GuardedDisposeWhilePendingAsync,
             _ => throw new ArgumentException($"Unknown probe scenario '{scenario}'."),
         };
         try
@@ -63,11 +64,14 @@ public static class AdminAbortProbe
         return 0;
     }
 
-    /// <summary>Optional 4th argument: run only this admin call (list, describe, offsets, listoffsets, metadata, configs, brokerconfigs, alterconfigs, product).</summary>
+    /// <summary>
+    /// Optional 4th argument: run only this admin call (list, describe, offsets, listoffsets, metadata,
+    /// configs, brokerconfigs, alterconfigs, product), or every one but ListConsumerGroups (no-list).
+    /// </summary>
     private static string? Only { get; set; }
 
     private static Task<int> Call(string name, Func<Task> call) =>
-        Only is null || Only == name || name == "recovery" ? FailsAsync(call) : Task.FromResult(0);
+        Only is null || Only == name || name == "recovery" || (Only == "no-list" && name != "list") ? FailsAsync(call) : Task.FromResult(0);
 
     internal static void Report(string key, object? value) =>
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROBE {key}={value}"));
@@ -183,6 +187,50 @@ public static class AdminAbortProbe
         }
 
         Report("timeouts", timeouts);
+    }
+
+    /// <summary>
+    /// Guarded calls leave their native request pending for up to an hour; disposing the client
+    /// while they wait for a stopped coordinator (and starting it again afterwards) must be safe.
+    /// </summary>
+    private static async Task GuardedDisposeWhilePendingAsync(int iterations)
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3, OffsetsTopicPartitions = 6 });
+        cluster.State.CreateTopic("probe-topic", 3, 1);
+        var pending = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var groups = Enumerable.Range(0, 6).Select(g => $"probe-dispose-{i}-{g}").ToArray();
+            foreach (var g in groups)
+            {
+                cluster.State.CommitOffsets(g, "probe-topic", [1, 2, 3]);
+            }
+
+            var factory = Plain(cluster, TimeSpan.FromSeconds(10));
+            var admin = factory.AdminClient;
+            await admin.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+            var victim = cluster.State.CoordinatorFor(groups[0]);
+            var onVictim = groups.Where(g => cluster.State.CoordinatorFor(g) == victim).ToArray();
+            await cluster.StopBrokerAsync(victim);
+            var t = TimeSpan.FromMilliseconds(500);
+            var calls = onVictim
+                .SelectMany(g => new[]
+                {
+                    Admin("describe", true, t, n => admin.DescribeConsumerGroupsAsync([g], new DescribeConsumerGroupsOptions { RequestTimeout = n })),
+                    Admin("offsets", true, t, n => admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(g, null)], new ListConsumerGroupOffsetsOptions { RequestTimeout = n })),
+                })
+                .Append(Admin("list", true, t, n => admin.ListConsumerGroupsAsync(new ListConsumerGroupsOptions { RequestTimeout = n })))
+                .ToArray();
+            pending += (await Task.WhenAll(calls)).Sum();
+            factory.Dispose();
+            Report("step", "disposed with native requests pending");
+            await cluster.StartBrokerAsync(victim);
+            using var next = Plain(cluster, TimeSpan.FromSeconds(30));
+            await next.AdminClient.DescribeConsumerGroupsAsync(groups, new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(30) });
+            Report("iteration", i);
+        }
+
+        Report("timeouts", pending);
     }
 
     /// <summary>TLS the client does not trust, or a wrong SASL password: every admin path, many times, then dispose.</summary>
