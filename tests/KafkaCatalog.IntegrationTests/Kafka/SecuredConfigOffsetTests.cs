@@ -5,6 +5,7 @@ using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Security;
+using KafkaCatalog.TestKit.OAuth;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 using TkProtocol = KafkaCatalog.TestKit.Kafka.Security.KafkaSecurityProtocol;
 
@@ -123,6 +124,37 @@ public sealed class SecuredConfigOffsetTests(SecuredConfigOffsetFixture fx) : IC
         using var factory = fx.SslFactory();
 
         await RoundTripAsync(fx.Ssl, factory, topic, new CollectingSink());
+    }
+
+    [Fact]
+    public async Task Configs_and_offsets_work_over_sasl_ssl_with_an_oauthbearer_token()
+    {
+        const string secret = "oauth-Client-Secret-9";
+        await using var oauth = await OAuthTestServer.StartAsync();
+        oauth.AddClient("kafka-client", secret);
+        using var ca = TestCertificateAuthority.Create();
+        var security = new KafkaSecurityOptions { Protocol = TkProtocol.SaslSsl, CertificateAuthority = ca, OAuthTokenValidator = oauth.Validate };
+        var options = new KafkaTestClusterOptions { Brokers = 1, OffsetsTopicPartitions = 1 };
+        var auth = options.UseSecurity(security);
+        await using var cluster = await KafkaTestCluster.StartAsync(options);
+        var topic = SecuredConfigOffsetFixture.Topic(cluster);
+        using var factory = new KafkaClientFactory(new KafkaConnection("oauth-ssl", KafkaConnectionResolver.Resolve(new KafkaConnectionSettings
+        {
+            BootstrapServers = cluster.BootstrapServers,
+            SecurityProtocol = Core.Connections.KafkaSecurityProtocol.SaslSsl,
+            SslCaLocation = ca.CaPemPath,
+            OAuthTokenEndpoint = oauth.TokenEndpoint,
+            OAuthClientId = "kafka-client",
+            OAuthClientSecret = new NetworkCredential(string.Empty, secret).SecurePassword,
+            OAuthScope = "kafka",
+            RequestTimeout = TimeSpan.FromSeconds(8),
+        }, null, null).Options));
+
+        var output = await RoundTripAsync(cluster, factory, topic, new CollectingSink());
+
+        Assert.True(oauth.IssuedTokenCount >= 1);
+        Assert.Contains(auth.AuthenticatedPrincipals, p => p.Contains("kafka-client", StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, output);
     }
 
     [Theory]
