@@ -47,6 +47,7 @@ public static class AdminAbortProbe
             "guarded-foreign-ca" => GuardedForeignCaAsync,
             "plain-describe" => PlainDescribeAsync,
             "guarded-dispose-while-pending" => GuardedDisposeWhilePendingAsync,
+            "product-broker-stopped-mid-listing" => ProductBrokerStoppedMidListingAsync,
             _ => throw new ArgumentException($"Unknown probe scenario '{scenario}'."),
         };
         try
@@ -231,6 +232,62 @@ public static class AdminAbortProbe
         }
 
         Report("timeouts", pending);
+    }
+
+    /// <summary>
+    /// What BrokerStoppedMidListingTests does, round after round: Get-KafkaConsumerGroupOffset over a
+    /// wildcard while the coordinator of some of the groups stops, then starts again.
+    /// </summary>
+    private static async Task ProductBrokerStoppedMidListingAsync(int iterations)
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        cluster.State.CreateTopic("probe-topic", 3, 1);
+        var factories = new List<KafkaClientFactory>();
+        var itemErrors = 0;
+        try
+        {
+            for (var i = 0; i < iterations; i++)
+            {
+                var ids = Enumerable.Range(0, 30).Select(g => $"probe-stop-{i}-{g:D2}").ToArray();
+                foreach (var id in ids)
+                {
+                    cluster.State.CommitOffsets(id, "probe-topic", [10, 20, 30]);
+                }
+
+                var victim = cluster.Brokers.Select(b => b.Id)
+                    .First(b => ids.Any(id => cluster.State.CoordinatorFor(id) == b));
+                var factory = Plain(cluster, TimeSpan.FromSeconds(3));
+                factories.Add(factory);
+                var service = new ConsumerGroupService(factory);
+                var stopped = false;
+                try
+                {
+                    await foreach (var _ in service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [$"probe-stop-{i}-*"], BatchSize = 5, MaxConcurrency = 2 }, _ => itemErrors++))
+                    {
+                        if (!stopped)
+                        {
+                            stopped = true;
+                            await cluster.StopBrokerAsync(victim);
+                        }
+                    }
+                }
+                finally
+                {
+                    await cluster.StartBrokerAsync(victim);
+                }
+
+                Report("iteration", i);
+            }
+        }
+        finally
+        {
+            foreach (var f in factories)
+            {
+                f.Dispose();
+            }
+        }
+
+        Report("item-errors", itemErrors);
     }
 
     /// <summary>TLS the client does not trust, or a wrong SASL password: every admin path, many times, then dispose.</summary>
