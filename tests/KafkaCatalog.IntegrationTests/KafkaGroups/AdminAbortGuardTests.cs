@@ -36,10 +36,10 @@ public sealed class AdminAbortGuardTests
     {
         // Without ListConsumerGroups: with a broker down it still corrupted librdkafka's heap in 1 of
         // 4 guarded probe runs (see ClusterReachabilityGuard), so it cannot be part of a reliable test.
-        var outcome = await AdminAbortProbeProcess.RunAsync("guarded-coordinator-down-then-up", 3, Limit, only: "no-list");
+        var outcome = await AdminAbortProbeProcess.RunAsync("guarded-coordinator-down-then-up", 2, Limit, only: "no-list");
 
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
-        Assert.Equal(["0", "1", "2"], outcome.Values("iteration"));
+        Assert.Equal(["0", "1"], outcome.Values("iteration"));
         Assert.True(int.Parse(outcome.Values("timeouts").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0, "the calls against the stopped coordinator did not fail: " + outcome);
         Assert.Equal(["true"], outcome.Values("survived"));
     }
