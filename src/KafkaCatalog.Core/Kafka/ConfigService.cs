@@ -155,9 +155,9 @@ public sealed class ConfigService
                     }
                 }
             }
-            catch (KafkaException ex)
+            catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
             {
-                throw KafkaErrors.FromException(ex, null, "describe configs", _factory.BootstrapServers, KafkaCallKind.Read);
+                throw ClusterReachabilityGuard.Explain(_factory, ex, "describe configs");
             }
 
             var byName = results.ToDictionary(r => r.ConfigResource.Name, StringComparer.Ordinal);
@@ -228,9 +228,9 @@ public sealed class ConfigService
             var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
             throw ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of");
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
         {
-            throw KafkaErrors.FromException(ex, name, $"change the configs of {target}", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
+            throw ClusterReachabilityGuard.Explain(_factory, ex, $"change the configs of {target}", name, KafkaCallKind.IdempotentWrite);
         }
     }
 

@@ -114,9 +114,9 @@ public sealed class TopicOffsetService
         {
             infos = ex.Result.ResultInfos;
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
         {
-            throw KafkaErrors.FromException(ex, null, $"list {what} offsets", _factory.BootstrapServers, KafkaCallKind.Read);
+            throw ClusterReachabilityGuard.Explain(_factory, ex, $"list {what} offsets");
         }
 
         foreach (var info in infos)

@@ -85,15 +85,17 @@ public sealed class ConsumerGroupService
     /// <summary>Group ids only (tab completion, wildcard resolution), from one ListGroups round.</summary>
     public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupListingsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var options = new ListConsumerGroupsOptions { RequestTimeout = timeout ?? _factory.RequestTimeout };
+        var options = new ListConsumerGroupsOptions();
         if (states.Count > 0)
         {
             options.MatchStates = states.ToList();
         }
 
-        // Confluent.Kafka 2.15.1 / librdkafka 2.15.1 crash the process when ListConsumerGroups meets a
-        // SASL authentication failure (seen against TestKit with a wrong SCRAM password); a metadata
-        // request first turns that into an ordinary error.
+        // librdkafka 2.15.1 corrupts its heap (double free, SIGSEGV: the process dies) when
+        // ListConsumerGroups waits for brokers that never become usable (untrusted CA, SASL failure;
+        // see ClusterReachabilityGuard). The metadata request first fails cleanly instead
+        // (KafkaTlsFailed / KafkaAuthenticationFailed / KafkaClusterUnreachable), and then no
+        // ListConsumerGroups is ever sent.
         await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         _sink.Verbose($"ListConsumerGroups{(states.Count > 0 ? " (states " + string.Join(", ", states) + ")" : string.Empty)} on {_factory.BootstrapServers}.");
         try
@@ -102,7 +104,15 @@ public sealed class ConsumerGroupService
                 "ListConsumerGroups",
                 KafkaCallKind.Read,
                 _factory.BootstrapServers,
-                _ => Admin.ListConsumerGroupsAsync(options),
+                // A broker down past librdkafka's own timeout crashes it later: the timeout is kept here.
+                _ => ClusterReachabilityGuard.AdminCallAsync(
+                    native =>
+                    {
+                        options.RequestTimeout = native;
+                        return Admin.ListConsumerGroupsAsync(options);
+                    },
+                    timeout ?? _factory.RequestTimeout,
+                    cancellationToken),
                 _sink,
                 cancellationToken).ConfigureAwait(false);
             return result.Valid;
@@ -682,24 +692,11 @@ public sealed class ConsumerGroupService
     /// <summary>Partition count of every topic, from one metadata request.</summary>
     public async Task<Dictionary<string, int>> GetPartitionCountsAsync(CancellationToken cancellationToken)
     {
-        _sink.Verbose($"Metadata (all topics) from {_factory.BootstrapServers}.");
-        try
-        {
-            var metadata = await _retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => Task.Run(() => Admin.GetMetadata(_factory.RequestTimeout), cancellationToken),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            return metadata.Topics
-                .Where(t => !t.Error.IsError || t.Partitions.Count > 0)
-                .ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, null, "read the cluster's metadata", _factory.BootstrapServers, KafkaCallKind.Read);
-        }
+        // Also the reachability guard: TLS, SASL and network failures end here as specific errors.
+        var metadata = await ClusterReachabilityGuard.ProveReachableAsync(_factory, _retry, _sink, cancellationToken).ConfigureAwait(false);
+        return metadata.Topics
+            .Where(t => !t.Error.IsError || t.Partitions.Count > 0)
+            .ToDictionary(t => t.Topic, t => t.Partitions.Count, StringComparer.Ordinal);
     }
 
     /// <summary>Log start and end offsets: one ListOffsets round per spec (librdkafka sends one request per leader).</summary>
