@@ -32,6 +32,20 @@ public sealed class AdminAbortGuardTests
     }
 
     [Fact]
+    public async Task Consumer_group_service_calls_survive_a_coordinator_lookup_slower_than_their_timeout()
+    {
+        // Offsets, describe, reset and remove through ConsumerGroupService: each times out cleanly, none aborts.
+        var outcome = await AdminAbortProbeProcess.RunAsync("product-coordinator-lookup-outlives-timeout", 4, Limit);
+
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.False(outcome.Aborted, outcome.ToString());
+        Assert.Equal(["0", "1", "2", "3"], outcome.Values("iteration"));
+        Assert.Equal(["4"], outcome.Values("failures"));
+        Assert.All(outcome.Values("failure"), id => Assert.Contains(id, new[] { "KafkaClusterUnreachable", "KafkaRequestTimedOut", "GroupCoordinatorUnavailable" }));
+        Assert.Equal(["true"], outcome.Values("survived"));
+    }
+
+    [Fact]
     public async Task Guarded_admin_calls_survive_the_coordinator_stopping_and_starting_again()
     {
         // Without ListConsumerGroups: with a broker down it still corrupted librdkafka's heap in 1 of

@@ -48,6 +48,7 @@ public static class AdminAbortProbe
             "plain-describe" => PlainDescribeAsync,
             "guarded-dispose-while-pending" => GuardedDisposeWhilePendingAsync,
             "product-broker-stopped-mid-listing" => ProductBrokerStoppedMidListingAsync,
+            "product-coordinator-lookup-outlives-timeout" => ProductCoordinatorLookupOutlivesTimeoutAsync,
             _ => throw new ArgumentException($"Unknown probe scenario '{scenario}'."),
         };
         try
@@ -247,6 +248,53 @@ public static class AdminAbortProbe
     /// What BrokerStoppedMidListingTests does, round after round: Get-KafkaConsumerGroupOffset over a
     /// wildcard while the coordinator of some of the groups stops, then starts again.
     /// </summary>
+    /// <summary>
+    /// ConsumerGroupService's coordinator calls (offsets, describe, reset, remove) while FindCoordinator answers
+    /// later than the request timeout: unguarded, librdkafka aborts when the late answer arrives.
+    /// </summary>
+    private static async Task ProductCoordinatorLookupOutlivesTimeoutAsync(int iterations)
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3, OffsetsTopicPartitions = 6 });
+        var topic = "probe-topic";
+        cluster.State.CreateTopic(topic, 3, 1);
+        using var factory = Plain(cluster, TimeSpan.FromMilliseconds(500));
+        var service = new ConsumerGroupService(factory);
+        var failures = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var group = $"probe-product-late-{i}";
+            cluster.State.CommitOffsets(group, topic, [1, 2, 3]);
+            var before = cluster.RequestCount(ApiKeys.FindCoordinator);
+            cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(1500), apiKey: ApiKeys.FindCoordinator);
+            Func<Task> call = (i % 4) switch
+            {
+                0 => async () => await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [group] }, e => throw e).ToListAsync(),
+                1 => () => service.DescribeOneAsync(group, CancellationToken.None),
+                2 => () => service.ApplyResetAsync(group, [new KafkaConsumerGroupOffsetReset { GroupId = group, Topic = topic, Partition = 0, NewOffset = 0, Status = "Planned" }]),
+                _ => () => service.RemoveAsync(group, topic),
+            };
+            try
+            {
+                await call();
+            }
+            catch (KafkaCatalogException ex)
+            {
+                failures++;
+                Report("failure", ex.ErrorId);
+            }
+
+            await WaitUntilAsync(() => cluster.RequestCount(ApiKeys.FindCoordinator) > before, TimeSpan.FromSeconds(10));
+            cluster.Faults.ClearLatency();
+            Report("step", "late FindCoordinator answered");
+
+            // The same client goes on working after the late answer was handled.
+            await factory.AdminClient.DescribeConsumerGroupsAsync([group + "-after"], new DescribeConsumerGroupsOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+            Report("iteration", i);
+        }
+
+        Report("failures", failures);
+    }
+
     private static async Task ProductBrokerStoppedMidListingAsync(int iterations)
     {
         await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });

@@ -516,6 +516,13 @@ public sealed class ConsumerGroupService
     }
 
     /// <summary>What the listing already says about an Empty group: no members, nothing to describe.</summary>
+    /// <summary>
+    /// A coordinator-targeted admin call with its timeout kept on the .NET side: librdkafka 2.15.1 aborts the
+    /// process when such a request times out before its coordinator lookup finished (see ClusterReachabilityGuard).
+    /// </summary>
+    private Task<T> Guarded<T>(Func<TimeSpan, Task<T>> call, CancellationToken cancellationToken) =>
+        ClusterReachabilityGuard.AdminCallAsync(call, _factory.RequestTimeout, cancellationToken);
+
     private static ConsumerGroupDescription Undescribed(ConsumerGroupListing listing) => new()
     {
         GroupId = listing.GroupId,
@@ -583,13 +590,23 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return (await Admin.DescribeConsumerGroupsAsync(groupIds, options).ConfigureAwait(false)).ConsumerGroupDescriptions;
+                        return (await Guarded(native =>
+                        {
+                            options.RequestTimeout = native;
+                            return Admin.DescribeConsumerGroupsAsync(groupIds, options);
+                        }, cancellationToken).ConfigureAwait(false)).ConsumerGroupDescriptions;
                     }
                     catch (DescribeConsumerGroupsException ex)
                     {
                         // Per-group errors (a coordinator down) are the caller's to report or retry one by one;
                         // they must not turn the whole batch into "cluster unreachable".
                         return ex.Results.ConsumerGroupDescriptions;
+                    }
+                    catch (KafkaException ex) when (groupIds.Count > 1 && ex.Error.Code == ErrorCode.Local_TimedOut)
+                    {
+                        // The batch did not complete in time (one coordinator not answering holds it all):
+                        // every group becomes a per-group timeout, which the caller describes one by one.
+                        return groupIds.Select(id => new ConsumerGroupDescription { GroupId = id, Error = ex.Error, Members = [] }).ToList();
                     }
                 },
                 _sink,
@@ -650,7 +667,11 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options).ConfigureAwait(false);
+                        return await Guarded(native =>
+                        {
+                            options.RequestTimeout = native;
+                            return Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options);
+                        }, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ListConsumerGroupOffsetsException ex)
                     {
@@ -883,7 +904,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                        return await Guarded(native => Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (AlterConsumerGroupOffsetsException ex)
                     {
@@ -952,7 +973,11 @@ public sealed class ConsumerGroupService
                     "DeleteGroups",
                     KafkaCallKind.NonIdempotentWrite,
                     _factory.BootstrapServers,
-                    _ => Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = _factory.RequestTimeout }),
+                    _ => Guarded(async native =>
+                    {
+                        await Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = native }).ConfigureAwait(false);
+                        return true;
+                    }, cancellationToken),
                     _sink,
                     cancellationToken).ConfigureAwait(false);
             }
@@ -989,7 +1014,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                        return await Guarded(native => Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (DeleteConsumerGroupOffsetsException ex)
                     {
