@@ -42,6 +42,11 @@ public sealed class AclService
         {
             throw Map(ex.Error.Code, ex.Error.Reason, filter, "list ACLs", ex);
         }
+        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
+        {
+            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
+            throw ClusterReachabilityGuard.Explain(_factory, ex, "list ACLs", filter);
+        }
     }
 
     /// <summary>Creates one ACL (CreateAcls) and returns it as the cluster now holds it.</summary>
@@ -68,6 +73,11 @@ public sealed class AclService
         catch (KafkaException ex)
         {
             throw Map(ex.Error.Code, ex.Error.Reason, acl, "add the ACL", ex);
+        }
+        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
+        {
+            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
+            throw ClusterReachabilityGuard.Explain(_factory, ex, "add the ACL", acl);
         }
 
         return AclMapping.FromBinding(binding, _factory.Connection.Name);
@@ -97,6 +107,11 @@ public sealed class AclService
         catch (KafkaException ex)
         {
             throw Map(ex.Error.Code, ex.Error.Reason, filter, "remove ACLs", ex);
+        }
+        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
+        {
+            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
+            throw ClusterReachabilityGuard.Explain(_factory, ex, "remove ACLs", filter);
         }
     }
 

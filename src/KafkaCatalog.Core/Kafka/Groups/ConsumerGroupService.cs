@@ -946,6 +946,8 @@ public sealed class ConsumerGroupService
     /// <summary>Describes one group (state, members); a group that does not exist comes back as Dead.</summary>
     public async Task<ConsumerGroupDescription> DescribeOneAsync(string groupId, CancellationToken cancellationToken)
     {
+        // Metadata first: a TLS or SASL failure is then KafkaTlsFailed/KafkaAuthenticationFailed, not a coordinator timeout.
+        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         var descriptions = await DescribeAsync([groupId], cancellationToken).ConfigureAwait(false);
         var description = descriptions.FirstOrDefault() ?? throw NotFound(groupId);
         if (description.Error is { IsError: true } error)
@@ -964,6 +966,7 @@ public sealed class ConsumerGroupService
     public async Task<KafkaConsumerGroupRemoval> RemoveAsync(string groupId, string? topic, CancellationToken cancellationToken = default)
     {
         ConsumerGroupNames.EnsureValidGroupId(groupId);
+        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
         if (topic is null)
         {
             _sink.Verbose($"DeleteGroups '{groupId}'.");

@@ -338,9 +338,10 @@ file static class SingleTopicMetadata
                 sink,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (KafkaException ex)
+        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
         {
-            throw KafkaErrors.FromException(ex, topic, $"read the metadata of topic '{topic}'", factory.BootstrapServers, KafkaCallKind.Read);
+            // KafkaTlsFailed / KafkaAuthenticationFailed when that is why the cluster did not answer.
+            throw ClusterReachabilityGuard.Explain(factory, ex, $"read the metadata of topic '{topic}'", topic);
         }
 
         var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
