@@ -92,6 +92,18 @@ public class KafkaClientFactoryTests
     }
 
     [Fact]
+    public void The_admin_client_connects_to_every_broker_at_once_unless_a_property_says_so()
+    {
+        using var factory = new KafkaClientFactory(Connection());
+        Assert.Equal("false", factory.CreateAdminConfig().Get("enable.sparse.connections"));
+        Assert.Null(factory.CreateProducerConfig().Get("enable.sparse.connections"));
+
+        var options = Connection().GetOptions() with { Properties = new Dictionary<string, string> { ["enable.sparse.connections"] = "true" } };
+        using var overridden = new KafkaClientFactory(new KafkaConnection("sparse", options));
+        Assert.Equal("true", overridden.CreateAdminConfig().Get("enable.sparse.connections"));
+    }
+
+    [Fact]
     public void Redact_hides_secret_values()
     {
         using var factory = new KafkaClientFactory(Connection("hunter2-secret"));

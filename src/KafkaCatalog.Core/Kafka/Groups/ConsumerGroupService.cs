@@ -22,7 +22,7 @@ public sealed record ConsumerGroupQuery
     public bool IncludeOffsets { get; init; }
 
     /// <summary>How many groups' committed offsets are fetched at once.</summary>
-    public int MaxConcurrency { get; init; } = 8;
+    public int MaxConcurrency { get; init; } = 32;
 
     /// <summary>How many groups share one describe call and one end/start offset lookup.</summary>
     public int BatchSize { get; init; } = 64;
