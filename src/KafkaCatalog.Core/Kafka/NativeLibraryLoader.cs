@@ -80,7 +80,15 @@ public static class NativeLibraryLoader
     }
 
     /// <summary>Where librdkafka is looked for, best first (only files that exist count).</summary>
-    public static IReadOnlyList<string> CandidatePaths(string? environmentPath, string assemblyDirectory)
+    public static IReadOnlyList<string> CandidatePaths(string? environmentPath, string assemblyDirectory) =>
+        CandidatePaths(environmentPath, assemblyDirectory, RuntimeIdentifier(), IsMusl());
+
+    /// <summary>
+    /// Where librdkafka is looked for on the given runtime, best first: the environment override, then
+    /// each of <see cref="NativeFileNames"/> under runtimes/&lt;rid&gt;/native/ (the librdkafka.redist
+    /// layout), then next to the assembly.
+    /// </summary>
+    public static IReadOnlyList<string> CandidatePaths(string? environmentPath, string assemblyDirectory, string runtimeIdentifier, bool musl)
     {
         var candidates = new List<string>();
         if (!string.IsNullOrWhiteSpace(environmentPath))
@@ -88,9 +96,9 @@ public static class NativeLibraryLoader
             candidates.Add(environmentPath);
         }
 
-        var fileName = NativeFileName();
-        candidates.Add(Path.Combine(assemblyDirectory, "runtimes", RuntimeIdentifier(), "native", fileName));
-        candidates.Add(Path.Combine(assemblyDirectory, fileName));
+        var names = NativeFileNames(runtimeIdentifier, musl);
+        candidates.AddRange(names.Select(name => Path.Combine(assemblyDirectory, "runtimes", runtimeIdentifier, "native", name)));
+        candidates.AddRange(names.Select(name => Path.Combine(assemblyDirectory, name)));
         return candidates;
     }
 
@@ -109,8 +117,37 @@ public static class NativeLibraryLoader
         return $"{os}-{arch}";
     }
 
-    public static string NativeFileName() =>
-        OperatingSystem.IsWindows() ? "librdkafka.dll" : OperatingSystem.IsMacOS() ? "librdkafka.dylib" : "librdkafka.so";
+    /// <summary>
+    /// The file names librdkafka.redist uses for a runtime, best first. On glibc x64 its
+    /// centos8-librdkafka.so is linked statically against everything but libc, while its plain
+    /// librdkafka.so needs libsasl2.so.3 (which Debian 12 lacks), so the plain name only counts
+    /// when nothing better is there (a librdkafka built from source is shipped under that name).
+    /// </summary>
+    public static IReadOnlyList<string> NativeFileNames(string runtimeIdentifier, bool musl)
+    {
+        if (runtimeIdentifier.StartsWith("win-", StringComparison.Ordinal))
+        {
+            return ["librdkafka.dll"];
+        }
+
+        if (runtimeIdentifier.StartsWith("osx-", StringComparison.Ordinal))
+        {
+            return ["librdkafka.dylib"];
+        }
+
+        if (musl)
+        {
+            return ["alpine-librdkafka.so", "librdkafka.so"];
+        }
+
+        return runtimeIdentifier == "linux-x64" ? ["centos8-librdkafka.so", "librdkafka.so"] : ["librdkafka.so"];
+    }
+
+    /// <summary>True on a musl libc Linux (Alpine), where librdkafka.redist ships alpine-librdkafka.so.</summary>
+    public static bool IsMusl() =>
+        OperatingSystem.IsLinux() &&
+        (RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.OrdinalIgnoreCase) ||
+         Directory.EnumerateFiles("/lib", "ld-musl-*.so.1").Any());
 
     /// <summary>True for every DllImport name Confluent.Kafka uses for librdkafka.</summary>
     public static bool IsLibrdkafkaImport(string libraryName) =>
@@ -130,8 +167,8 @@ public static class NativeLibraryLoader
     }
 
     private const string FixHint =
-        "Run 'bash .ci/build-librdkafka.sh' and rebuild (or build with -p:UseLibrdkafkaRedist=true where the librdkafka.redist package is available), " +
-        "or set " + PathEnvironmentVariable + " to a librdkafka of the right version.";
+        "Reinstall the module (its dependencies/runtimes folder carries librdkafka for Windows x64, Linux x64/arm64 and macOS x64/arm64), " +
+        "or set " + PathEnvironmentVariable + " to a librdkafka of the right version (for Kerberos: bash .ci/build-librdkafka.sh, then build with -p:LibrdkafkaFromSource=true).";
 
     /// <summary>
     /// Points Confluent.Kafka's librdkafka imports at the module's file without loading anything.
