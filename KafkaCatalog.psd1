@@ -1,5 +1,7 @@
 @{
     RootModule           = 'KafkaCatalog.PowerShell.dll'
+    # Imported first: sets up the load context for dependencies/ before the cmdlet assembly is read.
+    NestedModules        = @('KafkaCatalog.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5b8e3a52-4f0c-4d8e-9a61-2f7c1e0d9b43'
     Author               = 'KafkaCatalog contributors'

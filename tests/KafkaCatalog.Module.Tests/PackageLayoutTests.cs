@@ -41,15 +41,34 @@ public sealed class PackageLayoutTests : IClassFixture<PackageLayoutTests.Packag
             Assert.False(File.Exists(Path.Combine(_package.ModuleDir, dll)), $"{dll} must not sit next to the cmdlet assembly (it would load into the default context)");
         }
 
-        var rootDlls = Directory.GetFiles(_package.ModuleDir, "*.dll").Select(Path.GetFileName).ToList();
-        Assert.Equal(new[] { "KafkaCatalog.PowerShell.dll" }, rootDlls);
+        // The cmdlet assembly and the loader (the nested module that sets up the dependencies' load context).
+        var rootDlls = Directory.GetFiles(_package.ModuleDir, "*.dll").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "KafkaCatalog.Loader.dll", "KafkaCatalog.PowerShell.dll" }, rootDlls);
     }
 
+    [Theory]
+    [InlineData("linux-x64/native/centos8-librdkafka.so")]
+    [InlineData("linux-x64/native/alpine-librdkafka.so")]
+    [InlineData("linux-arm64/native/librdkafka.so")]
+    [InlineData("linux-arm64/native/alpine-librdkafka.so")]
+    [InlineData("win-x64/native/librdkafka.dll")]
+    [InlineData("win-x64/native/libssl-3-x64.dll")]
+    [InlineData("osx-x64/native/librdkafka.dylib")]
+    [InlineData("osx-arm64/native/librdkafka.dylib")]
+    public void Native_librdkafka_is_packaged_per_runtime(string file) =>
+        Assert.True(File.Exists(Path.Combine(_package.ModuleDir, "dependencies", "runtimes", file)), $"dependencies/runtimes/{file} is missing");
+
     [Fact]
-    public void Native_librdkafka_is_packaged_per_runtime()
+    public void Runtimes_PowerShell_does_not_run_on_and_unloadable_files_are_left_out()
     {
-        var native = Directory.GetFiles(Path.Combine(_package.ModuleDir, "dependencies", "runtimes"), "*rdkafka*", SearchOption.AllDirectories);
-        Assert.Contains(native, p => p.Replace('\\', '/').EndsWith("runtimes/linux-x64/native/librdkafka.so", StringComparison.Ordinal));
+        var runtimes = Path.Combine(_package.ModuleDir, "dependencies", "runtimes");
+        Assert.Equal(
+            new[] { "linux-arm64", "linux-x64", "osx-arm64", "osx-x64", "win-x64" },
+            Directory.GetDirectories(runtimes).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // The redist's plain linux-x64 librdkafka.so needs libsasl2.so.3 (absent on Debian 12); centos8-librdkafka.so is used there.
+        Assert.False(File.Exists(Path.Combine(runtimes, "linux-x64", "native", "librdkafka.so")));
+        Assert.Empty(Directory.GetFiles(runtimes, "librdkafkacpp*", SearchOption.AllDirectories));
     }
 
     [Fact]
