@@ -3,124 +3,365 @@
 .SYNOPSIS
     Builds, tests, documents, packages and demonstrates the KafkaCatalog module.
 .DESCRIPTION
+    The one test driver: it knows the test projects and suites. tests/run-tests.sh (README's test
+    command, what CI runs) only installs the machine prerequisites and the pinned tools, then calls
+    `./build.ps1 -Task Test` through the pinned pwsh (`dotnet tool run pwsh`).
+
     Tasks:
-      Build    dotnet build of the solution (the native librdkafka is built/cached first on Linux).
-      Test     xunit suites (unit, integration, contract, conformance), then Pester if installed.
-      Pester   only the Pester 5 suites in tests/Pester (against the TestKit sandbox they start).
+      Tools    restores the pinned test tools: Pester 5.9.1 (and a test fixture module) under out/tools/Modules.
+      Build    dotnet build of the solution (librdkafka comes from the librdkafka.redist package).
+      Package  out/KafkaCatalog/ (the PSGallery module folder, dependencies isolated in their own
+               AssemblyLoadContext under dependencies/) and out/KafkaCatalog.<version>.nupkg.
+      Test     Build, Package, every xunit project, the real-cluster pass, then the Pester suites against
+               the module installed from a local PSResourceGet repository; prints
+               "N passed, N failed, N skipped" computed from the results files (trx, Pester NUnit XML)
+               and fails when anything failed.
+      Pester   Package, then only the Pester suites (-PesterPath narrows them).
       Docs     regenerates module/en-US/KafkaCatalog.PowerShell.dll-Help.xml from docs/*.md.
-      Package  out/KafkaCatalog/ (PSGallery-ready module folder, dependencies isolated in their
-               own AssemblyLoadContext under dependencies/) and out/KafkaCatalog.<version>.nupkg.
-      Demo     starts the TestKit sandbox cluster and imports the built module connected to it.
+      Demo     installs the package, starts the sandbox cluster with the Atlan and Polaris emulators and
+               opens pwsh with the module imported by name and connected (tests/sandbox.sh calls this).
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Pester -PesterPath tests/Pester/Kafka.Topics.Tests.ps1
 .EXAMPLE
     ./build.ps1 -Task Package -Configuration Release
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Docs', 'Package', 'Demo')]
+    [ValidateSet('Tools', 'Build', 'Package', 'Test', 'Pester', 'Docs', 'Demo')]
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
-    # Use the librdkafka.redist package (Windows/macOS workstations, or any machine whose NuGet
-    # source serves it) instead of the locally built native library.
-    [switch] $UseLibrdkafkaRedist
+    # Build librdkafka from source (Linux x64; for Kerberos/GSSAPI) instead of using librdkafka.redist.
+    [switch] $LibrdkafkaFromSource,
+    # Pester test files or folders to run (default: tests/Pester).
+    [string[]] $PesterPath,
+    # xunit projects to run, by name (default: every test project in the solution).
+    [string[]] $TestProject,
+    # Skip the real-cluster pass of the integration tests (Test task).
+    [switch] $NoRealClusterPass
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
-$msbuildArgs = @("-c", $Configuration, "-nologo")
-if ($UseLibrdkafkaRedist) { $msbuildArgs += '-p:UseLibrdkafkaRedist=true' }
+$results = Join-Path $root 'out/test-results'
+$toolModules = Join-Path $root 'out/tools/Modules'
+$msbuildArgs = @('-c', $Configuration, '-nologo')
+if ($LibrdkafkaFromSource) { $msbuildArgs += '-p:LibrdkafkaFromSource=true' }
+$testKitDll = Join-Path $root "tests/KafkaCatalog.TestKit/bin/$Configuration/net10.0/KafkaCatalog.TestKit.dll"
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)
-    & $File @Arguments
+    & $File @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
-function Invoke-Prerequisites {
-    if ($IsLinux -and -not $UseLibrdkafkaRedist) {
-        Invoke-Native bash @("$root/.ci/prerequisites.sh")
+function Get-ModuleVersion {
+    ([xml](Get-Content (Join-Path $root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+}
+
+# The command line that starts this same pwsh (the pinned dotnet tool runs as `dotnet pwsh.dll`).
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ((Split-Path $process -Leaf) -match '^dotnet(\.exe)?$') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
     }
+    return @($process)
+}
+
+function Invoke-Tools {
+    Invoke-Native dotnet (@('build', "$root/tests/tools/KafkaCatalog.TestTools.csproj", '-v:q') + $msbuildArgs)
 }
 
 function Invoke-Build {
-    Invoke-Prerequisites
-    Invoke-Native dotnet (@('build', "$root/KafkaCatalog.sln") + $msbuildArgs)
+    if ($LibrdkafkaFromSource) { Invoke-Native bash @("$root/.ci/build-librdkafka.sh") }
+    Invoke-Native dotnet (@('build', "$root/KafkaCatalog.sln", '-clp:ErrorsOnly') + $msbuildArgs)
 }
 
-function Invoke-Pester5 {
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0): Pester suites skipped.'
-        return
+function Invoke-Package {
+    # The same MSBuild target scripts outside build.ps1 call and the package-layout tests verify.
+    Invoke-Native dotnet (@('build', "$root/src/KafkaCatalog.PowerShell/KafkaCatalog.PowerShell.csproj", '-t:PackageModule', '-clp:ErrorsOnly') + $msbuildArgs)
+    $nupkg = Join-Path $root "out/KafkaCatalog.$(Get-ModuleVersion).nupkg"
+    Write-Host ("Module folder: {0}  Package: {1} ({2:N1} MB)" -f (Join-Path $root 'out/KafkaCatalog'), $nupkg, ((Get-Item $nupkg).Length / 1MB))
+}
+
+# Processes of the TestKit sandbox (tests start it as `dotnet KafkaCatalog.TestKit.dll serve`).
+function Get-TestKitProcess {
+    @(Get-Process -ErrorAction SilentlyContinue | Where-Object {
+            try { $_.CommandLine -match 'KafkaCatalog\.TestKit' } catch { $false }
+        })
+}
+
+<#
+  Starts the TestKit sandbox as `dotnet KafkaCatalog.TestKit.dll serve ...` with its standard input
+  held by this process (tests/tools/SandboxProcess.cs): when this process ends (even killed), the pipe
+  closes and the sandbox stops, so no sandbox outlives its owner.
+#>
+function Start-Sandbox {
+    param([string[]] $ServeArguments, [int] $TimeoutSec = 60, [switch] $OwnSession)
+    if (-not (Test-Path $testKitDll)) { throw "KafkaCatalog.TestKit is not built ($testKitDll); run ./build.ps1 -Task Build first." }
+    if (-not ('KafkaCatalogTestTools.SandboxProcess' -as [type])) { Add-Type -Path (Join-Path $root 'tests/tools/SandboxProcess.cs') }
+    $command = @('dotnet', $testKitDll, 'serve') + $ServeArguments
+    # Its own session: Ctrl+C at the demo prompt must reach pwsh, not stop the sandbox.
+    if ($OwnSession -and (Get-Command setsid -ErrorAction SilentlyContinue)) { $command = @('setsid') + $command }
+    $sandbox = [KafkaCatalogTestTools.SandboxProcess]::Start($command[0], [string[]]@($command | Select-Object -Skip 1))
+    if (-not $sandbox.WaitForLine('^Ready\.', 0, [timespan]::FromSeconds($TimeoutSec))) {
+        $sandbox.Dispose()
+        throw "The TestKit sandbox did not start within $TimeoutSec s: $($sandbox.Lines -join "`n")"
     }
-    Import-Module $pester -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $root 'tests/Pester'
-    $config.Run.Exit = $false
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputPath = Join-Path $root 'out/test-results/pester.xml'
-    $env:KAFKACATALOG_MODULE_PATH = Join-Path $root "src/KafkaCatalog.PowerShell/bin/$Configuration/net8.0/KafkaCatalog.psd1"
-    $result = Invoke-Pester -Configuration $config
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    $sandbox
+}
+
+function Stop-Sandbox {
+    param($Sandbox)
+    $Sandbox.Dispose()
+}
+
+# The xunit test projects of the solution (the benchmarks and the contract tests' broken sample are not tests).
+function Get-TestProject {
+    $projects = & dotnet sln "$root/KafkaCatalog.sln" list | Where-Object { $_ -match '^tests/.*\.csproj$' } | Where-Object {
+        (Get-Content (Join-Path $root $_) -Raw) -match '<IsTestProject>true</IsTestProject>'
+    }
+    if ($TestProject) { $projects = $projects | Where-Object { [IO.Path]::GetFileNameWithoutExtension($_) -in $TestProject } }
+    $projects
+}
+
+function Invoke-DotnetTest {
+    param([string] $Project, [string] $ResultName, [string[]] $Extra = @())
+    $log = Join-Path $results "$ResultName.log"
+    $arguments = @('test', (Join-Path $root $Project), '--no-build', '--blame-hang-timeout', '10m',
+        '--logger', "trx;LogFileName=$ResultName.trx", '--results-directory', $results) + $msbuildArgs + $Extra
+    $shown = 0
+    & dotnet @arguments 2>&1 | ForEach-Object {
+        $line = "$_"
+        Add-Content -Path $log -Value $line
+        if ($shown -lt 200 -and $line -match '^\s*(Failed |Passed!|Failed!|Error Message|  X )|error') { $shown++; Write-Host $line }
+    }
+    if (-not (Test-Path (Join-Path $results "$ResultName.trx"))) {
+        Write-Host "   no results for $ResultName (crashed?): see $log"
+        # Counted as a failure by the summary.
+        Set-Content (Join-Path $results "$ResultName.crashed") "dotnet test exited with $LASTEXITCODE without results"
+    }
+}
+
+function Invoke-XunitSuites {
+    foreach ($project in Get-TestProject) {
+        $name = [IO.Path]::GetFileNameWithoutExtension($project)
+        Write-Host "== $name"
+        Invoke-DotnetTest -Project $project -ResultName $name
+    }
+}
+
+<#
+  Real-cluster mode, proven on every run: the real-cluster-capable integration test classes again, against the
+  TestKit sandbox run as a separate process the tests cannot reach into (KAFKACATALOG_TEST_BOOTSTRAP), like a
+  default-configured broker (--auto-create-topics) with an authorizer (--acls). Their [TestKitFact]s are
+  reported skipped here; they ran in the normal pass. $env:REALCLUSTER_SASL = 1 runs it over SCRAM-SHA-512.
+#>
+function Invoke-RealClusterPass {
+    $classes = 'KafkaTestTargetTests', 'TopicServiceTests', 'ClusterServiceTests', 'TopicAdminServiceTests', 'ConsumerGroupServiceTests',
+    'MessageServiceTests', 'ConsumerGroupOffsetTests', 'OffsetResetTests', 'AclServiceTests', 'AclWithoutAuthorizerTests', 'BadInputTests'
+    $filter = ($classes | ForEach-Object { "FullyQualifiedName~.$_." }) -join '|'
+    $serve = @('--acls', '--auto-create-topics')
+    $sasl = $env:REALCLUSTER_SASL -eq '1'
+    if ($sasl) { $serve += @('--sasl', '--sasl-user', "it-admin:it-$(Get-Random)-secret") }
+    Write-Host '== KafkaCatalog.IntegrationTests (real-cluster mode)'
+    $sandbox = Start-Sandbox -ServeArguments $serve
+    $saved = @{}
+    $settings = @{
+        KAFKACATALOG_TEST_BOOTSTRAP         = $sandbox.Settings()['bootstrap.servers']
+        KAFKACATALOG_TEST_ACLS              = '1'
+        KAFKACATALOG_TEST_SECURITY_PROTOCOL = $sandbox.Settings()['security.protocol']
+    }
+    if ($sasl) {
+        $settings.KAFKACATALOG_TEST_SASL_MECHANISM = 'SCRAM-SHA-512'
+        $settings.KAFKACATALOG_TEST_SASL_USERNAME = $sandbox.Settings()['sasl.username']
+        $settings.KAFKACATALOG_TEST_SASL_PASSWORD = $sandbox.Settings()['sasl.password']
+    }
+    try {
+        Write-Host "   sandbox pid $($sandbox.Process.Id): $($settings.KAFKACATALOG_TEST_BOOTSTRAP) ($($settings.KAFKACATALOG_TEST_SECURITY_PROTOCOL))"
+        foreach ($k in $settings.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $settings[$k]) }
+        Invoke-DotnetTest -Project 'tests/KafkaCatalog.IntegrationTests/KafkaCatalog.IntegrationTests.csproj' -ResultName 'IntegrationTests.RealCluster' -Extra @('--filter', $filter)
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        Stop-Sandbox $sandbox
+    }
+}
+
+<#
+  The Pester suites run against the module as a user installs it: the nupkg the Package task built is put
+  in a local PSResourceGet repository and installed with Install-PSResource into a throw-away home folder
+  (a fresh user: no profile, no other KafkaCatalog, nothing left in the real home), then a fresh pwsh
+  imports it by name (tests/Pester/Invoke-InstalledPester.ps1). Counts TestKit processes before and after:
+  a suite that leaves one behind fails the run.
+#>
+function Invoke-PesterSuites {
+    Invoke-Tools
+    $version = Get-ModuleVersion
+    $nupkg = Join-Path $root "out/KafkaCatalog.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "$nupkg is missing; run ./build.ps1 -Task Package first." }
+    $paths = if ($PesterPath) { $PesterPath | ForEach-Object { (Resolve-Path $_).Path } } else { @(Join-Path $root 'tests/Pester') }
+    $userHome = Join-Path ([IO.Path]::GetTempPath()) ("kafkacatalog-pester-home-" + [guid]::NewGuid().ToString('N'))
+    $repository = Join-Path $userHome 'repository'
+    New-Item -ItemType Directory -Force $repository | Out-Null
+    Copy-Item $nupkg $repository
+    New-Item -ItemType Directory -Force $results | Out-Null
+    $before = @(Get-TestKitProcess)
+    Write-Host "== Pester (module $version installed from $repository; TestKit processes before: $($before.Count))"
+    $pwsh = Get-PwshCommand
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Pester/Invoke-InstalledPester.ps1'),
+        '-Repository', $repository, '-ModuleVersion', $version, '-ResultPath', (Join-Path $results 'Pester.xml'),
+        '-ToolModulePath', $toolModules, '-TestKitPath', $testKitDll, '-Path') + $paths
+    $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    foreach ($a in @($pwsh | Select-Object -Skip 1) + $arguments) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.Environment['HOME'] = $userHome
+    foreach ($xdg in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { [void] $psi.Environment.Remove($xdg) }
+    $psi.Environment['PSModulePath'] = ''
+    $psi.Environment['DOTNET_CLI_HOME'] = $userHome
+    $process = [Diagnostics.Process]::Start($psi)
+    # A bound on the whole run: a hung suite fails instead of eating CI's time.
+    if (-not $process.WaitForExit([TimeSpan]::FromMinutes(30))) {
+        $process.Kill($true)
+        Set-Content (Join-Path $results 'Pester.crashed') 'the Pester run did not end within 30 minutes'
+    }
+    elseif (-not (Test-Path (Join-Path $results 'Pester.xml'))) {
+        Set-Content (Join-Path $results 'Pester.crashed') "the Pester run exited with $($process.ExitCode) without results"
+    }
+    Start-Sleep -Milliseconds 500
+    $after = @(Get-TestKitProcess)
+    $left = @($after | Where-Object { $_.Id -notin $before.Id })
+    Write-Host "   TestKit processes after the Pester run: $($after.Count) ($($left.Count) left behind by it)"
+    if ($left.Count -gt 0) {
+        Set-Content (Join-Path $results 'Pester.processes.crashed') ("the Pester run left {0} TestKit process(es) running: {1}" -f $left.Count, (($left | ForEach-Object { "$($_.Id) $($_.CommandLine)" }) -join '; '))
+        $left | ForEach-Object { try { $_.Kill($true) } catch { } }
+    }
+    Remove-Item $userHome -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+# "passed failed skipped" of every results file: trx (xunit), NUnit XML (Pester), and *.crashed markers (a suite that
+# produced no results, or left processes behind, counts as one failure).
+function Write-TestSummary {
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $results -Filter *.trx -ErrorAction SilentlyContinue) {
+        $c = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $ok = [int]$c.passed
+        $bad = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $rest = [int]$c.total - $ok - $bad
+        Write-Host ("   {0}: {1} passed, {2} failed, {3} skipped" -f $trx.BaseName, $ok, $bad, $rest)
+        $passed += $ok; $failed += $bad; $skipped += $rest
+    }
+    foreach ($xml in Get-ChildItem $results -Filter Pester*.xml -ErrorAction SilentlyContinue) {
+        $r = ([xml](Get-Content $xml.FullName -Raw))['test-results']
+        $bad = [int]$r.failures + [int]$r.errors + [int]$r.invalid
+        $rest = [int]$r.'not-run' + [int]$r.skipped + [int]$r.ignored + [int]$r.inconclusive
+        $ok = [int]$r.total - $bad - [int]$r.'not-run' - [int]$r.ignored - [int]$r.skipped - [int]$r.inconclusive - [int]$r.invalid
+        Write-Host ("   {0}: {1} passed, {2} failed, {3} skipped" -f $xml.BaseName, $ok, $bad, $rest)
+        $passed += $ok; $failed += $bad; $skipped += $rest
+    }
+    foreach ($crash in Get-ChildItem $results -Filter *.crashed -ErrorAction SilentlyContinue) {
+        Write-Host "   $($crash.BaseName): $(Get-Content $crash.FullName -Raw)"
+        $failed++
+    }
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    return $failed
+}
+
+function Reset-Results {
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $results | Out-Null
 }
 
 function Invoke-Test {
-    Invoke-Build
-    $projects = & dotnet sln "$root/KafkaCatalog.sln" list | Where-Object { $_ -match '^tests/.*\.csproj$' -and $_ -notmatch 'Benchmarks|BrokenSample|TestKit/' }
-    foreach ($project in $projects) {
-        if ((Get-Content (Join-Path $root $project) -Raw) -notmatch '<IsTestProject>true</IsTestProject>') { continue }
-        Invoke-Native dotnet (@('test', (Join-Path $root $project), '--no-build') + $msbuildArgs)
-    }
-    Invoke-Pester5
+    $start = Get-Date
+    Reset-Results
+    Invoke-Tools | Out-Host
+    Invoke-Build | Out-Host
+    Write-Host ("build: {0:N0} s" -f ((Get-Date) - $start).TotalSeconds)
+    Invoke-Package | Out-Host
+    Invoke-XunitSuites | Out-Host
+    if (-not $NoRealClusterPass -and -not $TestProject) { Invoke-RealClusterPass | Out-Host }
+    Invoke-PesterSuites | Out-Host
+    Write-Host ("total time: {0:N0} s" -f ((Get-Date) - $start).TotalSeconds)
+    Write-TestSummary
+}
+
+function Invoke-Pester5 {
+    Reset-Results
+    Invoke-Package | Out-Host
+    Invoke-PesterSuites | Out-Host
+    Write-TestSummary
 }
 
 function Invoke-Docs {
     Invoke-Native dotnet @('run', '--project', "$root/tests/KafkaCatalog.Module.Tests.HelpGenerator", '--', $root)
 }
 
-function Invoke-Package {
-    Invoke-Prerequisites
-    # The same MSBuild target CI runs and the package-layout test verifies.
-    Invoke-Native dotnet (@('build', "$root/src/KafkaCatalog.PowerShell/KafkaCatalog.PowerShell.csproj", '-t:PackageModule') + $msbuildArgs)
-    Write-Host "Module folder: $(Join-Path $root 'out/KafkaCatalog')"
-}
-
+<#
+  The sandbox as a user meets it: the package installed with Install-PSResource (into a folder of its own
+  that is put first on PSModulePath, so nothing is installed into your home), the 3-broker cluster with
+  sample data, the Atlan and Polaris emulators and ACLs, and pwsh with the module imported by name and
+  connected to all three. The sandbox stops when that pwsh exits (or this script is stopped).
+#>
 function Invoke-Demo {
     Invoke-Build
-    $log = Join-Path ([IO.Path]::GetTempPath()) 'kafkacatalog-sandbox.log'
-    $sandbox = Start-Process dotnet -ArgumentList @('run', '--no-build', '-c', $Configuration, '--project', "$root/tests/KafkaCatalog.TestKit", '--', 'serve', '--ignore-stdin') -RedirectStandardOutput $log -PassThru
-    $deadline = (Get-Date).AddSeconds(60)
-    $bootstrap = $null
-    while (-not $bootstrap -and (Get-Date) -lt $deadline -and -not $sandbox.HasExited) {
-        Start-Sleep -Milliseconds 250
-        $bootstrap = Select-String -Path $log -Pattern '^bootstrap.servers=(.+)$' -ErrorAction SilentlyContinue |
-            Select-Object -First 1 | ForEach-Object { $_.Matches[0].Groups[1].Value }
-    }
-    if (-not $bootstrap) { Stop-Process $sandbox -ErrorAction SilentlyContinue; throw "The sandbox did not start; see $log." }
-    $module = Join-Path $root "src/KafkaCatalog.PowerShell/bin/$Configuration/net8.0/KafkaCatalog.psd1"
-    $init = "Import-Module '$module'; Connect-KafkaCluster -BootstrapServer '$bootstrap' -Name sandbox | Out-Null; " +
-            "Write-Host 'Connected to the sandbox at $bootstrap. Try: Get-KafkaTopic; Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset'"
+    Invoke-Package
+    $version = Get-ModuleVersion
+    $demoRoot = Join-Path ([IO.Path]::GetTempPath()) 'kafkacatalog-sandbox'
+    $modules = Join-Path $demoRoot 'Modules'
+    Remove-Item $demoRoot -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force (Join-Path $demoRoot 'repository'), (Join-Path $demoRoot 'home') | Out-Null
+    Copy-Item (Join-Path $root "out/KafkaCatalog.$version.nupkg") (Join-Path $demoRoot 'repository')
+    # Installing as a fresh user (its own home) keeps the repository registration out of yours.
+    $install = "`$ErrorActionPreference = 'Stop'; Register-PSResourceRepository -Name KafkaCatalogSandbox -Uri '$demoRoot/repository' -Trusted; " +
+    "Install-PSResource -Name KafkaCatalog -Version '$version' -Repository KafkaCatalogSandbox -Scope CurrentUser -TrustRepository -Quiet"
+    $pwsh = Get-PwshCommand
+    $env:HOME, $savedHome = (Join-Path $demoRoot 'home'), $env:HOME
+    try { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $install; if ($LASTEXITCODE) { throw 'Install-PSResource failed.' } }
+    finally { $env:HOME = $savedHome }
+    $installed = Join-Path $demoRoot 'home/.local/share/powershell/Modules'
+    if ($IsWindows) { $installed = Join-Path $demoRoot 'home/Documents/PowerShell/Modules' }
+    Move-Item $installed $modules
+
+    $sandbox = Start-Sandbox -ServeArguments @('--atlan', '--polaris', '--acls') -OwnSession
     try {
-        pwsh -NoExit -NoProfile -Command $init
+        $s = $sandbox.Settings()
+        $connect = @(
+            "Connect-KafkaCluster -BootstrapServer '$($s['bootstrap.servers'])' -Name sandbox"
+            "`$catalog = Connect-Catalog -BaseUri '$($s['atlan.base_url'])' -ApiToken (ConvertTo-SecureString '$($s['atlan.api_token'])' -AsPlainText -Force)"
+            "`$polaris = Connect-Polaris -BaseUri '$($s['polaris.base_url'])' -ApiKey (ConvertTo-SecureString '$($s['polaris.api_key'])' -AsPlainText -Force)"
+        )
+        $sandbox.Lines | Where-Object { $_ -notmatch '^Ready\.' } | ForEach-Object { Write-Host $_ }
+        Write-Host 'KafkaCatalog sandbox. To connect another pwsh to it, paste:'
+        Write-Host "  `$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module KafkaCatalog"
+        $connect | ForEach-Object { Write-Host "  $_" }
+        $init = "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module KafkaCatalog; " +
+        (($connect | ForEach-Object { "$_ | Out-Null" }) -join '; ') + '; ' +
+        "Write-Host 'Imported KafkaCatalog $version (installed from its package) and connected to the sandbox (Kafka, Atlan as `$catalog, Polaris as `$polaris).'; " +
+        "Write-Host 'Try: Get-KafkaTopic; Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset; Get-Help about_KafkaCatalog. Type exit to stop the sandbox.'"
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoExit -NoProfile -Command $init
     }
     finally {
-        Stop-Process $sandbox -ErrorAction SilentlyContinue
+        Stop-Sandbox $sandbox
+        Write-Host 'Sandbox stopped.'
     }
 }
 
+# Test and Pester end with the summary line as the last line of output, and the exit code says whether anything failed.
+$failures = 0
 foreach ($t in $Task) {
     Write-Host "== $t" -ForegroundColor Cyan
     switch ($t) {
+        'Tools' { Invoke-Tools }
         'Build' { Invoke-Build }
-        'Test' { Invoke-Test }
-        'Pester' { Invoke-Pester5 }
-        'Docs' { Invoke-Docs }
         'Package' { Invoke-Package }
+        'Test' { $failures += Invoke-Test }
+        'Pester' { $failures += Invoke-Pester5 }
+        'Docs' { Invoke-Docs }
         'Demo' { Invoke-Demo }
     }
 }
+exit ([int]($failures -gt 0))

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the build and the tests need on a fresh Debian 12 machine (idempotent):
-# the native build's -dev packages, kafka-python and kcat for the conformance suite, and the
-# librdkafka 2.15.1 native library (built once, cached outside the clone).
+# Installs what the tests need on a fresh Debian 12 machine (idempotent): kafka-python and kcat for the
+# conformance suite, and the compression libraries TestKit decodes with. The native Kafka client comes
+# from the librdkafka.redist NuGet package, so no -dev package and no native build is needed;
+# LIBRDKAFKA_FROM_SOURCE=1 also builds librdkafka from source (GSSAPI; see .ci/build-librdkafka.sh).
 set -euo pipefail
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-pkgs=(build-essential pkg-config python3 binutils libssl-dev libsasl2-dev libsasl2-modules zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev libcurl4-openssl-dev python3-kafka kcat)
+pkgs=(python3 python3-kafka kcat liblz4-1 libzstd1 libsnappy1v5)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -16,4 +17,8 @@ fi
 
 command -v dotnet >/dev/null || { echo "[prerequisites] the .NET SDK (dotnet) is required" >&2; exit 1; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bash "$here/build-librdkafka.sh" >/dev/null
+# The pinned PowerShell (.config/dotnet-tools.json): `dotnet tool run pwsh`.
+(cd "$here/.." && dotnet tool restore >&2)
+if [ "${LIBRDKAFKA_FROM_SOURCE:-0}" = 1 ]; then
+  bash "$here/build-librdkafka.sh" >/dev/null
+fi
