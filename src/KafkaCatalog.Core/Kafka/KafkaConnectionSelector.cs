@@ -86,18 +86,17 @@ public static class KafkaConnectionSelector
             .ToArray();
         if (parts.Length == 0)
         {
-            throw new KafkaCatalogException("InvalidBootstrapServer", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException("BootstrapServersMissing", FailureKind.InvalidArgument,
                 "No bootstrap server given. Use host:port, e.g. -BootstrapServer broker1:9092,broker2:9092.");
         }
 
+        // The same check (and error id) as the connection validator's, so one mistake has one id wherever it is made.
         foreach (var part in parts)
         {
-            var colon = part.LastIndexOf(':');
-            var hostEnd = colon < 0 ? part.Length : colon;
-            if (hostEnd == 0 || (colon >= 0 && (!int.TryParse(part[(colon + 1)..], out var port) || port is < 1 or > 65535)))
+            if (Connections.KafkaConnectionValidator.CheckBootstrapEntry(part) is { } error)
             {
-                throw new KafkaCatalogException("InvalidBootstrapServer", FailureKind.InvalidArgument,
-                    $"'{part}' is not a valid bootstrap server. Use host:port with a port from 1 to 65535, e.g. broker1:9092.", part);
+                throw new KafkaCatalogException("BootstrapServerInvalid", FailureKind.InvalidArgument,
+                    $"Bootstrap server '{part}' is not valid: {error} Use host:port with a port from 1 to 65535, e.g. broker1:9092.", part);
             }
         }
 

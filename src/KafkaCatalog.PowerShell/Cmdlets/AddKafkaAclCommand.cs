@@ -13,9 +13,11 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 [OutputType(typeof(KafkaAcl))]
 public sealed class AddKafkaAclCommand : KafkaCmdlet
 {
+    // Text checked by ValidateSet (not the enum type), so any value outside the set, whether or not the enum has it,
+    // is one ParameterArgumentValidationError that lists exactly the values Add-KafkaAcl takes.
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Topic", "Group", "Cluster")]
-    public KafkaAclResourceType ResourceType { get; set; }
+    public string ResourceType { get; set; } = string.Empty;
 
     /// <summary>Topic or group name, a prefix with -PatternType Prefixed, or '*'; Cluster ACLs use 'kafka-cluster' (the default).</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -24,7 +26,7 @@ public sealed class AddKafkaAclCommand : KafkaCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Literal", "Prefixed")]
-    public KafkaAclPatternType PatternType { get; set; } = KafkaAclPatternType.Literal;
+    public string PatternType { get; set; } = nameof(KafkaAclPatternType.Literal);
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -41,7 +43,7 @@ public sealed class AddKafkaAclCommand : KafkaCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Allow", "Deny")]
-    public KafkaAclPermission Permission { get; set; } = KafkaAclPermission.Allow;
+    public string Permission { get; set; } = nameof(KafkaAclPermission.Allow);
 
     /// <summary>Emit the ACLs added.</summary>
     [Parameter]
@@ -51,13 +53,13 @@ public sealed class AddKafkaAclCommand : KafkaCmdlet
     {
         var acls = Operation.Distinct().Select(op => new KafkaAclFilter
         {
-            ResourceType = ResourceType,
+            ResourceType = Enum.Parse<KafkaAclResourceType>(ResourceType, ignoreCase: true),
             ResourceName = ResourceName,
-            PatternType = PatternType,
+            PatternType = Enum.Parse<KafkaAclPatternType>(PatternType, ignoreCase: true),
             Principal = Principal,
             Host = ClientHost,
             Operation = op,
-            Permission = Permission,
+            Permission = Enum.Parse<KafkaAclPermission>(Permission, ignoreCase: true),
         }).ToArray();
 
         // Check them all before adding any.

@@ -40,9 +40,8 @@ public sealed class ResetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "ToLatest")]
     public SwitchParameter ToLatest { get; set; }
 
-    /// <summary>An absolute offset (clamped to the log's start and end).</summary>
+    /// <summary>An absolute offset (clamped to the log's start and end). A negative one is NegativeResetOffset (the planner's check, which says what to use instead).</summary>
     [Parameter(Mandatory = true, ParameterSetName = "ToOffset")]
-    [ValidateRange(0, long.MaxValue)]
     public long ToOffset { get; set; }
 
     /// <summary>The first offset at or after this time (the log end when there is none).</summary>

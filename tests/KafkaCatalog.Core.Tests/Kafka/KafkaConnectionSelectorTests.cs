@@ -92,12 +92,21 @@ public class KafkaConnectionSelectorTests
     [InlineData("host:70000")]
     [InlineData("host:abc")]
     [InlineData(":9092")]
-    [InlineData(" , ")]
-    public void Bad_bootstrap_servers_are_refused(string servers)
+    [InlineData("http://broker:9092")]
+    public void Bad_bootstrap_servers_are_refused_with_the_validators_id(string servers)
     {
         var ex = Assert.Throws<KafkaCatalogException>(() => KafkaConnectionSelector.JoinServers([servers]));
-        Assert.Equal("InvalidBootstrapServer", ex.ErrorId);
+        Assert.Equal("BootstrapServerInvalid", ex.ErrorId);
         Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+        Assert.Null(KafkaConnectionValidator.CheckBootstrapEntry("broker:9092"));
+        Assert.NotNull(KafkaConnectionValidator.CheckBootstrapEntry(servers));
+    }
+
+    [Fact]
+    public void No_bootstrap_server_is_BootstrapServersMissing()
+    {
+        var ex = Assert.Throws<KafkaCatalogException>(() => KafkaConnectionSelector.JoinServers([" , "]));
+        Assert.Equal("BootstrapServersMissing", ex.ErrorId);
     }
 
     [Fact]

@@ -71,13 +71,22 @@ public class MessagePublishResolverTests
 
     [Theory]
     [InlineData(5, "5")]
-    [InlineData("hello", "\"hello\"")]
     [InlineData(true, "true")]
     [InlineData(1.5, "1.5")]
     public void Scalars_are_sent_as_json_like_mage(object scalar, string expected)
     {
         var outgoing = MessagePublishResolver.Resolve(new PublishInput { InputObject = scalar, Topic = "t" });
         Assert.Equal(expected, Text(outgoing.Value));
+    }
+
+    [Fact]
+    public void Piped_text_and_bytes_are_sent_as_they_are_like_Value()
+    {
+        // Get-Content lines.txt | Publish-KafkaMessage publishes the lines, not JSON strings.
+        var text = MessagePublishResolver.Resolve(new PublishInput { InputObject = "hello \"world\"", Topic = "t" });
+        var bytes = MessagePublishResolver.Resolve(new PublishInput { InputObject = new byte[] { 0, 255 }, Topic = "t" });
+        Assert.Equal("hello \"world\"", Text(text.Value));
+        Assert.Equal(new byte[] { 0, 255 }, bytes.Value);
     }
 
     [Fact]

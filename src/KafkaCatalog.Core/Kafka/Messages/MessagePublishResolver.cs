@@ -34,7 +34,8 @@ public sealed record PublishInput
 /// <item>an object whose Value/Key/Headers properties were bound by name (e.g. Import-Csv rows) is sent from those;</item>
 /// <item>any other piped object follows Mage's Kafka exporter: a dictionary with <c>data</c> sends <c>data</c> as JSON,
 /// with <c>metadata.dest_topic</c> (default: -Topic), <c>metadata.key</c> and <c>metadata.time</c> (epoch ms; default: now);
-/// anything else, scalars included, is sent whole as JSON;</item>
+/// a piped string is sent as UTF-8 text and a byte array as is (as with -Value, so <c>Get-Content lines.txt |
+/// Publish-KafkaMessage</c> publishes the lines, not JSON strings); anything else, numbers included, is sent whole as JSON;</item>
 /// <item>without pipeline input, -Value is sent: a string as UTF-8, bytes as is, anything else as JSON.</item>
 /// </list>
 /// </summary>
@@ -165,7 +166,7 @@ public static class MessagePublishResolver
             Topic = input.Topic ?? throw TopicMissing(),
             Partition = input.Partition,
             Key = EncodeKey(input.Key),
-            Value = ToJson(item),
+            Value = item is string or byte[] ? EncodeValue(item) : ToJson(item),
             Headers = NormalizeHeaders(input.Headers),
             Timestamp = input.Timestamp,
         };
