@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Sockets;
+using KafkaCatalog.TestKit.Atlan;
+using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Polaris;
+using KafkaCatalog.TestKit.Sandbox;
+
+namespace KafkaCatalog.PowerShell.Tests.Infrastructure;
+
+/// <summary>
+/// One seeded 3-broker TestKit cluster (orders, payments, clicks, tmp-scratch and their groups),
+/// an Atlan and a Polaris emulator for every test of the assembly, and a runspace per test.
+/// </summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    public KafkaTestCluster Cluster { get; private set; } = null!;
+
+    public AtlanEmulator Atlan { get; private set; } = null!;
+
+    public PolarisEmulator Polaris { get; private set; } = null!;
+
+    public string BootstrapServers => Cluster.BootstrapServers;
+
+    public async Task InitializeAsync()
+    {
+        Cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        SandboxSeeder.Seed(Cluster);
+        Atlan = await AtlanEmulator.StartAsync();
+        Polaris = await PolarisEmulator.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Polaris.DisposeAsync();
+        await Atlan.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>A runspace with the module imported and $bs, $atlanUri, $atlanToken, $polarisUri, $polarisKey set.</summary>
+    public Engine Open(System.Management.Automation.Host.PSHost? host = null)
+    {
+        var engine = Engine.Open(host);
+        engine.SetVariable("bs", BootstrapServers);
+        engine.SetVariable("atlanUri", Atlan.BaseUri.ToString());
+        engine.SetVariable("atlanToken", Secure(Atlan.ApiToken));
+        engine.SetVariable("polarisUri", Polaris.BaseUri.ToString());
+        engine.SetVariable("polarisProject", Polaris.ProjectId);
+        engine.SetVariable("polarisKey", Secure(Polaris.ApiKey));
+        return engine;
+    }
+
+    /// <summary>A topic that only this test uses.</summary>
+    public string NewTopic(int partitions = 3, string prefix = "ps")
+    {
+        var name = Unique(prefix);
+        Cluster.State.CreateTopic(name, Cluster.State.AssignReplicas(partitions, 3), new Dictionary<string, string>());
+        return name;
+    }
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 11)];
+
+    public static System.Security.SecureString Secure(string text)
+    {
+        var s = new System.Security.SecureString();
+        foreach (var c in text)
+        {
+            s.AppendChar(c);
+        }
+
+        s.MakeReadOnly();
+        return s;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EngineCollection : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "engine";
+}
+
+/// <summary>127.0.0.1 addresses that do not answer Kafka: a closed port, and a listener that accepts and never answers.</summary>
+public static class DeadEndpoints
+{
+    /// <summary>A port that was free a moment ago (connections are refused).</summary>
+    public static string ClosedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return $"127.0.0.1:{port}";
+    }
+}
+
+/// <summary>Accepts TCP connections and never writes a byte (a hung broker, a wrong service behind the port).</summary>
+public sealed class SilentListener : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<Socket> _accepted = [];
+    private readonly CancellationTokenSource _stop = new();
+
+    public SilentListener()
+    {
+        _listener.Start();
+        _ = AcceptAsync();
+    }
+
+    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>Connections accepted so far.</summary>
+    public int Accepted
+    {
+        get
+        {
+            lock (_accepted)
+            {
+                return _accepted.Count;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        lock (_accepted)
+        {
+            foreach (var socket in _accepted)
+            {
+                socket.Dispose();
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
+                lock (_accepted)
+                {
+                    _accepted.Add(socket);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // stopped
+        }
+    }
+}
