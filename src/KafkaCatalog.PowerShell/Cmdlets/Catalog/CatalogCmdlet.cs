@@ -25,7 +25,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             return CatalogConnection;
         }
 
-        if (ModuleState.Catalog.Default is { } session)
+        if (Session.Catalog.Default is { } session)
         {
             return session;
         }
@@ -41,7 +41,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             });
             if (connected is not null)
             {
-                ModuleState.Catalog.Add(connected.Name, connected, makeDefault: true);
+                Session.Catalog.Add(connected.Name, connected, makeDefault: true);
                 return connected;
             }
         }

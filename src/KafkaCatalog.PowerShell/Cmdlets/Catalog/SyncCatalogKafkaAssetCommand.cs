@@ -122,7 +122,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
                 ThrowTerminatingError(ToErrorRecord(ex));
             }
 
-            var factory = ReferenceEquals(ModuleState.Kafka.Get(kafka!.Name), kafka) ? ModuleState.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
+            var factory = ReferenceEquals(Session.Kafka.Get(kafka!.Name), kafka) ? Session.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
             var sink = CreateSink();
             var clusterTopics = new TopicService(factory, sink);
             var clusterGroups = new ConsumerGroupService(factory, sink);
@@ -153,7 +153,11 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         }
         finally
         {
-            ownedFactory?.Dispose();
+            // After the worker that reads the cluster has ended (bounded wait, then deferred).
+            if (ownedFactory is not null)
+            {
+                WhenWorkersEnd(ownedFactory.Dispose);
+            }
         }
     }
 
@@ -196,7 +200,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     {
         try
         {
-            connection = KafkaConnectionSelector.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariables());
+            connection = KafkaConnectionSelector.Resolve(Connection, null, null, Session.Kafka.Get, Session.Kafka.Default, Environment.GetEnvironmentVariables());
             return true;
         }
         catch (KafkaCatalogException) when (Connection is null)
