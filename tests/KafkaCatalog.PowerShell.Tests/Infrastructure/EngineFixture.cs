@@ -92,12 +92,16 @@ public static class DeadEndpoints
     }
 }
 
-/// <summary>Accepts TCP connections and never writes a byte (a hung broker, a wrong service behind the port).</summary>
+/// <summary>
+/// Accepts TCP connections and never writes a byte (a hung broker, a wrong service behind the port);
+/// knows which connections the client still holds open.
+/// </summary>
 public sealed class SilentListener : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly List<Socket> _accepted = [];
     private readonly CancellationTokenSource _stop = new();
+    private int _open;
 
     public SilentListener()
     {
@@ -119,6 +123,26 @@ public sealed class SilentListener : IDisposable
         }
     }
 
+    /// <summary>Accepted connections the client has not closed yet.</summary>
+    public int Open => Volatile.Read(ref _open);
+
+    /// <summary>True once the client closed every connection it opened, within <paramref name="limit"/>.</summary>
+    public bool WaitUntilClientClosedAll(TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (Open > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return true;
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -130,8 +154,6 @@ public sealed class SilentListener : IDisposable
                 socket.Dispose();
             }
         }
-
-        _stop.Dispose();
     }
 
     private async Task AcceptAsync()
@@ -145,11 +167,36 @@ public sealed class SilentListener : IDisposable
                 {
                     _accepted.Add(socket);
                 }
+
+                Interlocked.Increment(ref _open);
+                _ = WatchAsync(socket);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             // stopped
         }
+    }
+
+    /// <summary>Reads (and ignores) what the client sends until it closes the connection.</summary>
+    private async Task WatchAsync(Socket socket)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return; // the listener stopped
+        }
+        catch (SocketException)
+        {
+            // reset by the client: closed too
+        }
+
+        Interlocked.Decrement(ref _open);
     }
 }
