@@ -30,7 +30,7 @@ public static class LibrdkafkaConfig
     /// <summary>Properties common to admin, consumer and producer clients.</summary>
     public static Dictionary<string, string> Build(KafkaConnectionOptions options) => Build(options, KafkaClientRole.Admin);
 
-    /// <summary>Properties for the given client role (producers also get request.timeout.ms).</summary>
+    /// <summary>Properties for the given client role (producers also get request.timeout.ms; each role its profile properties, before -Property).</summary>
     public static Dictionary<string, string> Build(KafkaConnectionOptions options, KafkaClientRole role)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -99,6 +99,17 @@ public static class LibrdkafkaConfig
             var verifyHost = options.EnableHostnameVerification && !options.SkipCertificateCheck;
             properties["ssl.endpoint.identification.algorithm"] = verifyHost ? "https" : "none";
             properties["enable.ssl.certificate.verification"] = options.SkipCertificateCheck ? "false" : "true";
+        }
+
+        var roleProperties = role switch
+        {
+            KafkaClientRole.Producer => options.ProducerProperties,
+            KafkaClientRole.Consumer => options.ConsumerProperties,
+            _ => null,
+        };
+        foreach (var (key, value) in roleProperties ?? new Dictionary<string, string>())
+        {
+            properties[key] = value;
         }
 
         foreach (var (key, value) in options.Properties)

@@ -20,13 +20,19 @@ public sealed class MessagePublisher : IDisposable
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
 
-    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    /// <param name="partitioner">A librdkafka partitioner (-Partitioner); null for the connection's, else murmur2_random.</param>
+    /// <exception cref="KafkaCatalogException">PartitionerInvalid (checked here, before anything is sent).</exception>
+    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null, string? partitioner = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
         _retry = retry ?? new KafkaRetry();
-        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink), LazyThreadSafetyMode.ExecutionAndPublication);
+        Partitioner = KafkaPartitioners.Resolve(partitioner, factory.Connection.GetOptions().Properties);
+        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink, Partitioner), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The librdkafka partitioner this publisher's producer uses.</summary>
+    public string Partitioner { get; }
 
     /// <summary>
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
