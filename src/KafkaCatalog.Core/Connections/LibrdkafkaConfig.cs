@@ -165,6 +165,18 @@ public static class LibrdkafkaConfig
         }
     }
 
+    /// <summary>Why AWS_MSK_IAM (kafka-python 2.3+, which Mage pins) cannot be used through librdkafka.</summary>
+    public const string AwsMskIamUnsupported =
+        "SASL mechanism AWS_MSK_IAM is kafka-python's own (2.3+); librdkafka 2.15.1 has no such mechanism, and its sasl.oauthbearer.metadata.authentication.type=aws_iam is declared without a token flow (\"librdkafka does not implement the aws_iam token flow natively\", CONFIGURATION.md).";
+
+    /// <summary>What works on Amazon MSK instead.</summary>
+    public const string AwsMskIamAlternatives =
+        "On Amazon MSK use SASL/SCRAM (SCRAM-SHA-512 on port 9096, user and password from AWS Secrets Manager), or IAM through SASL/OAUTHBEARER (port 9098): MSK accepts IAM tokens (aws-msk-iam-sasl-signer) as OAUTHBEARER tokens, so serve them from an OAuth token endpoint and connect with -SaslMechanism OAuthBearer -OAuthTokenEndpoint <url> -OAuthClientCredential <id/secret>.";
+
+    /// <summary>True for AWS_MSK_IAM in any case, with '-' or '_'.</summary>
+    public static bool IsAwsMskIam(string? text) =>
+        string.Equals(text?.Trim().Replace('-', '_'), "AWS_MSK_IAM", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Parses PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512 / OAUTHBEARER / GSSAPI (any case, '-' or '_').</summary>
     public static bool TryParseMechanism(string? text, out KafkaSaslMechanism mechanism)
     {
