@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.IntegrationTests.RealCluster;
 
@@ -263,5 +264,43 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
         var ex = Assert.Throws<KafkaCatalogException>(() => new MessagePublisher(fx.Factory(), partitioner: "crc32"));
         Assert.Equal("PartitionerInvalid", ex.ErrorId);
         Assert.Empty(await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning }));
+    }
+    /// <summary>A topic of 3 partitions with 10 messages each, and a group that committed 4 in partition 0 and 10 in partition 2.</summary>
+    private async Task<(string Topic, string Group)> GroupBacklogAsync()
+    {
+        var topic = fx.Topic(3);
+        for (var p = 0; p < 3; p++)
+        {
+            await fx.SetLogAsync(topic, p, 0, 10);
+        }
+
+        var group = GroupsFixture.Unique("mage-group");
+        await fx.CommitAsync(group, topic, 0, 4);
+        await fx.CommitAsync(group, topic, 2, 10);
+        return (topic, group);
+    }
+
+    [Theory]
+    [InlineData(KafkaOffsetReset.Earliest, 16)]
+    [InlineData(KafkaOffsetReset.Latest, 6)]
+    public async Task Reading_from_a_group_starts_where_it_would_resume_and_never_commits(KafkaOffsetReset reset, int expected)
+    {
+        var (topic, group) = await GroupBacklogAsync();
+        var read = await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Committed, GroupId = group, NoOffsetReset = reset });
+
+        Assert.Equal(expected, read.Count);
+        Assert.All(read.Where(m => m.Partition == 0), m => Assert.True(m.Offset >= 4));
+        Assert.DoesNotContain(read, m => m.Partition == 2);
+        Assert.Equal(reset == KafkaOffsetReset.Earliest ? 10 : 0, read.Count(m => m.Partition == 1));
+        Assert.Equal(new long?[] { 4, null, 10 }, await fx.Target.CommittedAsync(group, topic, 3));
+    }
+
+    [Fact]
+    public async Task Reading_from_a_group_with_reset_none_and_a_partition_without_offset_is_GroupOffsetMissing()
+    {
+        var (topic, group) = await GroupBacklogAsync();
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Committed, GroupId = group, NoOffsetReset = KafkaOffsetReset.None }));
+        Assert.Equal("GroupOffsetMissing", ex.ErrorId);
+        Assert.Equal(new long?[] { 4, null, 10 }, await fx.Target.CommittedAsync(group, topic, 3));
     }
 }
