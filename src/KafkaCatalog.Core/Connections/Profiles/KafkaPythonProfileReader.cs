@@ -161,7 +161,11 @@ internal static class KafkaPythonProfileReader
 
             settings = settings with
             {
-                SslCaLocation = null, SslCertificateLocation = null, SslKeyLocation = null, SslKeyPassword = null, SslCrlLocation = null,
+                SslCaLocation = null,
+                SslCertificateLocation = null,
+                SslKeyLocation = null,
+                SslKeyPassword = null,
+                SslCrlLocation = null,
                 EnableHostnameVerification = null,
             };
         }
@@ -175,8 +179,15 @@ internal static class KafkaPythonProfileReader
 
             return settings with
             {
-                SaslMechanism = null, SaslUsername = null, SaslPassword = null, KerberosServiceName = null,
-                OAuthTokenEndpoint = null, OAuthClientId = null, OAuthClientSecret = null, OAuthScope = null, OAuthExtensions = null,
+                SaslMechanism = null,
+                SaslUsername = null,
+                SaslPassword = null,
+                KerberosServiceName = null,
+                OAuthTokenEndpoint = null,
+                OAuthClientId = null,
+                OAuthClientSecret = null,
+                OAuthScope = null,
+                OAuthExtensions = null,
             };
         }
 
