@@ -132,3 +132,22 @@ Describe 'Publish-KafkaMessage partitioning' {
         (Get-KafkaTopicOffset -Name $script:crc | Measure-Object HighWatermark -Sum).Sum | Should -Be $before
     }
 }
+
+Describe 'Receive-KafkaMessage -GroupId' {
+    BeforeAll {
+        $script:backlog = New-TestTopicName -Prefix backlog
+        New-KafkaTopic -Name $script:backlog -Partitions 1 -Confirm:$false
+        1..5 | ForEach-Object { "m$_" } | Publish-KafkaMessage -Topic $script:backlog -Confirm:$false | Out-Null
+    }
+
+    It 'reads from the start for a group without offsets with -AutoOffsetReset Earliest, and joins nothing' {
+        $read = @(Receive-KafkaMessage -Topic $script:backlog -GroupId pester-new-group -AutoOffsetReset Earliest -TimeoutSec 20)
+        $read.Value | Should -Be @('m1', 'm2', 'm3', 'm4', 'm5')
+        @(Get-KafkaConsumerGroup -GroupId pester-new-group -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
+    It 'writes GroupOffsetMissing with -AutoOffsetReset None for a partition without an offset' {
+        Receive-KafkaMessage -Topic $script:backlog -GroupId pester-new-group -AutoOffsetReset None -TimeoutSec 5 -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'GroupOffsetMissing,KafkaCatalog.PowerShell.Cmdlets.ReceiveKafkaMessageCommand'
+    }
+}
