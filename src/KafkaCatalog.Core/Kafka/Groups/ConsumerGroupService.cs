@@ -837,6 +837,22 @@ public sealed class ConsumerGroupService
     }
 
     /// <summary>
+    /// The committed offsets of <paramref name="groupId"/> in <paramref name="topic"/>, by partition (partitions the group
+    /// has no offset for are absent; so is every partition of a group that does not exist). Read only, through the same
+    /// guarded ListConsumerGroupOffsets as Get-KafkaConsumerGroupOffset, after proving the cluster answers.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, long>> GetCommittedOffsetsAsync(string groupId, string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        await ClusterReachabilityGuard.ProveReachableAsync(_factory, _retry, _sink, cancellationToken).ConfigureAwait(false);
+        var committed = await FetchCommittedAsync(groupId, e => throw e, cancellationToken).ConfigureAwait(false) ?? [];
+        return committed
+            .Where(c => c.Topic == topic && c.Offset.Value >= 0)
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
+    }
+
+    /// <summary>
     /// Reads the group and the logs and computes the reset, changing nothing. Refuses a group
     /// with active members, unknown topics or partitions, and shifts without a committed offset.
     /// </summary>
