@@ -26,7 +26,7 @@ public sealed record AtlanEmulatorOptions
     public IReadOnlyList<string> Users { get; init; } = new[] { "jsmith", "admin" };
 
     /// <summary>Group names GET /api/service/groups lists (pyatlan validates adminGroups against them).</summary>
-    public IReadOnlyList<string> Groups { get; init; } = new[] { "data-engineers", "admins" };
+    public IReadOnlyList<string> Groups { get; init; } = new[] { "data-platform", "data-engineers", "orders-team" };
 
     /// <summary>
     /// Index search refuses from + size beyond this (null: no limit). Unbacked as a number: pyatlan switches
