@@ -186,23 +186,25 @@ Describe 'Docs examples' {
         }
         $script:Runnable = @($script:Blocks | Where-Object { -not $notRunnable.ContainsKey($_.First) })
         $script:Skipped = @($script:Blocks | Where-Object { $notRunnable.ContainsKey($_.First) } | ForEach-Object { $_ + @{ Reason = $notRunnable[$_.First] } })
-        $script:Stale = @($notRunnable.Keys | Where-Object { $first = $_; -not ($script:Blocks | Where-Object { $_.First -eq $first }) })
+        $script:Counts = @{
+            Total = $script:Blocks.Count
+            Readme = @($script:Blocks | Where-Object File -eq 'README.md').Count
+            About = @($script:Blocks | Where-Object File -like 'docs/about_*').Count
+        }
+        $script:StaleCase = @{ Stale = @($notRunnable.Keys | Where-Object { $first = $_; -not ($script:Blocks | Where-Object { $_.First -eq $first }) }) }
         # The Azure DevOps script without its install line: the package is already installed.
         $script:Runnable += @($script:Blocks | Where-Object { $_.First -like 'Install-PSResource -Name KafkaCatalog*' } | ForEach-Object {
             @{ Id = $_.Id + ' (after the install)'; File = $_.File; First = 'Import-Module KafkaCatalog'; Code = (($_.Code -split "`n") | Where-Object { $_ -notlike 'Install-PSResource*' }) -join "`n" }
         })
     }
 
-    It 'finds the blocks of README.md, docs/*.md and about_' -TestCases @(@{
-            Total = $script:Blocks.Count
-            Readme = @($script:Blocks | Where-Object File -eq 'README.md').Count
-            About = @($script:Blocks | Where-Object File -like 'docs/about_*').Count }) {
+    It 'finds the blocks of README.md, docs/*.md and about_' -TestCases $script:Counts {
         $Total | Should -BeGreaterThan 100
         $Readme | Should -BeGreaterThan 1
         $About | Should -BeGreaterThan 1
     }
 
-    It 'lists as not runnable only blocks that exist' -TestCases @(@{ Stale = $script:Stale }) {
+    It 'lists as not runnable only blocks that exist' -TestCases $script:StaleCase {
         $Stale | Should -BeNullOrEmpty -Because 'every not-runnable entry must name the first line of a docs block'
     }
 
@@ -228,6 +230,7 @@ Describe 'Docs examples' {
     }
 
     It '<Id> is not run: <Reason>' -ForEach $script:Skipped {
+        $Reason | Should -Not -BeNullOrEmpty
         Set-ItResult -Skipped -Because $Reason
     }
 }
