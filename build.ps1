@@ -89,8 +89,11 @@ function Invoke-Package {
 
 # Processes of the TestKit sandbox (tests start it as `dotnet KafkaCatalog.TestKit.dll serve`).
 function Get-TestKitProcess {
+    # Only this checkout's TestKit (its path is on the command line): other checkouts on the same
+    # machine run their own sandboxes, which are not this run's to count or stop.
+    $checkout = [regex]::Escape($root)
     @(Get-Process -ErrorAction SilentlyContinue | Where-Object {
-            try { $_.CommandLine -match 'KafkaCatalog\.TestKit' } catch { $false }
+            try { $_.CommandLine -match 'KafkaCatalog\.TestKit' -and $_.CommandLine -match $checkout } catch { $false }
         })
 }
 
@@ -233,7 +236,9 @@ function Invoke-PesterSuites {
     }
     Start-Sleep -Milliseconds 500
     $after = @(Get-TestKitProcess)
-    $left = @($after | Where-Object { $_.Id -notin $before.Id })
+    # Ids compared as a list: under strict mode $before.Id fails when no TestKit ran before (other worktrees' sandboxes may run after).
+    $beforeIds = @($before | ForEach-Object { $_.Id })
+    $left = @($after | Where-Object { $_.Id -notin $beforeIds })
     Write-Host "   TestKit processes after the Pester run: $($after.Count) ($($left.Count) left behind by it)"
     if ($left.Count -gt 0) {
         Set-Content (Join-Path $results 'Pester.processes.crashed') ("the Pester run left {0} TestKit process(es) running: {1}" -f $left.Count, (($left | ForEach-Object { "$($_.Id) $($_.CommandLine)" }) -join '; '))

@@ -108,6 +108,15 @@ Describe 'Publish-CatalogKafkaAsset' {
         $payload.entities[0].attributes.kafkaTopicCleanupPolicy | Should -BeNullOrEmpty
     }
 
+    It 'refuses a connection object without a catalog session at parameter binding, and sends nothing' {
+        # A CatalogKafkaConnection that did not come from a catalog session (built by hand).
+        $bare = [Activator]::CreateInstance($script:connection.GetType())
+        $before = @(Get-CatalogKafkaAsset -AssetType Topic).Count
+        { Get-KafkaTopic -Name payments | Publish-CatalogKafkaAsset -CatalogConnection $bare -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,KafkaCatalog.PowerShell.Cmdlets.PublishCatalogKafkaAssetCommand'
+        @(Get-CatalogKafkaAsset -AssetType Topic).Count | Should -Be $before
+    }
+
     It 'takes the connection object of New-CatalogKafkaConnection as -CatalogConnection, as the README does' {
         $conn = New-CatalogKafkaConnection -Name pester-kafka -AdminRole '$admin' -Confirm:$false
         $results = @(Get-KafkaTopic -Name payments | Publish-CatalogKafkaAsset -CatalogConnection $conn -Confirm:$false)
