@@ -123,9 +123,12 @@ public sealed class ConfigService
         Action<KafkaCatalogException>? onItemError,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var start = 0; start < names.Count; start += BatchSize)
+        // librdkafka takes at most one BROKER resource per DescribeConfigs call ("Only one
+        // ConfigResource of type BROKER is allowed per call"): brokers are described one by one.
+        var batchSize = type == ResourceType.Broker ? 1 : BatchSize;
+        for (var start = 0; start < names.Count; start += batchSize)
         {
-            var batch = names.Skip(start).Take(BatchSize).ToArray();
+            var batch = names.Skip(start).Take(batchSize).ToArray();
             _sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_factory.BootstrapServers}.");
             List<DescribeConfigsResult> results;
             try
