@@ -26,6 +26,8 @@ Write-Host "KafkaCatalog $ModuleVersion installed at $($installed[0].ModuleBase)
 $env:KAFKACATALOG_EXPECTED_MODULE_BASE = $installed[0].ModuleBase
 $env:KAFKACATALOG_EXPECTED_MODULE_VERSION = $ModuleVersion
 $env:KAFKACATALOG_TESTKIT_PATH = $TestKitPath
+# The folder repository the package came from (README's install-from-a-folder example runs against it).
+$env:KAFKACATALOG_PACKAGE_REPOSITORY = $Repository
 $env:PSModulePath = $ToolModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
 Import-Module Pester -RequiredVersion 5.9.1
 

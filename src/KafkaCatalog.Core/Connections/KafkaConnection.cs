@@ -24,6 +24,17 @@ public enum KafkaSaslMechanism
     Gssapi,
 }
 
+/// <summary>Where a consumer starts in a partition without a committed offset (kafka-python / Mage auto_offset_reset).</summary>
+public enum KafkaOffsetReset
+{
+    /// <summary>The newest message (kafka-python's and Mage's default).</summary>
+    Latest,
+    /// <summary>The oldest message still in the log.</summary>
+    Earliest,
+    /// <summary>No default: kafka-python raises NoOffsetForPartitionError (librdkafka auto.offset.reset=error).</summary>
+    None,
+}
+
 /// <summary>
 /// Everything needed to reach a cluster. Secrets are kept as <see cref="SecureString"/> and are
 /// only turned into plain text by <see cref="LibrdkafkaConfig"/> (for the client factory) and the
@@ -48,6 +59,23 @@ public sealed record KafkaConnectionOptions
     /// <summary>Any further librdkafka property (e.g. from -Property or a profile), applied last.</summary>
     [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Producer-only librdkafka properties from a profile (Mage batch_size → batch.size, timeout_ms → linger.ms), before <see cref="Properties"/>.</summary>
+    [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, string> ProducerProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Consumer-only librdkafka properties from a profile (auto.offset.reset, max.partition.fetch.bytes), before <see cref="Properties"/>.</summary>
+    [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, string> ConsumerProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The topic of the profile (Mage topic): Publish-KafkaMessage and Receive-KafkaMessage use it without -Topic.</summary>
+    public string? DefaultTopic { get; init; }
+
+    /// <summary>The consumer group of the profile (Mage consumer_group): Receive-KafkaMessage starts where it would resume.</summary>
+    public string? ConsumerGroup { get; init; }
+
+    /// <summary>The profile's auto_offset_reset: where that group starts in a partition it has no offset for.</summary>
+    public KafkaOffsetReset? AutoOffsetReset { get; init; }
 
     // ---- timeouts and backoff (null = librdkafka default) ----
 
@@ -174,6 +202,10 @@ public sealed class KafkaConnection
     public string? UserName => Options.SaslUsername;
     /// <summary>The OAuth token endpoint, for OAUTHBEARER connections (no secret).</summary>
     public Uri? OAuthTokenEndpoint => Options.OAuth?.TokenEndpoint;
+    /// <summary>The profile's topic (Mage topic), used by Publish-KafkaMessage and Receive-KafkaMessage without -Topic.</summary>
+    public string? DefaultTopic => Options.DefaultTopic;
+    /// <summary>The profile's consumer group (Mage consumer_group).</summary>
+    public string? ConsumerGroup => Options.ConsumerGroup;
     /// <summary>The cluster id, once a call has learned it.</summary>
     public string? ClusterId { get; set; }
     public DateTimeOffset ConnectedAt { get; init; } = DateTimeOffset.UtcNow;

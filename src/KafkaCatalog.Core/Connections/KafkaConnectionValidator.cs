@@ -370,6 +370,11 @@ internal static partial class KafkaConnectionValidator
                 problems.Add(KafkaConnectionProblem.Error("PropertyValueMissing", $"Properties[{key}]",
                     $"Property '{key}' has no value. Give it a value, or leave it out to use the default."));
             }
+            else if (key is "sasl.mechanism" or "sasl.mechanisms" && LibrdkafkaConfig.IsAwsMskIam(value))
+            {
+                problems.Add(KafkaConnectionProblem.Error("SaslMechanismNotSupported", $"Properties[{key}]",
+                    LibrdkafkaConfig.AwsMskIamUnsupported + " " + LibrdkafkaConfig.AwsMskIamAlternatives));
+            }
         }
     }
 

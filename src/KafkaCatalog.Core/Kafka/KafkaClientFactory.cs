@@ -116,9 +116,12 @@ public sealed class KafkaClientFactory : IDisposable
 
     /// <summary>
     /// A producer config: request.timeout.ms and (unless set by -Property) message.timeout.ms follow the request timeout;
-    /// allow.auto.create.topics is off unless set by -Property (publishing never creates a topic).
+    /// allow.auto.create.topics is off unless set by -Property (publishing never creates a topic). The partitioner is
+    /// <paramref name="partitioner"/> (-Partitioner), else the connection's own <c>partitioner</c> property, else
+    /// murmur2_random, so keys land where the Java client, kafka-python and Mage put them (<see cref="KafkaPartitioners"/>).
     /// </summary>
-    public ProducerConfig CreateProducerConfig()
+    /// <exception cref="KafkaCatalogException">PartitionerInvalid.</exception>
+    public ProducerConfig CreateProducerConfig(string? partitioner = null)
     {
         var properties = BaseProperties(KafkaClientRole.Producer);
         properties.TryAdd("allow.auto.create.topics", "false");
@@ -127,6 +130,7 @@ public sealed class KafkaClientFactory : IDisposable
             properties["message.timeout.ms"] = Milliseconds(RequestTimeout);
         }
 
+        properties[KafkaPartitioners.PropertyName] = KafkaPartitioners.Resolve(partitioner, properties);
         return new ProducerConfig(properties);
     }
 
@@ -145,10 +149,11 @@ public sealed class KafkaClientFactory : IDisposable
         return Build(builder.Build);
     }
 
-    public IProducer<byte[]?, byte[]?> CreateProducer(IOperationSink? sink = null)
+    /// <summary>A producer; <paramref name="partitioner"/> as in <see cref="CreateProducerConfig"/>. The caller disposes it.</summary>
+    public IProducer<byte[]?, byte[]?> CreateProducer(IOperationSink? sink = null, string? partitioner = null)
     {
         NativeLibraryLoader.EnsureLoaded();
-        var builder = new ProducerBuilder<byte[]?, byte[]?>(CreateProducerConfig())
+        var builder = new ProducerBuilder<byte[]?, byte[]?>(CreateProducerConfig(partitioner))
             .SetLogHandler((_, message) => OnLog(message, sink))
             .SetErrorHandler((_, error) => OnError(error, sink));
         if (NeedsOAuthBearerHandler)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -20,13 +21,19 @@ public sealed class MessagePublisher : IDisposable
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
 
-    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    /// <param name="partitioner">A librdkafka partitioner (-Partitioner); null for the connection's, else murmur2_random.</param>
+    /// <exception cref="KafkaCatalogException">PartitionerInvalid (checked here, before anything is sent).</exception>
+    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null, string? partitioner = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
         _retry = retry ?? new KafkaRetry();
-        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink), LazyThreadSafetyMode.ExecutionAndPublication);
+        Partitioner = KafkaPartitioners.Resolve(partitioner, factory.Connection.GetOptions().Properties);
+        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink, Partitioner), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The librdkafka partitioner this publisher's producer uses.</summary>
+    public string Partitioner { get; }
 
     /// <summary>
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
@@ -182,6 +189,48 @@ public sealed class MessageReader
             throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
                 "-Partition has a negative number. Partitions are numbered from 0.", request.Topic);
         }
+
+        if (request.Start == MessageStartPosition.Committed)
+        {
+            ConsumerGroupNames.EnsureValidGroupId(request.GroupId);
+        }
+    }
+
+    /// <summary>
+    /// Where each partition starts when reading from a group's committed offsets, as kafka-python's consumer starts:
+    /// the committed offset when it lies in the log, otherwise <see cref="ReceiveRequest.NoOffsetReset"/> (earliest:
+    /// the log start; latest: the log end; none: GroupOffsetMissing, as kafka-python raises NoOffsetForPartitionError).
+    /// </summary>
+    public static IReadOnlyList<TopicPartitionOffset> CommittedStarts(
+        ReceiveRequest request, IReadOnlyDictionary<int, (long Low, long High)> watermarks, IReadOnlyDictionary<int, long> committed)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(watermarks);
+        ArgumentNullException.ThrowIfNull(committed);
+        var starts = new List<TopicPartitionOffset>();
+        foreach (var (partition, (low, high)) in watermarks.OrderBy(w => w.Key))
+        {
+            var tp = new TopicPartition(request.Topic, partition);
+            if (committed.TryGetValue(partition, out var offset) && offset >= low && offset <= high)
+            {
+                starts.Add(new TopicPartitionOffset(tp, offset));
+                continue;
+            }
+
+            var why = committed.TryGetValue(partition, out var outside)
+                ? $"its committed offset {outside} is outside the log ({low}-{high})"
+                : "it has no committed offset";
+            starts.Add(request.NoOffsetReset switch
+            {
+                KafkaOffsetReset.Earliest => new TopicPartitionOffset(tp, low),
+                KafkaOffsetReset.Latest => new TopicPartitionOffset(tp, high),
+                _ => throw new KafkaCatalogException("GroupOffsetMissing", FailureKind.ObjectNotFound,
+                    $"Consumer group '{request.GroupId}' cannot resume partition {partition} of '{request.Topic}': {why}, and the offset reset policy is none (kafka-python raises NoOffsetForPartitionError there). Use -AutoOffsetReset Earliest or Latest, or -FromBeginning.",
+                    request.GroupId),
+            });
+        }
+
+        return starts;
     }
 
     /// <summary>
@@ -216,6 +265,14 @@ public sealed class MessageReader
                     MessageStartPosition.Offset => new TopicPartitionOffset(tp, new Offset(Math.Clamp(request.Offset, watermarks.Low.Value, watermarks.High.Value))),
                     _ => new TopicPartitionOffset(tp, watermarks.Low),
                 });
+            }
+
+            if (request.Start == MessageStartPosition.Committed)
+            {
+                var committed = await new ConsumerGroupService(_factory, _sink, _retry).GetCommittedOffsetsAsync(request.GroupId!, request.Topic, cancellationToken).ConfigureAwait(false);
+                _sink.Verbose($"Consumer group '{request.GroupId}' has committed offsets in {committed.Count} of {partitions.Count} partitions of '{request.Topic}'; the others start at {request.NoOffsetReset}.");
+                var bounds = starts.ToDictionary(s => s.Partition.Value, s => (Low: s.Offset.Value, High: ends[s.Partition.Value]));
+                starts = CommittedStarts(request, bounds, committed).ToList();
             }
 
             if (request.Start == MessageStartPosition.Timestamp)
