@@ -56,9 +56,29 @@ public sealed record KafkaConnectionOptions
     /// request.timeout.ms (kafka-python request_timeout_ms).
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Any further librdkafka property (e.g. from -Property or a profile), applied last.</summary>
+    private readonly IReadOnlyDictionary<string, string> _properties = new Dictionary<string, string>();
+    private readonly IReadOnlyDictionary<string, SecureString> _secretProperties = new Dictionary<string, SecureString>();
+
+    /// <summary>
+    /// Any further librdkafka property (e.g. from -Property or a profile), applied last. A property
+    /// that holds a secret (sasl.password, ssl.key.password, ssl.keystore.password,
+    /// sasl.oauthbearer.client.secret, any key naming a password, secret, token or credential) is
+    /// not kept here: setting it moves its value into <see cref="SecretProperties"/> as a
+    /// <see cref="SecureString"/>, so it is held and redacted like a PSCredential.
+    /// </summary>
     [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Properties
+    {
+        get => _properties;
+        init => (_properties, _secretProperties) = SecretProperty.Split(value);
+    }
+
+    /// <summary>
+    /// The secret librdkafka properties given through <see cref="Properties"/> (key and protected
+    /// value); only <see cref="LibrdkafkaConfig"/> reveals them, for the client config.
+    /// </summary>
+    [JsonConverter(typeof(RedactedSecretPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, SecureString> SecretProperties => _secretProperties;
 
     /// <summary>Producer-only librdkafka properties from a profile (Mage batch_size → batch.size, timeout_ms → linger.ms), before <see cref="Properties"/>.</summary>
     [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
@@ -142,6 +162,9 @@ public sealed record KafkaConnectionOptions
     public string? KerberosPrincipal { get; init; }
     /// <summary>sasl.kerberos.keytab.</summary>
     public string? KerberosKeytab { get; init; }
+
+    /// <summary>True when <paramref name="key"/> was given as a librdkafka property (plain or secret).</summary>
+    public bool HasProperty(string key) => _properties.ContainsKey(key) || _secretProperties.ContainsKey(key);
 
     /// <summary>True for SSL and SASL_SSL.</summary>
     [JsonIgnore]
@@ -234,4 +257,28 @@ public sealed class KafkaConnection
     internal KafkaConnectionOptions Options { get; }
 
     public override string ToString() => $"{Name}: {Options}";
+}
+
+/// <summary>Splits raw librdkafka properties into plain ones and secret ones (protected at once).</summary>
+internal static class SecretProperty
+{
+    public static (IReadOnlyDictionary<string, string> Plain, IReadOnlyDictionary<string, SecureString> Secret) Split(IReadOnlyDictionary<string, string>? properties)
+    {
+        var plain = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secret = new Dictionary<string, SecureString>(StringComparer.Ordinal);
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            // A missing value stays where the validator reports it (PropertyValueMissing); it holds no secret.
+            if (value is not null && SecretText.IsSensitiveKey(key))
+            {
+                secret[key] = SecretText.Protect(value);
+            }
+            else
+            {
+                plain[key] = value!;
+            }
+        }
+
+        return (plain, secret);
+    }
 }

@@ -22,7 +22,8 @@ public enum KafkaClientRole
 /// token refresh handler fed by <see cref="KafkaConnection.GetTokenSource"/>
 /// (<see cref="UsesTokenRefreshHandler"/> says when). <c>sasl.oauthbearer.method=oidc</c> is only
 /// set if the caller asks for it through <see cref="KafkaConnectionOptions.Properties"/>.
-/// The result holds secrets in plain text (sasl.password, ssl.key.password, ssl.key.pem): hand it
+/// The result holds secrets in plain text (sasl.password, ssl.key.password, ssl.key.pem, the secret
+/// -Property values of <see cref="KafkaConnectionOptions.SecretProperties"/>): hand it
 /// to the client config and never log or print it.
 /// </remarks>
 public static class LibrdkafkaConfig
@@ -115,6 +116,11 @@ public static class LibrdkafkaConfig
         foreach (var (key, value) in options.Properties)
         {
             properties[key] = value;
+        }
+
+        foreach (var (key, value) in options.SecretProperties)
+        {
+            properties[key] = SecretText.Reveal(value);
         }
 
         return properties;

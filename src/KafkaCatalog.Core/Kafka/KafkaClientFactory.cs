@@ -30,6 +30,7 @@ public sealed class KafkaClientFactory : IDisposable
 
     private readonly ConcurrentDictionary<IOperationSink, byte> _sinks = new();
     private readonly Lazy<IAdminClient> _admin;
+    private readonly NativeCallGate _adminGate = new();
     private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
     private volatile Error? _lastClientError;
     private volatile Error? _lastSecurityError;
@@ -60,6 +61,19 @@ public sealed class KafkaClientFactory : IDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             return _admin.Value;
         }
+    }
+
+    /// <summary>
+    /// Metadata (every topic, or one topic) through the shared admin client. librdkafka's metadata
+    /// call blocks for up to the request timeout: it runs on its own thread, the returned task ends
+    /// as soon as <paramref name="cancellationToken"/> is cancelled, and the client is disposed only
+    /// after the call returned (<see cref="NativeCallGate"/>).
+    /// </summary>
+    public Task<Metadata> GetMetadataAsync(string? topic, CancellationToken cancellationToken)
+    {
+        var admin = AdminClient;
+        var timeout = RequestTimeout;
+        return _adminGate.RunAsync(() => topic is null ? admin.GetMetadata(timeout) : admin.GetMetadata(topic, timeout), cancellationToken);
     }
 
     /// <summary>Routes librdkafka log lines and client errors to <paramref name="sink"/> until disposed.</summary>
@@ -157,11 +171,14 @@ public sealed class KafkaClientFactory : IDisposable
             return;
         }
 
-        if (_admin.IsValueCreated)
+        // A blocking call abandoned by a cancelled caller may still be inside the admin client.
+        _adminGate.DisposeWhenIdle(() =>
         {
-            _admin.Value.Dispose();
-        }
-
+            if (_admin.IsValueCreated)
+            {
+                _admin.Value.Dispose();
+            }
+        });
         _sinks.Clear();
     }
 
@@ -318,14 +335,30 @@ public sealed class KafkaClientFactory : IDisposable
         Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
     }
 
+    // Runs on librdkafka's threads: an exception must never travel back into native code.
     private void Broadcast(string line, IOperationSink? extra)
     {
         foreach (var sink in _sinks.Keys)
         {
-            sink.Verbose(line);
+            Tell(sink, line);
         }
 
-        extra?.Verbose(line);
+        if (extra is not null)
+        {
+            Tell(extra, line);
+        }
+    }
+
+    private static void Tell(IOperationSink sink, string line)
+    {
+        try
+        {
+            sink.Verbose(line);
+        }
+        catch (Exception)
+        {
+            // A sink whose command has ended; the line has nowhere to go.
+        }
     }
 
     private static string Milliseconds(TimeSpan value) =>

@@ -451,8 +451,7 @@ public sealed class TopicService
             "Metadata",
             KafkaCallKind.Read,
             _factory.BootstrapServers,
-            // GetMetadata blocks for up to the request timeout: keep it off the thread pool.
-            token => Task.Factory.StartNew(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+            token => _factory.GetMetadataAsync(null, token),
             _sink,
             cancellationToken);
     }

@@ -26,7 +26,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             return CatalogConnection;
         }
 
-        if (ModuleState.Catalog.Default is { } session)
+        if (Session.Catalog.Default is { } session)
         {
             return session;
         }
@@ -42,7 +42,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             });
             if (connected is not null)
             {
-                ModuleState.Catalog.Add(connected.Name, connected, makeDefault: true);
+                Session.Catalog.Add(connected.Name, connected, makeDefault: true);
                 return connected;
             }
         }

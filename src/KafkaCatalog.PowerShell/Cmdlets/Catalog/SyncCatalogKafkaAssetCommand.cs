@@ -134,7 +134,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         if (scope.ReadsCluster)
         {
             EnsureKafkaClientLoaded();
-            var factory = ReferenceEquals(ModuleState.Kafka.Get(kafka!.Name), kafka) ? ModuleState.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
+            var factory = ReferenceEquals(Session.Kafka.Get(kafka!.Name), kafka) ? Session.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
             var sink = CreateSink();
             cluster = new KafkaClusterInventory(new TopicService(factory, sink), new ConsumerGroupService(factory, sink), IncludeInternal.IsPresent);
         }
@@ -152,7 +152,11 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         }
         finally
         {
-            ownedFactory?.Dispose();
+            // After the worker that reads the cluster has ended (bounded wait, then deferred).
+            if (ownedFactory is not null)
+            {
+                WhenWorkersEnd(ownedFactory.Dispose);
+            }
         }
     }
 
@@ -229,7 +233,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     {
         try
         {
-            connection = KafkaConnectionSelector.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariables());
+            connection = KafkaConnectionSelector.Resolve(Connection, null, null, Session.Kafka.Get, Session.Kafka.Default, Environment.GetEnvironmentVariables());
             return true;
         }
         catch (KafkaCatalogException) when (Connection is null)
