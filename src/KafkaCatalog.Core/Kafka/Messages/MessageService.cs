@@ -39,7 +39,13 @@ public sealed class MessagePublisher : IDisposable
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
     /// producer; the returned task completes when the broker acknowledged it.
     /// </summary>
-    public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default)
+    /// <param name="message">The message to send.</param>
+    /// <param name="cancellationToken">Ends the checks and the hand-over to the producer.</param>
+    /// <param name="deliveryToken">
+    /// Ends the wait for the broker's acknowledgement, which outlives this call (a cmdlet awaits it in a
+    /// later record or at the end); when none is given, <paramref name="cancellationToken"/> is used.
+    /// </param>
+    public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default, CancellationToken? deliveryToken = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         MessagePublishResolver.Validate(message);
@@ -68,7 +74,7 @@ public sealed class MessagePublisher : IDisposable
             }
         }
 
-        return ProduceAsync(message, kafkaMessage, cancellationToken);
+        return ProduceAsync(message, kafkaMessage, deliveryToken ?? cancellationToken);
     }
 
     private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage, CancellationToken cancellationToken)
