@@ -163,14 +163,14 @@ try {
                     $variants = if ($scenario.Name -eq 'lag') { @('lag-as-pipeline', 'lag') } else { @('topics') }
                     foreach ($variant in $variants) {
                         $null = $core.Send("run $variant", $timeout)
-                        $runs = foreach ($i in 1..$Runs) {
+                        $samples = foreach ($i in 1..$Runs) {
                             $before = Get-RequestCount $sandbox
                             $r = ($core.Send("run $variant", $timeout) -replace '^ok run ', '') | ConvertFrom-Json
                             $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $sandbox)) -PassThru
                         }
-                        foreach ($r in $runs) { Assert-Totals "Core $variant" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
-                        $m = $runs | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($runs).Count / 2))
-                        Add-Result @args3 -Tool 'Core service (.NET process)' -Mode $variant -Seconds (Get-Median $runs.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
+                        foreach ($r in $samples) { Assert-Totals "Core $variant" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
+                        $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                        Add-Result @args3 -Tool 'Core service (.NET process)' -Mode $variant -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                     }
                 }
                 finally { $core.Dispose() }
@@ -179,20 +179,20 @@ try {
                 $session = [KafkaCatalogTestTools.SandboxProcess]::Start($pwsh[0], [string[]]($pwshArgs + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Pwsh/PwshBenchmarkSession.ps1'), '-BootstrapServer', $bootstrap, '-ExpectedModuleBase', $moduleBase)))
                 try {
                     if (-not $session.WaitForLine('^ready', 0, [timespan]::FromMinutes(2))) { throw "The pwsh session did not start: $($session.Lines -join "`n")" }
-                    $variants = if ($scenario.Name -eq 'lag') { @('lag', 'lag-single') } else { @('topics') }
+                    $variants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single' } else { 'topics' })
                     if ($scenario.N -eq $scenarios.Where({ $_.Name -eq $scenario.Name })[0].N -and -not $Smoke) { $variants += "$($scenario.Name)-formatted" }
                     foreach ($variant in $variants) {
                         $null = $session.Send("run $variant", $timeout)
-                        $runs = foreach ($i in 1..$Runs) {
+                        $samples = foreach ($i in 1..$Runs) {
                             $before = Get-RequestCount $sandbox
                             $answer = $session.Send("run $variant", $timeout)
                             if ($answer -notmatch '^ok run ') { throw "pwsh session: $answer" }
                             $r = ($answer -replace '^ok run ', '') | ConvertFrom-Json
                             $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $sandbox)) -PassThru
                         }
-                        if ($variant -notlike '*-formatted') { foreach ($r in $runs) { Assert-Totals "pwsh $variant" $r.rows $r.sum $expectedRows $expectedSum } }
-                        $m = $runs | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($runs).Count / 2))
-                        Add-Result @args3 -Tool 'pwsh, module imported' -Mode $variant -Seconds (Get-Median $runs.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
+                        if ($variant -notlike '*-formatted') { foreach ($r in $samples) { Assert-Totals "pwsh $variant" $r.rows $r.sum $expectedRows $expectedSum } }
+                        $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                        Add-Result @args3 -Tool 'pwsh, module imported' -Mode $variant -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                     }
                 }
                 finally { $session.Dispose() }
@@ -200,7 +200,7 @@ try {
                 # pwsh as a whole process: what `pwsh -NoProfile -c "..."` from cron or a CI step pays.
                 $pipeline = if ($scenario.Name -eq 'lag') { 'Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum' } else { 'Get-KafkaTopic | Measure-Object PartitionCount -Sum' }
                 $command = "Connect-KafkaCluster -BootstrapServer '$bootstrap' | Out-Null; `$m = $pipeline; `"`$(`$m.Count) `$([long]`$m.Sum) `$(((Get-Content /proc/`$PID/status) -match '^VmHWM') -replace '\D', '')`""
-                $runs = foreach ($i in 1..$Runs) {
+                $samples = foreach ($i in 1..$Runs) {
                     $before = Get-RequestCount $sandbox
                     $watch = [Diagnostics.Stopwatch]::StartNew()
                     $out = & $pwsh[0] @pwshArgs -NoProfile -NonInteractive -Command $command
@@ -210,12 +210,12 @@ try {
                     Assert-Totals 'pwsh -c' $rows $sum $expectedRows $expectedSum
                     [pscustomobject]@{ seconds = $seconds; peak = [long]$peak; requests = (Get-RequestDelta $before (Get-RequestCount $sandbox)) }
                 }
-                $m = $runs | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($runs).Count / 2))
-                Add-Result @args3 -Tool 'pwsh, whole process' -Mode 'pwsh -NoProfile -c' -Seconds (Get-Median $runs.seconds) -Requests $m.requests -PeakKb $m.peak
+                $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                Add-Result @args3 -Tool 'pwsh, whole process' -Mode 'pwsh -NoProfile -c' -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak
 
                 # kafka-python 2.0.2 as an operator's script; 10,000 groups take minutes, so one run there.
                 $pyRuns = if ($scenario.Name -eq 'lag' -and $scenario.N -gt 1000) { 1 } else { $Runs }
-                $runs = foreach ($i in 1..$pyRuns) {
+                $samples = foreach ($i in 1..$pyRuns) {
                     $before = Get-RequestCount $sandbox
                     $watch = [Diagnostics.Stopwatch]::StartNew()
                     $out = if ($scenario.Name -eq 'lag') { & $Python (Join-Path $PSScriptRoot 'KafkaGroups/kafka_python_lag.py') $bootstrap 'bench-' '--batched-ends' }
@@ -226,9 +226,9 @@ try {
                     if ($scenario.Name -eq 'lag') { Assert-Totals 'kafka-python' $j.rows $j.total_lag $expectedRows $expectedSum } else { Assert-Totals 'kafka-python' $j.topics $j.partitions $expectedRows $expectedSum }
                     [pscustomobject]@{ seconds = $seconds; job = $j.seconds - $j.setup_seconds; peak = [long]$j.peak_rss_kb; requests = (Get-RequestDelta $before (Get-RequestCount $sandbox)) }
                 }
-                $m = $runs | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($runs).Count / 2))
-                Add-Result @args3 -Tool 'kafka-python 2.0.2' -Mode 'job (clients built)' -Seconds (Get-Median $runs.job) -Requests $null -PeakKb $m.peak
-                Add-Result @args3 -Tool 'kafka-python 2.0.2' -Mode 'whole process' -Seconds (Get-Median $runs.seconds) -Requests $m.requests -PeakKb $m.peak
+                $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                Add-Result @args3 -Tool 'kafka-python 2.0.2' -Mode 'job (clients built)' -Seconds (Get-Median $samples.job) -Requests $null -PeakKb $m.peak
+                Add-Result @args3 -Tool 'kafka-python 2.0.2' -Mode 'whole process' -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak
             }
             finally { $sandbox.Dispose() }
         }
