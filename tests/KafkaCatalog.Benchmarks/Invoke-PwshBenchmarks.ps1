@@ -29,6 +29,9 @@ param(
     [switch] $Smoke,
     [int[]] $Latency = @(0, 2),
     [int] $Runs = 3,
+    # Data set sizes (default: 1,000 and 10,000 groups; 10,000 and 100,000 partitions); 0 leaves a scenario out.
+    [int[]] $LagSizes = @(1000, 10000),
+    [int[]] $PartitionSizes = @(10000, 100000),
     [switch] $NoBuild,
     # Use the KafkaCatalog already visible on PSModulePath (an installed package) instead of building and installing.
     [switch] $UseInstalled,
@@ -42,7 +45,7 @@ $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 if (-not $OutDirectory) { $OutDirectory = Join-Path $root 'out/benchmarks' }
 $timeout = [timespan]::FromMinutes(15)
 
-$lagSizes = @(1000, 10000); $partitionSizes = @(10000, 100000)
+$lagSizes = @($LagSizes | Where-Object { $_ -gt 0 }); $partitionSizes = @($PartitionSizes | Where-Object { $_ -gt 0 })
 if ($Quick) { $lagSizes = @(1000); $partitionSizes = @(10000); $Runs = 1 }
 if ($Smoke) { $lagSizes = @(20); $partitionSizes = @(200); $Latency = @(0); $Runs = 1; $UseInstalled = $true; $NoBuild = $true }
 
