@@ -9,8 +9,12 @@ namespace KafkaCatalog.TestKit;
 
 /// <summary>
 /// Command line of the TestKit sandbox:
-/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
-/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
+/// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>
+/// <c>[--latency MS] [--bench-groups N] [--bench-partitions N]</c>.
+/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). The standard input line <c>requests</c>
+/// is answered with the request counters (<see cref="BenchmarkSeeder.RequestCounts"/>). --latency delays every request
+/// on every broker; --bench-groups / --bench-partitions seed benchmark data (<see cref="BenchmarkSeeder"/>, prefix "bench")
+/// and print <c>bench.*</c> lines with the totals a client must reproduce.
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
 /// with --tls <c>ssl.ca.location</c> (PEM of the generated CA), with --oauth <c>oauth.token_endpoint</c>,
@@ -19,7 +23,7 @@ namespace KafkaCatalog.TestKit;
 public static class Cli
 {
     public const string Usage =
-        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]";
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose] [--latency MS] [--bench-groups N] [--bench-partitions N]";
 
     /// <summary>OAuth client registered with the sandbox's token endpoint (--oauth).</summary>
     public const string OAuthClientId = "sandbox-client";
@@ -56,12 +60,21 @@ public static class Cli
 
         /// <summary>Also start the Imply Polaris emulator and print its base URL, project and API key.</summary>
         public bool Polaris { get; init; }
+
+        /// <summary>Milliseconds added to every request on every broker (0 = none).</summary>
+        public int LatencyMs { get; init; }
+
+        /// <summary>Benchmark consumer groups to seed (<see cref="BenchmarkSeeder.SeedLag"/>), 0 = none.</summary>
+        public int BenchGroups { get; init; }
+
+        /// <summary>Benchmark partitions to seed (<see cref="BenchmarkSeeder.SeedPartitions"/>), 0 = none.</summary>
+        public int BenchPartitions { get; init; }
     }
 
     public static (ServeOptions? Options, string? Error) Parse(string[] args)
     {
         if (args.Length == 0 || args[0] != "serve") return (null, Usage);
-        int brokers = 3, portBase = 0;
+        int brokers = 3, portBase = 0, latencyMs = 0, benchGroups = 0, benchPartitions = 0;
         bool seed = true, acls = false, autoCreate = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
         string? clusterId = null;
         string saslUser = "admin", saslPassword = "admin-secret";
@@ -96,6 +109,18 @@ public static class Cli
                         if (colon <= 0 || colon == up.Length - 1) return (null, "--sasl-user must be USER:PASSWORD.");
                         (saslUser, saslPassword, sasl) = (up[..colon], up[(colon + 1)..], true);
                         break;
+                    case "--latency":
+                        latencyMs = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (latencyMs is < 0 or > 60_000) return (null, "--latency must be between 0 and 60000 (milliseconds).");
+                        break;
+                    case "--bench-groups":
+                        benchGroups = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (benchGroups is < 0 or > 99_999) return (null, "--bench-groups must be between 0 and 99999.");
+                        break;
+                    case "--bench-partitions":
+                        benchPartitions = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        if (benchPartitions is < 0 or > 10_000_000) return (null, "--bench-partitions must be between 0 and 10000000.");
+                        break;
                     case "--ignore-stdin": ignoreStdin = true; break;
                     case "--verbose": verbose = true; break;
                     default: return (null, $"unknown option {args[i]}\n{Usage}");
@@ -106,7 +131,7 @@ public static class Cli
                 return (null, ex.Message);
             }
         }
-        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate }, null);
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate, LatencyMs = latencyMs, BenchGroups = benchGroups, BenchPartitions = benchPartitions }, null);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
@@ -210,14 +235,29 @@ public static class Cli
                 if (seeded.Groups.Count > 0) await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
                 if (seeded.Acls.Count > 0) await stdout.WriteLineAsync($"seeded ACLs: {string.Join(", ", seeded.Acls.Select(a => $"{a.Permission} {a.Principal} {a.Operation} {a.ResourceType}:{a.ResourceName}"))}").ConfigureAwait(false);
             }
+            if (o.BenchGroups > 0 || o.BenchPartitions > 0)
+            {
+                var lag = o.BenchGroups > 0 ? BenchmarkSeeder.SeedLag(cluster, "bench", o.BenchGroups) : null;
+                var listing = o.BenchPartitions > 0 ? BenchmarkSeeder.SeedPartitions(cluster, "bench", o.BenchPartitions) : null;
+                await stdout.WriteLineAsync("bench.prefix=bench").ConfigureAwait(false);
+                if (lag is not null) await stdout.WriteLineAsync($"bench.groups={lag.Groups}\nbench.expected_rows={lag.ExpectedRows}\nbench.expected_lag={lag.ExpectedLag}").ConfigureAwait(false);
+                if (listing is not null) await stdout.WriteLineAsync($"bench.topics={listing.Topics}\nbench.partitions={listing.Partitions}").ConfigureAwait(false);
+            }
+            if (o.LatencyMs > 0)
+            {
+                cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(o.LatencyMs));
+                await stdout.WriteLineAsync($"latency.ms={o.LatencyMs}").ConfigureAwait(false);
+            }
             await stdout.WriteLineAsync("Ready. Stop with Ctrl+C, SIGTERM or end of input.").ConfigureAwait(false);
             await stdout.FlushAsync().ConfigureAwait(false);
             var waitStop = Task.Delay(Timeout.Infinite, stop.Token);
             var tasks = new List<Task> { waitStop };
             if (!o.IgnoreStdin) tasks.Add(Task.Run(async () =>
             {
-                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is not null)
+                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is { } line)
                 {
+                    if (line.Trim() == "requests") await stdout.WriteLineAsync(BenchmarkSeeder.RequestCounts(cluster)).ConfigureAwait(false);
+                    await stdout.FlushAsync(stop.Token).ConfigureAwait(false);
                 }
             }, CancellationToken.None));
             try

@@ -30,6 +30,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     private int _pipelineThreadId;
     private ModuleSession? _session;
     private int _disposed;
+    private bool _verboseWanted = true;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -40,6 +41,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         OnPipelineThread();
+        _verboseWanted = IsVerboseWanted();
         base.BeginProcessing();
     }
 
@@ -154,7 +156,13 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     protected void EmitError(ErrorRecord error) => OnPipeline(() => WriteError(error), isLog: false);
 
-    protected void EmitVerbose(string message) => OnPipeline(() => WriteVerbose(message), isLog: true);
+    protected void EmitVerbose(string message)
+    {
+        if (_verboseWanted)
+        {
+            OnPipeline(() => WriteVerbose(message), isLog: true);
+        }
+    }
 
     protected void EmitWarning(string message) => OnPipeline(() => WriteWarning(message), isLog: true);
 
@@ -228,6 +236,22 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         FailureKind.NotInstalled => ErrorCategory.NotInstalled,
         _ => ErrorCategory.NotSpecified,
     };
+
+    /// <summary>
+    /// False when nobody will see verbose lines (no -Verbose, $VerbosePreference SilentlyContinue or Ignore): they are
+    /// then not posted at all. Posting them cost a bridge slot each, and per-item lines written by concurrent calls
+    /// (one per consumer group) held a thread-pool thread each while the bridge was full, which starved the pool of a
+    /// new process (docs/benchmarks.md, "Where users are").
+    /// </summary>
+    private bool IsVerboseWanted()
+    {
+        if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var verbose))
+        {
+            return verbose is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(verbose);
+        }
+
+        return !(GetVariableValue("VerbosePreference") is ActionPreference preference && preference is ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+    }
 
     private bool IsPipelineThread => _pipelineThreadId != 0 && Environment.CurrentManagedThreadId == _pipelineThreadId;
 
@@ -309,7 +333,13 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 
     private sealed class CmdletSink(AsyncCmdlet cmdlet, bool droppable) : IOperationSink
     {
-        public void Verbose(string message) => cmdlet.OnPipeline(() => cmdlet.WriteVerbose(message), isLog: true, droppable);
+        public void Verbose(string message)
+        {
+            if (cmdlet._verboseWanted)
+            {
+                cmdlet.OnPipeline(() => cmdlet.WriteVerbose(message), isLog: true, droppable);
+            }
+        }
 
         public void Warning(string message) => cmdlet.OnPipeline(() => cmdlet.WriteWarning(message), isLog: true, droppable);
 

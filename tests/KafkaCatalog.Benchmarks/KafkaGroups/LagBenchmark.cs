@@ -134,34 +134,8 @@ public static class LagBenchmark
     }
 
 
-    internal static long Seed(KafkaTestCluster cluster, string prefix, int groups, int partitions, int topics)
-    {
-        var names = Enumerable.Range(0, topics).Select(t => $"{prefix}-topic-{t:D2}").ToArray();
-        foreach (var name in names)
-        {
-            cluster.State.CreateTopic(name, partitions, 1);
-            for (var p = 0; p < partitions; p++)
-            {
-                var partition = cluster.State.GetPartition(name, p)!;
-                lock (cluster.State.Sync)
-                {
-                    partition.LogStartOffset = 0;
-                    partition.HighWatermark = 10_000 + p;
-                }
-            }
-        }
-
-        long lag = 0;
-        for (var g = 0; g < groups; g++)
-        {
-            var topic = names[g % topics];
-            var committed = Enumerable.Range(0, partitions).Select(p => (long)(9_000 + (g % 500))).ToArray();
-            cluster.State.CommitOffsets($"{prefix}-{g:D5}", topic, committed);
-            lag += Enumerable.Range(0, partitions).Sum(p => 10_000 + p - committed[p]);
-        }
-
-        return lag;
-    }
+    internal static long Seed(KafkaTestCluster cluster, string prefix, int groups, int partitions, int topics) =>
+        KafkaCatalog.TestKit.Sandbox.BenchmarkSeeder.SeedLag(cluster, prefix, groups, partitions, topics).ExpectedLag;
 
     private static (double Total, double Setup) RunPython(string python, string bootstrap, string prefix, bool batchedEnds, long rows, long lag, int run)
     {

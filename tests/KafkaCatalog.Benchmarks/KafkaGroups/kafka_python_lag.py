@@ -4,7 +4,8 @@ Usage: /usr/bin/python3 kafka_python_lag.py <bootstrap> <group-prefix> [--batche
 
 For each group: KafkaAdminClient.list_consumer_group_offsets(group), then the end offsets of that
 group's partitions (KafkaConsumer.end_offsets). With --batched-ends the end offsets of all partitions
-are fetched once after every group's offsets (kafka-python's best case). Prints one JSON line.
+are fetched once after every group's offsets (kafka-python's best case). Prints one JSON line
+(with the process's peak RSS, VmHWM).
 """
 import json
 import sys
@@ -42,7 +43,17 @@ def main():
     elapsed = time.monotonic() - started
     admin.close()
     consumer.close()
-    print(json.dumps({"groups": len(groups), "rows": rows, "total_lag": total_lag, "seconds": elapsed, "setup_seconds": setup}))
+    print(json.dumps({"groups": len(groups), "rows": rows, "total_lag": total_lag, "seconds": elapsed, "setup_seconds": setup,
+                      "peak_rss_kb": peak_rss_kb()}))
+
+
+def peak_rss_kb():
+    """This process's peak resident set (VmHWM) in kB, -1 where /proc is missing."""
+    try:
+        with open("/proc/self/status") as status:
+            return int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+    except OSError:
+        return -1
 
 
 if __name__ == "__main__":
