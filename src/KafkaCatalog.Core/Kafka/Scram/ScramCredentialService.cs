@@ -168,8 +168,11 @@ public sealed class ScramCredentialService
         return new KafkaUserScramCredential(user, canonical, iterations) { ConnectionName = _factory.Connection.Name };
     }
 
-    /// <summary>Deletes the <paramref name="mechanism"/> credential of <paramref name="user"/>; ScramCredentialNotFound when it has none.</summary>
-    public async Task RemoveAsync(string user, string mechanism, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes the <paramref name="mechanism"/> credential of <paramref name="user"/> and returns it as it was. It is
+    /// looked up first, so a credential that does not exist is ScramCredentialNotFound before any write.
+    /// </summary>
+    public async Task<KafkaUserScramCredential> RemoveAsync(string user, string mechanism, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(user))
         {
@@ -178,8 +181,37 @@ public sealed class ScramCredentialService
 
         var canonical = ScramMechanisms.Normalize(mechanism) ?? throw new KafkaCatalogException("ScramMechanismUnsupported", FailureKind.InvalidArgument,
             $"'{mechanism}' is not a SCRAM mechanism Kafka stores. Use {ScramMechanisms.Sha256} or {ScramMechanisms.Sha512}.", mechanism);
+        var listing = await GetAsync([NamePattern.ContainsWildcard(user) ? EscapeWildcards(user) : user], cancellationToken).ConfigureAwait(false);
+        var existing = listing.Credentials.FirstOrDefault(c => c.User == user && c.Mechanism == canonical);
+        if (existing is null)
+        {
+            var has = listing.Credentials.Where(c => c.User == user).Select(c => c.Mechanism).ToArray();
+            throw new KafkaCatalogException("ScramCredentialNotFound", FailureKind.ObjectNotFound,
+                has.Length == 0
+                    ? $"User '{user}' has no SCRAM credential, so nothing was removed. Use Get-KafkaUserScramCredential to list the users."
+                    : $"User '{user}' has no {canonical} credential (it has {string.Join(", ", has)}), so nothing was removed.",
+                user);
+        }
+
         _sink.Verbose($"AlterUserScramCredentials (delete {canonical} of user '{user}') on {_factory.BootstrapServers}.");
         await AlterAsync(new UserScramCredentialDeletion { User = user, Mechanism = ToConfluent(canonical) }, user, canonical, "remove the SCRAM credential", cancellationToken).ConfigureAwait(false);
+        return existing;
+    }
+
+    private static string EscapeWildcards(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (c is '*' or '?' or '[' or ']' or '`')
+            {
+                sb.Append('`');
+            }
+
+            sb.Append(c);
+        }
+
+        return sb.ToString();
     }
 
     private async Task AlterAsync(UserScramCredentialAlteration alteration, string user, string mechanism, string action, CancellationToken cancellationToken)
