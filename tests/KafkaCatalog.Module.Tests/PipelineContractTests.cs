@@ -30,6 +30,7 @@ public sealed class PipelineContractTests(ITestOutputHelper output)
         PipelineRow.Of("Get-KafkaConsumerGroup", "Reset-KafkaConsumerGroupOffset", "ToEarliest"),
         PipelineRow.Of("Get-KafkaConsumerGroup", "Remove-KafkaConsumerGroup"),
         PipelineRow.Of("Get-KafkaAcl", "Remove-KafkaAcl"),
+        PipelineRow.Of("Get-KafkaUserScramCredential", "Remove-KafkaUserScramCredential"),
         PipelineRow.Of("Receive-KafkaMessage", "Publish-KafkaMessage", "Topic"),
         PipelineRow.Of("Get-KafkaTopic", "Publish-CatalogKafkaAsset", "CatalogConnection"),
         PipelineRow.Of("Get-KafkaConsumerGroup", "Publish-CatalogKafkaAsset", "CatalogConnection"),

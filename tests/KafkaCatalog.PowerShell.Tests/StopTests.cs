@@ -31,6 +31,7 @@ public sealed class StopTests(EngineFixture fx, ITestOutputHelper output)
         { "groups", "Get-KafkaConsumerGroup -BootstrapServer $dead", true },
         { "groups", "Get-KafkaConsumerGroupOffset -GroupId billing -BootstrapServer $dead", true },
         { "ACLs", "Get-KafkaAcl -BootstrapServer $dead", true },
+        { "SCRAM users", "Get-KafkaUserScramCredential -BootstrapServer $dead", true },
         { "messages", "Receive-KafkaMessage -Topic orders -FromBeginning -BootstrapServer $dead", true },
         { "messages", "Publish-KafkaMessage -Topic orders -Value hello -BootstrapServer $dead", true },
         { "catalog", "Connect-Catalog -BaseUri $deadUri -ApiToken $atlanToken", false },

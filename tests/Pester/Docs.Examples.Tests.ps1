@@ -53,6 +53,7 @@ BeforeAll {
     $polarisProjectId = $script:sandbox.Settings['polaris.project_id']
     $script:AtlanToken = $script:sandbox.AtlanApiToken
     $script:PolarisKey = $script:sandbox.PolarisApiKey
+    $script:ScramPassword = ConvertTo-SecureString 'docs-Scram-Secret-1' -AsPlainText -Force
 
     # Placeholder of the pages -> the sandbox. Applied to every block as plain text.
     $script:Placeholders = [ordered]@{
@@ -68,6 +69,7 @@ BeforeAll {
         "'12375ffx-f7c8-4f0f-b2a4-a9e9a8d4a1b2'" = "'$polarisProjectId'"
         "Read-Host -Prompt 'Atlan API token' -AsSecureString" = '$AtlanToken'
         "Read-Host -AsSecureString -Prompt 'Polaris API key'" = '$PolarisKey'
+        "Read-Host -Prompt 'Password for alice' -AsSecureString" = '$ScramPassword'
         '(Read-Host -AsSecureString)' = '$AtlanToken'
         "'default/kafka/1718000000'" = '$conn.QualifiedName'
         '["b1:9092", "b2:9092"]' = (ConvertTo-Json -Compress @($bootstrap -split ','))
@@ -80,6 +82,9 @@ BeforeAll {
     # Objects a block names that the sandbox does not seed, or that an earlier block already made:
     # each rule runs before every block whose code matches its pattern.
     $script:Setup = @(
+        @{ When = 'KafkaUserScramCredential'; Do = {
+            $script:password = $script:ScramPassword
+            Set-KafkaUserScramCredential -Credential ([pscredential]::new('alice', $script:ScramPassword)) -Mechanism SCRAM-SHA-512 -Confirm:$false } }
         @{ When = 'Remove-KafkaTopic -Name orders-old'; Do = { New-KafkaTopic -Name orders-old -Partitions 1 -Confirm:$false -ErrorAction SilentlyContinue } }
         @{ When = "Remove-KafkaTopic -Name 'scratch-\*'"; Do = { New-KafkaTopic -Name scratch-1 -Partitions 1 -Confirm:$false -ErrorAction SilentlyContinue } }
         @{ When = 'Import-Csv topics\.csv \| New-KafkaTopic\s*(\n|$)'; Do = { Remove-KafkaTopic -Name invoices-eu, audit -Force -ErrorAction SilentlyContinue } }
@@ -203,6 +208,7 @@ Describe 'Docs examples' {
             'Connect-KafkaCluster -BootstrapServer kafka1:9094 -Name corp -SecurityProtocol SaslSsl -SaslMechanism Gssapi -KerberosServiceName kafka -KerberosPrincipal svc-kafka@EXAMPLE.COM -KerberosKeytab ./svc-kafka.keytab -SslCaLocation ./ca.pem' = 'Kerberos needs a KDC and a keytab, and the bundled librdkafka has no GSSAPI.'
             '$client = Get-Credential kafka-client' = 'Get-Credential prompts, and OAUTHBEARER needs a TLS listener and an identity provider with a CA file (OAuthBearerTests cover the flow against TestKit''s token endpoint).'
             '$cred = Get-Credential svc-polaris' = 'Get-Credential prompts for the Kafka password Polaris should use.'
+            'Connect-KafkaCluster -BootstrapServer kafka1:9093 -Name as-alice -SecurityProtocol SaslPlaintext -SaslMechanism ScramSha512 -Credential ([pscredential]::new(''alice'', $password))' = 'The docs sandbox listener is PLAINTEXT; tests/Pester/Kafka.Scram.Tests.ps1 runs the same Set- then Connect-KafkaCluster over SASL_PLAINTEXT SCRAM against a --sasl sandbox.'
             'Install-PSResource -Name KafkaCatalog -TrustRepository -Scope CurrentUser' = 'The Azure DevOps script installs from the PowerShell Gallery, which this machine cannot reach; the suite runs against the same package installed with Install-PSResource from a local repository, and the rest of the script runs in the next check.'
         }
         $script:Runnable = @($script:Blocks | Where-Object { -not $notRunnable.ContainsKey($_.First) })

@@ -32,5 +32,7 @@ public static class ApiKeys
     public const short DeleteGroups = 42;
     public const short IncrementalAlterConfigs = 44;
     public const short OffsetDelete = 47;
+    public const short DescribeUserScramCredentials = 50;
+    public const short AlterUserScramCredentials = 51;
     public const short DescribeCluster = 60;
 }

@@ -44,6 +44,8 @@ public static class ErrorCode
     public const short OffsetNotAvailable = 78;
     public const short GroupSubscribedToTopic = 86;
     public const short ResourceNotFound = 91;
+    public const short DuplicateResource = 92;
+    public const short UnacceptableCredential = 93;
     public const short UnknownTopicId = 100;
 
     private static readonly Lazy<Dictionary<short, (string Name, string Message)>> Table = new(Load);

@@ -42,6 +42,16 @@ public sealed class SaslCredentialStore
         return removed;
     }
 
+    /// <summary>Removes one SCRAM credential (AlterUserScramCredentials deletion); the PLAIN password stays.</summary>
+    public bool RemoveScramCredential(string user, string mechanism) => _scram.TryRemove((user, mechanism), out _);
+
+    /// <summary>Every (user, mechanism) that has a SCRAM credential.</summary>
+    public IReadOnlyList<(string User, string Mechanism, ScramCredential Credential)> ScramCredentials =>
+        _scram.Select(kv => (kv.Key.User, kv.Key.Mechanism, kv.Value)).ToArray();
+
+    /// <summary>Held while one AlterUserScramCredentials request is validated and applied, so it applies atomically.</summary>
+    internal object AlterSync { get; } = new();
+
     public IReadOnlyCollection<string> Users => _plainHashes.Keys.ToArray();
 
     public bool VerifyPlain(string user, string password)

@@ -48,6 +48,15 @@ public sealed class ScramServer : ISaslServer
         salt ??= RandomNumberGenerator.GetBytes(16);
         int len = hash == HashAlgorithmName.SHA512 ? 64 : 32;
         byte[] salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, hash, len);
+        return CredentialFromSaltedPassword(hash, salted, salt, iterations);
+    }
+
+    /// <summary>
+    /// The stored credential for a SaltedPassword = Hi(password, salt, i) computed by the client (RFC 5802 §3), as
+    /// AlterUserScramCredentials sends it: only StoredKey and ServerKey are kept, never the salted password itself.
+    /// </summary>
+    public static ScramCredential CredentialFromSaltedPassword(HashAlgorithmName hash, byte[] salted, byte[] salt, int iterations)
+    {
         byte[] clientKey = Hmac(hash, salted, "Client Key"u8);
         byte[] storedKey = Hash(hash, clientKey);
         byte[] serverKey = Hmac(hash, salted, "Server Key"u8);
