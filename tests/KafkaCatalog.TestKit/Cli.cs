@@ -216,8 +216,14 @@ public static class Cli
             var tasks = new List<Task> { waitStop };
             if (!o.IgnoreStdin) tasks.Add(Task.Run(async () =>
             {
-                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is not null)
+                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is { } line)
                 {
+                    // Commands on standard input, one answer line each ("ok ..."/"error ..."); blank and # lines are not commands.
+                    var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                    if (words.Length == 0 || words[0].StartsWith('#')) continue;
+                    var answer = SandboxLeaderCommands.TryExecute(cluster, words) ?? $"error unknown command '{words[0]}'; commands: {SandboxLeaderCommands.Help}";
+                    await stdout.WriteLineAsync(answer).ConfigureAwait(false);
+                    await stdout.FlushAsync().ConfigureAwait(false);
                 }
             }, CancellationToken.None));
             try
