@@ -14,6 +14,7 @@
         'KafkaCatalog.Kafka.format.ps1xml'
         'KafkaCatalog.Catalog.format.ps1xml'
         'KafkaCatalog.Polaris.format.ps1xml'
+        'KafkaCatalog.Partitions.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Add-KafkaAcl'
@@ -35,6 +36,7 @@
         'Get-KafkaTopicOffset'
         'Get-PolarisIngestionJob'
         'Get-PolarisKafkaConnection'
+        'Invoke-KafkaLeaderElection'
         'New-CatalogKafkaConnection'
         'New-KafkaTopic'
         'New-PolarisKafkaConnection'
@@ -44,6 +46,7 @@
         'Remove-CatalogKafkaAsset'
         'Remove-KafkaAcl'
         'Remove-KafkaConsumerGroup'
+        'Remove-KafkaRecord'
         'Remove-KafkaTopic'
         'Remove-PolarisKafkaConnection'
         'Reset-KafkaConsumerGroupOffset'
