@@ -90,7 +90,7 @@ BeforeAll {
         # The record-deletion pages delete from a topic of their own, with records to delete.
         @{ When = '-Topic audit-log|-Name audit-log'; Do = {
             if (-not (Get-KafkaTopic -Name audit-log -ErrorAction SilentlyContinue)) { New-KafkaTopic -Name audit-log -Partitions 2 -Confirm:$false | Out-Null }
-            1..20 | ForEach-Object { [pscustomobject]@{ Value = "event $_"; Partition = $_ % 2; Timestamp = [DateTimeOffset]::UtcNow.AddDays(-10) } } | Publish-KafkaMessage -Topic audit-log | Out-Null } }
+            foreach ($i in 1..10) { Publish-KafkaMessage -Topic audit-log -Partition ($i % 2) -Value "event $i" | Out-Null } } }
         @{ When = 'New-KafkaTopic clicks-v2'; Do = { Remove-KafkaTopic -Name clicks-v2 -Force -ErrorAction SilentlyContinue } }
         @{ When = 'New-PolarisKafkaConnection( -Name clicks)? \| Start-PolarisIngestionJob -TableName clicks'; Do = {
             Get-PolarisIngestionJob -TableName clicks | Stop-PolarisIngestionJob -Force

@@ -11,7 +11,7 @@ BeforeAll {
         $name = New-TestTopicName -Prefix 'pester-records'
         New-KafkaTopic -Name $name -Partitions $Partitions -ReplicationFactor 1 -Confirm:$false | Out-Null
         foreach ($p in 0..($Partitions - 1)) {
-            1..$PerPartition | ForEach-Object { [pscustomobject]@{ Value = "v$_"; Partition = $p } } | Publish-KafkaMessage -Topic $name | Out-Null
+            foreach ($i in 1..$PerPartition) { Publish-KafkaMessage -Topic $name -Partition $p -Value "v$i" | Out-Null }
         }
         $name
     }
