@@ -14,6 +14,7 @@
         'KafkaCatalog.Kafka.format.ps1xml'
         'KafkaCatalog.Catalog.format.ps1xml'
         'KafkaCatalog.Polaris.format.ps1xml'
+        'KafkaCatalog.Partitions.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Add-KafkaAcl'
@@ -36,6 +37,7 @@
         'Get-KafkaUserScramCredential'
         'Get-PolarisIngestionJob'
         'Get-PolarisKafkaConnection'
+        'Invoke-KafkaLeaderElection'
         'New-CatalogKafkaConnection'
         'New-KafkaTopic'
         'New-PolarisKafkaConnection'
@@ -45,6 +47,7 @@
         'Remove-CatalogKafkaAsset'
         'Remove-KafkaAcl'
         'Remove-KafkaConsumerGroup'
+        'Remove-KafkaRecord'
         'Remove-KafkaTopic'
         'Remove-KafkaUserScramCredential'
         'Remove-PolarisKafkaConnection'

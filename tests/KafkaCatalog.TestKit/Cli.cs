@@ -256,7 +256,13 @@ public static class Cli
             {
                 while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is { } line)
                 {
-                    if (line.Trim() == "requests") await stdout.WriteLineAsync(BenchmarkSeeder.RequestCounts(cluster)).ConfigureAwait(false);
+                    // Commands on standard input, one answer line each ("ok ..."/"error ..."); blank and # lines are not commands.
+                    var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                    if (words.Length == 0 || words[0].StartsWith('#')) continue;
+                    var answer = words[0] == "requests"
+                        ? BenchmarkSeeder.RequestCounts(cluster)
+                        : SandboxLeaderCommands.TryExecute(cluster, words) ?? $"error unknown command '{words[0]}'; commands: requests, {SandboxLeaderCommands.Help}";
+                    await stdout.WriteLineAsync(answer).ConfigureAwait(false);
                     await stdout.FlushAsync(stop.Token).ConfigureAwait(false);
                 }
             }, CancellationToken.None));

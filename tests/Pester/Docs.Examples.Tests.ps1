@@ -90,6 +90,12 @@ BeforeAll {
         @{ When = 'Import-Csv topics\.csv \| New-KafkaTopic\s*(\n|$)'; Do = { Remove-KafkaTopic -Name invoices-eu, audit -Force -ErrorAction SilentlyContinue } }
         @{ When = 'New-KafkaTopic -Name invoices '; Do = { Remove-KafkaTopic -Name invoices -Force -ErrorAction SilentlyContinue } }
         @{ When = '-Topic legacy-orders'; Do = { New-KafkaTopic -Name legacy-orders -Partitions 6 -Confirm:$false -ErrorAction SilentlyContinue } }
+        # A partition led by another replica than its preferred one, so the election pages show a real election.
+        @{ When = 'Invoke-KafkaLeaderElection'; Do = { Send-TestSandboxCommand $script:sandbox 'move-leader orders 0' } }
+        # The record-deletion pages delete from a topic of their own, with records to delete.
+        @{ When = '-Topic audit-log|-Name audit-log'; Do = {
+            if (-not (Get-KafkaTopic -Name audit-log -ErrorAction SilentlyContinue)) { New-KafkaTopic -Name audit-log -Partitions 2 -Confirm:$false | Out-Null }
+            foreach ($i in 1..10) { Publish-KafkaMessage -Topic audit-log -Partition ($i % 2) -Value "event $i" | Out-Null } } }
         @{ When = 'New-KafkaTopic clicks-v2'; Do = { Remove-KafkaTopic -Name clicks-v2 -Force -ErrorAction SilentlyContinue } }
         @{ When = 'New-PolarisKafkaConnection( -Name clicks)? \| Start-PolarisIngestionJob -TableName clicks'; Do = {
             Get-PolarisIngestionJob -TableName clicks | Stop-PolarisIngestionJob -Force

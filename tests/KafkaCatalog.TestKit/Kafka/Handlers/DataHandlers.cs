@@ -247,7 +247,7 @@ internal sealed class ListOffsetsHandler : IKafkaApiHandler
     }
 }
 
-/// <summary>DeleteRecords (21) v0-v2: moves the log start offset (leader only).</summary>
+/// <summary>DeleteRecords (21) v0-v2: moves the log start offset (leader only), with Kafka's refusals (internal topic, cleanup.policy without delete, offset beyond the high watermark).</summary>
 internal sealed class DeleteRecordsHandler : IKafkaApiHandler
 {
     public short ApiKey => ApiKeys.DeleteRecords;
@@ -272,8 +272,21 @@ internal sealed class DeleteRecordsHandler : IKafkaApiHandler
                     pr.Set("PartitionIndex", index);
                     pr.Set("LowWatermark", -1L);
                     var code = PartitionLookup.Leader(ctx, name, index, AclOperation.Delete, out var p);
-                    if (code == ErrorCode.None)
+                    var topic = code == ErrorCode.None ? state.TopicsUnlocked.First(t => t.Name == name) : null;
+                    if (topic is { IsInternal: true })
                     {
+                        // Kafka (ReplicaManager.deleteRecordsOnLocalLog): "Cannot delete records of internal topic ...".
+                        code = ErrorCode.InvalidTopicException;
+                    }
+                    else if (topic is not null && !ProduceHandler.Config(state, topic, "cleanup.policy").Split(',').Select(v => v.Trim()).Contains("delete"))
+                    {
+                        // Kafka (Partition.deleteRecordsOnLeader): a log whose cleanup.policy lacks "delete" refuses.
+                        code = ErrorCode.PolicyViolation;
+                    }
+                    else if (code == ErrorCode.None)
+                    {
+                        // Kafka: -1 means the high watermark; below 0 or above the high watermark is
+                        // OFFSET_OUT_OF_RANGE; at or below the log start nothing moves.
                         var offset = dp.GetInt64("Offset");
                         if (offset == -1) offset = p!.HighWatermark;
                         if (offset < 0 || offset > p!.HighWatermark) code = ErrorCode.OffsetOutOfRange;

@@ -40,7 +40,15 @@ internal sealed class InitProducerIdHandler : IKafkaApiHandler
     }
 }
 
-/// <summary>ElectLeaders (43) v0-v2: preferred (0) and unclean (1) elections.</summary>
+/// <summary>
+/// ElectLeaders (43) v0-v2: preferred (0) and unclean (1) elections, as Kafka 4.0's KRaft controller
+/// answers them (ReplicationControlManager.electLeaders / PartitionChangeBuilder): without CLUSTER ALTER
+/// every named partition (and, v1+, the top level) gets CLUSTER_AUTHORIZATION_FAILED; a null topic list
+/// means every partition of every topic (internal ones too), and then partitions that need no election are
+/// left out while every topic keeps its (possibly empty) entry. Preferred: the first replica, if it is
+/// alive and in the ISR. Unclean: the first live ISR replica, else the first live replica (the ISR becomes
+/// that one replica). Messages are Kafka's defaults (Errors.java) or the controller's "No such ..." texts.
+/// </summary>
 internal sealed class ElectLeadersHandler : IKafkaApiHandler
 {
     public short ApiKey => 43;
@@ -55,17 +63,18 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
         var resp = ctx.NewResponse();
         var unclean = ctx.ApiVersion >= 1 && request.GetInt8("ElectionType") == 1;
         var requested = request.GetArray("TopicPartitions");
-        if (!state.IsAuthorized(ctx.Principal, AclOperation.Alter, AclResourceType.Cluster, "kafka-cluster"))
-        {
-            resp.Set("ErrorCode", ErrorCode.ClusterAuthorizationFailed);
-            return ValueTask.FromResult<Message?>(resp);
-        }
+        var authorized = state.IsAuthorized(ctx.Principal, AclOperation.Alter, AclResourceType.Cluster, "kafka-cluster");
         var changed = false;
         lock (state.Sync)
         {
             var targets = requested is null
-                ? state.TopicsUnlocked.Where(t => !t.IsInternal).Select(t => (t.Name, t.Partitions.Select(p => p.Index).ToList())).ToList()
+                ? state.TopicsUnlocked.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (t.Name, t.Partitions.Select(p => p.Index).ToList())).ToList()
                 : requested.Select(r => (r.GetString("Topic") ?? "", r.GetList<int>("Partitions") ?? new List<int>())).ToList();
+            if (!authorized)
+            {
+                // Kafka's ElectLeadersRequest.getErrorResponse: the error on every named partition (none for "all").
+                if (requested is null) targets.Clear();
+            }
             foreach (var (topic, partitions) in targets)
             {
                 var tr = resp.NewElement("ReplicaElectionResults");
@@ -74,22 +83,26 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
                 var t = state.TopicsUnlocked.FirstOrDefault(x => x.Name == topic);
                 foreach (var index in partitions)
                 {
-                    var pr = tr.NewElement("PartitionResult");
-                    pr.Set("PartitionId", index);
-                    var (code, message) = t is null || index < 0 || index >= t.Partitions.Count
-                        ? (ErrorCode.UnknownTopicOrPartition, "The partition does not exist.")
-                        : Elect(state, t.Partitions[index], unclean);
+                    var (code, message) = !authorized
+                        ? (ErrorCode.ClusterAuthorizationFailed, "Cluster authorization failed.")
+                        : t is null
+                            ? (ErrorCode.UnknownTopicOrPartition, $"No such topic as {topic}")
+                            : index < 0 || index >= t.Partitions.Count
+                                ? (ErrorCode.UnknownTopicOrPartition, $"No such partition as {topic}-{index}")
+                                : Elect(state, t.Partitions[index], unclean);
                     if (code == ErrorCode.None) changed = true;
                     if (requested is null && code == ElectionNotNeeded) continue;
+                    var pr = tr.NewElement("PartitionResult");
+                    pr.Set("PartitionId", index);
                     pr.Set("ErrorCode", code);
                     pr.Set("ErrorMessage", message);
                     results.Add(pr);
                 }
                 tr.Set("PartitionResult", results);
-                if (results.Count > 0) resp.GetArray("ReplicaElectionResults")!.Add(tr);
+                resp.GetArray("ReplicaElectionResults")!.Add(tr);
             }
         }
-        resp.Set("ErrorCode", ErrorCode.None);
+        resp.Set("ErrorCode", authorized ? ErrorCode.None : ErrorCode.ClusterAuthorizationFailed);
         if (changed) state.NotifyChanged();
         return ValueTask.FromResult<Message?>(resp);
     }
@@ -102,19 +115,23 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
             var preferred = p.Replicas[0];
             if (p.LeaderId == preferred) return (ElectionNotNeeded, "Leader election not needed for topic partition.");
             if (!Alive(preferred) || !p.Isr.Contains(preferred))
-                return (PreferredLeaderNotAvailable, $"Failed to elect leader for partition {p.Topic}-{p.Index} under strategy PreferredReplicaPartitionLeaderElectionStrategy");
+                return (PreferredLeaderNotAvailable, "The preferred leader was not available.");
             p.LeaderId = preferred;
             p.LeaderEpoch++;
             return (ErrorCode.None, null);
         }
-        if (p.LeaderId >= 0 && Alive(p.LeaderId)) return (ElectionNotNeeded, "Leader election not needed for topic partition.");
-        var candidate = p.Replicas.FirstOrDefault(Alive, -1);
+        if (p.LeaderId >= 0) return (ElectionNotNeeded, "Leader election not needed for topic partition.");
+        var clean = p.Replicas.FirstOrDefault(r => Alive(r) && p.Isr.Contains(r), -1);
+        var candidate = clean >= 0 ? clean : p.Replicas.FirstOrDefault(Alive, -1);
         if (candidate < 0)
-            return (EligibleLeadersNotAvailable, $"Failed to elect leader for partition {p.Topic}-{p.Index} under strategy UncleanLeaderElectionStrategy");
+            return (EligibleLeadersNotAvailable, "Eligible topic partition leaders are not available.");
         p.LeaderId = candidate;
         p.LeaderEpoch++;
-        p.Isr.Clear();
-        p.Isr.Add(candidate);
+        if (clean < 0)
+        {
+            p.Isr.Clear();
+            p.Isr.Add(candidate);
+        }
         return (ErrorCode.None, null);
     }
 }
