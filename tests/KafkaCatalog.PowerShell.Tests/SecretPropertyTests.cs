@@ -94,10 +94,10 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
             """);
 
         // The right password authenticated: the commands read the SASL cluster.
-        Assert.Contains(run.Output, o => o.ToString()!.Contains(_sasl.ClusterId, StringComparison.Ordinal));
-        Assert.Contains(run.Output, o => o.ToString()!.Contains("secret-topic", StringComparison.Ordinal));
+        Assert.Contains(run.Output, o => (o?.ToString() ?? string.Empty).Contains(_sasl.ClusterId, StringComparison.Ordinal));
+        Assert.Contains(run.Output, o => (o?.ToString() ?? string.Empty).Contains("secret-topic", StringComparison.Ordinal));
         Assert.Contains(run.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("InvalidKafkaClientSetting,", StringComparison.Ordinal));
-        Assert.Contains(run.Output, o => o.ToString()!.Contains("KafkaAuthenticationFailed", StringComparison.Ordinal));
+        Assert.Contains(run.Output, o => (o?.ToString() ?? string.Empty).Contains("KafkaAuthenticationFailed", StringComparison.Ordinal));
         Assert.NotEmpty(run.Verbose);
         Assert.NotEmpty(run.Debug);
         AssertNoSecret(run);
@@ -170,9 +170,9 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
                 """);
 
             // Each of the three profiles authenticated (Get-KafkaCluster read the SASL cluster's id).
-            Assert.True(run.Output.Count(o => o.ToString()!.Contains(_sasl.ClusterId, StringComparison.Ordinal)) >= 3, "errors: " + string.Join(" | ", run.AllErrors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+            Assert.True(run.Output.Count(o => (o?.ToString() ?? string.Empty).Contains(_sasl.ClusterId, StringComparison.Ordinal)) >= 3, "errors: " + string.Join(" | ", run.AllErrors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
             Assert.Contains(run.AllErrors, e => e.FullyQualifiedErrorId.StartsWith("InvalidKafkaClientSetting,", StringComparison.Ordinal));
-            Assert.Contains(run.Output, o => o.ToString()!.Contains("KafkaAuthenticationFailed", StringComparison.Ordinal));
+            Assert.Contains(run.Output, o => (o?.ToString() ?? string.Empty).Contains("KafkaAuthenticationFailed", StringComparison.Ordinal));
             AssertNoSecret(run);
         }
         finally

@@ -44,7 +44,7 @@ public sealed class StopTests(EngineFixture fx, StopLatencyTable table, ITestOut
         { "messages", "Publish-KafkaMessage -Topic orders -Value hello -BootstrapServer $dead", true },
         { "catalog", "Connect-Catalog -BaseUri $deadUri -ApiToken $atlanToken", false },
         { "catalog", "$cat = Connect-Catalog -BaseUri $deadUri -ApiToken $atlanToken -SkipVerify; Get-CatalogKafkaAsset -CatalogConnection $cat -ConnectionQualifiedName default/kafka/1700000000", false },
-        { "catalog", "$k = Connect-KafkaCluster -BootstrapServer $dead -Name stop-sync -SkipVerify; $cat = Connect-Catalog -BaseUri $atlanUri -ApiToken $atlanToken -SkipVerify; Sync-CatalogKafkaAsset -Connection $k -CatalogConnection $cat -ConnectionQualifiedName default/kafka/1700000000 -WhatIf", false },
+        { "catalog", "$k = Connect-KafkaCluster -BootstrapServer $dead -Name stop-sync -SkipVerify; $null = Connect-Catalog -BaseUri $atlanUri -ApiToken $atlanToken; $null = New-CatalogKafkaConnection -Name \"kc-stop-$(New-Guid)\" -AdminRole '$admin' -Confirm:$false; Sync-CatalogKafkaAsset -Connection $k -WhatIf", false },
         { "Polaris", "Connect-Polaris -BaseUri $deadUri -ApiKey $polarisKey -ProjectId p1 -Name stop-test", false },
         { "Polaris", "$p = Connect-Polaris -BaseUri $deadUri -ApiKey $polarisKey -ProjectId p1 -Name stop-skip -SkipVerify; Get-PolarisIngestionJob -PolarisConnection $p", false },
     };
