@@ -56,10 +56,10 @@ public sealed class RunspaceIsolationTests(EngineFixture fx)
                 Assert.Equal(10, output.Count);
                 Assert.All(output, row =>
                 {
-                    Assert.Equal(name, row.Properties["Default"].Value);
-                    Assert.Equal(name, row.Properties["All"].Value);
-                    Assert.Equal(name, row.Properties["ClientId"].Value);
-                    Assert.Equal(name, row.Properties["Topic"].Value);
+                    Assert.Equal(name, row.Properties["Default"].Value?.ToString());
+                    Assert.Equal(name, row.Properties["All"].Value?.ToString());
+                    Assert.Equal(name, row.Properties["ClientId"].Value?.ToString());
+                    Assert.Equal(name, row.Properties["Topic"].Value?.ToString());
                 });
             }
         }
@@ -96,13 +96,15 @@ public sealed class RunspaceIsolationTests(EngineFixture fx)
             }
             """).AssertNoErrors();
 
-        Assert.Equal([1, 2, 3, 4], run.Output.Select(o => Convert.ToInt32(o.Properties["Item"].Value, System.Globalization.CultureInfo.InvariantCulture)).Order());
+        Assert.Equal([1, 2, 3, 4], run.Output.Select(o => Int(o.Properties["Item"].Value)).Order());
         Assert.All(run.Output, row =>
         {
-            Assert.Equal("orders", row.Properties["Topic"].Value);
-            Assert.Equal("par-main", row.Properties["ConnectionName"].Value);
-            Assert.Equal(0, Convert.ToInt32(row.Properties["Defaults"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("orders", row.Properties["Topic"].Value?.ToString());
+            Assert.Equal("par-main", row.Properties["ConnectionName"].Value?.ToString());
+            Assert.Equal(0, Int(row.Properties["Defaults"].Value));
         });
         Assert.Equal("par-main", engine.Run("(Get-KafkaConnection -Default).Name").AssertNoErrors().Output.Single().ToString());
     }
+
+    private static int Int(object? value) => Convert.ToInt32(value is PSObject o ? o.BaseObject : value, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -117,7 +117,6 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
                 "sasl.mechanism=PLAIN",
                 "sasl.username=alice",
                 $"sasl.password={SaslPassword}",
-                $"ssl.key.password={Secrets["sslKeyPassword"]}",
                 $"ssl.keystore.password={Secrets["keystorePassword"]}",
                 $"sasl.oauthbearer.client.secret={Secrets["oauthSecret"]}",
             ]);
@@ -141,8 +140,13 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
             var kafkaPython = Path.Combine(dir, "kp.json");
             File.WriteAllText(kafkaPython, $$"""
                 {"bootstrap_servers": "{{_sasl.BootstrapServers}}", "security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "PLAIN",
-                 "sasl_plain_username": "alice", "sasl_plain_password": "{{SaslPassword}}", "ssl_password": "{{Secrets["sslKeyPassword"]}}"}
+                 "sasl_plain_username": "alice", "sasl_plain_password": "{{SaslPassword}}"}
                 """);
+            // A key password on a connection without TLS: refused by validation (the error is scanned).
+            File.WriteAllLines(Path.Combine(dir, "tls-key.properties"), [
+                $"bootstrap.servers={_sasl.BootstrapServers}",
+                $"ssl.key.password={Secrets["sslKeyPassword"]}",
+            ]);
             var wrong = Path.Combine(dir, "wrong.properties");
             File.WriteAllLines(wrong, [
                 $"bootstrap.servers={_sasl.BootstrapServers}",
@@ -165,6 +169,7 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
                 $custom = Connect-KafkaCluster -ProfilePath (Join-Path $profiles custom.properties) -Name secret-custom -SkipVerify -Verbose -Debug
                 Show $custom
                 Get-KafkaTopic -Connection $custom -Verbose -ErrorAction Continue
+                try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles tls-key.properties) -Name secret-tls-key -Verbose -Debug } catch { $_ | Format-List * -Force | Out-String }
                 try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles wrong.properties) -Name secret-wrong -TimeoutSec 10 -Verbose -Debug } catch { $_ | Format-List * -Force | Out-String }
                 Dump-Errors
                 """);
