@@ -74,7 +74,7 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
                 'sasl.oauthbearer.client.secret' = $oauthSecret
                 'debug' = 'security,conf,admin'
             }
-            $conn = Connect-KafkaCluster -BootstrapServer $sasl -Name secret-props -SecurityProtocol SaslPlaintext -SaslMechanism Plain -Property $props -Verbose -Debug
+            $conn = Connect-KafkaCluster -BootstrapServer $sasl -Name secret-props -SecurityProtocol SaslPlaintext -SaslMechanism Plain -Property $props -Verbose
             Show $conn
             Get-KafkaCluster -Connection $conn -Verbose | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
             Get-KafkaTopic -Connection $conn -Verbose | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
@@ -83,13 +83,13 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
             Get-KafkaTopic -Name secret-topic -Connection $conn | Get-KafkaTopicConfig -Verbose | Select-Object -First 3 | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
 
             # Keys the module does not know, ending in password and secret: held as secrets too; librdkafka refuses them (error records scanned).
-            $custom = Connect-KafkaCluster -BootstrapServer $sasl -Name secret-custom -Property @{ 'my.custom.password' = $customPassword; 'my.app.secret' = $customSecret } -SkipVerify -Verbose -Debug
+            $custom = Connect-KafkaCluster -BootstrapServer $sasl -Name secret-custom -Property @{ 'my.custom.password' = $customPassword; 'my.app.secret' = $customSecret } -SkipVerify -Verbose
             Show $custom
             Get-KafkaTopic -Connection $custom -Verbose -ErrorAction Continue
             try { Connect-KafkaCluster -BootstrapServer $sasl -Name secret-custom-verified -Property @{ 'my.custom.password' = $customPassword; 'my.app.secret' = $customSecret } -Verbose } catch { $_ | Format-List * -Force | Out-String }
 
             # A wrong password given as a property: the authentication error names no password.
-            try { Connect-KafkaCluster -BootstrapServer $sasl -Name secret-wrong -SecurityProtocol SaslPlaintext -SaslMechanism Plain -Property @{ 'sasl.username' = 'alice'; 'sasl.password' = $wrongPassword } -TimeoutSec 10 -Verbose -Debug } catch { $_ | Format-List * -Force | Out-String }
+            try { Connect-KafkaCluster -BootstrapServer $sasl -Name secret-wrong -SecurityProtocol SaslPlaintext -SaslMechanism Plain -Property @{ 'sasl.username' = 'alice'; 'sasl.password' = $wrongPassword } -TimeoutSec 10 -Verbose } catch { $_ | Format-List * -Force | Out-String }
             Dump-Errors
             """);
 
@@ -161,16 +161,16 @@ public sealed class SecretPropertyTests(EngineFixture fx) : IAsyncLifetime
             var run = engine.Run(Dump + """
 
                 foreach ($file in 'client.properties', 'mage.yaml', 'kp.json') {
-                    $conn = Connect-KafkaCluster -ProfilePath (Join-Path $profiles $file) -Name "secret-$file" -Verbose -Debug
+                    $conn = Connect-KafkaCluster -ProfilePath (Join-Path $profiles $file) -Name "secret-$file" -Verbose
                     Show $conn
                     Get-KafkaCluster -Connection $conn -Verbose | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
                     Get-KafkaTopic -Connection $conn -Name secret-topic -Verbose | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue
                 }
-                $custom = Connect-KafkaCluster -ProfilePath (Join-Path $profiles custom.properties) -Name secret-custom -SkipVerify -Verbose -Debug
+                $custom = Connect-KafkaCluster -ProfilePath (Join-Path $profiles custom.properties) -Name secret-custom -SkipVerify -Verbose
                 Show $custom
                 Get-KafkaTopic -Connection $custom -Verbose -ErrorAction Continue
-                try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles tls-key.properties) -Name secret-tls-key -Verbose -Debug } catch { $_ | Format-List * -Force | Out-String }
-                try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles wrong.properties) -Name secret-wrong -TimeoutSec 10 -Verbose -Debug } catch { $_ | Format-List * -Force | Out-String }
+                try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles tls-key.properties) -Name secret-tls-key -Verbose } catch { $_ | Format-List * -Force | Out-String }
+                try { Connect-KafkaCluster -ProfilePath (Join-Path $profiles wrong.properties) -Name secret-wrong -TimeoutSec 10 -Verbose } catch { $_ | Format-List * -Force | Out-String }
                 Dump-Errors
                 """);
 
