@@ -205,13 +205,14 @@ internal static partial class KafkaConnectionValidator
         var usesPassword = mechanism is KafkaSaslMechanism.Plain or KafkaSaslMechanism.ScramSha256 or KafkaSaslMechanism.ScramSha512;
         if (usesPassword)
         {
-            if (string.IsNullOrWhiteSpace(o.SaslUsername))
+            // -Property sasl.username / sasl.password (held as a secret) count as given.
+            if (string.IsNullOrWhiteSpace(o.SaslUsername) && !o.HasProperty("sasl.username"))
             {
                 problems.Add(KafkaConnectionProblem.Error("SaslUsernameMissing", nameof(o.SaslUsername),
                     $"SASL {Name(mechanism)} needs a user name. Pass -Credential, set KAFKA_SASL_USERNAME, or add the user name to the profile."));
             }
 
-            if (o.SaslPassword is null || o.SaslPassword.Length == 0)
+            if ((o.SaslPassword is null || o.SaslPassword.Length == 0) && !o.HasProperty("sasl.password"))
             {
                 problems.Add(KafkaConnectionProblem.Error("SaslPasswordMissing", nameof(o.SaslPassword),
                     $"SASL {Name(mechanism)} needs a password. Pass -Credential, set KAFKA_SASL_PASSWORD, or add the password to the profile."));

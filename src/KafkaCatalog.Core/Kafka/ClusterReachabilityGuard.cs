@@ -88,7 +88,10 @@ public static class ClusterReachabilityGuard
             }
         }
 
-        return mapped;
+        // The one message for a cluster that does not answer: it names the servers and the timeout.
+        return mapped.ErrorId == "KafkaClusterUnreachable"
+            ? factory.Refine(ClusterReachabilityCheck.Unreachable(factory, factory.RequestTimeout, failure))
+            : mapped;
     }
 
     /// <summary>

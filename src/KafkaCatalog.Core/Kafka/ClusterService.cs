@@ -38,7 +38,12 @@ public sealed class ClusterService
         }
         catch (KafkaException ex)
         {
-            throw _factory.Refine(KafkaErrors.FromException(ex, _factory.BootstrapServers, "describe the cluster", _factory.BootstrapServers, KafkaCallKind.Read));
+            throw ClusterReachabilityGuard.Explain(_factory, ex, "describe the cluster", _factory.BootstrapServers);
+        }
+        catch (KafkaCatalogException ex) when (ex.ErrorId == "KafkaClusterUnreachable")
+        {
+            // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout).
+            throw ClusterReachabilityGuard.Explain(_factory, ex.InnerException ?? ex, "describe the cluster", _factory.BootstrapServers);
         }
         catch (KafkaCatalogException ex)
         {

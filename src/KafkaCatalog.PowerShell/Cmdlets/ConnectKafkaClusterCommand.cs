@@ -220,6 +220,7 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
                 try
                 {
                     using var lease = factory.AttachSink(log);
+                    await new ClusterReachabilityCheck().EnsureAsync(factory, sink, token).ConfigureAwait(false);
                     var cluster = await new ClusterService(factory, sink).DescribeAsync(token).ConfigureAwait(false);
                     sink.Verbose($"Connected to cluster {cluster.ClusterId} ({cluster.Brokers.Count} brokers, controller {cluster.ControllerId}) as '{connection.Name}'.");
                 }

@@ -169,6 +169,28 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Sasl_user_name_and_password_given_as_properties_count_as_given()
+    {
+        // -Property @{ 'sasl.username' = ...; 'sasl.password' = ... } with -SaslMechanism Plain: the
+        // password is held as a secret property, and neither is missing.
+        var options = Sasl() with
+        {
+            SaslUsername = null,
+            SaslPassword = null,
+            Properties = new Dictionary<string, string> { ["sasl.username"] = "alice", ["sasl.password"] = "from-a-property" },
+        };
+
+        Assert.DoesNotContain(options.Validate(FakeExists), p => p.Code is "SaslUsernameMissing" or "SaslPasswordMissing");
+        Assert.True(options.SecretProperties.ContainsKey("sasl.password"));
+        Assert.False(options.Properties.ContainsKey("sasl.password"));
+
+        // Without them, both are still missing.
+        var missing = Sasl() with { SaslUsername = null, SaslPassword = null };
+        Assert.Contains(missing.Validate(FakeExists), p => p.Code == "SaslUsernameMissing");
+        Assert.Contains(missing.Validate(FakeExists), p => p.Code == "SaslPasswordMissing");
+    }
+
+    [Fact]
     public void Skip_certificate_check_warns()
     {
         var warnings = (Tls() with { SkipCertificateCheck = true }).ThrowIfInvalid(FakeExists);

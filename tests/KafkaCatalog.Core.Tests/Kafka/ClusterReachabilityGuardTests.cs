@@ -68,7 +68,26 @@ public class ClusterReachabilityGuardTests
 
         Assert.Equal("KafkaClusterUnreachable", unreachable.ErrorId);
         Assert.Contains("b1:9092,b2:9092", unreachable.Message);
+        Assert.Contains("no broker answered within 30 s", unreachable.Message);
+        Assert.Contains("Check that the brokers are running", unreachable.Message);
         Assert.Equal("KafkaAuthorizationFailed", denied.ErrorId);
         Assert.Equal("KafkaRequestTimedOut", write.ErrorId);
+    }
+
+    [Fact]
+    public void An_unreachable_cluster_mapped_elsewhere_gets_the_message_that_names_servers_and_timeout()
+    {
+        using var factory = new KafkaClientFactory(new KafkaConnection("guard", new KafkaConnectionOptions { BootstrapServers = "b1:9092", RequestTimeout = TimeSpan.FromSeconds(7) }));
+
+        var fromRetry = ClusterReachabilityGuard.Explain(factory, KafkaRetry.ClusterUnreachable("b1:9092", new KafkaException(ErrorCode.Local_AllBrokersDown)), "list topics");
+        var raw = ClusterReachabilityGuard.Explain(factory, new KafkaException(ErrorCode.Local_Transport), "describe the cluster");
+
+        foreach (var error in new[] { fromRetry, raw })
+        {
+            Assert.Equal("KafkaClusterUnreachable", error.ErrorId);
+            Assert.Equal(FailureKind.ConnectionError, error.Kind);
+            Assert.Contains("b1:9092", error.Message);
+            Assert.Contains("within 7 s", error.Message);
+        }
     }
 }
