@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using KafkaCatalog.TestKit.Atlan;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Polaris;
 using KafkaCatalog.TestKit.Sandbox;
 
@@ -55,6 +56,14 @@ public sealed class EngineFixture : IAsyncLifetime
         var name = Unique(prefix);
         Cluster.State.CreateTopic(name, Cluster.State.AssignReplicas(partitions, 3), new Dictionary<string, string>());
         return name;
+    }
+
+    /// <summary>Appends <paramref name="count"/> small records ("key-i" / "value-i") to one partition.</summary>
+    public void AppendRecords(string topic, int partition, int count)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var records = Enumerable.Range(0, count).Select(i => new SeedRecord($"key-{i}", $"value-{i}", now)).ToList();
+        Cluster.State.AppendRecords(topic, partition, records);
     }
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 11)];
