@@ -39,6 +39,13 @@ public sealed class MessagePublisher : IDisposable
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
     /// producer; the returned task completes when the broker acknowledged it.
     /// </summary>
+    /// <param name="cancellationToken">
+    /// Covers the check and the hand-over only. The delivery task is the broker's answer and is not
+    /// cancelled by it: a message handed to librdkafka is delivered or fails (message.timeout.ms)
+    /// whatever the caller does next, so a caller whose own work ends before the acknowledgement
+    /// (one pipeline record, for instance) must not turn a sent message into a cancellation. A caller
+    /// that stops waiting uses WaitAsync on the delivery task.
+    /// </param>
     public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -68,18 +75,19 @@ public sealed class MessagePublisher : IDisposable
             }
         }
 
-        return ProduceAsync(message, kafkaMessage, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ProduceAsync(message, kafkaMessage);
     }
 
-    private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage, CancellationToken cancellationToken)
+    private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage)
     {
         try
         {
             // librdkafka retries transient produce errors itself (retries, idempotence); no second layer here.
             var producer = _producer.Value;
             var delivery = message.Partition is { } partition
-                ? await producer.ProduceAsync(new TopicPartition(message.Topic, new Partition(partition)), kafkaMessage, cancellationToken).ConfigureAwait(false)
-                : await producer.ProduceAsync(message.Topic, kafkaMessage, cancellationToken).ConfigureAwait(false);
+                ? await producer.ProduceAsync(new TopicPartition(message.Topic, new Partition(partition)), kafkaMessage, CancellationToken.None).ConfigureAwait(false)
+                : await producer.ProduceAsync(message.Topic, kafkaMessage, CancellationToken.None).ConfigureAwait(false);
             return new KafkaDeliveryResult
             {
                 Topic = delivery.Topic,
