@@ -29,7 +29,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Tools', 'Build', 'Package', 'Test', 'Pester', 'Docs', 'Demo')]
+    [ValidateSet('Tools', 'Build', 'Format', 'Package', 'Test', 'Pester', 'Docs', 'Demo')]
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
@@ -284,6 +284,22 @@ function Write-TestSummary {
     return $failed
 }
 
+# `dotnet format --verify-no-changes` against .editorconfig: each file it would change is one failure
+# (Format.crashed), so CI is red until `dotnet format KafkaCatalog.sln` has been run and committed.
+function Invoke-FormatCheck {
+    $log = Join-Path $results 'format.log'
+    & dotnet format (Join-Path $root 'KafkaCatalog.sln') --verify-no-changes --no-restore 2>&1 | Set-Content $log
+    if ($LASTEXITCODE -ne 0) {
+        $files = @(Get-Content $log | ForEach-Object { if ($_ -match '^(.+?)\(\d+,\d+\): (error|warning) (\w+)') { "{0}: {1}" -f [IO.Path]::GetRelativePath($root, $Matches[1]), $Matches[4] } } | Sort-Object -Unique)
+        if ($files.Count -eq 0) { $files = @("dotnet format exited with $LASTEXITCODE (see $log)") }
+        Set-Content (Join-Path $results 'Format.crashed') ($files | ForEach-Object { "would reformat $_" })
+        Write-Host "   dotnet format: $($files.Count) file(s) not formatted; run: dotnet format KafkaCatalog.sln"
+    }
+    else {
+        Write-Host '   dotnet format: clean'
+    }
+}
+
 function Reset-Results {
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $results | Out-Null
@@ -295,6 +311,7 @@ function Invoke-Test {
     Invoke-Tools | Out-Host
     Invoke-Build | Out-Host
     Write-Host ("build: {0:N0} s" -f ((Get-Date) - $start).TotalSeconds)
+    if (-not $TestProject) { Invoke-FormatCheck | Out-Host }
     Invoke-Package | Out-Host
     Invoke-XunitSuites | Out-Host
     if (-not $NoRealClusterPass -and -not $TestProject) { Invoke-RealClusterPass | Out-Host }
@@ -382,6 +399,7 @@ foreach ($t in $Task) {
         'Tools' { Invoke-Tools }
         'Build' { Invoke-Build }
         'Package' { Invoke-Package }
+        'Format' { Reset-Results; Invoke-FormatCheck | Out-Host; $failures += Write-TestSummary }
         'Test' { $failures += Invoke-Test }
         'Pester' { $failures += Invoke-Pester5 }
         'Docs' { Invoke-Docs }

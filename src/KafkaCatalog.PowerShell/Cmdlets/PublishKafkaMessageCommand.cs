@@ -142,7 +142,9 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
 
             try
             {
-                var delivery = await publisher.SendAsync(message, token).ConfigureAwait(false);
+                // The acknowledgement is awaited in a later record or at the end: its wait lives as long as the
+                // command (Ctrl+C ends it), not as long as this record's worker.
+                var delivery = await publisher.SendAsync(message, token, StopToken).ConfigureAwait(false);
                 _inFlight.Enqueue((delivery, message.Topic));
             }
             catch (KafkaCatalogException ex)

@@ -66,10 +66,15 @@ public abstract class KafkaCmdlet : AsyncCmdlet
             return Session.KafkaClients.GetOrCreate(connection);
         }
 
-        // One-off connections (-BootstrapServer, -Connection not registered, environment) live as long as this cmdlet.
+        // One-off connections (-BootstrapServer, -Connection not registered, environment) live as long as this
+        // cmdlet, and every record of one invocation shares one client: -BootstrapServer and the environment
+        // resolve to a new connection object per record, so they are keyed by what they hold (a client per
+        // record would reorder piped messages and prove reachability again for each). A -Connection object
+        // is keyed by identity, since two objects may share a name and servers but not their settings.
         lock (_ownedFactories)
         {
-            var key = connection.Name + "\n" + connection.BootstrapServers + "\n" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection);
+            var key = connection.Name + "\n" + connection.BootstrapServers + "\n" +
+                (Connection is null ? string.Empty : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection).ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (!_ownedFactories.TryGetValue(key, out var factory))
             {
                 factory = new KafkaClientFactory(connection);

@@ -60,18 +60,19 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
 
     /// <summary>
     /// Publish-KafkaMessage sends each record on a worker whose token is cancelled when the record's
-    /// work ends, before the broker's acknowledgement comes: that token must not cancel the delivery
-    /// (found by the in-process engine tests: every single-message publish failed with TaskCanceledException).
+    /// work ends, before the broker's acknowledgement comes: with a delivery token of its own, that
+    /// token must not cancel the delivery (every single-message publish failed with TaskCanceledException).
     /// </summary>
     [Fact]
-    public async Task Cancelling_the_send_token_after_the_hand_over_does_not_cancel_the_delivery()
+    public async Task Cancelling_the_send_token_after_the_hand_over_does_not_cancel_a_delivery_with_its_own_token()
     {
         var topic = fx.Topic(1);
         using var publisher = new MessagePublisher(fx.Factory());
         using var handOver = new CancellationTokenSource();
         var delivery = await publisher.SendAsync(
             MessagePublishResolver.Resolve(new PublishInput { Topic = topic, Value = "kept", CommandLineParameters = Typed("Topic", "Value") }),
-            handOver.Token);
+            handOver.Token,
+            deliveryToken: CancellationToken.None);
         handOver.Cancel();
 
         var delivered = await delivery.WaitAsync(TimeSpan.FromSeconds(30));

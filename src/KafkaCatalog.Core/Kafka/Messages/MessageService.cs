@@ -39,14 +39,13 @@ public sealed class MessagePublisher : IDisposable
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
     /// producer; the returned task completes when the broker acknowledged it.
     /// </summary>
-    /// <param name="cancellationToken">
-    /// Covers the check and the hand-over only. The delivery task is the broker's answer and is not
-    /// cancelled by it: a message handed to librdkafka is delivered or fails (message.timeout.ms)
-    /// whatever the caller does next, so a caller whose own work ends before the acknowledgement
-    /// (one pipeline record, for instance) must not turn a sent message into a cancellation. A caller
-    /// that stops waiting uses WaitAsync on the delivery task.
+    /// <param name="message">The message to send.</param>
+    /// <param name="cancellationToken">Ends the checks and the hand-over to the producer.</param>
+    /// <param name="deliveryToken">
+    /// Ends the wait for the broker's acknowledgement, which outlives this call (a cmdlet awaits it in a
+    /// later record or at the end); when none is given, <paramref name="cancellationToken"/> is used.
     /// </param>
-    public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default)
+    public async Task<Task<KafkaDeliveryResult>> SendAsync(OutgoingKafkaMessage message, CancellationToken cancellationToken = default, CancellationToken? deliveryToken = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         MessagePublishResolver.Validate(message);
@@ -75,19 +74,18 @@ public sealed class MessagePublisher : IDisposable
             }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return ProduceAsync(message, kafkaMessage);
+        return ProduceAsync(message, kafkaMessage, deliveryToken ?? cancellationToken);
     }
 
-    private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage)
+    private async Task<KafkaDeliveryResult> ProduceAsync(OutgoingKafkaMessage message, Message<byte[]?, byte[]?> kafkaMessage, CancellationToken cancellationToken)
     {
         try
         {
             // librdkafka retries transient produce errors itself (retries, idempotence); no second layer here.
             var producer = _producer.Value;
             var delivery = message.Partition is { } partition
-                ? await producer.ProduceAsync(new TopicPartition(message.Topic, new Partition(partition)), kafkaMessage, CancellationToken.None).ConfigureAwait(false)
-                : await producer.ProduceAsync(message.Topic, kafkaMessage, CancellationToken.None).ConfigureAwait(false);
+                ? await producer.ProduceAsync(new TopicPartition(message.Topic, new Partition(partition)), kafkaMessage, cancellationToken).ConfigureAwait(false)
+                : await producer.ProduceAsync(message.Topic, kafkaMessage, cancellationToken).ConfigureAwait(false);
             return new KafkaDeliveryResult
             {
                 Topic = delivery.Topic,

@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using KafkaCatalog.TestKit.Kafka.Records;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Records;
 
 public class RecordBatchTests
 {

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit;
 
 /// <summary>A clock tests move by hand (no sleeps).</summary>
 public sealed class ManualTimeProvider : TimeProvider

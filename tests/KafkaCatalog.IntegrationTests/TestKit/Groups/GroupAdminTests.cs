@@ -6,7 +6,7 @@ using KafkaCatalog.TestKit.Kafka.Groups;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Groups;
 
 /// <summary>Consumer-group admin calls of the real Confluent.Kafka AdminClient against the TestKit coordinator.</summary>
 public sealed class GroupAdminTests(ClusterFixture fx) : IClassFixture<ClusterFixture>

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using KafkaCatalog.TestKit.OAuth;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Security;
 
 public class OAuthTestServerTests
 {

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using KafkaCatalog.IntegrationTests.TestKit;
 using KafkaCatalog.TestKit.Kafka.Records;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Records;
 
 /// <summary>Batches written by librdkafka (every codec) decoded by the TestKit record reader.</summary>
 public sealed class RecordInteropTests(ClusterFixture fx) : IClassFixture<ClusterFixture>

@@ -1,7 +1,7 @@
 using System.Text;
 using KafkaCatalog.TestKit.Kafka.Groups;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Groups;
 
 public class GroupCoordinatorTests
 {

@@ -4,7 +4,7 @@ using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Groups;
 using KafkaCatalog.TestKit.Sandbox;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Groups;
 
 public sealed class SandboxGroupSeedingTests
 {

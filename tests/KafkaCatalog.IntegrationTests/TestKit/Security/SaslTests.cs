@@ -3,7 +3,7 @@ using System.Text;
 using KafkaCatalog.TestKit.Kafka.Security;
 using KafkaCatalog.TestKit.OAuth;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Security;
 
 public class SaslTests
 {

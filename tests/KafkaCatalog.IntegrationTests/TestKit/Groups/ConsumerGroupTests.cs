@@ -6,7 +6,7 @@ using KafkaCatalog.TestKit.Kafka.Groups;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Groups;
 
 /// <summary>Real librdkafka consumers joining, syncing, committing and rebalancing through the TestKit coordinator.</summary>
 public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<ClusterFixture>

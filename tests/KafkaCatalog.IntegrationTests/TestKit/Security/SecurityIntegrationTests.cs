@@ -6,7 +6,7 @@ using KafkaCatalog.TestKit.OAuth;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 using TkProtocol = KafkaCatalog.TestKit.Kafka.Security.KafkaSecurityProtocol;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Security;
 
 /// <summary>SASL (PLAIN, SCRAM-SHA-256/512, OAUTHBEARER) and TLS listeners exercised by the real librdkafka AdminClient.</summary>
 public sealed class SecurityIntegrationTests

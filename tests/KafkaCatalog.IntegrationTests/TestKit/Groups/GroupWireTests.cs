@@ -6,7 +6,7 @@ using KafkaCatalog.TestKit.Kafka.Groups;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 using KafkaCatalog.TestKit.Kafka.Security;
 
-namespace KafkaCatalog.IntegrationTests.TestKit2;
+namespace KafkaCatalog.IntegrationTests.TestKit.Groups;
 
 /// <summary>Group and SASL APIs at exact wire versions (KafkaWireClient), for paths the real clients do not take.</summary>
 public sealed class GroupWireTests(ClusterFixture fx) : IClassFixture<ClusterFixture>
