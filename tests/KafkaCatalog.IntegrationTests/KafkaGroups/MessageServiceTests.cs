@@ -58,6 +58,43 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
         Assert.Equal(2, received.Partition);
     }
 
+    /// <summary>
+    /// Publish-KafkaMessage sends each record on a worker whose token is cancelled when the record's
+    /// work ends, before the broker's acknowledgement comes: with a delivery token of its own, that
+    /// token must not cancel the delivery (every single-message publish failed with TaskCanceledException).
+    /// </summary>
+    [Fact]
+    public async Task Cancelling_the_send_token_after_the_hand_over_does_not_cancel_a_delivery_with_its_own_token()
+    {
+        var topic = fx.Topic(1);
+        using var publisher = new MessagePublisher(fx.Factory());
+        using var handOver = new CancellationTokenSource();
+        var delivery = await publisher.SendAsync(
+            MessagePublishResolver.Resolve(new PublishInput { Topic = topic, Value = "kept", CommandLineParameters = Typed("Topic", "Value") }),
+            handOver.Token,
+            deliveryToken: CancellationToken.None);
+        handOver.Cancel();
+
+        var delivered = await delivery.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((topic, 0, 0L), (delivered.Topic, delivered.Partition, delivered.Offset));
+        Assert.Equal("kept", Assert.Single(await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning })).Value);
+    }
+
+    /// <summary>A token already cancelled before the hand-over still stops the send: nothing is handed to the producer.</summary>
+    [Fact]
+    public async Task A_cancelled_token_stops_the_send_before_anything_is_handed_over()
+    {
+        var topic = fx.Topic(1);
+        using var publisher = new MessagePublisher(fx.Factory());
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => publisher.SendAsync(
+            MessagePublishResolver.Resolve(new PublishInput { Topic = topic, Value = "never", CommandLineParameters = Typed("Topic", "Value") }),
+            cancelled.Token));
+        Assert.Empty(await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning }));
+    }
+
     [Fact]
     public async Task Mage_envelopes_and_scalars_are_published_as_mage_would()
     {

@@ -120,13 +120,17 @@ public sealed record Run(
 
 /// <summary>
 /// A host whose confirmation prompts answer with a fixed choice ("Y" yes, "A" yes to all, "N" no,
-/// "L" no to all), recording each prompt; any other prompt fails the test.
+/// "L" no to all), recording each prompt and each line written to the host (the "What if:" lines);
+/// any other prompt fails the test.
 /// </summary>
 public sealed class AnsweringHost(string answer) : PSHost
 {
     private readonly AnsweringUi _ui = new(answer);
 
     public IReadOnlyList<string> Prompts => _ui.Prompts;
+
+    /// <summary>Text written to the host UI (ShouldProcess writes "What if: ..." here under -WhatIf).</summary>
+    public IReadOnlyList<string> Lines => _ui.Lines;
 
     public override string Name => "KafkaCatalogTestHost";
 
@@ -159,6 +163,18 @@ public sealed class AnsweringHost(string answer) : PSHost
     private sealed class AnsweringUi(string answer) : PSHostUserInterface
     {
         private readonly List<string> _prompts = [];
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return _lines.ToArray();
+                }
+            }
+        }
 
         public IReadOnlyList<string> Prompts
         {
@@ -206,17 +222,11 @@ public sealed class AnsweringHost(string answer) : PSHost
 
         public override System.Security.SecureString ReadLineAsSecureString() => throw new InvalidOperationException("Unexpected ReadLine.");
 
-        public override void Write(string value)
-        {
-        }
+        public override void Write(string value) => Record(value);
 
-        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value)
-        {
-        }
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Record(value);
 
-        public override void WriteLine(string value)
-        {
-        }
+        public override void WriteLine(string value) => Record(value);
 
         public override void WriteErrorLine(string value)
         {
@@ -236,6 +246,14 @@ public sealed class AnsweringHost(string answer) : PSHost
 
         public override void WriteWarningLine(string message)
         {
+        }
+
+        private void Record(string value)
+        {
+            lock (_lines)
+            {
+                _lines.Add(value);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using KafkaCatalog.TestKit.Atlan;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Polaris;
 using KafkaCatalog.TestKit.Sandbox;
 
@@ -9,11 +10,15 @@ namespace KafkaCatalog.PowerShell.Tests.Infrastructure;
 
 /// <summary>
 /// One seeded 3-broker TestKit cluster (orders, payments, clicks, tmp-scratch and their groups),
-/// an Atlan and a Polaris emulator for every test of the assembly, and a runspace per test.
+/// a 1-broker cluster with the authorizer on (anonymous is a super user) for ACL and broker-config
+/// changes, an Atlan and a Polaris emulator for every test of the assembly, and a runspace per test.
 /// </summary>
 public sealed class EngineFixture : IAsyncLifetime
 {
     public KafkaTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>Authorizer on, User:ANONYMOUS a super user: ACL cmdlets work, and broker configs changed here touch no other test.</summary>
+    public KafkaTestCluster AclCluster { get; private set; } = null!;
 
     public AtlanEmulator Atlan { get; private set; } = null!;
 
@@ -25,6 +30,7 @@ public sealed class EngineFixture : IAsyncLifetime
     {
         Cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
         SandboxSeeder.Seed(Cluster);
+        AclCluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 1, EnableAcls = true, SuperUsers = { "User:ANONYMOUS" } });
         Atlan = await AtlanEmulator.StartAsync();
         Polaris = await PolarisEmulator.StartAsync();
     }
@@ -33,14 +39,16 @@ public sealed class EngineFixture : IAsyncLifetime
     {
         await Polaris.DisposeAsync();
         await Atlan.DisposeAsync();
+        await AclCluster.DisposeAsync();
         await Cluster.DisposeAsync();
     }
 
-    /// <summary>A runspace with the module imported and $bs, $atlanUri, $atlanToken, $polarisUri, $polarisKey set.</summary>
+    /// <summary>A runspace with the module imported and $bs, $aclbs, $atlanUri, $atlanToken, $polarisUri, $polarisKey set.</summary>
     public Engine Open(System.Management.Automation.Host.PSHost? host = null)
     {
         var engine = Engine.Open(host);
         engine.SetVariable("bs", BootstrapServers);
+        engine.SetVariable("aclbs", AclCluster.BootstrapServers);
         engine.SetVariable("atlanUri", Atlan.BaseUri.ToString());
         engine.SetVariable("atlanToken", Secure(Atlan.ApiToken));
         engine.SetVariable("polarisUri", Polaris.BaseUri.ToString());
@@ -55,6 +63,14 @@ public sealed class EngineFixture : IAsyncLifetime
         var name = Unique(prefix);
         Cluster.State.CreateTopic(name, Cluster.State.AssignReplicas(partitions, 3), new Dictionary<string, string>());
         return name;
+    }
+
+    /// <summary>Appends <paramref name="count"/> small records ("key-i" / "value-i") to one partition.</summary>
+    public void AppendRecords(string topic, int partition, int count)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var records = Enumerable.Range(0, count).Select(i => new SeedRecord($"key-{i}", $"value-{i}", now)).ToList();
+        Cluster.State.AppendRecords(topic, partition, records);
     }
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 11)];
