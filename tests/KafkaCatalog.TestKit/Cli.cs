@@ -10,7 +10,9 @@ namespace KafkaCatalog.TestKit;
 /// <summary>
 /// Command line of the TestKit sandbox:
 /// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>.
-/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin).
+/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). Standard input also takes
+/// chaos commands, one per line (<see cref="SandboxCommands"/>): stop-broker N, start-broker N, latency MS,
+/// drop-connections; each gets one answer line starting with "ok " or "error ".
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
 /// with --tls <c>ssl.ca.location</c> (PEM of the generated CA), with --oauth <c>oauth.token_endpoint</c>,
@@ -109,7 +111,27 @@ public static class Cli
         return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate }, null);
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    /// <summary>Reads chaos commands until end of input; one answer line per command, flushed at once.</summary>
+    private static async Task ServeCommandsAsync(SandboxCommands commands, TextReader stdin, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        while (await stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (!SandboxCommands.IsCommand(line))
+            {
+                continue;
+            }
+
+            var answer = await commands.ExecuteAsync(line).ConfigureAwait(false);
+            await stdout.WriteLineAsync(answer).ConfigureAwait(false);
+            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin) =>
+        RunAsync(args, stdout, stderr, stdin, CancellationToken.None);
+
+    /// <summary>As a process would, until <paramref name="stopRequested"/> (which stands for Ctrl+C/SIGTERM in tests).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken stopRequested)
     {
         var (o, error) = Parse(args);
         if (o is null)
@@ -157,7 +179,7 @@ public static class Cli
             if (o.OAuth) options.SuperUsers.Add($"User:{OAuthClientId}");
             if (!o.Sasl && !o.OAuth) options.SuperUsers.Add("User:ANONYMOUS");
         }
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopRequested);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
@@ -174,6 +196,11 @@ public static class Cli
             await using var cluster = await KafkaTestCluster.StartAsync(options, stop.Token).ConfigureAwait(false);
             await stdout.WriteLineAsync($"KafkaCatalog TestKit cluster {cluster.ClusterId} with {cluster.Brokers.Count} broker(s)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}").ConfigureAwait(false);
+            foreach (var broker in cluster.Brokers)
+            {
+                await stdout.WriteLineAsync($"broker {broker.Id}: {broker.Host}:{broker.Port}").ConfigureAwait(false);
+            }
+
             await stdout.WriteLineAsync($"security.protocol={o.SecurityProtocol}").ConfigureAwait(false);
             if (o.Sasl)
             {
@@ -209,16 +236,13 @@ public static class Cli
                 await stdout.WriteLineAsync($"seeded topics: {SandboxSeeder.Describe(seeded)}").ConfigureAwait(false);
                 if (seeded.Groups.Count > 0) await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
             }
-            await stdout.WriteLineAsync("Ready. Stop with Ctrl+C, SIGTERM or end of input.").ConfigureAwait(false);
+            await stdout.WriteLineAsync(o.IgnoreStdin
+                ? "Ready. Stop with Ctrl+C or SIGTERM."
+                : $"Ready. Stop with Ctrl+C, SIGTERM or end of input. Chaos {SandboxCommands.Help} (one per line).").ConfigureAwait(false);
             await stdout.FlushAsync().ConfigureAwait(false);
             var waitStop = Task.Delay(Timeout.Infinite, stop.Token);
             var tasks = new List<Task> { waitStop };
-            if (!o.IgnoreStdin) tasks.Add(Task.Run(async () =>
-            {
-                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is not null)
-                {
-                }
-            }, CancellationToken.None));
+            if (!o.IgnoreStdin) tasks.Add(Task.Run(() => ServeCommandsAsync(new SandboxCommands(cluster), stdin, stdout, stop.Token), CancellationToken.None));
             try
             {
                 await Task.WhenAny(tasks).ConfigureAwait(false);
