@@ -28,7 +28,7 @@ namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 /// </remarks>
 internal static class GroupChaosProbe
 {
-    public static readonly string[] ProductPaths = ["listings", "list", "describe", "offsets", "lag", "reset", "remove", "delete-offsets", "completion", "catalog"];
+    public static readonly string[] ProductPaths = ["listings", "list", "describe", "offsets", "offsets-ids", "lag", "reset", "remove", "delete-offsets", "completion", "catalog"];
 
     private const int GroupCount = 24;
 
@@ -163,6 +163,7 @@ internal static class GroupChaosProbe
                 "list" => await CountAsync(service.ListAsync(new ConsumerGroupQuery { GroupIds = ["chaos-*"], BatchSize = 8 }, OnItemError)),
                 "describe" => await CountAsync(service.ListAsync(new ConsumerGroupQuery { GroupIds = [GroupId(round % GroupCount), GroupId((round + 5) % GroupCount), GroupId((round + 11) % GroupCount)] }, OnItemError)),
                 "offsets" => await CountAsync(service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = ["chaos-*"], BatchSize = 8, MaxConcurrency = 4 }, OnItemError)),
+                "offsets-ids" => await CountAsync(service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = Enumerable.Range(0, 8).Select(g => GroupId((round + g) % GroupCount)).ToArray(), MaxConcurrency = 4 }, OnItemError)),
                 "lag" => await CountAsync(service.GetLagSummaryAsync(new ConsumerGroupQuery { GroupIds = ["chaos-g1*"] }, OnItemError)),
                 "reset" => await ResetAsync(service, GroupId(round % GroupCount)),
                 "remove" => (await service.RemoveAsync($"chaos-rm-{round}", null)).Partitions.Count + 1,
@@ -221,18 +222,12 @@ internal static class GroupChaosProbe
         return 1;
     }
 
-    /// <summary>What ConsumerGroupIdCompleter does on Tab: the completion cache, 2 s at most, one attempt.</summary>
+    /// <summary>What ConsumerGroupIdCompleter does on Tab: the completion cache around GroupIdCompletion, 2 s at most.</summary>
     private static int GroupIdCompletion(KafkaClientFactory factory, CompletionCache completions)
     {
-        var timeout = TimeSpan.FromSeconds(2);
         var started = Stopwatch.StartNew();
-        var names = completions.GetOrFetch("groups|chaos", async token =>
-        {
-            var service = new ConsumerGroupService(factory, retry: new KafkaRetry(new KafkaRetryOptions { MaxAttempts = 1 }));
-            var listings = await service.ListGroupListingsAsync([], timeout, token).ConfigureAwait(false);
-            return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
-        }, timeout);
-        if (started.Elapsed > timeout + TimeSpan.FromSeconds(1))
+        var names = completions.GetOrFetch("groups|chaos", token => Core.Kafka.GroupIdCompletion.FetchAsync(factory, token), Core.Kafka.GroupIdCompletion.Wait);
+        if (started.Elapsed > Core.Kafka.GroupIdCompletion.Wait + TimeSpan.FromSeconds(1))
         {
             throw new TimeoutException($"Completion took {started.Elapsed.TotalSeconds:0.0} s.");
         }

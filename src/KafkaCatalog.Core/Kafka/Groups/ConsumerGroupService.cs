@@ -60,6 +60,9 @@ public sealed class ConsumerGroupService
 
     private IAdminClient Admin => _factory.AdminClient;
 
+    /// <summary>Coordinator calls go through the consumer-handle admin client (see <see cref="KafkaClientFactory.GroupAdminClient"/>).</summary>
+    private IAdminClient GroupAdmin => _factory.GroupAdminClient;
+
     /// <summary>Checks -State values before any call.</summary>
     public static IReadOnlyList<ConsumerGroupState> ParseStates(IReadOnlyList<string> states)
     {
@@ -624,7 +627,7 @@ public sealed class ConsumerGroupService
                         return (await Guarded(native =>
                         {
                             options.RequestTimeout = native;
-                            return Admin.DescribeConsumerGroupsAsync(groupIds, options);
+                            return GroupAdmin.DescribeConsumerGroupsAsync(groupIds, options);
                         }, cancellationToken).ConfigureAwait(false)).ConsumerGroupDescriptions;
                     }
                     catch (DescribeConsumerGroupsException ex)
@@ -701,7 +704,7 @@ public sealed class ConsumerGroupService
                         return await Guarded(native =>
                         {
                             options.RequestTimeout = native;
-                            return Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options);
+                            return GroupAdmin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options);
                         }, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ListConsumerGroupOffsetsException ex)
@@ -941,7 +944,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Guarded(native => Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
+                        return await Guarded(native => GroupAdmin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (AlterConsumerGroupOffsetsException ex)
                     {
@@ -1026,7 +1029,7 @@ public sealed class ConsumerGroupService
                     _factory.BootstrapServers,
                     _ => Guarded(async native =>
                     {
-                        await Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = native }).ConfigureAwait(false);
+                        await GroupAdmin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = native }).ConfigureAwait(false);
                         return true;
                     }, cancellationToken),
                     _sink,
@@ -1065,7 +1068,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Guarded(native => Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
+                        return await Guarded(native => GroupAdmin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (DeleteConsumerGroupOffsetsException ex)
                     {
