@@ -40,7 +40,9 @@ param(
     # xunit projects to run, by name (default: every test project in the solution).
     [string[]] $TestProject,
     # Skip the real-cluster pass of the integration tests (Test task).
-    [switch] $NoRealClusterPass
+    [switch] $NoRealClusterPass,
+    # More arguments for the sandbox's `serve` (Demo task), e.g. --sasl, --tls, --brokers 5.
+    [string[]] $ServeArgument
 )
 
 $ErrorActionPreference = 'Stop'
@@ -87,10 +89,18 @@ function Invoke-Package {
     Write-Host ("Module folder: {0}  Package: {1} ({2:N1} MB)" -f (Join-Path $root 'out/KafkaCatalog'), $nupkg, ((Get-Item $nupkg).Length / 1MB))
 }
 
-# Processes of the TestKit sandbox (tests start it as `dotnet KafkaCatalog.TestKit.dll serve`).
+# Processes of the TestKit sandbox (tests start it as `dotnet KafkaCatalog.TestKit.dll serve`). With -RunId, only those
+# started under a run of ours: every process the Pester run starts inherits KAFKACATALOG_TEST_RUN_ID, which Linux shows
+# in /proc/<pid>/environ even after the process was orphaned (other checkouts' test runs on the same machine do not count).
 function Get-TestKitProcess {
+    param([string] $RunId)
     @(Get-Process -ErrorAction SilentlyContinue | Where-Object {
-            try { $_.CommandLine -match 'KafkaCatalog\.TestKit' } catch { $false }
+            try {
+                $_.CommandLine -match 'KafkaCatalog\.TestKit' -and (
+                    -not $RunId -or -not $IsLinux -or
+                    ([IO.File]::ReadAllText("/proc/$($_.Id)/environ") -split "`0") -contains "KAFKACATALOG_TEST_RUN_ID=$RunId")
+            }
+            catch { $false }
         })
 }
 
@@ -209,6 +219,7 @@ function Invoke-PesterSuites {
     New-Item -ItemType Directory -Force $repository | Out-Null
     Copy-Item $nupkg $repository
     New-Item -ItemType Directory -Force $results | Out-Null
+    $runId = [guid]::NewGuid().ToString('N')
     $before = @(Get-TestKitProcess)
     Write-Host "== Pester (module $version installed from $repository; TestKit processes before: $($before.Count))"
     $pwsh = Get-PwshCommand
@@ -222,6 +233,7 @@ function Invoke-PesterSuites {
     foreach ($xdg in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { [void] $psi.Environment.Remove($xdg) }
     $psi.Environment['PSModulePath'] = ''
     $psi.Environment['DOTNET_CLI_HOME'] = $userHome
+    $psi.Environment['KAFKACATALOG_TEST_RUN_ID'] = $runId
     $process = [Diagnostics.Process]::Start($psi)
     # A bound on the whole run: a hung suite fails instead of eating CI's time.
     if (-not $process.WaitForExit([TimeSpan]::FromMinutes(30))) {
@@ -233,8 +245,8 @@ function Invoke-PesterSuites {
     }
     Start-Sleep -Milliseconds 500
     $after = @(Get-TestKitProcess)
-    $left = @($after | Where-Object { $_.Id -notin $before.Id })
-    Write-Host "   TestKit processes after the Pester run: $($after.Count) ($($left.Count) left behind by it)"
+    $left = @(Get-TestKitProcess -RunId $runId)
+    Write-Host "   TestKit processes after the Pester run: $($after.Count) on this machine, $($left.Count) of them left behind by this run"
     if ($left.Count -gt 0) {
         Set-Content (Join-Path $results 'Pester.processes.crashed') ("the Pester run left {0} TestKit process(es) running: {1}" -f $left.Count, (($left | ForEach-Object { "$($_.Id) $($_.CommandLine)" }) -join '; '))
         $left | ForEach-Object { try { $_.Kill($true) } catch { } }
@@ -263,8 +275,10 @@ function Write-TestSummary {
         $passed += $ok; $failed += $bad; $skipped += $rest
     }
     foreach ($crash in Get-ChildItem $results -Filter *.crashed -ErrorAction SilentlyContinue) {
-        Write-Host "   $($crash.BaseName): $(Get-Content $crash.FullName -Raw)"
-        $failed++
+        # One failure per line: a suite without results, a Pester file or block that failed outside any test, leftover processes.
+        $lines = @(Get-Content $crash.FullName | Where-Object { $_ })
+        $lines | ForEach-Object { Write-Host "   $($crash.BaseName): $_" }
+        $failed += [Math]::Max(1, $lines.Count)
     }
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     return $failed
@@ -301,51 +315,61 @@ function Invoke-Docs {
 }
 
 <#
-  The sandbox as a user meets it: the package installed with Install-PSResource (into a folder of its own
-  that is put first on PSModulePath, so nothing is installed into your home), the 3-broker cluster with
-  sample data, the Atlan and Polaris emulators and ACLs, and pwsh with the module imported by name and
-  connected to all three. The sandbox stops when that pwsh exits (or this script is stopped).
+  The sandbox as a user meets it (tests/sandbox.sh): the package installed with Install-PSResource (as a fresh
+  user, into a folder of its own that is put first on PSModulePath, so nothing is registered or installed in your
+  home), the 3-broker cluster with sample data, ACLs, and the Atlan and Polaris emulators. Prints the settings and
+  the lines that connect a pwsh to all three. Interactive (a terminal): opens pwsh with the module imported by name
+  and connected; `exit` stops the sandbox. Otherwise: passes each line of standard input to the sandbox (its chaos
+  commands, e.g. stop-broker 2) and prints the answer; the end of input stops it. The sandbox runs in a session of
+  its own (Ctrl+C at the prompt reaches pwsh, not the cluster) and stops when this script ends in any way.
 #>
 function Invoke-Demo {
     Invoke-Build
     Invoke-Package
     $version = Get-ModuleVersion
-    $demoRoot = Join-Path ([IO.Path]::GetTempPath()) 'kafkacatalog-sandbox'
+    $demoRoot = Join-Path ([IO.Path]::GetTempPath()) "kafkacatalog-sandbox-$PID"
     $modules = Join-Path $demoRoot 'Modules'
-    Remove-Item $demoRoot -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force (Join-Path $demoRoot 'repository'), (Join-Path $demoRoot 'home') | Out-Null
     Copy-Item (Join-Path $root "out/KafkaCatalog.$version.nupkg") (Join-Path $demoRoot 'repository')
-    # Installing as a fresh user (its own home) keeps the repository registration out of yours.
-    $install = "`$ErrorActionPreference = 'Stop'; Register-PSResourceRepository -Name KafkaCatalogSandbox -Uri '$demoRoot/repository' -Trusted; " +
-    "Install-PSResource -Name KafkaCatalog -Version '$version' -Repository KafkaCatalogSandbox -Scope CurrentUser -TrustRepository -Quiet"
     $pwsh = Get-PwshCommand
     $env:HOME, $savedHome = (Join-Path $demoRoot 'home'), $env:HOME
-    try { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $install; if ($LASTEXITCODE) { throw 'Install-PSResource failed.' } }
+    try {
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/tools/Install-KafkaCatalogPackage.ps1') -Repository (Join-Path $demoRoot 'repository') -ModuleVersion $version | Out-Null
+        if ($LASTEXITCODE) { throw 'Install-PSResource failed.' }
+    }
     finally { $env:HOME = $savedHome }
-    $installed = Join-Path $demoRoot 'home/.local/share/powershell/Modules'
-    if ($IsWindows) { $installed = Join-Path $demoRoot 'home/Documents/PowerShell/Modules' }
-    Move-Item $installed $modules
+    Move-Item (Join-Path $demoRoot $(if ($IsWindows) { 'home/Documents/PowerShell/Modules' } else { 'home/.local/share/powershell/Modules' })) $modules
 
-    $sandbox = Start-Sandbox -ServeArguments @('--atlan', '--polaris', '--acls') -OwnSession
+    $interactive = -not [Console]::IsInputRedirected -and -not [Console]::IsOutputRedirected
+    $sandbox = Start-Sandbox -ServeArguments (@('--atlan', '--polaris', '--acls') + @($ServeArgument | Where-Object { $_ })) -OwnSession
     try {
         $s = $sandbox.Settings()
         $connect = @(
+            "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module KafkaCatalog"
             "Connect-KafkaCluster -BootstrapServer '$($s['bootstrap.servers'])' -Name sandbox"
             "`$catalog = Connect-Catalog -BaseUri '$($s['atlan.base_url'])' -ApiToken (ConvertTo-SecureString '$($s['atlan.api_token'])' -AsPlainText -Force)"
             "`$polaris = Connect-Polaris -BaseUri '$($s['polaris.base_url'])' -ApiKey (ConvertTo-SecureString '$($s['polaris.api_key'])' -AsPlainText -Force)"
         )
         $sandbox.Lines | Where-Object { $_ -notmatch '^Ready\.' } | ForEach-Object { Write-Host $_ }
-        Write-Host 'KafkaCatalog sandbox. To connect another pwsh to it, paste:'
-        Write-Host "  `$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module KafkaCatalog"
+        Write-Host "KafkaCatalog $version sandbox is ready. To use it from any pwsh, paste:"
         $connect | ForEach-Object { Write-Host "  $_" }
-        $init = "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; Import-Module KafkaCatalog; " +
-        (($connect | ForEach-Object { "$_ | Out-Null" }) -join '; ') + '; ' +
-        "Write-Host 'Imported KafkaCatalog $version (installed from its package) and connected to the sandbox (Kafka, Atlan as `$catalog, Polaris as `$polaris).'; " +
-        "Write-Host 'Try: Get-KafkaTopic; Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset; Get-Help about_KafkaCatalog. Type exit to stop the sandbox.'"
-        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoExit -NoProfile -Command $init
+        if ($interactive) {
+            $init = (($connect | ForEach-Object { "$_ | Out-Null" }) -join '; ') + '; ' +
+            "Write-Host 'Imported KafkaCatalog $version (installed from its package) and connected: Kafka (default connection), Atlan (`$catalog), Polaris (`$polaris).'; " +
+            "Write-Host 'Try: Get-KafkaTopic; Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset; Get-Help about_KafkaCatalog. Type exit to stop the sandbox.'"
+            & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoExit -NoProfile -Command $init
+        }
+        else {
+            Write-Host 'Standard input is not a terminal: each line of it goes to the sandbox; the end of input stops it.'
+            Write-Host 'To keep it running: sleep infinity | bash tests/sandbox.sh &'
+            while ($null -ne ($line = [Console]::In.ReadLine())) {
+                if ($line.Trim()) { Write-Host $sandbox.Send($line.Trim(), [timespan]::FromSeconds(60)) }
+            }
+        }
     }
     finally {
         Stop-Sandbox $sandbox
+        Remove-Item $demoRoot -Recurse -Force -ErrorAction SilentlyContinue
         Write-Host 'Sandbox stopped.'
     }
 }

@@ -235,6 +235,7 @@ public static class Cli
                 var seeded = SandboxSeeder.Seed(cluster);
                 await stdout.WriteLineAsync($"seeded topics: {SandboxSeeder.Describe(seeded)}").ConfigureAwait(false);
                 if (seeded.Groups.Count > 0) await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
+                if (seeded.Acls.Count > 0) await stdout.WriteLineAsync($"seeded ACLs: {string.Join(", ", seeded.Acls.Select(a => $"{a.Permission} {a.Principal} {a.Operation} {a.ResourceType}:{a.ResourceName}"))}").ConfigureAwait(false);
             }
             await stdout.WriteLineAsync(o.IgnoreStdin
                 ? "Ready. Stop with Ctrl+C or SIGTERM."

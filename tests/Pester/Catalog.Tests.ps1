@@ -43,6 +43,14 @@ Describe 'New-CatalogKafkaConnection' {
         New-CatalogKafkaConnection -Name pester-whatif -AdminRole '$admin' -WhatIf | Should -BeNullOrEmpty
     }
 
+    It 'fails with CatalogUserNotFound for an admin user the catalog does not have, and creates nothing' {
+        { New-CatalogKafkaConnection -Name pester-bad-admin -AdminUser no-such-user -Confirm:$false } |
+            Should -Throw -ErrorId 'CatalogUserNotFound,KafkaCatalog.PowerShell.Cmdlets.NewCatalogKafkaConnectionCommand'
+        { New-CatalogKafkaConnection -Name pester-bad-admin -AdminGroup no-such-group -Confirm:$false } |
+            Should -Throw -ErrorId 'CatalogGroupNotFound,KafkaCatalog.PowerShell.Cmdlets.NewCatalogKafkaConnectionCommand'
+        New-CatalogKafkaConnection -Name pester-bad-admin -AdminRole '$admin' -WhatIf | Should -BeNullOrEmpty
+    }
+
     It 'creates a Kafka connection and reuses it the second time' {
         $script:connection = New-CatalogKafkaConnection -Name pester-kafka -AdminRole '$admin' -Confirm:$false
         $script:connection.GetType().Name | Should -Be 'CatalogKafkaConnection'
@@ -74,6 +82,49 @@ Describe 'Publish-CatalogKafkaAsset' {
         $results = @(Get-KafkaConsumerGroup | Publish-CatalogKafkaAsset -Confirm:$false)
         $results.Name | Should -Contain 'orders-processor'
         $results | ForEach-Object { "$($_.Status)" | Should -Not -Be 'Failed' }
+    }
+
+    It 'links an Empty group to the topics of its committed offsets, as kafka-consumer-groups shows them' {
+        $group = Get-KafkaConsumerGroup -GroupId orders-processor
+        $group.State | Should -Be 'Empty'
+        $group.Topics | Should -Be @('orders')
+        $asset = Get-CatalogKafkaAsset -Name orders-processor -AssetType ConsumerGroup
+        $asset.TopicNames | Should -Be @('orders')
+        $asset.TopicQualifiedNames | Should -Be @("$($script:connection.QualifiedName)/topic/orders")
+    }
+
+    It 'sends the record count from the watermarks with -IncludeMessageCount and never a size' {
+        $topic = Get-KafkaTopic -Name orders -IncludeMessageCount
+        $topic.MessageCount | Should -Be 120
+        $topic.PSObject.Properties.Name | Should -Not -Contain 'SizeInBytes'
+        $payload = $topic | Publish-CatalogKafkaAsset -AsPayload | ConvertFrom-Json
+        $payload.entities[0].attributes.kafkaTopicRecordCount | Should -Be 120
+        $payload.entities[0].attributes.PSObject.Properties.Name | Should -Not -Contain 'kafkaTopicSizeInBytes'
+    }
+
+    It 'maps cleanup.policy compact,delete to the full policy and clears the one-value enum' {
+        $payload = Get-KafkaTopic -Name clicks -IncludeConfig | Publish-CatalogKafkaAsset -AsPayload | ConvertFrom-Json
+        $payload.entities[0].attributes.kafkaTopicLogCleanupPolicy | Should -Be 'compact,delete'
+        $payload.entities[0].attributes.kafkaTopicCleanupPolicy | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a connection object without a catalog session at parameter binding, and sends nothing' {
+        # A CatalogKafkaConnection that did not come from a catalog session (built by hand).
+        $bare = [Activator]::CreateInstance($script:connection.GetType())
+        $before = @(Get-CatalogKafkaAsset -AssetType Topic).Count
+        { Get-KafkaTopic -Name payments | Publish-CatalogKafkaAsset -CatalogConnection $bare -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,KafkaCatalog.PowerShell.Cmdlets.PublishCatalogKafkaAssetCommand'
+        @(Get-CatalogKafkaAsset -AssetType Topic).Count | Should -Be $before
+    }
+
+    It 'takes the connection object of New-CatalogKafkaConnection as -CatalogConnection, as the README does' {
+        $conn = New-CatalogKafkaConnection -Name pester-kafka -AdminRole '$admin' -Confirm:$false
+        $results = @(Get-KafkaTopic -Name payments | Publish-CatalogKafkaAsset -CatalogConnection $conn -Confirm:$false)
+        $results.Count | Should -Be 1
+        "$($results[0].Status)" | Should -Not -Be 'Failed'
+        $results[0].ConnectionQualifiedName | Should -Be $conn.QualifiedName
+        $summary = @(Sync-CatalogKafkaAsset -CatalogConnection $conn -AssetType Topic -WhatIf) | Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
+        $summary.ConnectionQualifiedName | Should -Be $conn.QualifiedName
     }
 
     It 'emits the bulk request JSON with -AsPayload and sends nothing' {
@@ -114,19 +165,52 @@ Describe 'Get-CatalogKafkaAsset' {
 }
 
 Describe 'Sync-CatalogKafkaAsset' {
-    It 'changes nothing with -WhatIf and says what it would do' {
-        $summary = @(Get-KafkaTopic -Name 'orders', 'payments' | Sync-CatalogKafkaAsset -AssetType Topic -WhatIf) |
-            Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
-        $summary.IsWhatIf | Should -BeTrue
-        $summary.Archived | Should -BeGreaterThan 0
+    It 'syncs a piped subset only: nothing outside it is archived' {
+        $output = @(Get-KafkaTopic -Name 'orders', 'payments' | Sync-CatalogKafkaAsset -Confirm:$false)
+        $summary = $output | Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
+        $summary.Archived | Should -Be 0
+        $summary.Failed | Should -Be 0
+        @($output | Where-Object { $_.GetType().Name -eq 'CatalogAssetResult' }).Name | Sort-Object | Should -Be @('orders', 'payments')
         (Get-CatalogKafkaAsset -Name clicks -AssetType Topic).Status | Should -Be 'ACTIVE'
+        (Get-CatalogKafkaAsset -Name orders-processor -AssetType ConsumerGroup).Status | Should -Be 'ACTIVE'
     }
 
-    It 'archives the topics that are gone from the cluster and ends with a summary' {
+    It 'lists every archive under -WhatIf -ArchiveMissing and changes nothing' {
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) "pester-sync-$([guid]::NewGuid().ToString('N')).txt"
+        Start-Transcript -Path $transcript | Out-Null
+        try {
+            $summary = @(Get-KafkaTopic -Name 'orders' | Sync-CatalogKafkaAsset -AssetType Topic -ArchiveMissing -WhatIf) |
+                Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
+        }
+        finally {
+            Stop-Transcript | Out-Null
+        }
+        $summary.IsWhatIf | Should -BeTrue
+        $summary.Archived | Should -BeGreaterThan 0
+        $listed = @(Get-Content $transcript | Where-Object { $_ -match '^What if: .*"Archive KafkaTopic ' })
+        $listed.Count | Should -Be $summary.Archived
+        ($listed -join "`n") | Should -Match "Archive KafkaTopic 'clicks'"
+        (Get-CatalogKafkaAsset -Name clicks -AssetType Topic).Status | Should -Be 'ACTIVE'
+        Remove-Item $transcript
+    }
+
+    It 'archives what is missing from the input with -ArchiveMissing -Force' {
+        New-KafkaTopic -Name pester-sync-stale -Partitions 1 -Confirm:$false
+        Get-KafkaTopic -Name pester-sync-stale | Publish-CatalogKafkaAsset -Confirm:$false | Out-Null
+        # The input (orders) is declared complete for the topics -Topic names: pester-sync-stale,
+        # still in the cluster but not piped in, is archived; nothing outside -Topic is touched.
+        $output = @(Get-KafkaTopic -Name orders | Sync-CatalogKafkaAsset -Topic 'orders', 'pester-sync-*' -AssetType Topic -ArchiveMissing -Force)
+        ($output | Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }).Archived | Should -Be 1
+        (Get-CatalogKafkaAsset -Name pester-sync-stale -AssetType Topic -IncludeArchived).Status | Should -Be 'DELETED'
+        (Get-CatalogKafkaAsset -Name orders -AssetType Topic).Status | Should -Be 'ACTIVE'
+        Remove-KafkaTopic -Name pester-sync-stale -Force
+    }
+
+    It 'archives the topics that are gone from the cluster when it reads the whole cluster itself' {
         New-KafkaTopic -Name pester-sync-gone -Partitions 1 -Confirm:$false
         Get-KafkaTopic -Name pester-sync-gone | Publish-CatalogKafkaAsset -Confirm:$false | Out-Null
         Remove-KafkaTopic -Name pester-sync-gone -Force
-        $output = @(Get-KafkaTopic | Sync-CatalogKafkaAsset -AssetType Topic -Confirm:$false)
+        $output = @(Sync-CatalogKafkaAsset -AssetType Topic -Force)
         $summary = $output | Where-Object { $_.GetType().Name -eq 'CatalogSyncSummary' }
         $summary.Archived | Should -Be 1
         $summary.Failed | Should -Be 0

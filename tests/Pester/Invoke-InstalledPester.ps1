@@ -20,20 +20,14 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-if (Get-Module -ListAvailable KafkaCatalog) {
-    throw "A KafkaCatalog module is already visible before the install ($((Get-Module -ListAvailable KafkaCatalog).ModuleBase -join ', ')); the suites must test the installed package only."
-}
-Register-PSResourceRepository -Name KafkaCatalogUnderTest -Uri $Repository -Trusted
-Install-PSResource -Name KafkaCatalog -Version $ModuleVersion -Repository KafkaCatalogUnderTest -Scope CurrentUser -TrustRepository -Quiet
-$installed = @(Get-Module -ListAvailable KafkaCatalog)
-if ($installed.Count -ne 1 -or $installed[0].Version -ne [version]$ModuleVersion) {
-    throw "Install-PSResource did not install KafkaCatalog $ModuleVersion (found: $($installed | ForEach-Object { "$($_.Version) at $($_.ModuleBase)" }))."
-}
+$installed = @(& (Join-Path $PSScriptRoot '../tools/Install-KafkaCatalogPackage.ps1') -Repository $Repository -ModuleVersion $ModuleVersion)
 Write-Host "KafkaCatalog $ModuleVersion installed at $($installed[0].ModuleBase)"
 
 $env:KAFKACATALOG_EXPECTED_MODULE_BASE = $installed[0].ModuleBase
 $env:KAFKACATALOG_EXPECTED_MODULE_VERSION = $ModuleVersion
 $env:KAFKACATALOG_TESTKIT_PATH = $TestKitPath
+# The folder repository the package came from (README's install-from-a-folder example runs against it).
+$env:KAFKACATALOG_PACKAGE_REPOSITORY = $Repository
 $env:PSModulePath = $ToolModulePath + [IO.Path]::PathSeparator + $env:PSModulePath
 Import-Module Pester -RequiredVersion 5.9.1
 
@@ -46,4 +40,11 @@ $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = $ResultPath
 $result = Invoke-Pester -Configuration $config
+# The NUnit XML has no place for a file that failed discovery or a BeforeAll/AfterAll that failed: list those in a
+# results file of their own, which build.ps1's summary counts as failures.
+$broken = @($result.Containers | Where-Object { $_.Result -eq 'Failed' -and $_.FailedCount -eq 0 } | ForEach-Object { "container $($_.Item): $($_.ErrorRecord -join '; ')" }) +
+    @($result.FailedBlocks | ForEach-Object { "block $($_.ExpandedPath): $($_.ErrorRecord -join '; ')" })
+if ($broken.Count -gt 0) {
+    Set-Content -Path ([IO.Path]::ChangeExtension($ResultPath, '.blocks.crashed')) -Value ($broken -join [Environment]::NewLine)
+}
 exit ([int]($result.FailedCount -gt 0 -or $result.FailedBlocksCount -gt 0 -or $result.FailedContainersCount -gt 0))

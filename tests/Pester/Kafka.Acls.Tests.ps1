@@ -97,3 +97,37 @@ Describe 'Remove-KafkaAcl' {
         $err[0].FullyQualifiedErrorId | Should -Be 'AclNotFound,KafkaCatalog.PowerShell.Cmdlets.RemoveKafkaAclCommand'
     }
 }
+
+Describe 'ACLs of types Confluent.Kafka cannot name' {
+    # The sandbox seeds, for User:orders-app, Write on the TransactionalId 'orders' and Write on the Topic 'orders'.
+
+    It 'shows the TransactionalId ACL as TransactionalId and nothing as Any' {
+        $mine = @(Get-KafkaAcl -Principal 'User:orders-app')
+        $mine.Count | Should -Be 2
+        @($mine | ForEach-Object { "$($_.ResourceType)" } | Sort-Object) | Should -Be @('Topic', 'TransactionalId')
+        @(Get-KafkaAcl | Where-Object ResourceType -eq Any).Count | Should -Be 0
+    }
+
+    It 'refuses a piped TransactionalId ACL with AclResourceTypeNotSupported and removes nothing' {
+        Get-KafkaAcl -Principal 'User:orders-app' | Where-Object ResourceType -eq TransactionalId |
+            Remove-KafkaAcl -Force -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'AclResourceTypeNotSupported,KafkaCatalog.PowerShell.Cmdlets.RemoveKafkaAclCommand'
+        @(Get-KafkaAcl -Principal 'User:orders-app').Count | Should -Be 2
+    }
+
+    It 'refuses a TransactionalId filter with AclResourceTypeNotSupported' {
+        { Get-KafkaAcl -ResourceType TransactionalId } | Should -Throw -ErrorId 'AclResourceTypeNotSupported,KafkaCatalog.PowerShell.Cmdlets.GetKafkaAclCommand'
+    }
+
+    It 'removes exactly the one ACL piped in' {
+        $before = @(Get-KafkaAcl).Count
+        $removed = @(Get-KafkaAcl -Principal 'User:orders-app' | Where-Object ResourceType -eq Topic | Remove-KafkaAcl -Force -PassThru)
+        $removed.Count | Should -Be 1
+        "$($removed[0].ResourceType)" | Should -Be 'Topic'
+        @(Get-KafkaAcl).Count | Should -Be ($before - 1)
+        $left = @(Get-KafkaAcl -Principal 'User:orders-app')
+        $left.Count | Should -Be 1
+        "$($left[0].ResourceType)" | Should -Be 'TransactionalId'
+        $left[0].ResourceName | Should -Be 'orders'
+    }
+}

@@ -104,3 +104,50 @@ Describe 'Copying a topic' {
         $copied | ForEach-Object { ($_.Headers | Where-Object Key -eq 'source').Value | Should -Be 'sandbox' }
     }
 }
+
+Describe 'Publish-KafkaMessage partitioning' {
+    BeforeAll {
+        $script:keyed = New-TestTopicName -Prefix keyed
+        New-KafkaTopic -Name $script:keyed -Partitions 6 -Confirm:$false
+        $script:crc = New-TestTopicName -Prefix crc
+        New-KafkaTopic -Name $script:crc -Partitions 6 -Confirm:$false
+    }
+
+    It 'places keys with murmur2 as the Java client and kafka-python do' {
+        $results = 'abc', 'order-1', 'order-3' | ForEach-Object { Publish-KafkaMessage -Topic $script:keyed -Key $_ -Value v -Confirm:$false }
+        $results.Partition | Should -Be @(3, 4, 3)
+        $read = @(Receive-KafkaMessage -Topic $script:keyed -FromBeginning -TimeoutSec 20)
+        ($read | Where-Object Key -eq 'abc').Partition | Should -Be 3
+    }
+
+    It 'uses another librdkafka partitioner with -Partitioner' {
+        $results = 'abc', 'order-1', 'order-3' | ForEach-Object { Publish-KafkaMessage -Topic $script:crc -Key $_ -Value v -Partitioner consistent_random -Confirm:$false }
+        $results.Partition | Should -Be @(0, 1, 5)
+    }
+
+    It 'rejects a partitioner librdkafka does not have at parameter binding and publishes nothing' {
+        $before = (Get-KafkaTopicOffset -Name $script:crc | Measure-Object HighWatermark -Sum).Sum
+        { Publish-KafkaMessage -Topic $script:crc -Key abc -Value v -Partitioner crc32 -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,KafkaCatalog.PowerShell.Cmdlets.PublishKafkaMessageCommand'
+        (Get-KafkaTopicOffset -Name $script:crc | Measure-Object HighWatermark -Sum).Sum | Should -Be $before
+    }
+}
+
+Describe 'Receive-KafkaMessage -GroupId' {
+    BeforeAll {
+        $script:backlog = New-TestTopicName -Prefix backlog
+        New-KafkaTopic -Name $script:backlog -Partitions 1 -Confirm:$false
+        1..5 | ForEach-Object { "m$_" } | Publish-KafkaMessage -Topic $script:backlog -Confirm:$false | Out-Null
+    }
+
+    It 'reads from the start for a group without offsets with -AutoOffsetReset Earliest, and joins nothing' {
+        $read = @(Receive-KafkaMessage -Topic $script:backlog -GroupId pester-new-group -AutoOffsetReset Earliest -TimeoutSec 20)
+        $read.Value | Should -Be @('m1', 'm2', 'm3', 'm4', 'm5')
+        @(Get-KafkaConsumerGroup -GroupId pester-new-group -ErrorAction SilentlyContinue).Count | Should -Be 0
+    }
+
+    It 'writes GroupOffsetMissing with -AutoOffsetReset None for a partition without an offset' {
+        Receive-KafkaMessage -Topic $script:backlog -GroupId pester-new-group -AutoOffsetReset None -TimeoutSec 5 -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'GroupOffsetMissing,KafkaCatalog.PowerShell.Cmdlets.ReceiveKafkaMessageCommand'
+    }
+}

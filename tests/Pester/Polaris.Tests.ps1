@@ -105,6 +105,20 @@ Describe 'Ingestion jobs' {
         $script:job.CreateTableIfNotExists | Should -BeTrue
     }
 
+    It 'starts a kafka-format job, which the emulator takes only with the field names of Druid KafkaInputFormat' {
+        Get-KafkaTopic -Name payments | New-PolarisKafkaConnection -Name payments-meta -Confirm:$false | Out-Null
+        $job = Start-PolarisIngestionJob -ConnectionName payments-meta -TableName payments_meta -CreateTable -Format Kafka `
+            -InputSchema ([ordered]@{ paymentId = 'string' }) -Confirm:$false
+        $job.Format | Should -Be 'kafka'
+        $job | Stop-PolarisIngestionJob -Force | Out-Null
+    }
+
+    It 'writes PolarisTableNotFound for schema discovery into a table that does not exist, and starts nothing' {
+        Start-PolarisIngestionJob -ConnectionName payments-meta -TableName no_such_table -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PolarisTableNotFound,*'
+        @(Get-PolarisIngestionJob -TableName no_such_table).Count | Should -Be 0
+    }
+
     It 'gets the job by id and by table' {
         (Get-PolarisIngestionJob -JobId $script:job.JobId).TableName | Should -Be 'clicks'
         @(Get-PolarisIngestionJob -TableName clicks).JobId | Should -Contain $script:job.JobId

@@ -79,9 +79,29 @@ function Stop-TestSandbox {
     if ($Sandbox.Process) { $Sandbox.Process.Dispose() }
 }
 
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh (the same executable as this one, same environment: HOME and
+        PSModulePath of the installed module) and returns its output lines; throws with its output when it fails.
+    #>
+    param([Parameter(Mandatory)] [string] $Script, [int] $TimeoutSec = 120)
+    $command = @([Environment]::ProcessPath)
+    if ((Split-Path $command[0] -Leaf) -match '^dotnet(\.exe)?$') { $command += Join-Path $PSHOME 'pwsh.dll' }
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+    $process = [KafkaCatalogTestTools.SandboxProcess]::Start($command[0], [string[]](@($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)))
+    try {
+        if (-not $process.Process.WaitForExit($TimeoutSec * 1000)) { throw "The child pwsh did not end within $TimeoutSec s: $($process.Lines -join "`n")" }
+        $process.Process.WaitForExit()
+        if ($process.Process.ExitCode -ne 0) { throw "The child pwsh exited with $($process.Process.ExitCode): $($process.Lines -join "`n")" }
+        $process.Lines
+    }
+    finally { $process.Dispose() }
+}
+
 function New-TestTopicName {
     param([string] $Prefix = 'pester')
     '{0}-{1}' -f $Prefix, [guid]::NewGuid().ToString('N').Substring(0, 8)
 }
 
-Export-ModuleMember -Function Import-KafkaCatalogUnderTest, Start-TestSandbox, Stop-TestSandbox, Send-TestSandboxCommand, New-TestTopicName, Get-TestKitPath
+Export-ModuleMember -Function Import-KafkaCatalogUnderTest, Invoke-ChildPwsh, Start-TestSandbox, Stop-TestSandbox, Send-TestSandboxCommand, New-TestTopicName, Get-TestKitPath

@@ -57,6 +57,9 @@ internal sealed class CatalogApiClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = 32,
             AutomaticDecompression = DecompressionMethods.All,
+            // A 302 is answered by a retry, as pyatlan does (httpx follows no redirects and 302 is in
+            // its retry list), never by following it with the bearer token to another address.
+            AllowAutoRedirect = false,
         };
         _http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);

@@ -128,9 +128,16 @@ public static class CatalogAssetBuilder
             if (config.TryGetValue("cleanup.policy", out var cleanup) && !string.IsNullOrWhiteSpace(cleanup))
             {
                 var policies = cleanup.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                // The full value goes into the string attribute, as Atlan's own Kafka crawler fills it.
                 a["kafkaTopicLogCleanupPolicy"] = string.Join(',', policies);
-                // The enum attribute holds one value; "compact,delete" keeps compaction as the defining one.
-                a["kafkaTopicCleanupPolicy"] = policies.Contains("compact") ? "compact" : "delete";
+                // The enum (pyatlan KafkaTopicCleanupPolicy: compact | delete) holds one policy; for
+                // "compact,delete" no value is true, so it is cleared rather than half right.
+                a["kafkaTopicCleanupPolicy"] = policies.Distinct(StringComparer.Ordinal).ToArray() switch
+                {
+                    ["compact"] => "compact",
+                    ["delete"] => "delete",
+                    _ => null,
+                };
             }
 
             if (config.TryGetValue("compression.type", out var compression) && compression is not null && CompressionTypes.Contains(compression))
@@ -139,11 +146,8 @@ public static class CatalogAssetBuilder
             }
         }
 
-        if (topic.SizeInBytes is { } size)
-        {
-            a["kafkaTopicSizeInBytes"] = size;
-        }
-
+        // kafkaTopicSizeInBytes is never sent: log sizes need DescribeLogDirs, which Confluent.Kafka
+        // does not offer, and an invented size would be worse than none.
         if (topic.MessageCount is { } count)
         {
             a["kafkaTopicRecordCount"] = count;
@@ -170,8 +174,14 @@ public static class CatalogAssetBuilder
             a["kafkaConsumerGroupState"] = group.State;
         }
 
-        a["kafkaTopicNames"] = new JsonArray(topicNames.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
-        a["kafkaTopicQualifiedNames"] = new JsonArray(topicQns.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
+        // No known topic is no knowledge, not "consumes nothing": the topic attributes and links are
+        // then left out, so the catalog keeps what an earlier publish set.
+        var topicsKnown = topicNames.Count > 0;
+        if (topicsKnown)
+        {
+            a["kafkaTopicNames"] = new JsonArray(topicNames.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
+            a["kafkaTopicQualifiedNames"] = new JsonArray(topicQns.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray());
+        }
         if (group.Offsets is { } offsets)
         {
             var consumption = new JsonArray();
@@ -203,13 +213,17 @@ public static class CatalogAssetBuilder
             a["kafkaConsumerGroupAssignedPartitions"] = new JsonArray(assigned);
         }
 
-        // In attributes (not appendRelationshipAttributes): the group's topic set is replaced, so a
-        // topic the group stopped consuming is unlinked.
-        a["kafkaTopics"] = new JsonArray(topicQns.Select(q => (JsonNode)new JsonObject
+        // In attributes (not appendRelationshipAttributes): the group's topic set, read from its
+        // committed offsets and assignments, is replaced, so a topic the group stopped consuming is
+        // unlinked. Left out when no topic is known, so links are never replaced by less knowledge.
+        if (topicsKnown)
         {
-            ["typeName"] = CatalogTypeNames.KafkaTopic,
-            ["uniqueAttributes"] = new JsonObject { ["qualifiedName"] = q },
-        }).ToArray());
+            a["kafkaTopics"] = new JsonArray(topicQns.Select(q => (JsonNode)new JsonObject
+            {
+                ["typeName"] = CatalogTypeNames.KafkaTopic,
+                ["uniqueAttributes"] = new JsonObject { ["qualifiedName"] = q },
+            }).ToArray());
+        }
         Decorate(a, decoration);
         return new PlannedAsset { TypeName = CatalogTypeNames.KafkaConsumerGroup, QualifiedName = qn, Name = group.GroupId, Attributes = a, ReferencedTopics = topicQns };
     }
@@ -243,7 +257,8 @@ public static class CatalogAssetBuilder
         ["name"] = name,
         ["qualifiedName"] = qualifiedName,
         ["connectionQualifiedName"] = connectionQualifiedName,
-        ["connectorName"] = QualifiedNames.ConnectorName,
+        // Derived from the connection's qualifiedName, as the SDKs derive it (its second segment).
+        ["connectorName"] = QualifiedNames.ConnectorOf(connectionQualifiedName) ?? QualifiedNames.ConnectorName,
     };
 
     private static void SetLong(JsonObject a, string attribute, IReadOnlyDictionary<string, string?> config, string key)

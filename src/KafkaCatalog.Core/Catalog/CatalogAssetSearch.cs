@@ -15,11 +15,22 @@ public sealed record CatalogAssetQuery
     public bool IncludeArchived { get; init; }
     /// <summary>Hits per index-search page.</summary>
     public int PageSize { get; init; } = 100;
+
+    /// <summary>
+    /// Above this many hits (approximateCount) paging switches from from/size to timestamp paging, as
+    /// pyatlan's IndexSearchResults does (_MASS_EXTRACT_THRESHOLD = 100 000 - 300): from/size cannot
+    /// reach past the search index's result window.
+    /// </summary>
+    internal int MassExtractThreshold { get; init; } = 100_000 - 300;
 }
 
 /// <summary>
-/// Index search (POST /api/meta/search/indexsearch) over a connection's topics and groups, paged
-/// with from/size and a stable sort (__timestamp, then __guid as the SDKs do), streamed page by page.
+/// Index search (POST /api/meta/search/indexsearch) over a connection's topics and groups, sorted by
+/// __timestamp then __guid as the SDKs do, streamed page by page. Paged with from/size; above
+/// <see cref="CatalogAssetQuery.MassExtractThreshold"/> hits, with pyatlan's timestamp paging
+/// (client/asset.py IndexSearchResults): each page after the first asks for __timestamp at or after
+/// the last hit's createTime from offset 0, and hits already returned are dropped; when a page's first
+/// and last createTime are equal the window cannot move, and the offset becomes the number returned so far.
 /// </summary>
 public static class CatalogAssetSearch
 {
@@ -64,37 +75,65 @@ public static class CatalogAssetSearch
         var filter = new NameFilter(query.Names);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var from = 0;
+        long? since = null;
+        var timestampPaging = false;
         while (true)
         {
-            var body = BuildRequest(query, filter.ExactName, from);
+            var body = BuildRequest(query, filter.ExactName, from, since);
             var response = await catalog.Api.PostAsync("api/meta/search/indexsearch", body, sink, ct).ConfigureAwait(false);
-            var entities = response?["entities"] as JsonArray;
-            var count = entities?.Count ?? 0;
-            var approximate = response?["approximateCount"]?.GetValue<long>() ?? 0;
-            sink.Progress(new OperationProgress(ProgressId, "Searching the catalog", $"{from + count} of {approximate} assets", approximate > 0 ? (int)Math.Min(100, 100L * (from + count) / approximate) : -1));
-            if (entities is not null)
+            var entities = (response?["entities"] as JsonArray)?.OfType<JsonObject>().ToList() ?? new List<JsonObject>();
+            var approximate = response?["approximateCount"] is JsonValue c && c.TryGetValue<long>(out var n) ? n : 0;
+            if (!timestampPaging && approximate > query.MassExtractThreshold)
             {
-                foreach (var node in entities)
+                timestampPaging = true;
+                sink.Verbose($"Catalog: {approximate} hits, more than {query.MassExtractThreshold}: paging by __timestamp as pyatlan does.");
+            }
+
+            var fresh = entities.Where(hit => hit["guid"]?.GetValue<string>() is { } guid && !seen.Contains(guid)).ToList();
+            foreach (var hit in fresh)
+            {
+                seen.Add(hit["guid"]!.GetValue<string>());
+                if (filter.IsMatch(hit["attributes"]?["name"]?.GetValue<string>() ?? hit["displayText"]?.GetValue<string>() ?? string.Empty))
                 {
-                    if (node is JsonObject hit && hit["guid"]?.GetValue<string>() is { } guid && seen.Add(guid)
-                        && filter.IsMatch(hit["attributes"]?["name"]?.GetValue<string>() ?? hit["displayText"]?.GetValue<string>() ?? string.Empty))
-                    {
-                        yield return hit;
-                    }
+                    yield return hit;
                 }
             }
 
-            if (count < query.PageSize)
+            sink.Progress(new OperationProgress(ProgressId, "Searching the catalog", $"{seen.Count} of {approximate} assets", approximate > 0 ? (int)Math.Min(100, 100L * seen.Count / approximate) : -1));
+            var done = timestampPaging ? fresh.Count == 0 : entities.Count < query.PageSize;
+            if (done)
             {
                 sink.Progress(new OperationProgress(ProgressId, "Searching the catalog", "Done", 100, Completed: true));
                 yield break;
             }
 
-            from += count;
+            if (timestampPaging)
+            {
+                var first = fresh.Count > 1 ? CreateTime(fresh[0]) : null;
+                var last = fresh.Count > 1 ? CreateTime(fresh[^1]) : null;
+                if (first is not null && last is not null && first != last)
+                {
+                    since = last;
+                    from = 0;
+                }
+                else
+                {
+                    since = null;
+                    from = seen.Count;
+                }
+            }
+            else
+            {
+                from += entities.Count;
+            }
         }
     }
 
-    public static JsonObject BuildRequest(CatalogAssetQuery query, string? exactName, int from)
+    private static long? CreateTime(JsonObject hit) =>
+        hit["createTime"] is JsonValue v && v.TryGetValue<long>(out var ms) ? ms : null;
+
+    /// <param name="since">Timestamp paging: only hits whose __timestamp is at or after this (epoch ms).</param>
+    public static JsonObject BuildRequest(CatalogAssetQuery query, string? exactName, int from, long? since = null)
     {
         var types = query.TypeNames.Count == 0 ? new[] { CatalogTypeNames.KafkaTopic, CatalogTypeNames.KafkaConsumerGroup } : query.TypeNames.ToArray();
         var filters = new JsonArray
@@ -108,6 +147,11 @@ public static class CatalogAssetSearch
         if (exactName is not null)
         {
             filters.Add(new JsonObject { ["term"] = new JsonObject { ["name.keyword"] = new JsonObject { ["value"] = exactName } } });
+        }
+
+        if (since is { } ms)
+        {
+            filters.Add(new JsonObject { ["range"] = new JsonObject { ["__timestamp"] = new JsonObject { ["gte"] = ms } } });
         }
 
         return new JsonObject

@@ -26,13 +26,16 @@ public sealed record CatalogConnectionOptions
 /// </summary>
 public sealed class CatalogConnection : IDisposable
 {
-    private CatalogConnection(string name, Uri baseUri, CatalogApiClient api, string? defaultConnection)
+    private readonly bool _ownsApi;
+
+    private CatalogConnection(string name, Uri baseUri, CatalogApiClient api, string? defaultConnection, DateTimeOffset connectedAt, bool ownsApi)
     {
         Name = name;
         BaseUri = baseUri;
         Api = api;
         DefaultConnectionQualifiedName = defaultConnection;
-        ConnectedAt = DateTimeOffset.UtcNow;
+        ConnectedAt = connectedAt;
+        _ownsApi = ownsApi;
     }
 
     public string Name { get; }
@@ -66,7 +69,7 @@ public sealed class CatalogConnection : IDisposable
         }
 
         var api = new CatalogApiClient(baseUri, options.ApiToken, options.Resilience, options.UserAgent);
-        var connection = new CatalogConnection(options.Name ?? baseUri.Host, baseUri, api, options.DefaultConnectionQualifiedName);
+        var connection = new CatalogConnection(options.Name ?? baseUri.Host, baseUri, api, options.DefaultConnectionQualifiedName, DateTimeOffset.UtcNow, ownsApi: true);
         if (options.Verify)
         {
             try
@@ -122,7 +125,28 @@ public sealed class CatalogConnection : IDisposable
         return qn;
     }
 
-    public void Dispose() => Api.Dispose();
+    /// <summary>
+    /// This session with <paramref name="connectionQualifiedName"/> as its default Kafka connection:
+    /// what a CatalogKafkaConnection passed as -CatalogConnection stands for. It shares this
+    /// session's HTTP client and does not dispose it.
+    /// </summary>
+    public CatalogConnection WithDefaultConnection(string connectionQualifiedName)
+    {
+        if (QualifiedNames.ValidateConnection(connectionQualifiedName) is { } why)
+        {
+            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, connectionQualifiedName);
+        }
+
+        return new CatalogConnection(Name, BaseUri, Api, connectionQualifiedName, ConnectedAt, ownsApi: false);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsApi)
+        {
+            Api.Dispose();
+        }
+    }
 
     public override string ToString() => $"{Name} ({BaseUri})";
 }

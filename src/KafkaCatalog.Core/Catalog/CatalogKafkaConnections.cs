@@ -43,10 +43,12 @@ public static class CatalogKafkaConnections
             sink.Verbose($"Catalog: reusing Kafka connection '{existing.Name}' ({existing.QualifiedName}); use -Force to create another.");
             var readable = await WaitUntilReadableAsync(catalog, existing.Guid, request.AccessTimeout, sink, cancellationToken).ConfigureAwait(false);
             catalog.DefaultConnectionQualifiedName = readable.QualifiedName;
-            return readable with { Reused = true };
+            return readable with { Reused = true, Session = catalog };
         }
 
         var roleGuids = await ResolveRolesAsync(catalog, request.AdminRoles, sink, cancellationToken).ConfigureAwait(false);
+        await ValidateAdminUsersAsync(catalog, Clean(request.AdminUsers), sink, cancellationToken).ConfigureAwait(false);
+        await ValidateAdminGroupsAsync(catalog, Clean(request.AdminGroups), sink, cancellationToken).ConfigureAwait(false);
         var epoch = (request.Clock?.Invoke() ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         var qn = QualifiedNames.Connection(epoch);
         while (await ExistsAsync(catalog, qn, sink, cancellationToken).ConfigureAwait(false))
@@ -74,7 +76,7 @@ public static class CatalogKafkaConnections
         sink.Verbose($"Catalog: created Kafka connection '{request.Name}' as {qn} (GUID {guid}); waiting for its access policies.");
         var created = await WaitUntilReadableAsync(catalog, guid, request.AccessTimeout, sink, cancellationToken).ConfigureAwait(false);
         catalog.DefaultConnectionQualifiedName = created.QualifiedName;
-        return created;
+        return created with { Session = catalog };
     }
 
     public static void Validate(CatalogKafkaConnectionRequest request)
@@ -136,12 +138,16 @@ public static class CatalogKafkaConnections
 
         var connection = FromEntity(response?["entity"] as JsonObject)
             ?? throw new KafkaCatalogException("CatalogConnectionNotFound", FailureKind.ObjectNotFound, $"The catalog returned no connection for '{qualifiedName}'.", qualifiedName);
+        if (connection.ConnectorName != QualifiedNames.ConnectorOf(qualifiedName))
+        {
+            throw new KafkaCatalogException("CatalogNotAKafkaConnection", FailureKind.InvalidData, $"Connection '{qualifiedName}' has connectorName '{connection.ConnectorName}', which does not match its qualifiedName; Kafka assets go only into a connection whose connectorName is one of {string.Join(", ", QualifiedNames.KafkaConnectorNames)} and matches its qualifiedName.", qualifiedName);
+        }
         if (connection.Status != "ACTIVE")
         {
             throw new KafkaCatalogException("CatalogConnectionArchived", FailureKind.InvalidOperation, $"Connection '{qualifiedName}' is archived; restore it or create a new one with New-CatalogKafkaConnection.", qualifiedName);
         }
 
-        return connection;
+        return connection with { Session = catalog };
     }
 
     /// <summary>An active Kafka connection of that exact name, or null.</summary>
@@ -276,6 +282,70 @@ public static class CatalogKafkaConnections
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Every admin user must exist, as pyatlan's Connection validator checks (UserCache.validate_names):
+    /// a username from GET /api/service/users, or an API token's service account (GET /api/service/apikeys
+    /// by clientId, the name without its "service-account-" prefix). CatalogUserNotFound otherwise, before anything is created.
+    /// </summary>
+    public static async Task ValidateAdminUsersAsync(CatalogConnection catalog, IReadOnlyList<string> users, IOperationSink sink, CancellationToken ct)
+    {
+        if (users.Count == 0)
+        {
+            return;
+        }
+
+        var known = await ListNamesAsync(catalog, "api/service/users", "username", sink, ct).ConfigureAwait(false);
+        foreach (var user in users.Where(u => !known.Contains(u)))
+        {
+            const string prefix = "service-account-";
+            var clientId = user.StartsWith(prefix, StringComparison.Ordinal) ? user[prefix.Length..] : user;
+            var filter = new JsonObject { ["clientId"] = clientId }.ToJsonString();
+            var tokens = await catalog.Api.GetAsync($"api/service/apikeys?count=true&offset=0&limit=5&filter={Uri.EscapeDataString(filter)}", sink, ct).ConfigureAwait(false);
+            if ((tokens?["records"] as JsonArray)?.Count is not > 0)
+            {
+                throw new KafkaCatalogException("CatalogUserNotFound", FailureKind.ObjectNotFound, $"The catalog has no user '{user}' (nor an API token of that name); -AdminUser takes usernames as Atlan shows them.", user);
+            }
+        }
+    }
+
+    /// <summary>Every admin group must exist by its (internal) name, as pyatlan's GroupCache.validate_aliases checks; CatalogGroupNotFound otherwise.</summary>
+    public static async Task ValidateAdminGroupsAsync(CatalogConnection catalog, IReadOnlyList<string> groups, IOperationSink sink, CancellationToken ct)
+    {
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        var known = await ListNamesAsync(catalog, "api/service/groups", "name", sink, ct).ConfigureAwait(false);
+        if (groups.FirstOrDefault(g => !known.Contains(g)) is { } missing)
+        {
+            throw new KafkaCatalogException("CatalogGroupNotFound", FailureKind.ObjectNotFound, $"The catalog has no group '{missing}'; -AdminGroup takes the group's internal name (for example 'data-engineers'), not its display name.", missing);
+        }
+    }
+
+    private static async Task<HashSet<string>> ListNamesAsync(CatalogConnection catalog, string path, string field, IOperationSink sink, CancellationToken ct)
+    {
+        const int limit = 100;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var offset = 0; ; offset += limit)
+        {
+            var response = await catalog.Api.GetAsync($"{path}?count=true&offset={offset.ToString(CultureInfo.InvariantCulture)}&limit={limit}", sink, ct).ConfigureAwait(false);
+            var records = response?["records"] as JsonArray ?? new JsonArray();
+            foreach (var r in records.OfType<JsonObject>())
+            {
+                if (r[field] is JsonValue v && v.TryGetValue<string>(out var name))
+                {
+                    names.Add(name);
+                }
+            }
+
+            if (records.Count < limit)
+            {
+                return names;
+            }
+        }
     }
 
     internal static CatalogKafkaConnection? FromEntity(JsonObject? entity)

@@ -92,6 +92,15 @@ public sealed record CatalogKafkaConnection
     public bool Reused { get; init; }
     /// <summary>Lets `New-CatalogKafkaConnection | Get-CatalogKafkaAsset` bind by property name.</summary>
     public string ConnectionQualifiedName => QualifiedName;
+
+    /// <summary>
+    /// The catalog session this connection was read or created through (null for one built by hand).
+    /// Internal, so it never shows in output or JSON; it lets -CatalogConnection take this object.
+    /// </summary>
+    internal CatalogConnection? Session { get; init; }
+
+    /// <summary>The catalog session scoped to this connection, as -CatalogConnection $conn uses it; null when the object carries no session.</summary>
+    public CatalogConnection? ToCatalogSession() => Session?.WithDefaultConnection(QualifiedName);
 }
 
 /// <summary>A reference to an asset to delete: by GUID, or by type and qualifiedName.</summary>

@@ -227,9 +227,12 @@ public static class CatalogPublisher
     internal static IEnumerable<CatalogAssetResult> Classify(IReadOnlyList<PlannedAsset> sent, JsonNode? response, string connectionQn)
     {
         var assignments = response?["guidAssignments"] as JsonObject;
-        var created = Guids(response, "CREATE");
-        var updated = Guids(response, "UPDATE");
-        updated.UnionWith(Guids(response, "PARTIAL_UPDATE"));
+        var created = Guids(response?["mutatedEntities"]?["CREATE"]);
+        var updated = Guids(response?["mutatedEntities"]?["UPDATE"]);
+        // Partial updates come under mutatedEntities.PARTIAL_UPDATE and, as pyatlan's
+        // AssetMutationResponse reads them, in the top-level partialUpdatedEntities list.
+        updated.UnionWith(Guids(response?["mutatedEntities"]?["PARTIAL_UPDATE"]));
+        updated.UnionWith(Guids(response?["partialUpdatedEntities"]));
         for (var i = 0; i < sent.Count; i++)
         {
             var asset = sent[i];
@@ -266,10 +269,10 @@ public static class CatalogPublisher
         ConnectionQualifiedName = connectionQn,
     };
 
-    private static HashSet<string> Guids(JsonNode? response, string list)
+    private static HashSet<string> Guids(JsonNode? list)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        if (response?["mutatedEntities"]?[list] is JsonArray headers)
+        if (list is JsonArray headers)
         {
             foreach (var h in headers)
             {

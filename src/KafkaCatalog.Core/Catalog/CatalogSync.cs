@@ -62,6 +62,17 @@ public sealed record CatalogSyncPlan
     public int Count(CatalogSyncActionKind kind) => Actions.Count(a => a.Kind == kind);
 }
 
+/// <summary>Which kinds of catalog asset a sync may archive when the input no longer has them.</summary>
+[Flags]
+public enum CatalogSyncArchive
+{
+    /// <summary>Archive nothing: the input is a subset, so a missing asset proves nothing.</summary>
+    None = 0,
+    Topics = 1,
+    ConsumerGroups = 2,
+    All = Topics | ConsumerGroups,
+}
+
 public sealed record CatalogSyncOptions
 {
     /// <summary>Topic name filters (* ?); all topics when empty. Only matching catalog topics can be archived.</summary>
@@ -71,12 +82,18 @@ public sealed record CatalogSyncOptions
     public bool IncludeGroups { get; init; } = true;
     public CatalogAssetDecoration? Decoration { get; init; }
     public CatalogPublishOptions Publish { get; init; } = new();
+
+    /// <summary>
+    /// Which kinds may be archived when missing from the input. None by default: only a read of the
+    /// whole cluster (or an explicit -ArchiveMissing) proves that an asset is gone.
+    /// </summary>
+    public CatalogSyncArchive Archive { get; init; } = CatalogSyncArchive.None;
 }
 
 /// <summary>
 /// Sync: read the cluster and the catalog (archived assets included), plan, apply. Create what is
 /// new, update what changed, restore archived assets that came back, archive (SOFT) assets whose
-/// topic or group is gone, leave the rest. Applying publishes topics before groups and archives
+/// topic or group is gone (only for the kinds <see cref="CatalogSyncOptions.Archive"/> allows), leave the rest. Applying publishes topics before groups and archives
 /// groups before topics.
 /// </summary>
 public static class CatalogSynchronizer
@@ -127,11 +144,14 @@ public static class CatalogSynchronizer
             }
         }
 
-        return Plan(connectionQualifiedName, desired, existing);
+        return Plan(connectionQualifiedName, desired, existing, options.Archive);
     }
 
-    /// <summary>The pure planning step: desired assets against catalog hits.</summary>
-    public static CatalogSyncPlan Plan(string connectionQualifiedName, CatalogPublishSet desired, IEnumerable<JsonObject> catalogHits)
+    /// <summary>
+    /// The pure planning step: desired assets against catalog hits. A catalog asset missing from
+    /// <paramref name="desired"/> is archived only when <paramref name="archive"/> names its kind.
+    /// </summary>
+    public static CatalogSyncPlan Plan(string connectionQualifiedName, CatalogPublishSet desired, IEnumerable<JsonObject> catalogHits, CatalogSyncArchive archive = CatalogSyncArchive.None)
     {
         var byKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var hit in catalogHits)
@@ -171,7 +191,14 @@ public static class CatalogSynchronizer
 
         foreach (var (key, hit) in byKey.OrderBy(k => k.Key, StringComparer.Ordinal))
         {
-            if (!wanted.Contains(key) && hit["status"]?.GetValue<string>() != "DELETED")
+            var type = hit["typeName"]?.GetValue<string>();
+            var mayArchive = type switch
+            {
+                CatalogTypeNames.KafkaTopic => archive.HasFlag(CatalogSyncArchive.Topics),
+                CatalogTypeNames.KafkaConsumerGroup => archive.HasFlag(CatalogSyncArchive.ConsumerGroups),
+                _ => false,
+            };
+            if (mayArchive && !wanted.Contains(key) && hit["status"]?.GetValue<string>() != "DELETED")
             {
                 actions.Add(new CatalogSyncAction
                 {

@@ -3,7 +3,7 @@ using KafkaCatalog.Core.Kafka;
 namespace KafkaCatalog.Core.Catalog;
 
 /// <summary>
-/// Sync's view of a live cluster: topics (with their configs) read through <see cref="TopicService"/>;
+/// Sync's view of a live cluster: topics (with their configs and message counts) read through <see cref="TopicService"/>;
 /// consumer groups (with offsets and lag) through <see cref="ConsumerGroupService"/>, or from a
 /// source the caller gives (records piped in).
 /// A topic or group that cannot be read fails the whole read instead of being skipped, because sync
@@ -31,7 +31,7 @@ public sealed class KafkaClusterInventory : IKafkaInventory
     public async Task<IReadOnlyList<KafkaTopic>> ListTopicsAsync(CancellationToken cancellationToken)
     {
         var list = new List<KafkaTopic>();
-        await foreach (var topic in _topics.ListAsync(new TopicQuery { IncludeConfig = true, IncludeInternal = _includeInternal }, ex => throw ex, cancellationToken).ConfigureAwait(false))
+        await foreach (var topic in _topics.ListAsync(new TopicQuery { IncludeConfig = true, IncludeMessageCount = true, IncludeInternal = _includeInternal }, ex => throw ex, cancellationToken).ConfigureAwait(false))
         {
             list.Add(topic);
         }

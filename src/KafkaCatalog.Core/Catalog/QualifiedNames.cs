@@ -10,8 +10,28 @@ namespace KafkaCatalog.Core.Catalog;
 /// </summary>
 public static partial class QualifiedNames
 {
+    /// <summary>The connector New-CatalogKafkaConnection creates (pyatlan AtlanConnectorType.KAFKA).</summary>
     public const string ConnectorName = "kafka";
     public const int MaxNameLength = 249;
+
+    /// <summary>
+    /// Atlan's Kafka connectors (pyatlan model/enums.py AtlanConnectorType, category eventbus): the
+    /// custom-publisher one and those of Atlan's own crawlers. A connection of any of them holds
+    /// KafkaTopic and KafkaConsumerGroup assets.
+    /// </summary>
+    public static readonly IReadOnlyList<string> KafkaConnectorNames = new[] { "kafka", "apache-kafka", "confluent-kafka", "amazon-msk", "aiven-kafka", "redpanda-kafka" };
+
+    /// <summary>The connector of a connection qualifiedName (its second segment), or null when it is not a Kafka one.</summary>
+    public static string? ConnectorOf(string? connectionQualifiedName)
+    {
+        if (connectionQualifiedName is null || !ConnectionPattern().IsMatch(connectionQualifiedName))
+        {
+            return null;
+        }
+
+        var connector = connectionQualifiedName.Split('/')[1];
+        return KafkaConnectorNames.Contains(connector, StringComparer.Ordinal) ? connector : null;
+    }
 
     public static string Connection(long epochSeconds) =>
         epochSeconds > 0 ? $"default/{ConnectorName}/{epochSeconds}" : throw new ArgumentOutOfRangeException(nameof(epochSeconds));
@@ -22,8 +42,7 @@ public static partial class QualifiedNames
     public static string ConsumerGroup(string connectionQualifiedName, string groupId) =>
         $"{connectionQualifiedName}/consumer-group/{groupId}";
 
-    public static bool IsConnection(string? qualifiedName) =>
-        qualifiedName is not null && ConnectionPattern().IsMatch(qualifiedName);
+    public static bool IsConnection(string? qualifiedName) => ConnectorOf(qualifiedName) is not null;
 
     /// <summary>The connection part of a topic or group qualifiedName, or null.</summary>
     public static string? ConnectionOf(string qualifiedName)
@@ -36,7 +55,7 @@ public static partial class QualifiedNames
     public static string? ValidateConnection(string? qualifiedName) =>
         IsConnection(qualifiedName)
             ? null
-            : $"'{qualifiedName}' is not a Kafka connection qualifiedName; expected default/kafka/<epoch>, as New-CatalogKafkaConnection returns it.";
+            : $"'{qualifiedName}' is not a Kafka connection qualifiedName; expected default/<connector>/<epoch> with a Kafka connector ({string.Join(", ", KafkaConnectorNames)}), as New-CatalogKafkaConnection returns it.";
 
     /// <summary>Null when Atlan would accept the topic name, else why not.</summary>
     public static string? ValidateTopicName(string? name)
@@ -85,7 +104,7 @@ public static partial class QualifiedNames
         return groupId.Length > 10_000 ? "The consumer group id is longer than 10000 characters." : null;
     }
 
-    [GeneratedRegex("^default/kafka/[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^default/[a-z0-9-]+/[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex ConnectionPattern();
 
     [GeneratedRegex("^[a-zA-Z0-9._-]+$", RegexOptions.CultureInvariant)]

@@ -24,6 +24,17 @@ public enum KafkaSaslMechanism
     Gssapi,
 }
 
+/// <summary>Where a consumer starts in a partition without a committed offset (kafka-python / Mage auto_offset_reset).</summary>
+public enum KafkaOffsetReset
+{
+    /// <summary>The newest message (kafka-python's and Mage's default).</summary>
+    Latest,
+    /// <summary>The oldest message still in the log.</summary>
+    Earliest,
+    /// <summary>No default: kafka-python raises NoOffsetForPartitionError (librdkafka auto.offset.reset=error).</summary>
+    None,
+}
+
 /// <summary>
 /// Everything needed to reach a cluster. Secrets are kept as <see cref="SecureString"/> and are
 /// only turned into plain text by <see cref="LibrdkafkaConfig"/> (for the client factory) and the
@@ -45,9 +56,46 @@ public sealed record KafkaConnectionOptions
     /// request.timeout.ms (kafka-python request_timeout_ms).
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Any further librdkafka property (e.g. from -Property or a profile), applied last.</summary>
+    private readonly IReadOnlyDictionary<string, string> _properties = new Dictionary<string, string>();
+    private readonly IReadOnlyDictionary<string, SecureString> _secretProperties = new Dictionary<string, SecureString>();
+
+    /// <summary>
+    /// Any further librdkafka property (e.g. from -Property or a profile), applied last. A property
+    /// that holds a secret (sasl.password, ssl.key.password, ssl.keystore.password,
+    /// sasl.oauthbearer.client.secret, any key naming a password, secret, token or credential) is
+    /// not kept here: setting it moves its value into <see cref="SecretProperties"/> as a
+    /// <see cref="SecureString"/>, so it is held and redacted like a PSCredential.
+    /// </summary>
     [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
-    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Properties
+    {
+        get => _properties;
+        init => (_properties, _secretProperties) = SecretProperty.Split(value);
+    }
+
+    /// <summary>
+    /// The secret librdkafka properties given through <see cref="Properties"/> (key and protected
+    /// value); only <see cref="LibrdkafkaConfig"/> reveals them, for the client config.
+    /// </summary>
+    [JsonConverter(typeof(RedactedSecretPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, SecureString> SecretProperties => _secretProperties;
+
+    /// <summary>Producer-only librdkafka properties from a profile (Mage batch_size → batch.size, timeout_ms → linger.ms), before <see cref="Properties"/>.</summary>
+    [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, string> ProducerProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Consumer-only librdkafka properties from a profile (auto.offset.reset, max.partition.fetch.bytes), before <see cref="Properties"/>.</summary>
+    [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
+    public IReadOnlyDictionary<string, string> ConsumerProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The topic of the profile (Mage topic): Publish-KafkaMessage and Receive-KafkaMessage use it without -Topic.</summary>
+    public string? DefaultTopic { get; init; }
+
+    /// <summary>The consumer group of the profile (Mage consumer_group): Receive-KafkaMessage starts where it would resume.</summary>
+    public string? ConsumerGroup { get; init; }
+
+    /// <summary>The profile's auto_offset_reset: where that group starts in a partition it has no offset for.</summary>
+    public KafkaOffsetReset? AutoOffsetReset { get; init; }
 
     // ---- timeouts and backoff (null = librdkafka default) ----
 
@@ -115,6 +163,9 @@ public sealed record KafkaConnectionOptions
     /// <summary>sasl.kerberos.keytab.</summary>
     public string? KerberosKeytab { get; init; }
 
+    /// <summary>True when <paramref name="key"/> was given as a librdkafka property (plain or secret).</summary>
+    public bool HasProperty(string key) => _properties.ContainsKey(key) || _secretProperties.ContainsKey(key);
+
     /// <summary>True for SSL and SASL_SSL.</summary>
     [JsonIgnore]
     public bool UsesTls => SecurityProtocol is KafkaSecurityProtocol.Ssl or KafkaSecurityProtocol.SaslSsl;
@@ -174,6 +225,10 @@ public sealed class KafkaConnection
     public string? UserName => Options.SaslUsername;
     /// <summary>The OAuth token endpoint, for OAUTHBEARER connections (no secret).</summary>
     public Uri? OAuthTokenEndpoint => Options.OAuth?.TokenEndpoint;
+    /// <summary>The profile's topic (Mage topic), used by Publish-KafkaMessage and Receive-KafkaMessage without -Topic.</summary>
+    public string? DefaultTopic => Options.DefaultTopic;
+    /// <summary>The profile's consumer group (Mage consumer_group).</summary>
+    public string? ConsumerGroup => Options.ConsumerGroup;
     /// <summary>The cluster id, once a call has learned it.</summary>
     public string? ClusterId { get; set; }
     public DateTimeOffset ConnectedAt { get; init; } = DateTimeOffset.UtcNow;
@@ -202,4 +257,28 @@ public sealed class KafkaConnection
     internal KafkaConnectionOptions Options { get; }
 
     public override string ToString() => $"{Name}: {Options}";
+}
+
+/// <summary>Splits raw librdkafka properties into plain ones and secret ones (protected at once).</summary>
+internal static class SecretProperty
+{
+    public static (IReadOnlyDictionary<string, string> Plain, IReadOnlyDictionary<string, SecureString> Secret) Split(IReadOnlyDictionary<string, string>? properties)
+    {
+        var plain = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secret = new Dictionary<string, SecureString>(StringComparer.Ordinal);
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            // A missing value stays where the validator reports it (PropertyValueMissing); it holds no secret.
+            if (value is not null && SecretText.IsSensitiveKey(key))
+            {
+                secret[key] = SecretText.Protect(value);
+            }
+            else
+            {
+                plain[key] = value!;
+            }
+        }
+
+        return (plain, secret);
+    }
 }

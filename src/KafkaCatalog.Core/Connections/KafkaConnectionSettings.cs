@@ -60,6 +60,21 @@ public sealed record KafkaConnectionSettings
     [JsonConverter(typeof(RedactedPropertiesJsonConverter))]
     public IReadOnlyDictionary<string, string>? Properties { get; init; }
 
+    /// <summary>Producer-only librdkafka properties from a profile (Mage batch_size, timeout_ms); -Property wins over them.</summary>
+    public IReadOnlyDictionary<string, string>? ProducerProperties { get; init; }
+
+    /// <summary>Consumer-only librdkafka properties from a profile (Mage auto_offset_reset, max_partition_fetch_bytes).</summary>
+    public IReadOnlyDictionary<string, string>? ConsumerProperties { get; init; }
+
+    /// <summary>The topic Publish-KafkaMessage and Receive-KafkaMessage use without -Topic (Mage topic).</summary>
+    public string? DefaultTopic { get; init; }
+
+    /// <summary>The consumer group the profile's tool consumes with (Mage consumer_group).</summary>
+    public string? ConsumerGroup { get; init; }
+
+    /// <summary>Where the profile's consumer starts without a committed offset (Mage / kafka-python auto_offset_reset).</summary>
+    public KafkaOffsetReset? AutoOffsetReset { get; init; }
+
     /// <summary>
     /// Combines layers, highest precedence first (explicit parameters, then profile, then environment).
     /// Each setting comes from the first layer that has it. Settings that belong together come from
@@ -90,20 +105,7 @@ public sealed record KafkaConnectionSettings
         var certFromHigh = high.SslCertificateLocation is not null || high.SslCertificatePem is not null;
         var keyFromHigh = high.SslKeyLocation is not null || high.SslKeyPem is not null;
 
-        Dictionary<string, string>? properties = null;
-        if (low.Properties is not null || high.Properties is not null)
-        {
-            properties = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (k, v) in low.Properties ?? new Dictionary<string, string>())
-            {
-                properties[k] = v;
-            }
-
-            foreach (var (k, v) in high.Properties ?? new Dictionary<string, string>())
-            {
-                properties[k] = v;
-            }
-        }
+        var properties = MergeProperties(high.Properties, low.Properties);
 
         return new KafkaConnectionSettings
         {
@@ -146,7 +148,34 @@ public sealed record KafkaConnectionSettings
             KerberosPrincipal = high.KerberosPrincipal ?? low.KerberosPrincipal,
             KerberosKeytab = high.KerberosKeytab ?? low.KerberosKeytab,
             Properties = properties,
+            ProducerProperties = MergeProperties(high.ProducerProperties, low.ProducerProperties),
+            ConsumerProperties = MergeProperties(high.ConsumerProperties, low.ConsumerProperties),
+            DefaultTopic = high.DefaultTopic ?? low.DefaultTopic,
+            ConsumerGroup = high.ConsumerGroup ?? low.ConsumerGroup,
+            AutoOffsetReset = high.AutoOffsetReset ?? low.AutoOffsetReset,
         };
+    }
+
+    /// <summary>Key by key, the higher layer winning; null when neither layer has any.</summary>
+    private static Dictionary<string, string>? MergeProperties(IReadOnlyDictionary<string, string>? high, IReadOnlyDictionary<string, string>? low)
+    {
+        if (low is null && high is null)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in low ?? new Dictionary<string, string>())
+        {
+            merged[k] = v;
+        }
+
+        foreach (var (k, v) in high ?? new Dictionary<string, string>())
+        {
+            merged[k] = v;
+        }
+
+        return merged;
     }
 
     /// <summary>
@@ -216,6 +245,11 @@ public sealed record KafkaConnectionSettings
             KerberosPrincipal = KerberosPrincipal,
             KerberosKeytab = KerberosKeytab,
             Properties = Properties ?? new Dictionary<string, string>(),
+            ProducerProperties = ProducerProperties ?? new Dictionary<string, string>(),
+            ConsumerProperties = ConsumerProperties ?? new Dictionary<string, string>(),
+            DefaultTopic = DefaultTopic,
+            ConsumerGroup = ConsumerGroup,
+            AutoOffsetReset = AutoOffsetReset,
         };
     }
 

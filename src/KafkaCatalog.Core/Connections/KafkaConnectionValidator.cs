@@ -226,7 +226,7 @@ internal static partial class KafkaConnectionValidator
         }
 
         if (mechanism == KafkaSaslMechanism.OAuthBearer && o.OAuth is null
-            && !o.Properties.ContainsKey("sasl.oauthbearer.method") && !o.Properties.ContainsKey("sasl.oauthbearer.config"))
+            && !o.HasProperty("sasl.oauthbearer.method") && !o.HasProperty("sasl.oauthbearer.config"))
         {
             problems.Add(KafkaConnectionProblem.Error("OAuthSettingsMissing", nameof(o.OAuth),
                 "SASL OAUTHBEARER needs an OAuth token endpoint and client credentials. Pass -OAuthTokenEndpoint and -OAuthClientCredential (client id as user name, client secret as password)."));
@@ -358,7 +358,8 @@ internal static partial class KafkaConnectionValidator
 
     private static void ValidateProperties(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
     {
-        foreach (var (key, value) in o.Properties)
+        // A secret property's value is never read here (only whether it is there).
+        foreach (var (key, value) in o.Properties.Concat(o.SecretProperties.Select(p => KeyValuePair.Create(p.Key, "***"))))
         {
             if (string.IsNullOrWhiteSpace(key) || !PropertyKeyPattern().IsMatch(key))
             {
@@ -369,6 +370,11 @@ internal static partial class KafkaConnectionValidator
             {
                 problems.Add(KafkaConnectionProblem.Error("PropertyValueMissing", $"Properties[{key}]",
                     $"Property '{key}' has no value. Give it a value, or leave it out to use the default."));
+            }
+            else if (key is "sasl.mechanism" or "sasl.mechanisms" && LibrdkafkaConfig.IsAwsMskIam(value))
+            {
+                problems.Add(KafkaConnectionProblem.Error("SaslMechanismNotSupported", $"Properties[{key}]",
+                    LibrdkafkaConfig.AwsMskIamUnsupported + " " + LibrdkafkaConfig.AwsMskIamAlternatives));
             }
         }
     }

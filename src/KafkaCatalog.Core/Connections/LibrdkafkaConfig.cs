@@ -22,7 +22,8 @@ public enum KafkaClientRole
 /// token refresh handler fed by <see cref="KafkaConnection.GetTokenSource"/>
 /// (<see cref="UsesTokenRefreshHandler"/> says when). <c>sasl.oauthbearer.method=oidc</c> is only
 /// set if the caller asks for it through <see cref="KafkaConnectionOptions.Properties"/>.
-/// The result holds secrets in plain text (sasl.password, ssl.key.password, ssl.key.pem): hand it
+/// The result holds secrets in plain text (sasl.password, ssl.key.password, ssl.key.pem, the secret
+/// -Property values of <see cref="KafkaConnectionOptions.SecretProperties"/>): hand it
 /// to the client config and never log or print it.
 /// </remarks>
 public static class LibrdkafkaConfig
@@ -30,7 +31,7 @@ public static class LibrdkafkaConfig
     /// <summary>Properties common to admin, consumer and producer clients.</summary>
     public static Dictionary<string, string> Build(KafkaConnectionOptions options) => Build(options, KafkaClientRole.Admin);
 
-    /// <summary>Properties for the given client role (producers also get request.timeout.ms).</summary>
+    /// <summary>Properties for the given client role (producers also get request.timeout.ms; each role its profile properties, before -Property).</summary>
     public static Dictionary<string, string> Build(KafkaConnectionOptions options, KafkaClientRole role)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -101,9 +102,25 @@ public static class LibrdkafkaConfig
             properties["enable.ssl.certificate.verification"] = options.SkipCertificateCheck ? "false" : "true";
         }
 
+        var roleProperties = role switch
+        {
+            KafkaClientRole.Producer => options.ProducerProperties,
+            KafkaClientRole.Consumer => options.ConsumerProperties,
+            _ => null,
+        };
+        foreach (var (key, value) in roleProperties ?? new Dictionary<string, string>())
+        {
+            properties[key] = value;
+        }
+
         foreach (var (key, value) in options.Properties)
         {
             properties[key] = value;
+        }
+
+        foreach (var (key, value) in options.SecretProperties)
+        {
+            properties[key] = SecretText.Reveal(value);
         }
 
         return properties;
@@ -153,6 +170,18 @@ public static class LibrdkafkaConfig
             default: return false;
         }
     }
+
+    /// <summary>Why AWS_MSK_IAM (kafka-python 2.3+, which Mage pins) cannot be used through librdkafka.</summary>
+    public const string AwsMskIamUnsupported =
+        "SASL mechanism AWS_MSK_IAM is kafka-python's own (2.3+); librdkafka 2.15.1 has no such mechanism, and its sasl.oauthbearer.metadata.authentication.type=aws_iam is declared without a token flow (\"librdkafka does not implement the aws_iam token flow natively\", CONFIGURATION.md).";
+
+    /// <summary>What works on Amazon MSK instead.</summary>
+    public const string AwsMskIamAlternatives =
+        "On Amazon MSK use SASL/SCRAM (SCRAM-SHA-512 on port 9096, user and password from AWS Secrets Manager), or IAM through SASL/OAUTHBEARER (port 9098): MSK accepts IAM tokens (aws-msk-iam-sasl-signer) as OAUTHBEARER tokens, so serve them from an OAuth token endpoint and connect with -SaslMechanism OAuthBearer -OAuthTokenEndpoint <url> -OAuthClientCredential <id/secret>.";
+
+    /// <summary>True for AWS_MSK_IAM in any case, with '-' or '_'.</summary>
+    public static bool IsAwsMskIam(string? text) =>
+        string.Equals(text?.Trim().Replace('-', '_'), "AWS_MSK_IAM", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Parses PLAIN / SCRAM-SHA-256 / SCRAM-SHA-512 / OAUTHBEARER / GSSAPI (any case, '-' or '_').</summary>
     public static bool TryParseMechanism(string? text, out KafkaSaslMechanism mechanism)

@@ -57,7 +57,7 @@ public static class ClusterReachabilityGuard
                 "Metadata",
                 KafkaCallKind.Read,
                 factory.BootstrapServers,
-                _ => Task.Run(() => factory.AdminClient.GetMetadata(factory.RequestTimeout), cancellationToken),
+                token => factory.GetMetadataAsync(null, token),
                 sink,
                 cancellationToken).ConfigureAwait(false);
         }

@@ -28,9 +28,6 @@ public sealed record ConfigChange
 /// <summary>Topic and broker configs: describe (value, source, default, sensitive, read-only, synonyms) and incremental alter.</summary>
 public sealed class ConfigService
 {
-    /// <summary>Resource name of the cluster-wide dynamic broker default.</summary>
-    public const string ClusterDefaultBroker = "";
-
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
     private readonly KafkaRetry _retry;
@@ -54,7 +51,7 @@ public sealed class ConfigService
         IReadOnlyList<string> topics, Action<KafkaCatalogException>? onItemError = null, CancellationToken cancellationToken = default) =>
         DescribeAsync(ResourceType.Topic, "Topic", topics, onItemError, cancellationToken);
 
-    /// <summary>Describes broker configs (broker ids as text; "" is the cluster-wide default).</summary>
+    /// <summary>Describes broker configs (broker ids as text).</summary>
     public IAsyncEnumerable<(string Topic, IReadOnlyList<KafkaConfigEntry> Entries)> DescribeBrokersAsync(
         IReadOnlyList<int> brokerIds, Action<KafkaCatalogException>? onItemError = null, CancellationToken cancellationToken = default) =>
         DescribeAsync(ResourceType.Broker, "Broker", brokerIds.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), onItemError, cancellationToken);
@@ -63,12 +60,15 @@ public sealed class ConfigService
     public Task AlterTopicAsync(string topic, ConfigChange change, bool validateOnly, CancellationToken cancellationToken = default) =>
         AlterAsync(ResourceType.Topic, topic, $"topic '{topic}'", change, validateOnly, cancellationToken);
 
-    /// <summary>Changes a broker's dynamic configs (<paramref name="brokerId"/> null: the cluster-wide default).</summary>
-    public Task AlterBrokerAsync(int? brokerId, ConfigChange change, bool validateOnly, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Changes a broker's dynamic configs. The cluster-wide default resource (an empty broker name, kafka-configs
+    /// --entity-default) cannot be addressed: librdkafka's rd_kafka_ConfigResource_new refuses an empty name.
+    /// </summary>
+    public Task AlterBrokerAsync(int brokerId, ConfigChange change, bool validateOnly, CancellationToken cancellationToken = default) =>
         AlterAsync(
             ResourceType.Broker,
-            brokerId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ClusterDefaultBroker,
-            brokerId is null ? "the cluster-wide broker default" : $"broker {brokerId}",
+            brokerId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"broker {brokerId}",
             change,
             validateOnly,
             cancellationToken);
@@ -123,9 +123,12 @@ public sealed class ConfigService
         Action<KafkaCatalogException>? onItemError,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        for (var start = 0; start < names.Count; start += BatchSize)
+        // librdkafka takes at most one BROKER resource per DescribeConfigs call ("Only one
+        // ConfigResource of type BROKER is allowed per call"): brokers are described one by one.
+        var batchSize = type == ResourceType.Broker ? 1 : BatchSize;
+        for (var start = 0; start < names.Count; start += batchSize)
         {
-            var batch = names.Skip(start).Take(BatchSize).ToArray();
+            var batch = names.Skip(start).Take(batchSize).ToArray();
             _sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_factory.BootstrapServers}.");
             List<DescribeConfigsResult> results;
             try

@@ -31,6 +31,7 @@ public sealed class KafkaClientFactory : IDisposable
     private readonly ConcurrentDictionary<IOperationSink, byte> _sinks = new();
     private readonly Lazy<IAdminClient> _admin;
     private readonly Lazy<ConsumerHandleAdmin> _groupAdmin;
+    private readonly NativeCallGate _adminGate = new();
     private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
     private volatile Error? _lastClientError;
     private volatile Error? _lastSecurityError;
@@ -83,6 +84,19 @@ public sealed class KafkaClientFactory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Metadata (every topic, or one topic) through the shared admin client. librdkafka's metadata
+    /// call blocks for up to the request timeout: it runs on its own thread, the returned task ends
+    /// as soon as <paramref name="cancellationToken"/> is cancelled, and the client is disposed only
+    /// after the call returned (<see cref="NativeCallGate"/>).
+    /// </summary>
+    public Task<Metadata> GetMetadataAsync(string? topic, CancellationToken cancellationToken)
+    {
+        var admin = AdminClient;
+        var timeout = RequestTimeout;
+        return _adminGate.RunAsync(() => topic is null ? admin.GetMetadata(timeout) : admin.GetMetadata(topic, timeout), cancellationToken);
+    }
+
     /// <summary>Routes librdkafka log lines and client errors to <paramref name="sink"/> until disposed.</summary>
     public IDisposable AttachSink(IOperationSink sink)
     {
@@ -123,9 +137,12 @@ public sealed class KafkaClientFactory : IDisposable
 
     /// <summary>
     /// A producer config: request.timeout.ms and (unless set by -Property) message.timeout.ms follow the request timeout;
-    /// allow.auto.create.topics is off unless set by -Property (publishing never creates a topic).
+    /// allow.auto.create.topics is off unless set by -Property (publishing never creates a topic). The partitioner is
+    /// <paramref name="partitioner"/> (-Partitioner), else the connection's own <c>partitioner</c> property, else
+    /// murmur2_random, so keys land where the Java client, kafka-python and Mage put them (<see cref="KafkaPartitioners"/>).
     /// </summary>
-    public ProducerConfig CreateProducerConfig()
+    /// <exception cref="KafkaCatalogException">PartitionerInvalid.</exception>
+    public ProducerConfig CreateProducerConfig(string? partitioner = null)
     {
         var properties = BaseProperties(KafkaClientRole.Producer);
         properties.TryAdd("allow.auto.create.topics", "false");
@@ -134,6 +151,7 @@ public sealed class KafkaClientFactory : IDisposable
             properties["message.timeout.ms"] = Milliseconds(RequestTimeout);
         }
 
+        properties[KafkaPartitioners.PropertyName] = KafkaPartitioners.Resolve(partitioner, properties);
         return new ProducerConfig(properties);
     }
 
@@ -152,10 +170,11 @@ public sealed class KafkaClientFactory : IDisposable
         return Build(builder.Build);
     }
 
-    public IProducer<byte[]?, byte[]?> CreateProducer(IOperationSink? sink = null)
+    /// <summary>A producer; <paramref name="partitioner"/> as in <see cref="CreateProducerConfig"/>. The caller disposes it.</summary>
+    public IProducer<byte[]?, byte[]?> CreateProducer(IOperationSink? sink = null, string? partitioner = null)
     {
         NativeLibraryLoader.EnsureLoaded();
-        var builder = new ProducerBuilder<byte[]?, byte[]?>(CreateProducerConfig())
+        var builder = new ProducerBuilder<byte[]?, byte[]?>(CreateProducerConfig(partitioner))
             .SetLogHandler((_, message) => OnLog(message, sink))
             .SetErrorHandler((_, error) => OnError(error, sink));
         if (NeedsOAuthBearerHandler)
@@ -178,11 +197,14 @@ public sealed class KafkaClientFactory : IDisposable
             _groupAdmin.Value.Dispose();
         }
 
-        if (_admin.IsValueCreated)
+        // A blocking call abandoned by a cancelled caller may still be inside the admin client.
+        _adminGate.DisposeWhenIdle(() =>
         {
-            _admin.Value.Dispose();
-        }
-
+            if (_admin.IsValueCreated)
+            {
+                _admin.Value.Dispose();
+            }
+        });
         _sinks.Clear();
     }
 
@@ -339,14 +361,30 @@ public sealed class KafkaClientFactory : IDisposable
         Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
     }
 
+    // Runs on librdkafka's threads: an exception must never travel back into native code.
     private void Broadcast(string line, IOperationSink? extra)
     {
         foreach (var sink in _sinks.Keys)
         {
-            sink.Verbose(line);
+            Tell(sink, line);
         }
 
-        extra?.Verbose(line);
+        if (extra is not null)
+        {
+            Tell(extra, line);
+        }
+    }
+
+    private static void Tell(IOperationSink sink, string line)
+    {
+        try
+        {
+            sink.Verbose(line);
+        }
+        catch (Exception)
+        {
+            // A sink whose command has ended; the line has nowhere to go.
+        }
     }
 
     private static string Milliseconds(TimeSpan value) =>

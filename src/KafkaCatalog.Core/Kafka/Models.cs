@@ -53,9 +53,12 @@ public sealed record KafkaTopic
     public int ReplicationFactor => Partitions.Count == 0 ? 0 : Partitions[0].Replicas.Count;
     /// <summary>Topic configs (name to value), present when asked for (-IncludeConfig); sensitive values are null.</summary>
     public IReadOnlyDictionary<string, string?>? Config { get; init; }
-    /// <summary>Sum of the partitions' log sizes where the cluster can tell it; null otherwise.</summary>
-    public long? SizeInBytes { get; init; }
-    /// <summary>Sum of (high watermark - log start offset) over partitions where known; null otherwise.</summary>
+    /// <summary>
+    /// Sum over the partitions of high watermark minus log start offset (Get-KafkaTopic -IncludeMessageCount);
+    /// null when not asked for or when a partition's offsets could not be read. Approximate: compaction
+    /// removes records without moving the log start, and transaction markers take offsets too.
+    /// There is no size in bytes: that needs DescribeLogDirs, which Confluent.Kafka does not offer.
+    /// </summary>
     public long? MessageCount { get; init; }
     /// <summary>The name of the connection the topic was read through; downstream cmdlets reuse it.</summary>
     public string? ConnectionName { get; init; }

@@ -26,6 +26,9 @@ public sealed record TopicQuery
     /// <summary>Fill <see cref="KafkaTopic.Config"/> (one batched DescribeConfigs).</summary>
     public bool IncludeConfig { get; init; }
 
+    /// <summary>Fill <see cref="KafkaTopic.MessageCount"/> from the partitions' watermarks (ListOffsets earliest and latest).</summary>
+    public bool IncludeMessageCount { get; init; }
+
     public bool HasHealthFilter => UnderReplicated || Unavailable || UnderMinIsr;
 }
 
@@ -118,12 +121,21 @@ public sealed class TopicService
             }
         }
 
+        IReadOnlyDictionary<string, long>? counts = null;
+        if (query.IncludeMessageCount)
+        {
+            counts = await CountMessagesAsync(selected.Select(ToTopic).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
+        KafkaTopic WithCount(KafkaTopic item) =>
+            counts is not null && counts.TryGetValue(item.Name, out var count) ? item with { MessageCount = count } : item;
+
         if (!query.IncludeConfig && !query.UnderMinIsr)
         {
             foreach (var topic in selected)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var item = ToTopic(topic);
+                var item = WithCount(ToTopic(topic));
                 if (!query.HasHealthFilter || IsUnhealthy(item, query, null))
                 {
                     yield return item;
@@ -139,7 +151,7 @@ public sealed class TopicService
         await foreach (var (name, entries) in configs.DescribeTopicsAsync(selected.Select(t => t.Topic).ToArray(), onItemError, cancellationToken).ConfigureAwait(false))
         {
             var config = entries.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-            var item = ToTopic(byName[name]);
+            var item = WithCount(ToTopic(byName[name]));
             if (query.IncludeConfig)
             {
                 item = item with { Config = config };
@@ -150,6 +162,35 @@ public sealed class TopicService
                 yield return item;
             }
         }
+    }
+
+    /// <summary>
+    /// Messages per topic: the sum over its partitions of high watermark minus log start offset.
+    /// A topic with a partition whose offsets could not be read gets no count (a warning says so):
+    /// a partial sum would be an invented number.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountMessagesAsync(IReadOnlyList<KafkaTopic> topics, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var rows = new Dictionary<string, int>(StringComparer.Ordinal);
+        var offsets = new TopicOffsetService(_factory, _sink, _retry);
+        _sink.Verbose("Message counts are high watermark minus log start offset per partition (approximate for compacted topics and for transactional topics, whose markers take offsets). Sizes in bytes are not read: they need DescribeLogDirs, which Confluent.Kafka does not offer.");
+        await foreach (var row in offsets.GetAsync(topics, null, _ => { }, cancellationToken).ConfigureAwait(false))
+        {
+            counts[row.Topic] = counts.GetValueOrDefault(row.Topic) + row.MessageCount;
+            rows[row.Topic] = rows.GetValueOrDefault(row.Topic) + 1;
+        }
+
+        foreach (var topic in topics)
+        {
+            if (rows.GetValueOrDefault(topic.Name) != topic.Partitions.Count)
+            {
+                counts.Remove(topic.Name);
+                _sink.Warning($"The offsets of some partitions of topic '{topic.Name}' could not be read; its MessageCount is left empty.");
+            }
+        }
+
+        return counts;
     }
 
     /// <summary>Whether a topic matches any of the query's health filters.</summary>
@@ -410,8 +451,7 @@ public sealed class TopicService
             "Metadata",
             KafkaCallKind.Read,
             _factory.BootstrapServers,
-            // GetMetadata blocks for up to the request timeout: keep it off the thread pool.
-            token => Task.Factory.StartNew(() => _factory.AdminClient.GetMetadata(_factory.RequestTimeout), token, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+            token => _factory.GetMetadataAsync(null, token),
             _sink,
             cancellationToken);
     }

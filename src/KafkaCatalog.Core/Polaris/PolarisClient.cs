@@ -168,6 +168,11 @@ public sealed class PolarisClient : IDisposable
     public async Task<PolarisIngestionJob> StartIngestionJobAsync(PolarisIngestionJobSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.UseSchemaDiscovery)
+        {
+            await EnsureSchemaDiscoveryAllowedAsync(spec, ct).ConfigureAwait(false);
+        }
+
         var reply = await SendAsync(HttpMethod.Post, "jobs", PolarisJson.WriteJob(spec), ct).ConfigureAwait(false);
         if (reply.IsSuccess)
         {
@@ -206,6 +211,39 @@ public sealed class PolarisClient : IDisposable
         }
 
         throw Failure(reply, spec.TableName, null, "PolarisInvalidJobSpec", null);
+    }
+
+    /// <summary>
+    /// Schema discovery needs a table the job creates or one in flexible schema mode; a strict table
+    /// would refuse the discovered columns. Read (GET tables/{name}) before anything is created.
+    /// </summary>
+    private async Task EnsureSchemaDiscoveryAllowedAsync(PolarisIngestionJobSpec spec, CancellationToken ct)
+    {
+        var table = await SendAsync(HttpMethod.Get, "tables/" + Uri.EscapeDataString(spec.TableName), null, ct).ConfigureAwait(false);
+        if (table.Status == HttpStatusCode.NotFound)
+        {
+            if (!spec.CreateTableIfNotExists)
+            {
+                throw new KafkaCatalogException("PolarisTableNotFound", FailureKind.ObjectNotFound, $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}. Use -CreateTable to create it from the job.", spec.TableName);
+            }
+
+            return;
+        }
+
+        if (!table.IsSuccess)
+        {
+            throw Failure(table, spec.TableName, null, null, null);
+        }
+
+        var mode = table.Root is JsonElement { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("schemaMode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        if (!string.Equals(mode, "flexible", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new KafkaCatalogException(
+                "PolarisSchemaDiscoveryNotAllowed",
+                FailureKind.InvalidOperation,
+                $"Table '{spec.TableName}' exists in {(mode ?? "strict")} schema mode, so Polaris cannot discover its columns from the topic. Pass -InputSchema and -Mapping for its columns, or ingest into a new table (-CreateTable) or a flexible one.",
+                spec.TableName);
+        }
     }
 
     public async Task<PolarisIngestionJob> GetIngestionJobAsync(string jobId, CancellationToken ct = default)

@@ -109,11 +109,15 @@ public sealed partial class PolarisConnection
         };
     }
 
-    /// <summary>HTTP Basic with the API key as user name and an empty password, as Polaris documents.</summary>
+    /// <summary>
+    /// <c>Authorization: Basic &lt;API key&gt;</c>: the raw key, as Polaris' "Ingest data from Apache Kafka by
+    /// API" page sends it (<c>--header "Authorization: Basic $POLARIS_API_KEY"</c>, and its Python sample
+    /// <c>f'Basic {apikey}'</c>). Polaris API keys are already the credential; they are not base64(user:password).
+    /// </summary>
     internal AuthenticationHeaderValue CreateAuthorizationHeader()
     {
         var key = new NetworkCredential(string.Empty, _apiKey).Password;
-        return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":")));
+        return new AuthenticationHeaderValue("Basic", key);
     }
 
     /// <summary>Never includes the API key.</summary>

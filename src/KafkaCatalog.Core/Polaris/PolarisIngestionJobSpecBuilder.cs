@@ -28,6 +28,11 @@ public static class PolarisIngestionJobSpecBuilder
     public const string DefaultTimestampColumn = "timestamp";
     public const string KafkaTimestampField = "kafka.timestamp";
 
+    /// <summary>Druid KafkaInputFormat's defaults for the key, header and topic columns.</summary>
+    public const string KafkaKeyColumn = "kafka.key";
+    public const string KafkaHeaderColumnPrefix = "kafka.header.";
+    public const string KafkaTopicColumn = "kafka.topic";
+
     /// <summary>Polaris' default lateMessageRejectionPeriod.</summary>
     public static readonly TimeSpan DefaultLateMessageRejection = TimeSpan.FromDays(30);
 

@@ -88,14 +88,27 @@ internal static class PolarisJson
             w.WriteStartObject("formatSettings");
             if (spec.Format == PolarisIngestionFormat.Kafka)
             {
+                // Druid's KafkaInputFormat (extensions-core/kafka-indexing-service .../kafkainput/KafkaInputFormat.java)
+                // reads the key only with a keyFormat and the headers only with a headerFormat; the header
+                // prefix is headerColumnPrefix. Polaris names a format by "format", as in valueFormat.
                 w.WriteString("format", "kafka");
                 w.WriteStartObject("valueFormat");
                 w.WriteString("format", "nd-json");
                 w.WriteEndObject();
+                w.WriteStartObject("keyFormat");
+                w.WriteString("format", "csv");
+                w.WriteStartArray("columns");
+                w.WriteStringValue("key");
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteStartObject("headerFormat");
+                w.WriteString("type", "string");
+                w.WriteString("encoding", "UTF-8");
+                w.WriteEndObject();
+                w.WriteString("headerColumnPrefix", PolarisIngestionJobSpecBuilder.KafkaHeaderColumnPrefix);
+                w.WriteString("keyColumnName", PolarisIngestionJobSpecBuilder.KafkaKeyColumn);
                 w.WriteString("timestampColumnName", PolarisIngestionJobSpecBuilder.KafkaTimestampField);
-                w.WriteString("keyColumnName", "kafka.key");
-                w.WriteString("headerLabelPrefix", "kafka.header.");
-                w.WriteString("topicColumnName", "kafka.topic");
+                w.WriteString("topicColumnName", PolarisIngestionJobSpecBuilder.KafkaTopicColumn);
             }
             else
             {

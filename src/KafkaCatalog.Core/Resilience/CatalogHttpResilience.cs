@@ -6,27 +6,32 @@ using Polly.Timeout;
 
 namespace KafkaCatalog.Core.Resilience;
 
-/// <summary>How hard the catalog client retries, and for how long at most.</summary>
+/// <summary>
+/// How hard the catalog client retries, and for how long at most. The defaults are pyatlan's
+/// (client/atlan.py DEFAULT_RETRY on httpx-retries' Retry): 5 retries, backoff factor 1 s with full
+/// jitter (factor x 2^n x U(0,1)), every wait and every Retry-After capped at 120 s.
+/// </summary>
 public sealed record CatalogResilienceOptions
 {
-    /// <summary>Retries after the first attempt (429, 5xx, transport errors, attempt timeouts).</summary>
-    public int MaxRetryAttempts { get; init; } = 6;
+    /// <summary>Retries after the first attempt (pyatlan: total=5).</summary>
+    public int MaxRetryAttempts { get; init; } = 5;
 
-    /// <summary>First backoff; doubles per retry, with jitter, up to <see cref="MaxDelay"/>.</summary>
-    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The backoff factor: retry n waits BaseDelay x 2^n x a random share in [0, 1), up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest computed wait (httpx-retries max_backoff_wait, 120 s).</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>A Retry-After longer than this is cut to it (a server asking for an hour would stall a runbook).</summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>A Retry-After longer than this is cut to it (httpx-retries caps it at max_backoff_wait, 120 s).</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>One HTTP attempt may take this long (the SDKs use 120 s read timeouts).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>One call, all retries included, never takes longer than this.</summary>
-    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>One call, all retries included, never takes longer than this (the .NET side owns every call's end).</summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Fast settings for tests against the emulator.</summary>
+    /// <summary>Fast settings for tests against the emulator (same rules, millisecond waits).</summary>
     public static CatalogResilienceOptions Fast { get; } = new()
     {
         BaseDelay = TimeSpan.FromMilliseconds(5),
@@ -34,7 +39,6 @@ public sealed record CatalogResilienceOptions
         MaxRetryAfter = TimeSpan.FromMilliseconds(200),
         AttemptTimeout = TimeSpan.FromSeconds(5),
         TotalTimeout = TimeSpan.FromSeconds(60),
-        MaxRetryAttempts = 8,
     };
 }
 
@@ -42,11 +46,12 @@ public sealed record CatalogResilienceOptions
 public sealed record CatalogRetryInfo(int Attempt, TimeSpan Delay, string Reason);
 
 /// <summary>
-/// The Polly pipeline for catalog HTTP calls. Retried: 408, 429 (honouring Retry-After), 500, 502,
-/// 503, 504, connection resets and other transport errors, and attempts that time out. A 403 is
-/// retried only by the "awaiting access" pipeline used right after a connection is created,
-/// because Atlan grants the new connection's policies asynchronously; anywhere else a 403 is a
-/// real permission problem. Retrying POST /entity/bulk is safe: it upserts by qualifiedName.
+/// The Polly pipeline for catalog HTTP calls, retrying as pyatlan does on every call and every
+/// method (POST and DELETE included): HTTP 302, 403, 429, 500, 502, 503 and 504, connection resets
+/// and other transport errors, and attempts that time out. 403 is retried because Atlan grants a new
+/// connection's access policies asynchronously; a real permission problem therefore fails after the
+/// retries. Retrying POST /entity/bulk is safe: it upserts by qualifiedName. The "awaiting access"
+/// pipeline, used right after a connection is created, keeps retrying 403 until its total timeout.
 /// Every call is bounded: attempt timeout inside, total timeout outside.
 /// </summary>
 public static class CatalogHttpResilience
@@ -57,10 +62,14 @@ public static class CatalogHttpResilience
     /// <summary>Per-call override of the total timeout.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> TotalTimeoutKey = new("KafkaCatalog.Catalog.TotalTimeout");
 
-    /// <summary>Builds the pipeline. <paramref name="awaitingAccess"/>: also retry 403, without an attempt limit (the total timeout bounds it).</summary>
+    /// <summary>
+    /// Builds the pipeline. <paramref name="awaitingAccess"/>: no attempt limit (the total timeout bounds it)
+    /// and waits of at most 8 s, as pyatlan polls a new connection (tenacity wait_exponential max=8).
+    /// </summary>
     public static ResiliencePipeline<HttpResponseMessage> Create(CatalogResilienceOptions options, bool awaitingAccess = false)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var maxDelay = awaitingAccess && options.MaxDelay > AwaitingAccessMaxDelay ? AwaitingAccessMaxDelay : options.MaxDelay;
         return new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddTimeout(new TimeoutStrategyOptions
             {
@@ -71,12 +80,10 @@ public static class CatalogHttpResilience
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = awaitingAccess ? int.MaxValue : options.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken, awaitingAccess)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, DateTimeOffset.UtcNow, options.MaxRetryAfter)),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    RetryAfter(args.Outcome.Result, DateTimeOffset.UtcNow, options.MaxRetryAfter)
+                    ?? Backoff(args.AttemptNumber + 1, options.BaseDelay, maxDelay, Random.Shared.NextDouble())),
                 OnRetry = args =>
                 {
                     if (args.Context.Properties.TryGetValue(OnRetryKey, out var callback))
@@ -91,8 +98,24 @@ public static class CatalogHttpResilience
             .Build();
     }
 
+    private static readonly TimeSpan AwaitingAccessMaxDelay = TimeSpan.FromSeconds(8);
+
+    /// <summary>pyatlan's status_forcelist: 302, 403, 429, 500, 502, 503, 504.</summary>
+    public static readonly IReadOnlySet<HttpStatusCode> RetriedStatuses = new HashSet<HttpStatusCode>
+    {
+        HttpStatusCode.Found, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests, HttpStatusCode.InternalServerError,
+        HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout,
+    };
+
+    /// <summary>httpx-retries' backoff for retry <paramref name="retry"/> (1-based): factor x 2^retry x jitter, capped.</summary>
+    public static TimeSpan Backoff(int retry, TimeSpan factor, TimeSpan cap, double jitter)
+    {
+        var ms = factor.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 30)) * Math.Clamp(jitter, 0, 1);
+        return TimeSpan.FromMilliseconds(Math.Min(ms, cap.TotalMilliseconds));
+    }
+
     /// <summary>Whether an outcome is worth another attempt.</summary>
-    public static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callToken, bool retryForbidden)
+    public static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callToken)
     {
         if (outcome.Exception is { } ex)
         {
@@ -106,11 +129,10 @@ public static class CatalogHttpResilience
             };
         }
 
-        return outcome.Result is { } response && IsTransientStatus(response.StatusCode, retryForbidden);
+        return outcome.Result is { } response && IsTransientStatus(response.StatusCode);
     }
 
-    public static bool IsTransientStatus(HttpStatusCode status, bool retryForbidden) =>
-        HttpTransient.IsTransientStatus(status) || (retryForbidden && status == HttpStatusCode.Forbidden);
+    public static bool IsTransientStatus(HttpStatusCode status) => RetriedStatuses.Contains(status);
 
     /// <summary>The server's Retry-After (seconds or HTTP date), capped; null = use the exponential backoff.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage? response, DateTimeOffset now, TimeSpan cap) =>

@@ -1,5 +1,6 @@
 using System.Collections;
 using Confluent.Kafka;
+using KafkaCatalog.Core.Kafka;
 using Polly;
 using Polly.Retry;
 
@@ -208,7 +209,8 @@ public sealed class KafkaRetry
                 {
                     try
                     {
-                        return Outcome.FromResult(await state(ctx.CancellationToken).ConfigureAwait(false));
+                        // Ctrl+C ends the wait at once, even for a native call that cannot be interrupted.
+                        return Outcome.FromResult(await NativeCallGate.Abandonable(state(ctx.CancellationToken), ctx.CancellationToken).ConfigureAwait(false));
                     }
                     catch (Exception ex)
                     {

@@ -209,35 +209,37 @@ public sealed class ConnectKafkaClusterCommand : AsyncCmdlet
         }
 
         var sink = CreateSink();
+        var log = CreateLogSink();
+        var session = Session;
         RunAsync(async token =>
         {
             if (!SkipVerify.IsPresent)
             {
                 // The verifying client becomes the connection's shared admin client.
-                var factory = ModuleState.KafkaClients.GetOrCreate(connection);
+                var factory = session.KafkaClients.GetOrCreate(connection);
                 try
                 {
-                    using var lease = factory.AttachSink(sink);
+                    using var lease = factory.AttachSink(log);
                     var cluster = await new ClusterService(factory, sink).DescribeAsync(token).ConfigureAwait(false);
                     sink.Verbose($"Connected to cluster {cluster.ClusterId} ({cluster.Brokers.Count} brokers, controller {cluster.ControllerId}) as '{connection.Name}'.");
                 }
                 catch
                 {
-                    ModuleState.KafkaClients.Release(connection);
+                    session.KafkaClients.Release(connection);
                     throw;
                 }
             }
 
-            var previous = ModuleState.Kafka.Get(connection.Name);
-            ModuleState.Kafka.Add(connection.Name, connection, makeDefault: true);
+            var previous = session.Kafka.Get(connection.Name);
+            session.Kafka.Add(connection.Name, connection, makeDefault: true);
             if (previous is not null && !ReferenceEquals(previous, connection))
             {
-                ModuleState.KafkaClients.Release(previous);
+                session.KafkaClients.Release(previous);
             }
 
-            foreach (var other in ModuleState.Kafka.All)
+            foreach (var other in session.Kafka.All)
             {
-                other.IsDefault = ModuleState.Kafka.IsDefault(other.Name);
+                other.IsDefault = session.Kafka.IsDefault(other.Name);
             }
 
             Emit(connection);

@@ -38,7 +38,7 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
         }
         else if (Name is null)
         {
-            if (ModuleState.Kafka.Default is { } sessionDefault)
+            if (Session.Kafka.Default is { } sessionDefault)
             {
                 targets.Add(sessionDefault);
             }
@@ -53,7 +53,7 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
             foreach (var name in Name)
             {
                 var pattern = NamePattern.Parse(name);
-                var matches = ModuleState.Kafka.All
+                var matches = Session.Kafka.All
                     .Where(c => pattern.HasWildcards ? pattern.IsMatch(c.Name) : string.Equals(c.Name, pattern.Literal, StringComparison.OrdinalIgnoreCase))
                     .ToArray();
                 if (matches.Length == 0 && !pattern.HasWildcards)
@@ -68,13 +68,13 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
 
         foreach (var connection in targets.Distinct())
         {
-            var registered = ModuleState.Kafka.Get(connection.Name);
+            var registered = Session.Kafka.Get(connection.Name);
             if (ReferenceEquals(registered, connection))
             {
-                ModuleState.Kafka.Remove(connection.Name);
+                Session.Kafka.Remove(connection.Name);
             }
 
-            ModuleState.KafkaClients.Release(connection);
+            Session.KafkaClients.Release(connection);
             connection.IsDefault = false;
             WriteVerbose($"Closed Kafka connection '{connection.Name}' ({connection.BootstrapServers}).");
             if (PassThru.IsPresent)
@@ -83,9 +83,9 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
             }
         }
 
-        foreach (var remaining in ModuleState.Kafka.All)
+        foreach (var remaining in Session.Kafka.All)
         {
-            remaining.IsDefault = ModuleState.Kafka.IsDefault(remaining.Name);
+            remaining.IsDefault = Session.Kafka.IsDefault(remaining.Name);
         }
     }
 }

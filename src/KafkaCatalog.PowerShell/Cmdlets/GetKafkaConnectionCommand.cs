@@ -26,9 +26,9 @@ public sealed class GetKafkaConnectionCommand : AsyncCmdlet
     {
         var patterns = (Name ?? Array.Empty<string>()).Select(NamePattern.Parse).ToArray();
         var matched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var connection in ModuleState.Kafka.All.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase))
+        foreach (var connection in Session.Kafka.All.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase))
         {
-            connection.IsDefault = ModuleState.Kafka.IsDefault(connection.Name);
+            connection.IsDefault = Session.Kafka.IsDefault(connection.Name);
             if (Default.IsPresent && !connection.IsDefault)
             {
                 continue;

@@ -36,6 +36,10 @@ public sealed class GetKafkaTopicCommand : KafkaCmdlet
     [Parameter]
     public SwitchParameter IncludeConfig { get; set; }
 
+    /// <summary>Fill each topic's MessageCount from its partitions' watermarks (approximate for compacted and transactional topics).</summary>
+    [Parameter]
+    public SwitchParameter IncludeMessageCount { get; set; }
+
     protected override void ProcessRecord()
     {
         var query = new TopicQuery
@@ -46,6 +50,7 @@ public sealed class GetKafkaTopicCommand : KafkaCmdlet
             Unavailable = Unavailable.IsPresent,
             UnderMinIsr = UnderMinIsr.IsPresent,
             IncludeConfig = IncludeConfig.IsPresent,
+            IncludeMessageCount = IncludeMessageCount.IsPresent,
         };
         RunWithClient(async (factory, sink, token) =>
         {

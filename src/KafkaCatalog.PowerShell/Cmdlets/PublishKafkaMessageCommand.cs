@@ -58,6 +58,14 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int? Partition { get; set; }
 
+    /// <summary>
+    /// How a key picks its partition when -Partition is not given: a librdkafka partitioner. murmur2_random (the default)
+    /// places keys as the Java client, kafka-python and Mage do; consistent_random is librdkafka's own CRC32 default.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("murmur2_random", "murmur2", "consistent_random", "consistent", "fnv1a_random", "fnv1a", "random")]
+    public string? Partitioner { get; set; }
+
     /// <summary>Objects to publish: Receive-KafkaMessage output, Mage-format messages, or anything (sent as JSON).</summary>
     [Parameter(ValueFromPipeline = true)]
     [AllowNull]
@@ -76,13 +84,28 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
         var fromPipeline = new HashSet<string>(
             MyInvocation.BoundParameters.Keys.Where(k => MessageParameters.Contains(k) && !_typed.Contains(k)),
             StringComparer.OrdinalIgnoreCase);
-        OutgoingKafkaMessage message;
+        // The connection first: its profile may name the default topic and the partitioner (-Property partitioner).
+        Core.Connections.KafkaConnectionOptions options;
         try
         {
+            options = ResolveConnection().GetOptions();
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            return;
+        }
+
+        OutgoingKafkaMessage message;
+        string partitioner;
+        try
+        {
+            partitioner = KafkaPartitioners.Resolve(Partitioner, options.Properties);
             message = MessagePublishResolver.Resolve(new PublishInput
             {
                 InputObject = PlainObject.From(InputObject),
                 Topic = Topic,
+                DefaultTopic = options.DefaultTopic,
                 Key = Key,
                 Value = PlainObject.From(Value),
                 Headers = PlainObject.From(Headers),
@@ -99,7 +122,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
         }
 
         var target = $"message to topic '{message.Topic}'" +
-            (message.Partition is { } p ? $" partition {p}" : string.Empty) +
+            (message.Partition is { } p ? $" partition {p}" : message.Key is null ? string.Empty : $" (partition chosen from the key by {partitioner})") +
             (message.Key is null ? ", no key" : $", key of {message.Key.Length} bytes") +
             (message.Value is null ? ", null value (tombstone)" : $", value of {message.Value.Length} bytes") +
             (message.Headers.Count > 0 ? $", {message.Headers.Count} header(s)" : string.Empty);
@@ -113,7 +136,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
             if (!_publishers.TryGetValue(factory, out var publisher))
             {
                 // The producer outlives this record; its log must not write to a finished pipeline step.
-                publisher = new MessagePublisher(factory, NullOperationSink.Instance);
+                publisher = new MessagePublisher(factory, NullOperationSink.Instance, partitioner: Partitioner);
                 _publishers[factory] = publisher;
             }
 

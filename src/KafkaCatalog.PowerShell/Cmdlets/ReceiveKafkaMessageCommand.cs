@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -7,18 +8,22 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
 /// Reads messages from a topic without joining a consumer group and without committing offsets.
-/// From the end (default: waits for new messages), the beginning, an offset or a time; stops after
-/// -MaxMessages, after -TimeoutSec, or (except from the end) when it reaches the end of every partition.
+/// From the end (default: waits for new messages), the beginning, an offset, a time, or where a consumer group would
+/// resume (-GroupId); stops after -MaxMessages, after -TimeoutSec, or (except from the end) when it reaches the end
+/// of every partition. A connection from a profile supplies the topic (Mage topic) and, without a start parameter,
+/// the start: where its consumer_group would resume (auto_offset_reset for partitions without an offset), or the
+/// beginning for auto_offset_reset earliest.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "KafkaMessage", DefaultParameterSetName = "FromEnd")]
 [OutputType(typeof(KafkaMessage))]
 public sealed class ReceiveKafkaMessageCommand : KafkaCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The topic; the connection's profile topic (Mage topic) when omitted.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "TopicName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(TopicNameCompleter))]
-    public string Topic { get; set; } = string.Empty;
+    public string? Topic { get; set; }
 
     /// <summary>Only these partitions (every partition by default).</summary>
     [Parameter]
@@ -42,6 +47,16 @@ public sealed class ReceiveKafkaMessageCommand : KafkaCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "FromTimestamp")]
     public DateTime FromTimestamp { get; set; }
 
+    /// <summary>Start where this consumer group would resume: its committed offsets (the group is only read, never joined or committed).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "FromGroup")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ConsumerGroupIdCompleter))]
+    public string? GroupId { get; set; }
+
+    /// <summary>With -GroupId: where a partition without a committed offset starts (the profile's auto_offset_reset, else Latest).</summary>
+    [Parameter(ParameterSetName = "FromGroup")]
+    public KafkaOffsetReset? AutoOffsetReset { get; set; }
+
     /// <summary>Stop after this many messages (0: no limit).</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
@@ -54,22 +69,38 @@ public sealed class ReceiveKafkaMessageCommand : KafkaCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = new ReceiveRequest
+        ReceiveRequest request;
+        try
         {
-            Topic = Topic,
-            Partitions = Partition,
-            Start = ParameterSetName switch
+            var options = ResolveConnection().GetOptions();
+            request = ReceiveDefaults.Apply(new ReceiveRequest
             {
-                "FromBeginning" => MessageStartPosition.Beginning,
-                "Offset" => MessageStartPosition.Offset,
-                "FromTimestamp" => MessageStartPosition.Timestamp,
-                _ => MessageStartPosition.End,
+                Topic = Topic ?? string.Empty,
+                Partitions = Partition,
+                Start = ParameterSetName switch
+                {
+                    "FromBeginning" => MessageStartPosition.Beginning,
+                    "Offset" => MessageStartPosition.Offset,
+                    "FromTimestamp" => MessageStartPosition.Timestamp,
+                    "FromGroup" => MessageStartPosition.Committed,
+                    _ => MessageStartPosition.End,
+                },
+                Offset = Offset,
+                Timestamp = FromTimestamp.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(FromTimestamp, DateTimeKind.Local)) : new DateTimeOffset(FromTimestamp),
+                MaxMessages = MaxMessages,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                GroupId = GroupId,
             },
-            Offset = Offset,
-            Timestamp = FromTimestamp.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(FromTimestamp, DateTimeKind.Local)) : new DateTimeOffset(FromTimestamp),
-            MaxMessages = MaxMessages,
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
-        };
+            options,
+            startGiven: ParameterSetName != "FromEnd" || FromEnd.IsPresent,
+            AutoOffsetReset);
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            return;
+        }
+
         RunWithClient(async (factory, sink, token) =>
         {
             try

@@ -7,14 +7,23 @@ using KafkaCatalog.PowerShell.Infrastructure;
 namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
-/// Removes the ACL bindings matching the filter. The parameters are the property names of
-/// Get-KafkaAcl's output, so <c>Get-KafkaAcl -Principal User:bob | Remove-KafkaAcl</c> removes
-/// exactly the listed bindings. -WhatIf lists every binding that would go.
+/// Removes ACL bindings. A KafkaAcl piped in (Get-KafkaAcl output) binds to -InputObject and removes exactly that
+/// binding: never a filter wider than it, and never an ACL of a type Confluent.Kafka cannot name. Otherwise the
+/// filter parameters (also bound by property name, e.g. from Import-Csv) select what to remove.
+/// -WhatIf lists every binding that would go.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "KafkaAcl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "KafkaAcl", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FilterSet)]
 [OutputType(typeof(KafkaAcl))]
 public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
 {
+    private const string FilterSet = "Filter";
+    private const string InputObjectSet = "InputObject";
+
+    /// <summary>ACLs from Get-KafkaAcl: each one removes exactly its own binding.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+    [ValidateNotNull]
+    public KafkaAcl? InputObject { get; set; }
+
     /// <summary>Remove without asking for confirmation.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -26,9 +35,10 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
     protected override void ProcessRecord()
     {
         KafkaAclFilter filter;
+        var exact = ParameterSetName == InputObjectSet ? InputObject : null;
         try
         {
-            filter = CreateFilter(forDelete: true);
+            filter = exact is not null ? AclMapping.ToExactFilter(exact) : CreateFilter(forDelete: true);
         }
         catch (KafkaCatalogException ex)
         {
@@ -69,7 +79,10 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
                     return;
                 }
 
-                foreach (var removed in await service.RemoveAsync(filter, token).ConfigureAwait(false))
+                var removedAcls = exact is not null
+                    ? await service.RemoveExactAsync(exact, token).ConfigureAwait(false)
+                    : await service.RemoveAsync(filter, token).ConfigureAwait(false);
+                foreach (var removed in removedAcls)
                 {
                     if (passThru)
                     {

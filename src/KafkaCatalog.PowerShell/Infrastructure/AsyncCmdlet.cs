@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using KafkaCatalog.Core;
 
@@ -7,23 +6,64 @@ namespace KafkaCatalog.PowerShell.Infrastructure;
 /// <summary>
 /// Base for every cmdlet: bridges Core's async services to the pipeline thread once, cancels on
 /// Ctrl+C (StopProcessing), and turns <see cref="KafkaCatalogException"/> into ErrorRecords.
-/// Output, errors, verbose, warnings and progress produced by the async body are marshalled to
-/// the pipeline thread, because PowerShell only accepts them there.
 /// </summary>
+/// <remarks>
+/// <para>The one bridge (<see cref="RunAsync"/>): the body runs as a worker; everything it writes
+/// (objects, errors, verbose, warnings, progress, ShouldProcess questions) is posted to a bounded
+/// <see cref="PipelineBridge"/> that the pipeline thread pumps, because PowerShell accepts writes
+/// only there. Nothing writes to the pipeline from another thread: a write from another thread
+/// while no pump runs is dropped (log lines) or ends the writer (objects, errors, questions).</para>
+/// <para>When the pump ends for any reason (the worker finished, Ctrl+C, a downstream
+/// Select-Object -First stopping upstream commands, an exception from WriteObject), the worker's
+/// token is cancelled and the worker is awaited, for at most <see cref="WorkerStopBound"/>, before
+/// anything it uses is released; what a worker that outlives the bound still uses (one-off client
+/// factories) is released when it ends.</para>
+/// </remarks>
 public abstract class AsyncCmdlet : PSCmdlet, IDisposable
 {
+    /// <summary>How long the pipeline thread waits for a cancelled worker before moving on.</summary>
+    internal static readonly TimeSpan WorkerStopBound = TimeSpan.FromSeconds(1);
+
     private readonly CancellationTokenSource _stopping = new();
-    private BlockingCollection<Action>? _pipelineQueue;
+    private readonly List<Task> _runningWorkers = [];
+    private PipelineBridge? _bridge;
+    private int _pipelineThreadId;
+    private ModuleSession? _session;
+    private int _disposed;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
-    protected override void StopProcessing() => _stopping.Cancel();
+    /// <summary>This runspace's module state (connections, clients, completion caches).</summary>
+    protected ModuleSession Session => _session ??= ModuleState.Current;
+
+    protected override void BeginProcessing()
+    {
+        OnPipelineThread();
+        base.BeginProcessing();
+    }
+
+    protected override void StopProcessing()
+    {
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // the command already ended
+        }
+    }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         OnDispose();
-        _stopping.Dispose();
+        WhenWorkersEnd(_stopping.Dispose);
         GC.SuppressFinalize(this);
     }
 
@@ -32,31 +72,51 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     {
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> now when no worker of this cmdlet is still running, otherwise
+    /// when the last one ends (a worker that outlived <see cref="WorkerStopBound"/> after a stop).
+    /// </summary>
+    protected void WhenWorkersEnd(Action action)
+    {
+        Task[] running;
+        lock (_runningWorkers)
+        {
+            _runningWorkers.RemoveAll(w => w.IsCompleted);
+            running = _runningWorkers.ToArray();
+        }
+
+        if (running.Length == 0)
+        {
+            action();
+            return;
+        }
+
+        Task.WhenAll(running).ContinueWith(_ => action(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>Runs <paramref name="body"/> and pumps what it emits onto the pipeline thread.</summary>
     protected void RunAsync(Func<CancellationToken, Task> body)
     {
-        using var queue = new BlockingCollection<Action>();
-        _pipelineQueue = queue;
-        var work = Task.Run(async () =>
+        ArgumentNullException.ThrowIfNull(body);
+        OnPipelineThread();
+        var bridge = new PipelineBridge(StopToken);
+        _bridge = bridge;
+        var worker = Task.Run(async () =>
         {
             try
             {
-                await body(StopToken).ConfigureAwait(false);
+                await body(bridge.WorkToken).ConfigureAwait(false);
             }
             finally
             {
-                queue.CompleteAdding();
+                bridge.WorkerDone();
             }
         });
 
         try
         {
-            foreach (var action in queue.GetConsumingEnumerable())
-            {
-                action();
-            }
-
-            work.GetAwaiter().GetResult();
+            bridge.Pump(StopToken);
+            worker.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
@@ -68,32 +128,50 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
         finally
         {
-            _pipelineQueue = null;
+            _bridge = null;
+            bridge.Close();
+            if (WaitQuietly(worker, WorkerStopBound))
+            {
+                bridge.Dispose();
+            }
+            else
+            {
+                lock (_runningWorkers)
+                {
+                    _runningWorkers.Add(worker);
+                }
+
+                worker.ContinueWith(_ => bridge.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 
-    /// <summary>Writes an object from any thread.</summary>
-    protected void Emit(object? item) => OnPipeline(() => WriteObject(item));
+    /// <summary>Writes an object; from the worker it waits while the bridge is full (back pressure).</summary>
+    protected void Emit(object? item) => OnPipeline(() => WriteObject(item), isLog: false);
 
-    /// <summary>Writes a non-terminating error for one bad item, from any thread.</summary>
-    protected void EmitError(KafkaCatalogException error) => OnPipeline(() => WriteError(ToErrorRecord(error)));
+    /// <summary>Writes a non-terminating error for one bad item.</summary>
+    protected void EmitError(KafkaCatalogException error) => OnPipeline(() => WriteError(ToErrorRecord(error)), isLog: false);
 
-    protected void EmitError(ErrorRecord error) => OnPipeline(() => WriteError(error));
+    protected void EmitError(ErrorRecord error) => OnPipeline(() => WriteError(error), isLog: false);
 
-    protected void EmitVerbose(string message) => OnPipeline(() => WriteVerbose(message));
+    protected void EmitVerbose(string message) => OnPipeline(() => WriteVerbose(message), isLog: true);
 
-    protected void EmitWarning(string message) => OnPipeline(() => WriteWarning(message));
+    protected void EmitWarning(string message) => OnPipeline(() => WriteWarning(message), isLog: true);
 
-    /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
+    /// <summary>
+    /// Asks ShouldProcess on the pipeline thread and waits for the answer; when the pump has stopped
+    /// (Ctrl+C, downstream stop) the wait ends with <see cref="OperationCanceledException"/>.
+    /// </summary>
     protected bool AskShouldProcess(string target, string action)
     {
-        if (_pipelineQueue is null)
+        if (IsPipelineThread)
         {
             return ShouldProcess(target, action);
         }
 
+        var bridge = _bridge ?? throw new OperationCanceledException("The pipeline is no longer running.");
         var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        OnPipeline(() =>
+        bridge.Post(() =>
         {
             try
             {
@@ -101,10 +179,11 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
             }
             catch (Exception ex)
             {
-                answer.SetException(ex);
+                answer.TrySetException(ex);
+                throw;
             }
         });
-        return answer.Task.GetAwaiter().GetResult();
+        return bridge.Await(answer.Task);
     }
 
     /// <summary>Makes sure the native Kafka client (librdkafka) loads; a terminating error otherwise. Kafka cmdlets call it before any work.</summary>
@@ -120,8 +199,14 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>A sink for Core services that reports through this cmdlet.</summary>
-    protected IOperationSink CreateSink() => new CmdletSink(this);
+    /// <summary>A sink for Core services that reports through this cmdlet (from the worker: waits while the bridge is full).</summary>
+    protected IOperationSink CreateSink() => new CmdletSink(this, droppable: false);
+
+    /// <summary>
+    /// A sink for callbacks of the native client (librdkafka log and error lines): it never waits,
+    /// and drops a line when the bridge is full or no pump runs.
+    /// </summary>
+    protected IOperationSink CreateLogSink() => new CmdletSink(this, droppable: true);
 
     protected static ErrorRecord ToErrorRecord(KafkaCatalogException ex) =>
         new(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
@@ -144,33 +229,101 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         _ => ErrorCategory.NotSpecified,
     };
 
-    private void OnPipeline(Action action)
+    private bool IsPipelineThread => _pipelineThreadId != 0 && Environment.CurrentManagedThreadId == _pipelineThreadId;
+
+    /// <summary>Remembers the pipeline thread and resolves the runspace's session there (workers have no runspace).</summary>
+    private void OnPipelineThread()
     {
-        var queue = _pipelineQueue;
-        if (queue is null)
+        if (_pipelineThreadId == 0)
         {
-            action();
+            _pipelineThreadId = Environment.CurrentManagedThreadId;
         }
-        else
+
+        _ = Session;
+    }
+
+    /// <summary>True when <paramref name="task"/> ended within <paramref name="bound"/>; its failure is observed either way.</summary>
+    private static bool WaitQuietly(Task task, TimeSpan bound)
+    {
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
         {
-            queue.Add(action);
+            return task.Wait(bound);
+        }
+        catch (AggregateException)
+        {
+            return true;
         }
     }
 
-    private sealed class CmdletSink(AsyncCmdlet cmdlet) : IOperationSink
+    /// <summary>
+    /// Runs <paramref name="action"/> on the pipeline thread: at once when called there, otherwise
+    /// through the bridge. Output (objects, errors) waits while the bridge is full and ends the
+    /// writer with <see cref="OperationCanceledException"/> when no pump runs any more. Log lines
+    /// (verbose, warnings, progress) wait only on the worker's own (thread-pool) threads; on any
+    /// other thread (librdkafka's callback threads) they never wait and are dropped when the bridge
+    /// is full, so a native thread can never block on a slow pipeline; with no pump they are dropped.
+    /// </summary>
+    private void OnPipeline(Action action, bool isLog, bool droppable = false)
     {
-        public void Verbose(string message) => cmdlet.EmitVerbose(message);
-
-        public void Warning(string message) => cmdlet.EmitWarning(message);
-
-        public void Progress(OperationProgress progress) => cmdlet.OnPipeline(() =>
+        if (IsPipelineThread)
         {
-            var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
+            action();
+            return;
+        }
+
+        var bridge = _bridge;
+        if (isLog)
+        {
+            if (bridge is null)
             {
-                PercentComplete = progress.PercentComplete,
-                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-            };
-            cmdlet.WriteProgress(record);
-        });
+                return;
+            }
+
+            if (droppable || !Thread.CurrentThread.IsThreadPoolThread)
+            {
+                bridge.TryPost(action);
+                return;
+            }
+
+            try
+            {
+                bridge.Post(action);
+            }
+            catch (OperationCanceledException)
+            {
+                // the pump stopped: the line has nowhere to go
+            }
+
+            return;
+        }
+
+        if (bridge is null)
+        {
+            // Another thread, and no pump to take it to the pipeline thread: the command is over.
+            throw new OperationCanceledException("The pipeline is no longer running.");
+        }
+
+        bridge.Post(action);
+    }
+
+    private sealed class CmdletSink(AsyncCmdlet cmdlet, bool droppable) : IOperationSink
+    {
+        public void Verbose(string message) => cmdlet.OnPipeline(() => cmdlet.WriteVerbose(message), isLog: true, droppable);
+
+        public void Warning(string message) => cmdlet.OnPipeline(() => cmdlet.WriteWarning(message), isLog: true, droppable);
+
+        public void Progress(OperationProgress progress) => cmdlet.OnPipeline(
+            () =>
+            {
+                var record = new ProgressRecord(progress.ActivityId, progress.Activity, progress.Status)
+                {
+                    PercentComplete = progress.PercentComplete,
+                    RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                };
+                cmdlet.WriteProgress(record);
+            },
+            isLog: true,
+            droppable);
     }
 }

@@ -35,6 +35,8 @@ public sealed class TopicNameCompleter : IArgumentCompleter
         string kind,
         Func<KafkaClientFactory, CancellationToken, Task<IReadOnlyList<string>>> fetch)
     {
+        // Resolved here, on the completing runspace's thread (the fetch below runs on other threads).
+        var session = ModuleState.Current;
         KafkaConnection connection;
         try
         {
@@ -43,8 +45,8 @@ public sealed class TopicNameCompleter : IArgumentCompleter
                 Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
                 servers is string[] many ? many : servers is string one ? [one] : null,
                 null,
-                ModuleState.Kafka.Get,
-                ModuleState.Kafka.Default,
+                session.Kafka.Get,
+                session.Kafka.Default,
                 Environment.GetEnvironmentVariables());
         }
         catch (KafkaCatalog.Core.KafkaCatalogException)
@@ -52,10 +54,10 @@ public sealed class TopicNameCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
 
-        var names = ModuleState.Completions.GetOrFetch(kind + "|" + connection.Name + "|" + connection.BootstrapServers, async token =>
+        var names = session.Completions.GetOrFetch(kind + "|" + connection.Name + "|" + connection.BootstrapServers, async token =>
         {
-            var registered = ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection);
-            var factory = registered ? ModuleState.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
+            var registered = ReferenceEquals(session.Kafka.Get(connection.Name), connection);
+            var factory = registered ? session.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
             try
             {
                 return await fetch(factory, token).ConfigureAwait(false);
@@ -85,5 +87,5 @@ public sealed class TopicNameCompleter : IArgumentCompleter
 public sealed class KafkaConnectionNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionCache.Filter(ModuleState.Kafka.Names, wordToComplete).Select(TopicNameCompleter.ToResult).ToArray();
+        CompletionCache.Filter(ModuleState.Current.Kafka.Names, wordToComplete).Select(TopicNameCompleter.ToResult).ToArray();
 }

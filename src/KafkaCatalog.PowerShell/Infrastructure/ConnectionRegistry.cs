@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace KafkaCatalog.PowerShell.Infrastructure;
 
 /// <summary>
-/// The module's session state: named connections of one kind (Kafka, catalog, Polaris) and which
-/// one is the default. The only static mutable state in the module (see conventions).
+/// Named connections of one kind (Kafka, catalog, Polaris) and which one is the default: part of
+/// a runspace's <see cref="ModuleSession"/>, never shared between runspaces.
 /// </summary>
 public sealed class ConnectionRegistry<T>
     where T : class

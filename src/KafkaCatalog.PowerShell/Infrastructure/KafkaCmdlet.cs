@@ -14,6 +14,7 @@ namespace KafkaCatalog.PowerShell.Infrastructure;
 public abstract class KafkaCmdlet : AsyncCmdlet
 {
     private readonly Dictionary<string, KafkaClientFactory> _ownedFactories = new(StringComparer.Ordinal);
+    private readonly ClusterReachabilityCheck _reachability = new();
 
     /// <summary>The connection to use (from Connect-KafkaCluster or Get-KafkaConnection).</summary>
     [Parameter]
@@ -50,8 +51,8 @@ public abstract class KafkaCmdlet : AsyncCmdlet
             Connection,
             BootstrapServer,
             ConnectionName,
-            ModuleState.Kafka.Get,
-            ModuleState.Kafka.Default,
+            Session.Kafka.Get,
+            Session.Kafka.Default,
             Environment.GetEnvironmentVariables());
     }
 
@@ -60,9 +61,9 @@ public abstract class KafkaCmdlet : AsyncCmdlet
 
     protected KafkaClientFactory GetClientFactory(KafkaConnection connection)
     {
-        if (ReferenceEquals(ModuleState.Kafka.Get(connection.Name), connection))
+        if (ReferenceEquals(Session.Kafka.Get(connection.Name), connection))
         {
-            return ModuleState.KafkaClients.GetOrCreate(connection);
+            return Session.KafkaClients.GetOrCreate(connection);
         }
 
         // One-off connections (-BootstrapServer, -Connection not registered, environment) live as long as this cmdlet.
@@ -79,7 +80,11 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> with the factory's librdkafka log routed to this cmdlet's verbose stream.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> with the factory's librdkafka log routed to this cmdlet's verbose
+    /// stream, after proving (once per invocation and cluster) that the cluster answers: an
+    /// unreachable cluster is one terminating KafkaClusterUnreachable before any per-item work.
+    /// </summary>
     protected void RunWithClient(Func<KafkaClientFactory, IOperationSink, CancellationToken, Task> body)
     {
         KafkaClientFactory factory;
@@ -94,9 +99,11 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         }
 
         var sink = CreateSink();
+        var log = CreateLogSink();
         RunAsync(async token =>
         {
-            using var lease = factory.AttachSink(sink);
+            using var lease = factory.AttachSink(log);
+            await _reachability.EnsureAsync(factory, sink, token).ConfigureAwait(false);
             await body(factory, sink, token).ConfigureAwait(false);
         });
     }
@@ -132,16 +139,25 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         return preference is SwitchParameter sp ? sp.IsPresent : preference is true;
     }
 
+    /// <summary>The one-off factories go when the workers using them have ended (see AsyncCmdlet.WhenWorkersEnd).</summary>
     private void ReleaseOwnedFactories()
     {
+        KafkaClientFactory[] owned;
         lock (_ownedFactories)
         {
-            foreach (var factory in _ownedFactories.Values)
-            {
-                factory.Dispose();
-            }
-
+            owned = _ownedFactories.Values.ToArray();
             _ownedFactories.Clear();
+        }
+
+        if (owned.Length > 0)
+        {
+            WhenWorkersEnd(() =>
+            {
+                foreach (var factory in owned)
+                {
+                    factory.Dispose();
+                }
+            });
         }
     }
 }

@@ -2,8 +2,8 @@ using KafkaCatalog.Core.Catalog;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
 
-public static partial class ModuleState
+public sealed partial class ModuleSession
 {
     /// <summary>Catalog (Atlan) sessions opened with Connect-Catalog, and the session default.</summary>
-    public static ConnectionRegistry<CatalogConnection> Catalog { get; } = new();
+    public ConnectionRegistry<CatalogConnection> Catalog { get; } = new();
 }

@@ -2,8 +2,8 @@ using KafkaCatalog.Core.Polaris;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
 
-public static partial class ModuleState
+public sealed partial class ModuleSession
 {
     /// <summary>Polaris projects opened with Connect-Polaris, and the session default.</summary>
-    public static ConnectionRegistry<PolarisConnection> Polaris { get; } = new();
+    public ConnectionRegistry<PolarisConnection> Polaris { get; } = new();
 }

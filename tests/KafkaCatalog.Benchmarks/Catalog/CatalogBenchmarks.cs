@@ -126,7 +126,6 @@ public static class CatalogBenchmarks
                 Name = name,
                 Partitions = Enumerable.Range(0, 6).Select(p => new KafkaPartition { Topic = name, Partition = p, Leader = p % 3 + 1, Replicas = new[] { 1, 2, 3 }, InSyncReplicas = new[] { 1, 2, 3 } }).ToList(),
                 Config = new Dictionary<string, string?> { ["retention.ms"] = "604800000", ["cleanup.policy"] = "delete", ["segment.bytes"] = "1073741824", ["compression.type"] = "producer" },
-                SizeInBytes = 1_000_000L + i,
                 MessageCount = 10_000L + i,
             });
         }

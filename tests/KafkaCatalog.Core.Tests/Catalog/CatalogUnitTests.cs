@@ -25,7 +25,13 @@ public sealed class QualifiedNameTests
     [InlineData("default/kafka/1718000000", true)]
     [InlineData("default/kafka/", false)]
     [InlineData("default/kafka/abc", false)]
+    [InlineData("default/apache-kafka/1718000000", true)]
+    [InlineData("default/confluent-kafka/1718000000", true)]
+    [InlineData("default/amazon-msk/1718000000", true)]
+    [InlineData("default/aiven-kafka/1718000000", true)]
+    [InlineData("default/redpanda-kafka/1718000000", true)]
     [InlineData("default/snowflake/1718000000", false)]
+    [InlineData("default/Kafka/1718000000", false)]
     [InlineData("kafka-prod", false)]
     [InlineData("default/kafka/1/topic/x", false)]
     public void Recognises_kafka_connection_qualified_names(string qn, bool valid)
@@ -97,7 +103,7 @@ public sealed class PayloadTests
             ["cleanup.policy"] = "delete",
             ["compression.type"] = "producer",
             ["min.insync.replicas"] = "2",
-        }) with { SizeInBytes = 10, MessageCount = 5, IsInternal = false });
+        }) with { MessageCount = 5, IsInternal = false });
         var a = asset.Attributes;
         Assert.Equal("orders", a["name"]!.GetValue<string>());
         Assert.Equal($"{Qn}/topic/orders", a["qualifiedName"]!.GetValue<string>());
@@ -111,7 +117,7 @@ public sealed class PayloadTests
         Assert.Equal("delete", a["kafkaTopicCleanupPolicy"]!.GetValue<string>());
         Assert.Equal("delete", a["kafkaTopicLogCleanupPolicy"]!.GetValue<string>());
         Assert.Equal("producer", a["kafkaTopicCompressionType"]!.GetValue<string>());
-        Assert.Equal(10L, a["kafkaTopicSizeInBytes"]!.GetValue<long>());
+        Assert.False(a.ContainsKey("kafkaTopicSizeInBytes"));
         Assert.Equal(5L, a["kafkaTopicRecordCount"]!.GetValue<long>());
         Assert.False(a["kafkaTopicIsInternal"]!.GetValue<bool>());
         Assert.False(a.ContainsKey("min.insync.replicas"));
@@ -125,6 +131,39 @@ public sealed class PayloadTests
         {
             Assert.False(a.ContainsKey(key), key);
         }
+    }
+
+    [Theory]
+    [InlineData("delete", "delete", "delete")]
+    [InlineData("compact", "compact", "compact")]
+    [InlineData("compact,delete", "compact,delete", null)]
+    [InlineData("delete, compact", "delete,compact", null)]
+    public void Cleanup_policy_keeps_the_full_value_and_sets_the_enum_only_when_one_policy_holds(string config, string logPolicy, string? enumValue)
+    {
+        var a = CatalogAssetBuilder.Topic(Qn, Topic("t", config: new Dictionary<string, string?> { ["cleanup.policy"] = config })).Attributes;
+        Assert.Equal(logPolicy, a["kafkaTopicLogCleanupPolicy"]!.GetValue<string>());
+        Assert.True(a.ContainsKey("kafkaTopicCleanupPolicy"));
+        Assert.Equal(enumValue, a["kafkaTopicCleanupPolicy"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public void Assets_of_a_crawler_made_connection_carry_its_connector_name()
+    {
+        const string msk = "default/amazon-msk/1718000000";
+        var set = CatalogAssetBuilder.Build(msk, new object[] { Topic("orders"), new KafkaConsumerGroup { GroupId = "g", State = "Stable", Topics = new[] { "orders" } } });
+        Assert.Equal("amazon-msk", set.Topics[0].Attributes["connectorName"]!.GetValue<string>());
+        Assert.Equal("amazon-msk", set.Groups[0].Attributes["connectorName"]!.GetValue<string>());
+        Assert.Equal($"{msk}/topic/orders", set.Groups[0].ReferencedTopics[0]);
+    }
+
+    [Fact]
+    public void A_group_whose_topics_are_unknown_leaves_its_topic_links_out()
+    {
+        var a = CatalogAssetBuilder.Group(Qn, new KafkaConsumerGroup { GroupId = "idle", State = "Empty" }).Attributes;
+        Assert.False(a.ContainsKey("kafkaTopics"));
+        Assert.False(a.ContainsKey("kafkaTopicNames"));
+        Assert.False(a.ContainsKey("kafkaTopicQualifiedNames"));
+        Assert.Equal("Empty", a["kafkaConsumerGroupState"]!.GetValue<string>());
     }
 
     [Fact]
@@ -247,6 +286,19 @@ public sealed class ResponseClassificationTests
     }
 
     [Fact]
+    public void Top_level_partial_updated_entities_count_as_updated()
+    {
+        var sent = CatalogAssetBuilder.Build("default/kafka/1", Enumerable.Range(0, 3).Select(i => (object)new KafkaTopic { Name = $"t{i}", Partitions = Array.Empty<KafkaPartition>() })).Topics;
+        var response = JsonNode.Parse("""
+            { "mutatedEntities": { "PARTIAL_UPDATE": [ { "guid": "g1" } ] },
+              "partialUpdatedEntities": [ { "guid": "g2" } ],
+              "guidAssignments": { "-1": "g1", "-2": "g2", "-3": "g3" } }
+            """);
+        var results = CatalogPublisher.Classify(sent, response, "default/kafka/1").ToList();
+        Assert.Equal(new[] { CatalogAssetStatus.Updated, CatalogAssetStatus.Updated, CatalogAssetStatus.Unchanged }, results.Select(r => r.Status));
+    }
+
+    [Fact]
     public void An_asset_without_a_guid_assignment_is_failed()
     {
         var sent = CatalogAssetBuilder.Build("default/kafka/1", new object[] { new KafkaTopic { Name = "t", Partitions = Array.Empty<KafkaPartition>() } }).Topics;
@@ -284,28 +336,48 @@ public sealed class ResponseClassificationTests
 public sealed class ResilienceTests
 {
     [Theory]
-    [InlineData(HttpStatusCode.TooManyRequests, false, true)]
-    [InlineData(HttpStatusCode.InternalServerError, false, true)]
-    [InlineData(HttpStatusCode.BadGateway, false, true)]
-    [InlineData(HttpStatusCode.ServiceUnavailable, false, true)]
-    [InlineData(HttpStatusCode.GatewayTimeout, false, true)]
-    [InlineData(HttpStatusCode.RequestTimeout, false, true)]
-    [InlineData(HttpStatusCode.Forbidden, false, false)]
-    [InlineData(HttpStatusCode.Forbidden, true, true)]
-    [InlineData(HttpStatusCode.Unauthorized, true, false)]
-    [InlineData(HttpStatusCode.NotFound, false, false)]
-    [InlineData(HttpStatusCode.BadRequest, false, false)]
-    public void Decides_which_statuses_are_transient(HttpStatusCode status, bool awaitingAccess, bool transient) =>
-        Assert.Equal(transient, CatalogHttpResilience.IsTransientStatus(status, awaitingAccess));
+    [InlineData(HttpStatusCode.Found, true)]
+    [InlineData(HttpStatusCode.Forbidden, true)]
+    [InlineData(HttpStatusCode.TooManyRequests, true)]
+    [InlineData(HttpStatusCode.InternalServerError, true)]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.GatewayTimeout, true)]
+    [InlineData(HttpStatusCode.RequestTimeout, false)]
+    [InlineData(HttpStatusCode.Unauthorized, false)]
+    [InlineData(HttpStatusCode.NotFound, false)]
+    [InlineData(HttpStatusCode.BadRequest, false)]
+    [InlineData(HttpStatusCode.Conflict, false)]
+    public void Retries_exactly_pyatlans_status_list(HttpStatusCode status, bool transient) =>
+        Assert.Equal(transient, CatalogHttpResilience.IsTransientStatus(status));
+
+    [Fact]
+    public void Defaults_are_pyatlans_retry_settings()
+    {
+        var options = new CatalogResilienceOptions();
+        Assert.Equal(5, options.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(120), options.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(120), options.MaxRetryAfter);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0, 2000)]
+    [InlineData(3, 1.0, 8000)]
+    [InlineData(3, 0.5, 4000)]
+    [InlineData(3, 0.0, 0)]
+    [InlineData(7, 1.0, 120000)]
+    public void Backoff_is_factor_times_two_to_the_retry_times_jitter_capped_at_120_s(int retry, double jitter, double expectedMs) =>
+        Assert.Equal(expectedMs, CatalogHttpResilience.Backoff(retry, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(120), jitter).TotalMilliseconds);
 
     [Fact]
     public void Transport_errors_are_transient_but_caller_cancellation_is_not()
     {
-        Assert.True(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset")), default, false));
-        Assert.True(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new IOException("reset")), default, false));
+        Assert.True(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset")), default));
+        Assert.True(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new IOException("reset")), default));
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.False(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException(cts.Token)), cts.Token, false));
+        Assert.False(CatalogHttpResilience.IsTransient(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException(cts.Token)), cts.Token));
     }
 
     [Fact]

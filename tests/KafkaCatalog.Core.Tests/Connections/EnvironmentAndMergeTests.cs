@@ -189,7 +189,8 @@ public class EnvironmentAndMergeTests
         Assert.Equal(KafkaSaslMechanism.ScramSha512, o.SaslMechanism);
         Assert.NotNull(resolution.Profile);
         Assert.Equal("billing", resolution.Profile!.ConsumerGroup);
-        Assert.Contains(resolution.Warnings, w => w.Code == "MageHostnameCheckDefault");
+        Assert.Equal("billing", o.ConsumerGroup);
+        Assert.Contains(resolution.Warnings, w => w.Code == "ProfileTopicsNotDefault");
     }
 
     [Fact]

@@ -22,13 +22,15 @@ public class ProfileReaderTests
         Assert.Equal("localhost:9092", profile.Settings.BootstrapServers);
         Assert.Null(profile.Settings.SecurityProtocol);
         Assert.Equal("topic_name", profile.Topic);
+        Assert.Equal("topic_name", profile.Settings.DefaultTopic);
         Assert.Equal("unique_consumer_group", profile.ConsumerGroup);
-        Assert.Equal("unique_consumer_group", profile.ConsumerProperties["group.id"]);
-        Assert.Equal("earliest", profile.ConsumerProperties["auto.offset.reset"]);
-        Assert.Equal("5242880", profile.ConsumerProperties["max.partition.fetch.bytes"]);
-        Assert.Equal(100, profile.BatchSize);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), profile.PollTimeout);
-        Assert.False(profile.IncludeMetadata);
+        Assert.Equal("unique_consumer_group", profile.Settings.ConsumerGroup);
+        Assert.Equal(KafkaOffsetReset.Earliest, profile.Settings.AutoOffsetReset);
+        Assert.Equal("earliest", profile.Settings.ConsumerProperties!["auto.offset.reset"]);
+        Assert.Equal("5242880", profile.Settings.ConsumerProperties["max.partition.fetch.bytes"]);
+        Assert.False(profile.Settings.ConsumerProperties.ContainsKey("group.id"));
+        Assert.Equal("100", profile.Settings.ProducerProperties!["batch.size"]);
+        Assert.Equal("500", profile.Settings.ProducerProperties["linger.ms"]);
         var warning = Assert.Single(profile.Warnings);
         Assert.Equal("api_version", warning.Option);
         Assert.Contains("negotiates", warning.Message, StringComparison.Ordinal);
@@ -69,8 +71,12 @@ public class ProfileReaderTests
         Assert.Equal(Secrets.Password, Reveal(s.SaslPassword));
         Assert.Equal(new[] { "orders", "payments" }, profile.Topics);
         Assert.Null(profile.Topic);
-        Assert.Contains(profile.Warnings, w => w.Code == "MageHostnameCheckDefault");
+        // SASL_SSL: Mage hands kafka-python only the CA file, so host names are checked (kafka-python's default).
+        Assert.True(s.EnableHostnameVerification);
+        Assert.DoesNotContain(profile.Warnings, w => w.Code == "MageHostnameCheckDefault");
         Assert.Contains(profile.Warnings, w => w.Option == "serde_config");
+        Assert.Contains(profile.Warnings, w => w.Code == "ProfileTopicsNotDefault");
+        Assert.Null(s.DefaultTopic);
         var p = LibrdkafkaConfig.Build(profile.ToOptions());
         Assert.Equal("SCRAM-SHA-512", p["sasl.mechanism"]);
         Assert.Equal("svc-billing", p["sasl.username"]);
@@ -269,18 +275,12 @@ public class ProfileReaderTests
         new object[] { "m8.yaml", "bootstrap_server: \"http://a:9092\"\n", "ProfileInvalidValue", "bootstrap_server", "does not speak HTTP", 1 },
         new object[] { "m9.yaml", "bootstrap_server: \"\"\n", "ProfileInvalidValue", "bootstrap_server", "bootstrap servers are empty", 1 },
         new object[] { "m10.yaml", "bootstrap_server: a:9092\nsecurity_protocol: TLS\n", "ProfileInvalidValue", "security_protocol", "'TLS' is not a security protocol", 2 },
-        new object[] { "m11.yaml", "bootstrap_server: a:9092\nssl_config:\n  cafile: ca.pem\n", "ProfileKeyNotUsed", "ssl_config", "Set security_protocol: SSL", 3 },
-        new object[] { "m12.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nsasl_config:\n  mechanism: PLAIN\n", "ProfileKeyNotUsed", "sasl_config", "protocol is SSL", 4 },
         new object[] { "m13.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: DIGEST-MD5\n", "ProfileInvalidValue", "sasl_config.mechanism", "'DIGEST-MD5' is not a SASL mechanism", 4 },
-        new object[] { "m14.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: OAUTHBEARER\n  username: u\n", "ProfileKeyNotUsed", "sasl_config.username", "does not use a user name", 5 },
-        new object[] { "m15.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: PLAIN\n  oauth_client_id: c\n", "ProfileKeyNotUsed", "sasl_config.oauth_client_id", "only used with mechanism OAUTHBEARER", 5 },
         new object[] { "m16.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: OAUTHBEARER\n  oauth_token_url: keycloak/token\n", "ProfileInvalidValue", "sasl_config.oauth_token_url", "not an absolute http(s) URL", 5 },
-        new object[] { "m17.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: GSSAPI\n", "ProfileInvalidValue", "sasl_config.mechanism", "not GSSAPI", 4 },
         new object[] { "m18.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nssl_config:\n  check_hostname: maybe\n", "ProfileInvalidValue", "ssl_config.check_hostname", "Write true or false", 4 },
         new object[] { "m19.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nssl_config: [a, b]\n", "ProfileInvalidValue", "ssl_config", "found a list", 3 },
         new object[] { "m20.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nssl_config:\n  cafile: \"\"\n", "ProfileInvalidValue", "ssl_config.cafile", "file path is empty", 4 },
         new object[] { "m21.yaml", "bootstrap_server: a:9092\nbatch_size: lots\n", "ProfileInvalidValue", "batch_size", "whole number", 2 },
-        new object[] { "m22.yaml", "bootstrap_server: a:9092\nauto_offset_reset: middle\n", "ProfileInvalidValue", "auto_offset_reset", "earliest, latest or none", 2 },
         new object[] { "m23.yaml", "bootstrap_server: a:9092\ntopics: orders\n", "ProfileInvalidValue", "topics", "list of topic names", 2 },
         new object[] { "m24.yaml", "bootstrap_server: a:9092\ntopic: [a, b]\n", "ProfileInvalidValue", "topic", "found a list", 2 },
         new object[] { "m25.yaml", "bootstrap_server: a:9092\nmax_partition_fetch_bytes: 0\n", "ProfileInvalidValue", "max_partition_fetch_bytes", "out of range", 2 },
@@ -288,6 +288,10 @@ public class ProfileReaderTests
         new object[] { "m27.yaml", "bootstrap_server: a:9092\nserde_config:\n  method: JSON\n", "ProfileUnknownKey", "serde_config.method", "Valid keys here", 3 },
         new object[] { "m28.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: PLAIN\n  password: \"{{ mage_secret_var('kafka_pw') }}\"\n", "ProfileTemplateUnsupported", "sasl_config.password", "only Mage can resolve", 5 },
         new object[] { "m29.yaml", "bootstrap_server: a:9092\noffset:\n  kind: beginning\n", "ProfileUnknownKey", "offset.kind", "Valid keys here", 3 },
+        new object[] { "m30.yaml", "bootstrap_server: a:9098\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: AWS_MSK_IAM\n", "ProfileUnsupportedAuth", "sasl_config.mechanism", "SASL/SCRAM (SCRAM-SHA-512 on port 9096", 4 },
+        new object[] { "m31.yaml", "bootstrap_server: a:9092\ntimeout_ms: 900001\n", "ProfileInvalidValue", "timeout_ms", "Write at most 900000", 2 },
+        new object[] { "m32.yaml", "bootstrap_server: a:9092\nbatch_size: 3000000000\n", "ProfileInvalidValue", "batch_size", "out of range", 2 },
+        new object[] { "m33.yaml", "bootstrap_server: a:9092\nsecurity_protocol: SSL\nsasl_config:\n  mech: PLAIN\n", "ProfileUnknownKey", "sasl_config.mech", "Did you mean 'mechanism'?", 4 },
         // ---- Polaris ----
         new object[] { "p1.json", "{\"type\": \"kafka\", \"bootstrapServer\": \"a:9092\"}", "ProfileUnknownKey", "bootstrapServer", "Did you mean 'bootstrapServers'?", 0 },
         new object[] { "p2.json", "{\"type\": \"kinesis\", \"bootstrapServers\": \"a:9092\"}", "ProfileWrongConnector", "type", "not a Kafka connection", 0 },
@@ -312,7 +316,8 @@ public class ProfileReaderTests
         new object[] { "k5.json", "{\"bootstrap_servers\": [\"a:9092\", 7]}", "ProfileInvalidValue", "bootstrap_servers", "'host:port' string", 0 },
         new object[] { "k6.json", "{\"bootstrap_servers\": [\"a:9092\", \"b:x\"]}", "ProfileInvalidValue", "bootstrap_servers", "port 'x'", 0 },
         new object[] { "k7.json", "{\"bootstrap_servers\": \"a:9092\", \"request_timeout_ms\": \"soon\"}", "ProfileInvalidValue", "request_timeout_ms", "whole number", 0 },
-        new object[] { "k8.json", "{\"bootstrap_servers\": \"a:9092\", \"request_timeout_ms\": 0}", "ProfileInvalidValue", "request_timeout_ms", "from 1 to 900000", 0 },
+        new object[] { "k8.json", "{\"bootstrap_servers\": \"a:9092\", \"request_timeout_ms\": 0}", "ProfileInvalidValue", "request_timeout_ms", "from 10 to 300000", 0 },
+        new object[] { "k8b.json", "{\"bootstrap_servers\": \"a:9092\", \"request_timeout_ms\": 400000}", "ProfileInvalidValue", "request_timeout_ms", "from 10 to 300000", 0 },
         new object[] { "k9.json", "{\"bootstrap_servers\": \"a:9092\", \"retry_backoff_ms\": 1.5}", "ProfileInvalidValue", "retry_backoff_ms", "whole number", 0 },
         new object[] { "k10.json", "{\"bootstrap_servers\": \"a:9092\", \"reconnect_backoff_max_ms\": -5}", "ProfileInvalidValue", "reconnect_backoff_max_ms", "out of range", 0 },
         new object[] { "k11.json", "{\"bootstrap_servers\": \"a:9092\", \"ssl_check_hostname\": \"no\"}", "ProfileInvalidValue", "ssl_check_hostname", "true or false", 0 },
@@ -328,6 +333,25 @@ public class ProfileReaderTests
         new object[] { "k21.json", "{\"bootstrap_servers\": \"a:9092\", \"sasl_oauth_token_provider\": {\"token_url\": \"not a url\"}}", "ProfileInvalidValue", "sasl_oauth_token_provider.token_url", "absolute http(s) URL", 0 },
         new object[] { "k22.json", "{\"bootstrap_servers\": \"a:9092\", \"ssl_cafile\": [\"a\", \"b\"]}", "ProfileInvalidValue", "ssl_cafile", "found a list", 0 },
         new object[] { "k23.json", "{\"bootstrap_servers\": \"a:9092\", \"max_in_flight_requests_per_connection\": 0}", "ProfileInvalidValue", "max_in_flight_requests_per_connection", "out of range", 0 },
+        new object[] { "k25.json", "{\"bootstrap_servers\": \"a:9098\", \"security_protocol\": \"SASL_SSL\", \"sasl_mechanism\": \"AWS_MSK_IAM\"}", "ProfileUnsupportedAuth", "sasl_mechanism", "OAUTHBEARER (port 9098)", 0 },
+        new object[] { "k26.json", "{\"bootstrap_servers\": \"a:9092\", \"client_dns_lookup\": \"default\"}", "ProfileInvalidValue", "client_dns_lookup", "use_all_dns_ips or resolve_canonical_bootstrap_servers_only", 0 },
+        new object[] { "k27.json", "{\"bootstrap_servers\": \"a:9092\", \"receive_message_max_bytes\": 10}", "ProfileInvalidValue", "receive_message_max_bytes", "from 1000 to 2147483647", 0 },
+        new object[] { "k28.json", "{\"bootstrap_servers\": \"a:9092\", \"socket_connection_setup_timeout_ms\": 500}", "ProfileInvalidValue", "socket_connection_setup_timeout_ms", "from 1000 to 2147483647", 0 },
+        new object[] { "k29.json", "{\"bootstrap_servers\": \"a:9092\", \"default_api_timeout_ms\": 5}", "ProfileInvalidValue", "default_api_timeout_ms", "from 10 to 300000", 0 },
+        new object[] { "k30.json", "{\"bootstrap_servers\": \"a:9092\", \"metrics_enabled\": true}", "ProfileUnknownKey", "metrics_enabled", "Valid keys here", 0 },
+        // ---- librdkafka properties (kcat -F) ----
+        new object[] { "r1.properties", "bootstrap.servers=a:9092\nsecurity.protocol\n", "ProfileSyntaxError", "", "has no '='", 2 },
+        new object[] { "r2.properties", "# settings\n=plaintext\n", "ProfileSyntaxError", "", "property name is missing", 2 },
+        new object[] { "r3.properties", "Bootstrap.Servers=a:9092\n", "ProfileSyntaxError", "Bootstrap.Servers", "not a librdkafka property name", 1 },
+        new object[] { "r4.properties", "bootstrap.servers=a:9092\nsecurity.protocol=tls\n", "ProfileInvalidValue", "security.protocol", "'tls' is not a security protocol", 2 },
+        new object[] { "r5.properties", "bootstrap.servers=a:9098\nsasl.mechanism=AWS_MSK_IAM\n", "ProfileUnsupportedAuth", "sasl.mechanism", "OAUTHBEARER (port 9098)", 2 },
+        new object[] { "r6.properties", "sasl.jaas.config=software.amazon.msk.auth.iam.IAMLoginModule required;\n", "ProfileUnsupportedAuth", "sasl.jaas.config", "SASL/SCRAM", 1 },
+        new object[] { "r7.properties", "ssl.endpoint.identification.algorithm=maybe\n", "ProfileInvalidValue", "ssl.endpoint.identification.algorithm", "https", 1 },
+        new object[] { "r8.properties", "socket.timeout.ms=5\n", "ProfileInvalidValue", "socket.timeout.ms", "10 .. 300000", 1 },
+        new object[] { "r9.properties", "bootstrap.servers=a:9092,,b:9092\n", "ProfileInvalidValue", "bootstrap.servers", "doubled or trailing comma", 1 },
+        new object[] { "r10.properties", "# only comments\n! and a Java one\n\n", "ProfileEmpty", "", "no key=value line", 0 },
+        new object[] { "r11.properties", "sasl.mechanisms=DIGEST-MD5\n", "ProfileInvalidValue", "sasl.mechanisms", "not a SASL mechanism librdkafka has", 1 },
+        new object[] { "r12.properties", "sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true;\n", "ProfileUnsupportedAuth", "sasl.jaas.config", "sasl.kerberos.principal", 1 },
         new object[] { "k24.json", "{\"bootstrap_servers\": \"a:9092\", \"sasl_oauth_token_provider\": {\"token_url\": \"https://x/t\", \"extensions\": {\"a\": null}}}", "ProfileInvalidValue", "sasl_oauth_token_provider.extensions.a", "value is empty", 0 },
     };
 
@@ -370,12 +394,16 @@ public class ProfileReaderTests
     }
 
     [Fact]
-    public void Errors_about_secret_keys_do_not_show_the_secret()
+    public void Errors_and_warnings_about_secret_keys_do_not_show_the_secret()
     {
         using var folder = new TempFolder();
-        var path = folder.Write("s.yaml", $"bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: OAUTHBEARER\n  password: \"{Secrets.Password}\"\n");
-        var ex = Assert.Throws<ProfileFormatException>(() => KafkaProfileReader.Read(path, NoEnvironment));
-        Assert.Equal("sasl_config.password", ex.Key);
+        var path = folder.Write("s.yaml", $"bootstrap_server: a:9092\nsecurity_protocol: SASL_SSL\nsasl_config:\n  mechanism: OAUTHBEARER\n  oauth_token_url: https://idp/t\n  password: \"{Secrets.Password}\"\n");
+        var warning = Assert.Single(KafkaProfileReader.Read(path, NoEnvironment).Warnings, w => w.Option == "sasl_config.password");
+        Secrets.AssertNoSecret(warning.Message, "warning");
+
+        var properties = folder.Write("s.properties", $"sasl.password={Secrets.Password}\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"{Secrets.Password}\";\nsecurity.protocol=nope\n");
+        var ex = Assert.Throws<ProfileFormatException>(() => KafkaProfileReader.Read(properties, NoEnvironment));
+        Assert.Equal("security.protocol", ex.Key);
         Secrets.AssertNoSecret(ex.Message, "exception");
     }
 }

@@ -70,7 +70,7 @@ public class SecretLeakTests
         // The JSON still carries the non-secret parts, so the test would notice a serializer that writes nothing.
         Assert.Contains("broker1:9093", texts["options JSON"], StringComparison.Ordinal);
         Assert.Contains("use1-az1", texts["options JSON"], StringComparison.Ordinal);
-        Assert.Contains("\"sasl.oauthbearer.client.secret\":\"***\"", texts["options JSON"], StringComparison.Ordinal);
+        Assert.Contains("\"SecretProperties\":{\"sasl.oauthbearer.client.secret\":\"***\",\"ssl.keystore.password\":\"***\"}", texts["options JSON"], StringComparison.Ordinal);
         Assert.Contains("idp.example.com", texts["connection JSON"], StringComparison.Ordinal);
         Assert.Contains("\"Name\":\"prod\"", texts["connection JSON"], StringComparison.Ordinal);
     }
@@ -129,6 +129,63 @@ public class SecretLeakTests
 
         Secrets.AssertNoSecret(JsonSerializer.Serialize(resolution), "resolution JSON");
         Secrets.AssertNoSecret(resolution.ToString(), "resolution.ToString");
+    }
+
+    /// <summary>The secret properties of issue 11: the named ones and any key naming a password or secret.</summary>
+    public static TheoryData<string> SecretPropertyKeys => new()
+    {
+        "sasl.password", "ssl.key.password", "ssl.keystore.password", "sasl.oauthbearer.client.secret",
+        "ssl.truststore.password", "custom.vault.password", "my.app.secret", "SASL.PASSWORD",
+    };
+
+    [Theory]
+    [MemberData(nameof(SecretPropertyKeys))]
+    public void A_secret_given_as_a_property_is_held_protected_and_only_revealed_for_the_client(string key)
+    {
+        var options = new KafkaConnectionOptions
+        {
+            BootstrapServers = "b:9092",
+            Properties = new Dictionary<string, string> { [key] = Secrets.Password, ["client.rack"] = "use1-az1" },
+        };
+
+        Assert.False(options.Properties.ContainsKey(key));
+        Assert.Equal("use1-az1", options.Properties["client.rack"]);
+        Assert.True(options.HasProperty(key));
+        Assert.Equal(Secrets.Password, new System.Net.NetworkCredential(string.Empty, options.SecretProperties[key]).Password);
+        Assert.Equal(Secrets.Password, LibrdkafkaConfig.Build(options)[key]);
+
+        // A copy (with) keeps the secret; text and JSON never show it.
+        var copy = options with { BootstrapServers = "c:9092" };
+        Assert.Equal(Secrets.Password, LibrdkafkaConfig.Build(copy)[key]);
+        Secrets.AssertNoSecret(options.ToString(), "ToString");
+        Secrets.AssertNoSecret(JsonSerializer.Serialize(options), "JSON");
+        Secrets.AssertNoSecret(string.Join(",", options.Properties.Values), "Properties");
+    }
+
+    [Fact]
+    public void Properties_that_hold_no_secret_stay_plain()
+    {
+        var options = new KafkaConnectionOptions
+        {
+            BootstrapServers = "b:9092",
+            Properties = new Dictionary<string, string> { ["socket.keepalive.enable"] = "true", ["sasl.username"] = "svc" },
+        };
+
+        Assert.Equal(["sasl.username", "socket.keepalive.enable"], options.Properties.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(options.SecretProperties);
+    }
+
+    [Fact]
+    public void A_secret_property_with_a_bad_name_is_reported_without_its_value()
+    {
+        var options = new KafkaConnectionOptions
+        {
+            BootstrapServers = "b:9092",
+            Properties = new Dictionary<string, string> { ["Bad Password"] = Secrets.Password },
+        };
+
+        var problem = Assert.Single(options.Validate(), p => p.Code == "PropertyNameInvalid");
+        Secrets.AssertNoSecret(problem.Message, "validation message");
     }
 }
 

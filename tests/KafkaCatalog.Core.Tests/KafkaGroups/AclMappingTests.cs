@@ -129,7 +129,8 @@ public class AclMappingTests
     [Fact]
     public void Every_operation_maps_both_ways()
     {
-        foreach (var op in Enum.GetValues<KafkaAclOperation>().Where(o => o != KafkaAclOperation.Any))
+        // CreateTokens, DescribeTokens and Unknown only describe what the cluster returned (AclExactnessTests).
+        foreach (var op in Enum.GetValues<KafkaAclOperation>().Where(o => o is not (KafkaAclOperation.Any or KafkaAclOperation.CreateTokens or KafkaAclOperation.DescribeTokens or KafkaAclOperation.Unknown)))
         {
             var acl = AclMapping.FromBinding(AclMapping.ToBinding(ValidAcl with { Operation = op }));
             Assert.Equal(op, acl.Operation);

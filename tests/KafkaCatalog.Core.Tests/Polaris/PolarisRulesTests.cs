@@ -131,6 +131,21 @@ public sealed class PolarisIngestionJobSpecBuilderTests
     }
 
     [Fact]
+    public void Kafka_format_names_key_and_headers_as_druids_KafkaInputFormat_does()
+    {
+        var format = Wire(PolarisIngestionJobSpecBuilder.Build(Basic with { Format = PolarisIngestionFormat.Kafka }).Spec).GetProperty("source").GetProperty("formatSettings");
+
+        Assert.Equal("csv", format.GetProperty("keyFormat").GetProperty("format").GetString());
+        Assert.Equal("key", format.GetProperty("keyFormat").GetProperty("columns")[0].GetString());
+        Assert.Equal("string", format.GetProperty("headerFormat").GetProperty("type").GetString());
+        Assert.Equal("UTF-8", format.GetProperty("headerFormat").GetProperty("encoding").GetString());
+        Assert.Equal("kafka.header.", format.GetProperty("headerColumnPrefix").GetString());
+        Assert.Equal("kafka.key", format.GetProperty("keyColumnName").GetString());
+        Assert.Equal("kafka.topic", format.GetProperty("topicColumnName").GetString());
+        Assert.False(format.TryGetProperty("headerLabelPrefix", out _));
+    }
+
+    [Fact]
     public void Mappings_must_include_time()
     {
         var ex = Assert.Throws<KafkaCatalogException>(() => PolarisIngestionJobSpecBuilder.Build(Basic with

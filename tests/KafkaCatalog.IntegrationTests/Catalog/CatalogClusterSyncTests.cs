@@ -15,7 +15,7 @@ public sealed class CatalogClusterSyncTests(KafkaCoreFixture fixture) : IClassFi
         await topics.CreateAsync(new NewTopicSpec { Name = "cat-keep", Partitions = 2, ReplicationFactor = 1, Config = new Dictionary<string, string> { ["retention.ms"] = "3600000" } }, validateOnly: false);
         await topics.CreateAsync(new NewTopicSpec { Name = "cat-flaky", Partitions = 1, ReplicationFactor = 1 }, validateOnly: false);
         var inventory = new KafkaClusterInventory(topics);
-        var scope = new CatalogSyncOptions { Topics = new[] { "cat-*" }, IncludeGroups = false };
+        var scope = new CatalogSyncOptions { Topics = new[] { "cat-*" }, IncludeGroups = false, Archive = CatalogSyncArchive.All };
 
         var first = await bed.SyncAsync(inventory, scope);
         Assert.Equal(new[] { "cat-flaky", "cat-keep" }, first.Where(r => r.Status == CatalogAssetStatus.Created).Select(r => r.Name).Order());
@@ -45,7 +45,7 @@ public sealed class CatalogClusterSyncTests(KafkaCoreFixture fixture) : IClassFi
         fixture.Cluster.State.CommitOffsets("catg-billing", "catg-orders", 0, 0);
         var inventory = new KafkaClusterInventory(topics, new ConsumerGroupService(fixture.Factory));
 
-        var results = await bed.SyncAsync(inventory, new CatalogSyncOptions { Topics = new[] { "catg-*" }, GroupIds = new[] { "catg-*" } });
+        var results = await bed.SyncAsync(inventory, new CatalogSyncOptions { Topics = new[] { "catg-*" }, GroupIds = new[] { "catg-*" }, Archive = CatalogSyncArchive.All });
 
         Assert.Equal(CatalogAssetStatus.Created, results.Single(r => r.Name == "catg-orders").Status);
         Assert.Equal(CatalogAssetStatus.Created, results.Single(r => r.Name == "catg-billing").Status);

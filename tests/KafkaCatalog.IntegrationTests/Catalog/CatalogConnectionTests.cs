@@ -92,7 +92,7 @@ public sealed class CatalogConnectionTests
     public async Task New_connection_reuses_one_of_the_same_name_unless_forced()
     {
         await using var bed = await CatalogTestBed.StartAsync(withKafkaConnection: false);
-        var request = new CatalogKafkaConnectionRequest { Name = "prod", AdminGroups = new[] { "data-platform" } };
+        var request = new CatalogKafkaConnectionRequest { Name = "prod", AdminGroups = new[] { "data-engineers" } };
         var first = await CatalogKafkaConnections.EnsureAsync(bed.Catalog, request);
         var second = await CatalogKafkaConnections.EnsureAsync(bed.Catalog, request);
         Assert.True(second!.Reused);

@@ -14,7 +14,7 @@ public sealed class CatalogPublishTests
         var items = new object[]
         {
             Kafka.Group("billing", "orders", "payments"),
-            Kafka.Topic("orders", partitions: 12, replicas: 3, config: Kafka.Config(("retention.ms", "604800000"), ("cleanup.policy", "compact,delete"), ("segment.bytes", "1073741824"), ("compression.type", "zstd"), ("retention.bytes", "-1")), size: 5000, messages: 42),
+            Kafka.Topic("orders", partitions: 12, replicas: 3, config: Kafka.Config(("retention.ms", "604800000"), ("cleanup.policy", "compact,delete"), ("segment.bytes", "1073741824"), ("compression.type", "zstd"), ("retention.bytes", "-1")), messages: 42),
             Kafka.Group("audit", "orders"),
             Kafka.Topic("payments"),
         };
@@ -37,9 +37,9 @@ public sealed class CatalogPublishTests
         Assert.Equal(604800000, orders.Attributes["kafkaTopicRetentionTimeInMs"]!.GetValue<long>());
         Assert.Equal(-1, orders.Attributes["kafkaTopicRetentionBytes"]!.GetValue<long>());
         Assert.Equal("compact,delete", orders.Attributes["kafkaTopicLogCleanupPolicy"]!.GetValue<string>());
-        Assert.Equal("compact", orders.Attributes["kafkaTopicCleanupPolicy"]!.GetValue<string>());
+        Assert.Null(orders.Attributes["kafkaTopicCleanupPolicy"]);
         Assert.Equal("zstd", orders.Attributes["kafkaTopicCompressionType"]!.GetValue<string>());
-        Assert.Equal(5000, orders.Attributes["kafkaTopicSizeInBytes"]!.GetValue<long>());
+        Assert.False(orders.Attributes.ContainsKey("kafkaTopicSizeInBytes"));
         Assert.Equal(42, orders.Attributes["kafkaTopicRecordCount"]!.GetValue<long>());
         Assert.Equal(qn, orders.Attributes["connectionQualifiedName"]!.GetValue<string>());
 

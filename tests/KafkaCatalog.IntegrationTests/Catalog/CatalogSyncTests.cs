@@ -63,7 +63,7 @@ public sealed class CatalogSyncTests
     {
         await using var bed = await CatalogTestBed.StartAsync();
         await bed.SyncAsync(Cluster(new[] { Kafka.Topic("orders"), Kafka.Topic("payments") }));
-        var results = await bed.SyncAsync(Cluster(Array.Empty<KafkaTopic>()), new CatalogSyncOptions { Topics = new[] { "ord*" }, IncludeGroups = false });
+        var results = await bed.SyncAsync(Cluster(Array.Empty<KafkaTopic>()), new CatalogSyncOptions { Topics = new[] { "ord*" }, IncludeGroups = false, Archive = CatalogSyncArchive.All });
         var r = Assert.Single(results);
         Assert.Equal("orders", r.Name);
         Assert.Equal(CatalogAssetStatus.Archived, r.Status);
@@ -77,7 +77,7 @@ public sealed class CatalogSyncTests
         await bed.SyncAsync(Cluster(new[] { Kafka.Topic("old") }));
         var upserts = bed.Atlan.Requests.BulkUpserts;
         var deletes = bed.Atlan.Requests.BulkDeletes;
-        var plan = await CatalogSynchronizer.PlanAsync(bed.Catalog, bed.ConnectionQualifiedName, Cluster(new[] { Kafka.Topic("new") }));
+        var plan = await CatalogSynchronizer.PlanAsync(bed.Catalog, bed.ConnectionQualifiedName, Cluster(new[] { Kafka.Topic("new") }), new CatalogSyncOptions { Archive = CatalogSyncArchive.All });
         Assert.Equal(1, plan.Count(CatalogSyncActionKind.Create));
         Assert.Equal(1, plan.Count(CatalogSyncActionKind.Archive));
         var summary = CatalogSynchronizer.Summarize(plan);

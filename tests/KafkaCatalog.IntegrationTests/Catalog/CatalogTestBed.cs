@@ -79,8 +79,10 @@ internal sealed class CatalogTestBed : IAsyncDisposable
         return results;
     }
 
+    /// <summary>A sync; without options it is one over a whole-cluster read (missing assets are archived).</summary>
     public async Task<List<CatalogAssetResult>> SyncAsync(IKafkaInventory inventory, CatalogSyncOptions? options = null)
     {
+        options ??= new CatalogSyncOptions { Archive = CatalogSyncArchive.All };
         var plan = await CatalogSynchronizer.PlanAsync(Catalog, ConnectionQualifiedName, inventory, options, Sink);
         var results = new List<CatalogAssetResult>();
         await foreach (var r in CatalogSynchronizer.ApplyAsync(Catalog, plan, options, Sink))
@@ -148,7 +150,7 @@ internal sealed class RecordingSink : IOperationSink
 
 internal static class Kafka
 {
-    public static KafkaTopic Topic(string name, int partitions = 3, int replicas = 1, IReadOnlyDictionary<string, string?>? config = null, long? size = null, long? messages = null, bool isInternal = false) => new()
+    public static KafkaTopic Topic(string name, int partitions = 3, int replicas = 1, IReadOnlyDictionary<string, string?>? config = null, long? messages = null, bool isInternal = false) => new()
     {
         Name = name,
         IsInternal = isInternal,
@@ -161,7 +163,6 @@ internal static class Kafka
             InSyncReplicas = Enumerable.Range(1, replicas).ToList(),
         }).ToList(),
         Config = config,
-        SizeInBytes = size,
         MessageCount = messages,
     };
 

@@ -25,6 +25,37 @@ public class TopicServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Message_counts_are_high_minus_low_watermark_summed_over_partitions_and_only_when_asked()
+    {
+        var name = Unique("counted");
+        await T.CreateTopicAsync(name, 2);
+        await T.SetLogAsync(name, 0, start: 3, end: 10);
+        await T.SetLogAsync(name, 1, start: 0, end: 5);
+        var sink = new CapturingSink();
+        var service = fixture.Topics(sink);
+
+        var counted = Assert.Single(await service.ListAsync(new TopicQuery { Names = [name], IncludeMessageCount = true }).ToListAsync());
+        var plain = Assert.Single(await service.ListAsync(new TopicQuery { Names = [name] }).ToListAsync());
+
+        Assert.Equal(7 + 5, counted.MessageCount);
+        Assert.Null(plain.MessageCount);
+        Assert.Contains(sink.Verbose, l => l.Contains("DescribeLogDirs", StringComparison.Ordinal));
+    }
+
+    private sealed class CapturingSink : IOperationSink
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Verbose { get; } = new();
+
+        void IOperationSink.Verbose(string message) => Verbose.Enqueue(message);
+
+        public void Warning(string message) => Verbose.Enqueue("WARNING: " + message);
+
+        public void Progress(OperationProgress progress)
+        {
+        }
+    }
+
+    [Fact]
     public async Task Creates_a_topic_and_describes_it_with_partitions_leaders_and_replicas()
     {
         var name = Unique("orders");

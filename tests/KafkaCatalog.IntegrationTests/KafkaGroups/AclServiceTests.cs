@@ -1,3 +1,4 @@
+using Cfk = Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.IntegrationTests.RealCluster;
@@ -111,6 +112,114 @@ public sealed class AclServiceTests(AclClusterFixture fx) : IClassFixture<AclClu
         Assert.Equal("AclFilterTooBroad", broad.ErrorId);
         Assert.Equal(before, await AclState());
         await fx.Target.DeleteAclsOfAsync(user);
+    }
+}
+
+/// <summary>
+/// ACLs of types Confluent.Kafka cannot name (a TransactionalId ACL, created here by the test's own client with the wire
+/// number 5, which librdkafka accepts) next to a Topic ACL of the same name: reading shows each as it is, and piping one
+/// ACL to the removal deletes exactly that one.
+/// </summary>
+public sealed class AclExactRemovalTests(AclClusterFixture fx) : IClassFixture<AclClusterFixture>
+{
+    private async Task AddRawAsync(Cfk.ResourceType type, string name, string principal) =>
+        await fx.Target.Admin.CreateAclsAsync([new Cfk.AclBinding
+        {
+            Pattern = new Cfk.ResourcePattern { Type = type, Name = name, ResourcePatternType = Cfk.ResourcePatternType.Literal },
+            Entry = new Cfk.AccessControlEntry { Principal = principal, Host = "*", Operation = Cfk.AclOperation.Write, PermissionType = Cfk.AclPermissionType.Allow },
+        }]);
+
+    private static readonly Cfk.ResourceType TransactionalId = (Cfk.ResourceType)5;
+
+    [AclFact]
+    public async Task A_transactional_id_acl_reads_back_as_TransactionalId_not_Any()
+    {
+        var user = "User:" + GroupsFixture.Unique("tx");
+        var name = GroupsFixture.Unique("orders");
+        await AddRawAsync(TransactionalId, name, user);
+        await AddRawAsync(Cfk.ResourceType.Topic, name, user);
+
+        var acls = await new AclService(fx.Factory()).GetAsync(new KafkaAclFilter { Principal = user });
+
+        Assert.Equal([KafkaAclResourceType.Topic, KafkaAclResourceType.TransactionalId], acls.Select(a => a.ResourceType).ToArray());
+        Assert.DoesNotContain(acls, a => a.ResourceType == KafkaAclResourceType.Any);
+        await fx.Target.DeleteAclsOfAsync(user);
+    }
+
+    [AclFact]
+    public async Task Piping_one_acl_deletes_exactly_that_one()
+    {
+        var user = "User:" + GroupsFixture.Unique("tx");
+        var name = GroupsFixture.Unique("orders");
+        await AddRawAsync(TransactionalId, name, user);
+        await AddRawAsync(Cfk.ResourceType.Topic, name, user);
+        var service = new AclService(fx.Factory());
+        var listed = await service.GetAsync(new KafkaAclFilter { Principal = user });
+        var before = await fx.Target.AclsOfAsync(user);
+        Assert.Equal(2, before.Count);
+
+        // Get-KafkaAcl | Where ResourceType -eq TransactionalId | Remove-KafkaAcl: refused, nothing deleted (today's main
+        // saw ResourceType Any here and deleted the Topic ACL with it).
+        var tx = listed.Single(a => a.ResourceType == KafkaAclResourceType.TransactionalId);
+        var refused = await Assert.ThrowsAsync<KafkaCatalogException>(() => service.RemoveExactAsync(tx));
+        Assert.Equal("AclResourceTypeNotSupported", refused.ErrorId);
+        Assert.Equal(before, await fx.Target.AclsOfAsync(user));
+
+        // The Topic ACL piped alone: exactly it goes, the TransactionalId ACL of the same name and principal stays.
+        var topic = listed.Single(a => a.ResourceType == KafkaAclResourceType.Topic);
+        var removed = await service.RemoveExactAsync(topic);
+        Assert.Equal(topic, Assert.Single(removed));
+        var after = Assert.Single(await fx.Target.AclsOfAsync(user));
+        Assert.Contains("\"Type\": \"5\"", after, StringComparison.Ordinal);
+        if (fx.Target.TestKit is { } kit)
+        {
+            Assert.Equal(KafkaCatalog.TestKit.Kafka.AclResourceType.TransactionalId, Assert.Single(kit.State.Acls, a => a.Principal == user).ResourceType);
+        }
+
+        await fx.Target.DeleteAclsOfAsync(user);
+    }
+
+    [TestKitFact]
+    public async Task Delegation_token_and_user_acls_are_Unknown_with_a_warning_and_cannot_be_removed()
+    {
+        var user = "User:" + GroupsFixture.Unique("dt");
+        var state = fx.Target.TestKit!.State;
+        state.AddAcl(new KafkaCatalog.TestKit.Kafka.AclBinding(KafkaCatalog.TestKit.Kafka.AclResourceType.DelegationToken, "token-1",
+            KafkaCatalog.TestKit.Kafka.AclPatternType.Literal, user, "*", KafkaCatalog.TestKit.Kafka.AclOperation.Describe, KafkaCatalog.TestKit.Kafka.AclPermissionType.Allow));
+        state.AddAcl(new KafkaCatalog.TestKit.Kafka.AclBinding(KafkaCatalog.TestKit.Kafka.AclResourceType.User, "User:bob",
+            KafkaCatalog.TestKit.Kafka.AclPatternType.Literal, user, "*", KafkaCatalog.TestKit.Kafka.AclOperation.CreateTokens, KafkaCatalog.TestKit.Kafka.AclPermissionType.Allow));
+        var sink = new RecordingSink();
+        var service = new AclService(fx.Factory(), sink);
+
+        var acls = await service.GetAsync(new KafkaAclFilter { Principal = user });
+
+        Assert.Equal(2, acls.Count);
+        Assert.All(acls, a => Assert.Equal(KafkaAclResourceType.Unknown, a.ResourceType));
+        Assert.Contains(acls, a => a.Operation == KafkaAclOperation.Unknown);
+        Assert.Equal(2, sink.Warnings.Count(w => w.Contains("UNKNOWN", StringComparison.Ordinal)));
+        foreach (var acl in acls)
+        {
+            Assert.Equal("AclResourceTypeNotSupported", (await Assert.ThrowsAsync<KafkaCatalogException>(() => service.RemoveExactAsync(acl))).ErrorId);
+        }
+
+        Assert.Equal(2, state.Acls.Count(a => a.Principal == user));
+        state.RemoveAcls(new KafkaCatalog.TestKit.Kafka.AclFilter(KafkaCatalog.TestKit.Kafka.AclResourceType.Any, null, KafkaCatalog.TestKit.Kafka.AclPatternType.Any,
+            user, null, KafkaCatalog.TestKit.Kafka.AclOperation.Any, KafkaCatalog.TestKit.Kafka.AclPermissionType.Any));
+    }
+
+    private sealed class RecordingSink : IOperationSink
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Warnings { get; } = new();
+
+        public void Verbose(string message)
+        {
+        }
+
+        public void Warning(string message) => Warnings.Enqueue(message);
+
+        public void Progress(OperationProgress progress)
+        {
+        }
     }
 }
 

@@ -40,6 +40,23 @@ public sealed class ConsumerGroupServiceTests(RealCapableGroupsFixture fx) : ICl
     }
 
     [Fact]
+    public async Task An_empty_group_lists_the_topics_of_its_committed_offsets()
+    {
+        var orders = fx.Topic();
+        var payments = fx.Topic();
+        var group = GroupsFixture.Unique("idle");
+        await fx.CommitAsync(group, orders, 0, 1);
+        await fx.CommitAsync(group, payments, 2, 5);
+
+        var listed = Assert.Single(await new ConsumerGroupService(fx.Factory()).ListAsync(new ConsumerGroupQuery { GroupIds = [group] }).ToListAsync());
+
+        Assert.Equal("Empty", listed.State);
+        Assert.Empty(listed.Members);
+        Assert.Equal(new[] { orders, payments }.Order(StringComparer.Ordinal), listed.Topics);
+        Assert.Null(listed.Offsets);
+    }
+
+    [Fact]
     public async Task Unknown_plain_group_id_is_a_per_item_error_and_the_rest_continue()
     {
         var topic = fx.Topic();

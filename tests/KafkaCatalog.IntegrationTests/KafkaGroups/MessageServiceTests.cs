@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Text;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.IntegrationTests.RealCluster;
 
@@ -214,5 +215,92 @@ public sealed class MessageServiceTests(RealCapableGroupsFixture fx) : IClassFix
             Offset = offset,
         }));
         Assert.Equal(errorId, ex.ErrorId);
+    }
+    /// <summary>Publishes keys through a publisher with <paramref name="partitioner"/> and reads where they were stored.</summary>
+    private async Task<Dictionary<string, int>> PlaceKeysAsync(string topic, string? partitioner, params string[] keys)
+    {
+        using (var publisher = new MessagePublisher(fx.Factory(), partitioner: partitioner))
+        {
+            var pending = new List<Task<KafkaDeliveryResult>>();
+            foreach (var key in keys)
+            {
+                pending.Add(await publisher.SendAsync(MessagePublishResolver.Resolve(new PublishInput
+                {
+                    Topic = topic,
+                    Key = key,
+                    Value = "v",
+                    CommandLineParameters = Typed("Topic", "Key", "Value"),
+                })));
+            }
+
+            await Task.WhenAll(pending);
+        }
+
+        var read = await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning });
+        Assert.Equal(keys.Length, read.Count);
+        return read.ToDictionary(m => m.Key!, m => m.Partition, StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keyed_messages_land_on_the_murmur2_partitions_of_the_java_client()
+    {
+        // Expected partitions on 6 partitions: Java's / kafka-python's murmur2 (the conformance suite checks 100+ keys
+        // against kafka-python itself); librdkafka's CRC32 default put abc, order-1, order-3 on 0, 1 and 5.
+        var placed = await PlaceKeysAsync(fx.Topic(6), null, "abc", "order-1", "order-3");
+        Assert.Equal((3, 4, 3), (placed["abc"], placed["order-1"], placed["order-3"]));
+    }
+
+    [Fact]
+    public async Task Partitioner_chooses_another_librdkafka_partitioner()
+    {
+        var placed = await PlaceKeysAsync(fx.Topic(6), "consistent_random", "abc", "order-1", "order-3");
+        Assert.Equal((0, 1, 5), (placed["abc"], placed["order-1"], placed["order-3"]));
+    }
+
+    [Fact]
+    public async Task An_unknown_partitioner_sends_nothing()
+    {
+        var topic = fx.Topic(1);
+        var ex = Assert.Throws<KafkaCatalogException>(() => new MessagePublisher(fx.Factory(), partitioner: "crc32"));
+        Assert.Equal("PartitionerInvalid", ex.ErrorId);
+        Assert.Empty(await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Beginning }));
+    }
+    /// <summary>A topic of 3 partitions with 10 messages each, and a group that committed 4 in partition 0 and 10 in partition 2.</summary>
+    private async Task<(string Topic, string Group)> GroupBacklogAsync()
+    {
+        var topic = fx.Topic(3);
+        for (var p = 0; p < 3; p++)
+        {
+            await fx.SetLogAsync(topic, p, 0, 10);
+        }
+
+        var group = GroupsFixture.Unique("mage-group");
+        await fx.CommitAsync(group, topic, 0, 4);
+        await fx.CommitAsync(group, topic, 2, 10);
+        return (topic, group);
+    }
+
+    [Theory]
+    [InlineData(KafkaOffsetReset.Earliest, 16)]
+    [InlineData(KafkaOffsetReset.Latest, 6)]
+    public async Task Reading_from_a_group_starts_where_it_would_resume_and_never_commits(KafkaOffsetReset reset, int expected)
+    {
+        var (topic, group) = await GroupBacklogAsync();
+        var read = await ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Committed, GroupId = group, NoOffsetReset = reset });
+
+        Assert.Equal(expected, read.Count);
+        Assert.All(read.Where(m => m.Partition == 0), m => Assert.True(m.Offset >= 4));
+        Assert.DoesNotContain(read, m => m.Partition == 2);
+        Assert.Equal(reset == KafkaOffsetReset.Earliest ? 10 : 0, read.Count(m => m.Partition == 1));
+        Assert.Equal(new long?[] { 4, null, 10 }, await fx.Target.CommittedAsync(group, topic, 3));
+    }
+
+    [Fact]
+    public async Task Reading_from_a_group_with_reset_none_and_a_partition_without_offset_is_GroupOffsetMissing()
+    {
+        var (topic, group) = await GroupBacklogAsync();
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => ReceiveAsync(new ReceiveRequest { Topic = topic, Start = MessageStartPosition.Committed, GroupId = group, NoOffsetReset = KafkaOffsetReset.None }));
+        Assert.Equal("GroupOffsetMissing", ex.ErrorId);
+        Assert.Equal(new long?[] { 4, null, 10 }, await fx.Target.CommittedAsync(group, topic, 3));
     }
 }

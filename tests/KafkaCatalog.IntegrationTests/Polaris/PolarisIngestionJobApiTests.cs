@@ -172,6 +172,71 @@ public sealed class PolarisIngestionJobApiTests
         Assert.Equal("MILLIS_TO_TIMESTAMP(\"kafka.timestamp\")", (string?)sent["mappings"]![0]!["expression"]);
         Assert.Null(sent["useSchemaDiscovery"]);
         Assert.Equal("P1D", (string?)sent["earlyMessageRejectionPeriod"]);
+
+        // Druid KafkaInputFormat: the key and headers are read only with keyFormat / headerFormat,
+        // and the header prefix is headerColumnPrefix (not headerLabelPrefix).
+        var format = sent["source"]!["formatSettings"]!;
+        Assert.Equal("csv", (string?)format["keyFormat"]!["format"]);
+        Assert.Equal("key", (string?)format["keyFormat"]!["columns"]![0]);
+        Assert.Equal("string", (string?)format["headerFormat"]!["type"]);
+        Assert.Equal("UTF-8", (string?)format["headerFormat"]!["encoding"]);
+        Assert.Equal("kafka.header.", (string?)format["headerColumnPrefix"]);
+        Assert.Equal("kafka.key", (string?)format["keyColumnName"]);
+        Assert.Null(format["headerLabelPrefix"]);
+    }
+
+    [Fact]
+    public async Task Schema_discovery_into_an_existing_strict_table_is_refused_before_anything_is_created()
+    {
+        await using var polaris = await PolarisEmulator.StartAsync();
+        using var client = Client(polaris);
+        await client.CreateKafkaConnectionAsync(Plain("clicks"));
+        polaris.Store.AddTable("clicks", schemaMode: "strict");
+        var plan = PolarisIngestionJobSpecBuilder.Build(new PolarisIngestionJobParameters { ConnectionName = "clicks", TableName = "clicks", CreateTableIfNotExists = true });
+        var posts = polaris.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal));
+
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => client.StartIngestionJobAsync(plan.Spec));
+
+        Assert.Equal("PolarisSchemaDiscoveryNotAllowed", ex.ErrorId);
+        Assert.Empty(polaris.Store.Jobs);
+        Assert.Equal(posts, polaris.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/jobs", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Schema_discovery_into_an_existing_flexible_table_is_sent()
+    {
+        await using var polaris = await PolarisEmulator.StartAsync();
+        using var client = Client(polaris);
+        await client.CreateKafkaConnectionAsync(Plain("clicks"));
+        polaris.Store.AddTable("clicks", schemaMode: "flexible");
+        var plan = PolarisIngestionJobSpecBuilder.Build(new PolarisIngestionJobParameters { ConnectionName = "clicks", TableName = "clicks" });
+
+        var job = await client.StartIngestionJobAsync(plan.Spec);
+
+        Assert.True((bool?)polaris.Store.GetJob(job.JobId)!.Spec["useSchemaDiscovery"]);
+    }
+
+    [Fact]
+    public async Task The_emulator_refuses_useSchemaDiscovery_for_a_strict_table_and_unknown_kafka_format_fields()
+    {
+        await using var polaris = await PolarisEmulator.StartAsync();
+        using var client = Client(polaris);
+        await client.CreateKafkaConnectionAsync(Plain("clicks"));
+        polaris.Store.AddTable("strict", schemaMode: "strict");
+        using var http = new HttpClient();
+        async Task<int> PostAsync(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(polaris.ProjectUri, "jobs"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", polaris.ApiKey);
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        const string mappings = "\"mappings\":[{\"columnName\":\"__time\",\"expression\":\"TIME_PARSE(\\\"timestamp\\\")\"}]";
+        Assert.Equal(400, await PostAsync("{\"type\":\"streaming\",\"target\":{\"type\":\"table\",\"tableName\":\"strict\"},\"source\":{\"type\":\"connection\",\"connectionName\":\"clicks\",\"formatSettings\":{\"format\":\"nd-json\"}}," + mappings + ",\"useSchemaDiscovery\":true}"));
+        Assert.Equal(400, await PostAsync("{\"type\":\"streaming\",\"target\":{\"type\":\"table\",\"tableName\":\"new\"},\"createTableIfNotExists\":true,\"source\":{\"type\":\"connection\",\"connectionName\":\"clicks\",\"formatSettings\":{\"format\":\"kafka\",\"valueFormat\":{\"format\":\"nd-json\"},\"headerLabelPrefix\":\"kafka.header.\"}}," + mappings + "}"));
+        Assert.Empty(polaris.Store.Jobs);
     }
 
     [Fact]

@@ -22,6 +22,25 @@ public sealed record AtlanEmulatorOptions
     public int MaxEntitiesPerRequest { get; init; } = 10_000;
     /// <summary>The username the token acts as; appended to every new connection's adminUsers.</summary>
     public string ServiceUser { get; init; } = "service-account-apikey-emulator";
+    /// <summary>Usernames GET /api/service/users lists (pyatlan validates adminUsers against them).</summary>
+    public IReadOnlyList<string> Users { get; init; } = new[] { "jsmith", "admin" };
+
+    /// <summary>Group names GET /api/service/groups lists (pyatlan validates adminGroups against them).</summary>
+    public IReadOnlyList<string> Groups { get; init; } = new[] { "data-platform", "data-engineers", "orders-team" };
+
+    /// <summary>
+    /// Index search refuses from + size beyond this (null: no limit). Unbacked as a number: pyatlan switches
+    /// to timestamp paging above 100 000 - 300 hits (IndexSearchResults._MASS_EXTRACT_THRESHOLD), which
+    /// implies such a window; the server's own cap (ATLAS-400-00-103) is off by default (specs/atlan.md §7).
+    /// </summary>
+    public int? MaxResultWindow { get; init; }
+
+    /// <summary>
+    /// Report updates in the top-level partialUpdatedEntities list (and mutatedEntities.PARTIAL_UPDATE)
+    /// instead of UPDATE, as partial-update endpoints do (pyatlan AssetMutationResponse reads both).
+    /// </summary>
+    public bool ReportUpdatesAsPartial { get; init; }
+
     public IReadOnlyList<AtlanRole> Roles { get; init; } = new[]
     {
         new AtlanRole("e7ae0295-c60a-469a-bd2c-fb903943aa02", "$admin", "Admins"),
@@ -179,6 +198,12 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
         {
             case "GET" when path == "/api/service/roles":
                 return Roles(query["filter"].ToString(), Int(query["offset"].ToString(), 0), Int(query["limit"].ToString(), 100));
+            case "GET" when path == "/api/service/users":
+                return Page(_options.Users.Select(u => (JsonNode)new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["username"] = u, ["email"] = u + "@example.com" }).ToList(), query);
+            case "GET" when path == "/api/service/groups":
+                return Page(_options.Groups.Select(g => (JsonNode)new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["name"] = g, ["alias"] = g.Replace('-', ' ') }).ToList(), query);
+            case "GET" when path == "/api/service/apikeys":
+                return ApiKeys(query["filter"].ToString());
             case "POST" when path == "/api/meta/entity/bulk":
                 return Upsert(await ReadAsync(context).ConfigureAwait(false));
             case "DELETE" when path == "/api/meta/entity/bulk":
@@ -224,6 +249,29 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
         return (200, new JsonObject { ["totalRecord"] = _options.Roles.Count, ["filterRecord"] = filtered.Count, ["records"] = new JsonArray(page) });
     }
 
+    private static (int, JsonNode) Page(List<JsonNode> records, IQueryCollection query)
+    {
+        var offset = Int(query["offset"].ToString(), 0);
+        var limit = Int(query["limit"].ToString(), 20);
+        var page = records.Skip(offset).Take(limit).ToArray();
+        return (200, new JsonObject { ["totalRecord"] = records.Count, ["filterRecord"] = records.Count, ["records"] = new JsonArray(page) });
+    }
+
+    /// <summary>API tokens by clientId (pyatlan TokenGetById: filter {"clientId": ...}): the emulator's own token's service account.</summary>
+    private (int, JsonNode) ApiKeys(string filter)
+    {
+        const string prefix = "service-account-";
+        var clientId = _options.ServiceUser.StartsWith(prefix, StringComparison.Ordinal) ? _options.ServiceUser[prefix.Length..] : _options.ServiceUser;
+        var wanted = string.IsNullOrEmpty(filter) ? null : JsonNode.Parse(filter)?["clientId"]?.GetValue<string>();
+        var records = new JsonArray();
+        if (wanted is null || wanted == clientId)
+        {
+            records.Add(new JsonObject { ["id"] = Guid.NewGuid().ToString(), ["clientId"] = clientId, ["displayName"] = "emulator token" });
+        }
+
+        return (200, new JsonObject { ["totalRecord"] = records.Count, ["filterRecord"] = records.Count, ["records"] = records });
+    }
+
     private (int, JsonNode) Upsert(JsonNode? body)
     {
         if (body?["entities"] is not JsonArray entities || entities.Count == 0)
@@ -241,7 +289,6 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
         lock (Store.Gate)
         {
             var placeholders = new HashSet<string>(StringComparer.Ordinal);
-            var seen = new HashSet<(string, string)>();
             var parsed = new List<(string Guid, string Type, string Qn, JsonObject Attributes, List<string>? Topics, string? Status)>();
             for (var i = 0; i < entities.Count; i++)
             {
@@ -264,11 +311,9 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
                     return (problem.Status, Error(problem.Code, problem.Message, guid));
                 }
 
+                // A qualifiedName twice in one request is not refused: neither SDK de-duplicates, and no
+                // server rule for it is known (specs/atlan.md §6). The emulator applies them in order.
                 var qn = attributes["qualifiedName"]!.GetValue<string>();
-                if (!seen.Add((type, qn)))
-                {
-                    return (400, Error("ATLAS-400-00-01A", $"invalid parameters: {type} {qn} appears twice in one request", guid));
-                }
 
                 var attrs = (JsonObject)attributes.DeepClone();
                 List<string>? topics = null;
@@ -369,12 +414,17 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
                 mutated["CREATE"] = created;
             }
 
-            if (updated.Count > 0)
+            var response = new JsonObject { ["guidAssignments"] = assignments };
+            if (updated.Count > 0 && _options.ReportUpdatesAsPartial)
+            {
+                mutated["PARTIAL_UPDATE"] = updated.DeepClone();
+                response["partialUpdatedEntities"] = updated;
+            }
+            else if (updated.Count > 0)
             {
                 mutated["UPDATE"] = updated;
             }
 
-            var response = new JsonObject { ["guidAssignments"] = assignments };
             if (mutated.Count > 0)
             {
                 response["mutatedEntities"] = mutated;
@@ -418,13 +468,16 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
         if (type == "Connection")
         {
             var connector = a["connectorName"]?.GetValue<string>();
+            // The connector slug pattern and the QN's second segment are the SDKs' rules (pyatlan
+            // _CONNECTOR_TYPE_VALUE_PATTERN, atlan-java INVALID_CONNECTION_QN), kept because both SDKs enforce them.
             if (connector is null || !ConnectorPattern().IsMatch(connector) || !ConnectionQnPattern().IsMatch(qn) || qn.Split('/')[1] != connector)
             {
                 return (404, "ATLAS-404-00-007", Invalid($"qualifiedName {qn}: must be default/<connector>/<epoch> with a valid connectorName"));
             }
 
-            var admins = new[] { "adminRoles", "adminGroups", "adminUsers" }.Sum(k => (a[k] as JsonArray)?.Count ?? 0);
-            return admins == 0 ? (404, "ATLAS-404-00-007", Invalid("adminRoles/adminGroups/adminUsers: at least one connection admin is required")) : null;
+            // No "at least one admin" rule: that check is client-side in both SDKs, and the server
+            // appends the creating user to adminUsers anyway (MS ConnectionPreProcessor, specs/atlan.md §3.1).
+            return null;
         }
 
         var connectionQn = a["connectionQualifiedName"]?.GetValue<string>();
@@ -560,24 +613,36 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
 
             var (field, value) = clause.First();
             var accessor = Field(field);
-            if (accessor is null)
+            if (accessor is null && kind != "range")
             {
                 return (400, Error("ATLAS-400-00-01A", $"invalid parameters: field {field} is not supported by the emulator"));
+            }
+
+            if (kind == "range")
+            {
+                // Only what timestamp paging sends: {"range": {"__timestamp": {"gte": <epoch ms>}}}.
+                if (field != "__timestamp" || value?["gte"] is not JsonValue gte || !gte.TryGetValue<long>(out var since))
+                {
+                    return (400, Error("ATLAS-400-00-01A", "invalid parameters: the emulator supports only range __timestamp gte"));
+                }
+
+                predicates.Add(e => e.CreateTime >= since);
+                continue;
             }
 
             switch (kind)
             {
                 case "term":
                     var term = (value is JsonObject o ? o["value"] : value)?.ToString();
-                    predicates.Add(e => accessor(e) == term);
+                    predicates.Add(e => accessor!(e) == term);
                     break;
                 case "terms":
                     var set = (value as JsonArray ?? new JsonArray()).Select(v => v?.ToString()).ToHashSet();
-                    predicates.Add(e => set.Contains(accessor(e)));
+                    predicates.Add(e => set.Contains(accessor!(e)));
                     break;
                 case "prefix":
                     var prefix = (value is JsonObject po ? po["value"] : value)?.ToString() ?? string.Empty;
-                    predicates.Add(e => accessor(e)?.StartsWith(prefix, StringComparison.Ordinal) == true);
+                    predicates.Add(e => accessor!(e)?.StartsWith(prefix, StringComparison.Ordinal) == true);
                     break;
                 default:
                     return (400, Error("ATLAS-400-00-01A", $"invalid parameters: query type {kind} is not supported by the emulator"));
@@ -587,7 +652,13 @@ public sealed partial class AtlanEmulator : IAsyncDisposable
         var wanted = (body?["attributes"] as JsonArray ?? new JsonArray()).Select(a => a!.GetValue<string>()).ToList();
         lock (Store.Gate)
         {
-            var hits = Store.All.Where(e => !ForeignScope(e) && predicates.All(p => p(e))).OrderBy(e => e.Sequence).ThenBy(e => e.Guid, StringComparer.Ordinal).ToList();
+            if (_options.MaxResultWindow is { } window && from + size > window)
+            {
+                return (400, Error("ATLAS-400-00-103", $"invalid parameters: from + size must be at most {window} (the result window); page by __timestamp beyond it"));
+            }
+
+            // The sort every SDK request carries: __timestamp (createTime) ascending, then __guid.
+            var hits = Store.All.Where(e => !ForeignScope(e) && predicates.All(p => p(e))).OrderBy(e => e.CreateTime).ThenBy(e => e.Guid, StringComparer.Ordinal).ToList();
             var page = hits.Skip(from).Take(size).Select(e => (JsonNode)Hit(e, wanted)).ToArray();
             var response = new JsonObject { ["queryType"] = "INDEX", ["approximateCount"] = hits.Count };
             if (page.Length > 0)

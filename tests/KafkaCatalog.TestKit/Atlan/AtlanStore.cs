@@ -35,6 +35,7 @@ public sealed class AtlanStore
     private readonly Dictionary<string, AtlanEntity> _byGuid = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, string Qn), AtlanEntity> _byQn = new();
     private long _sequence;
+    private long _lastCreateTime;
 
     internal object Gate => _gate;
 
@@ -80,13 +81,13 @@ public sealed class AtlanStore
     }
 
     /// <summary>Adds a connection directly (e.g. one created by another user that this token cannot access).</summary>
-    public AtlanEntity SeedConnection(string name, string qualifiedName, bool foreign = false)
+    public AtlanEntity SeedConnection(string name, string qualifiedName, bool foreign = false, string? connectorName = null)
     {
         var attributes = new JsonObject
         {
             ["name"] = name,
             ["qualifiedName"] = qualifiedName,
-            ["connectorName"] = "kafka",
+            ["connectorName"] = connectorName ?? qualifiedName.Split('/')[1],
             ["category"] = "eventbus",
             ["adminUsers"] = new JsonArray("someone-else"),
             ["adminRoles"] = new JsonArray(),
@@ -102,14 +103,18 @@ public sealed class AtlanStore
 
     internal AtlanEntity NewEntity(string typeName, string qualifiedName, JsonObject attributes, long now)
     {
+        // Each entity gets its own creation millisecond, so __timestamp order is creation order and
+        // paging tests are deterministic (a real tenant may give several entities one millisecond,
+        // which pyatlan's timestamp paging handles by falling back to an offset).
+        _lastCreateTime = Math.Max(now, _lastCreateTime + 1);
         var e = new AtlanEntity
         {
             Guid = System.Guid.NewGuid().ToString(),
             TypeName = typeName,
             QualifiedName = qualifiedName,
             Attributes = attributes,
-            CreateTime = now,
-            UpdateTime = now,
+            CreateTime = _lastCreateTime,
+            UpdateTime = _lastCreateTime,
             Sequence = ++_sequence,
         };
         _byGuid[e.Guid] = e;

@@ -38,6 +38,8 @@ public static class BrokerConfigs
         Add("delete.topic.enable", ConfigType.Boolean, "true");
         Add("offsets.topic.replication.factor", ConfigType.Short, "3", 1);
         Add("offsets.topic.num.partitions", ConfigType.Int, "50", 1);
+        // A dynamic broker config of Kafka (cluster-wide, KafkaConfig: log.cleaner.threads, default 1).
+        Add("log.cleaner.threads", ConfigType.Int, "1", 0);
         Add("log.retention.hours", ConfigType.Int, "168");
         Add("log.retention.minutes", ConfigType.Int, null);
         Add("num.network.threads", ConfigType.Int, "3", 1);

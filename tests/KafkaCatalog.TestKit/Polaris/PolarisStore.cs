@@ -97,14 +97,18 @@ public sealed class PolarisStore
         }
     }
 
-    /// <summary>Creates a table, as if made in the Polaris console.</summary>
-    public void AddTable(string name)
+    /// <summary>Creates a table, as if made in the Polaris console, in "flexible" or "strict" schema mode.</summary>
+    public void AddTable(string name, string schemaMode = "flexible")
     {
         lock (Gate)
         {
             _tables.Add(name);
+            SchemaModes[name] = schemaMode;
         }
     }
+
+    /// <summary>Schema mode per table; tables without an entry (created by a job) are flexible.</summary>
+    internal Dictionary<string, string> SchemaModes { get; } = new(StringComparer.Ordinal);
 
     internal Dictionary<string, JsonObject> Connections => _connections;
 

@@ -12,6 +12,9 @@ public sealed class SandboxSeedResult
 
     /// <summary>Consumer groups seeded (filled by the group seeding part, see <see cref="SandboxSeeder"/>).</summary>
     public List<string> Groups { get; } = new();
+
+    /// <summary>ACLs seeded when the authorizer is on (see <see cref="SandboxSeeder.SeedAcls"/>).</summary>
+    public List<AclBinding> Acls { get; } = new();
 }
 
 /// <summary>
@@ -44,7 +47,23 @@ public static partial class SandboxSeeder
             i => (null, $"scratch {i}"));
 
         SeedGroups(cluster, result);
+        if (state.Options.EnableAcls) SeedAcls(state, result);
         return result;
+    }
+
+    /// <summary>
+    /// With the authorizer on: a transactional producer's ACLs as Kafka's docs grant them, Write on the TransactionalId
+    /// "orders" and Write on the Topic "orders" (same name, different resource types), for User:orders-app.
+    /// Confluent.Kafka cannot name TransactionalId, so these show whether a client keeps the two apart.
+    /// </summary>
+    public static void SeedAcls(ClusterState state, SandboxSeedResult result)
+    {
+        foreach (var type in new[] { AclResourceType.TransactionalId, AclResourceType.Topic })
+        {
+            var acl = new AclBinding(type, "orders", AclPatternType.Literal, "User:orders-app", "*", AclOperation.Write, AclPermissionType.Allow);
+            state.AddAcl(acl);
+            result.Acls.Add(acl);
+        }
     }
 
     /// <summary>Consumer groups with committed offsets and lag; implemented by the group area.</summary>

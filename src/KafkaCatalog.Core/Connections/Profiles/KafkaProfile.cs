@@ -8,6 +8,8 @@ public enum KafkaProfileFormat
     PolarisJson,
     /// <summary>JSON object of kafka-python KafkaAdminClient keyword arguments.</summary>
     KafkaPythonJson,
+    /// <summary>librdkafka properties, one key=value a line, as kcat -F and Confluent's client configs hold them.</summary>
+    LibrdkafkaProperties,
 }
 
 /// <summary>What a profile file holds: connection settings plus the topic / group it names, for later use.</summary>
@@ -22,15 +24,11 @@ public sealed record KafkaProfile
     public IReadOnlyList<string> Topics { get; init; } = Array.Empty<string>();
     /// <summary>Polaris topicNameIsPattern: <see cref="Topic"/> is a regular expression.</summary>
     public bool TopicIsPattern { get; init; }
+    /// <summary>
+    /// The consumer group the profile names (Mage consumer_group; also <see cref="KafkaConnectionSettings.ConsumerGroup"/>,
+    /// where producer batching, consumer properties and the default topic are too).
+    /// </summary>
     public string? ConsumerGroup { get; init; }
-    /// <summary>Consumer-only librdkafka properties from the profile (group.id, auto.offset.reset, max.partition.fetch.bytes).</summary>
-    public IReadOnlyDictionary<string, string> ConsumerProperties { get; init; } = new Dictionary<string, string>();
-    /// <summary>Mage batch_size (records per poll for a source).</summary>
-    public int? BatchSize { get; init; }
-    /// <summary>Mage timeout_ms (poll timeout for a source, linger for a sink).</summary>
-    public TimeSpan? PollTimeout { get; init; }
-    /// <summary>Mage include_metadata.</summary>
-    public bool? IncludeMetadata { get; init; }
     /// <summary>Keys read but without a librdkafka equivalent, and other advice. Never holds a secret.</summary>
     public IReadOnlyList<KafkaConnectionProblem> Warnings { get; init; } = Array.Empty<KafkaConnectionProblem>();
 

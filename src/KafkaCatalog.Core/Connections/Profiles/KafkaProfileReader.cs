@@ -3,9 +3,11 @@ using System.Collections;
 namespace KafkaCatalog.Core.Connections.Profiles;
 
 /// <summary>
-/// Reads a connection profile: a Mage Kafka YAML, a Polaris Kafka connection JSON, or a kafka-python
-/// style JSON of KafkaAdminClient keyword arguments. The format comes from the extension
-/// (.yaml/.yml = Mage) and, for JSON or other extensions, from the content. Relative file paths in a
+/// Reads a connection profile: a Mage Kafka YAML, a Polaris Kafka connection JSON, a kafka-python
+/// style JSON of KafkaAdminClient keyword arguments, or a librdkafka properties file (kcat -F). The format comes
+/// from the extension (.yaml/.yml = Mage, .json = JSON, .properties = librdkafka properties) and otherwise from the
+/// content: an object is JSON, key=value lines (kcat.conf, librdkafka.config, client.properties) are properties,
+/// anything else is Mage YAML. Relative file paths in a
 /// profile are taken relative to the profile's folder. Malformed files throw
 /// <see cref="ProfileFormatException"/>.
 /// </summary>
@@ -51,11 +53,17 @@ public static class KafkaProfileReader
         environment ??= Environment.GetEnvironmentVariables();
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ProfileFormatException("ProfileEmpty", path, null, "The file is empty.", "Write the connection settings into it: a Mage Kafka YAML, a Polaris Kafka connection JSON, or kafka-python keyword arguments as JSON.");
+            throw new ProfileFormatException("ProfileEmpty", path, null, "The file is empty.", "Write the connection settings into it: a Mage Kafka YAML, a Polaris Kafka connection JSON, kafka-python keyword arguments as JSON, or librdkafka key=value properties.");
         }
 
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
         var looksLikeJson = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n').StartsWith('{') || text.TrimStart().StartsWith('[');
+        if (extension is not (".yaml" or ".yml" or ".json") && !looksLikeJson
+            && (extension == ".properties" || LibrdkafkaPropertiesReader.LooksLikeProperties(text)))
+        {
+            return LibrdkafkaPropertiesReader.Read(text, path);
+        }
+
         if (extension is ".yaml" or ".yml" || (extension != ".json" && !looksLikeJson))
         {
             var context = new ProfileContext(path, environment, expandMageTemplates: true);

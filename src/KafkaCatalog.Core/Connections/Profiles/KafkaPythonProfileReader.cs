@@ -4,8 +4,12 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 
 /// <summary>
 /// JSON object of kafka-python KafkaAdminClient keyword arguments, mapped as in
-/// ../shared/specs/polaris-mage-connection.md §C.1. Keys without a librdkafka equivalent give warnings;
-/// unknown keys give an error naming the closest valid key.
+/// ../shared/specs/polaris-mage-connection.md §C.1. The accepted keys are KafkaAdminClient.DEFAULT_CONFIG of
+/// kafka-python 2.0.2 (kafka/admin/client.py) and of 3.x (bootstrap_timeout_ms, sasl_kerberos_name, socks5_proxy,
+/// kafka_client; client_dns_lookup, receive_message_max_bytes, socket_connection_setup_timeout_ms(_max_ms),
+/// default_api_timeout_ms), plus metrics and metric_group_prefix, which its docstring lists. Keys without a librdkafka
+/// equivalent give warnings; unknown keys give an error naming the closest valid key (kafka-python itself raises
+/// "Unrecognized configs").
 /// </summary>
 internal static class KafkaPythonProfileReader
 {
@@ -17,6 +21,7 @@ internal static class KafkaPythonProfileReader
         "ssl_check_hostname", "ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password", "ssl_crlfile",
         "api_version", "api_version_auto_timeout_ms", "sasl_mechanism", "sasl_plain_username", "sasl_plain_password",
         "sasl_kerberos_service_name", "sasl_oauth_token_provider",
+        "client_dns_lookup", "receive_message_max_bytes", "socket_connection_setup_timeout_ms", "default_api_timeout_ms",
     };
 
     /// <summary>kafka-python keywords with no librdkafka equivalent: accepted with a warning.</summary>
@@ -32,6 +37,11 @@ internal static class KafkaPythonProfileReader
         ["kafka_client"] = "not a connection setting.",
         ["sasl_kerberos_domain_name"] = "librdkafka always builds the service principal from the broker host name.",
         ["sasl_kerberos_name"] = "use sasl_kerberos_service_name; librdkafka builds the principal from it and the broker host name.",
+        ["metric_reporters"] = "librdkafka reports statistics through statistics.interval.ms instead.",
+        ["metrics_num_samples"] = "librdkafka reports statistics through statistics.interval.ms instead.",
+        ["metrics_sample_window_ms"] = "librdkafka reports statistics through statistics.interval.ms instead.",
+        ["bootstrap_timeout_ms"] = "librdkafka has no bootstrap step in its constructor; Connect-KafkaCluster waits -TimeoutSec (request_timeout_ms) for the cluster to answer.",
+        ["socket_connection_setup_timeout_max_ms"] = "librdkafka has one connection setup timeout (socket.connection.setup.timeout.ms, from socket_connection_setup_timeout_ms) and no exponential growth of it.",
     };
 
     internal static readonly string[] OAuthProviderKeys = { "token_url", "client_id", "client_secret", "scope", "extensions" };
@@ -57,15 +67,24 @@ internal static class KafkaPythonProfileReader
         SetInt(context, root, properties, "max_in_flight_requests_per_connection", "max.in.flight.requests.per.connection", 1, 1_000_000);
         SetInt(context, root, properties, "receive_buffer_bytes", "socket.receive.buffer.bytes", 0, 100_000_000);
         SetInt(context, root, properties, "send_buffer_bytes", "socket.send.buffer.bytes", 0, 100_000_000);
+        SetInt(context, root, properties, "receive_message_max_bytes", "receive.message.max.bytes", 1000, int.MaxValue);
+        ReadDnsLookup(context, root, properties);
         ReadSocketOptions(context, root, properties);
         ReadApiVersion(context, root, properties);
 
         var mechanism = context.Mechanism(root, null, "sasl_mechanism");
+
+        // request_timeout_ms is one request's timeout: librdkafka's socket.timeout.ms (10 .. 300000), and KafkaCatalog's
+        // per-call deadline unless kafka-python 3's default_api_timeout_ms (the whole operation's deadline) is also given.
+        var requestTimeout = context.Milliseconds(root, null, "request_timeout_ms", "socket.timeout.ms");
+        var operationTimeout = context.Milliseconds(root, null, "default_api_timeout_ms", "socket.timeout.ms");
         var settings = new KafkaConnectionSettings
         {
             BootstrapServers = bootstrap,
             ClientId = context.String(root, null, "client_id"),
-            RequestTimeout = context.Milliseconds(root, null, "request_timeout_ms", "request.timeout.ms"),
+            RequestTimeout = operationTimeout ?? requestTimeout,
+            SocketTimeout = operationTimeout is null ? null : requestTimeout,
+            ConnectionSetupTimeout = context.Milliseconds(root, null, "socket_connection_setup_timeout_ms", "socket.connection.setup.timeout.ms"),
             ConnectionsMaxIdle = context.Milliseconds(root, null, "connections_max_idle_ms", "connections.max.idle.ms"),
             RetryBackoff = context.Milliseconds(root, null, "retry_backoff_ms", "retry.backoff.ms"),
             ReconnectBackoff = context.Milliseconds(root, null, "reconnect_backoff_ms", "reconnect.backoff.ms"),
@@ -109,6 +128,7 @@ internal static class KafkaPythonProfileReader
             };
         }
 
+        settings = DropUnused(context, root, settings);
         return new KafkaProfile
         {
             Path = context.Path,
@@ -118,12 +138,92 @@ internal static class KafkaPythonProfileReader
         };
     }
 
+    private static readonly string[] SslKeys = ["ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password", "ssl_crlfile", "ssl_check_hostname"];
+    private static readonly string[] SaslKeys = ["sasl_mechanism", "sasl_plain_username", "sasl_plain_password", "sasl_kerberos_service_name", "sasl_oauth_token_provider"];
+
+    /// <summary>
+    /// kafka-python reads the ssl_* keys only with security_protocol SSL or SASL_SSL and the sasl_* keys only with
+    /// SASL_PLAINTEXT or SASL_SSL (kafka/conn.py), and sasl_kerberos_service_name only for GSSAPI; otherwise they have
+    /// no effect, so its DEFAULT_CONFIG values (ssl_check_hostname true, sasl_kerberos_service_name 'kafka') or a
+    /// left-over block never make a profile fail: they are dropped with a warning.
+    /// </summary>
+    private static KafkaConnectionSettings DropUnused(ProfileContext context, ProfileNode root, KafkaConnectionSettings settings)
+    {
+        var protocol = settings.SecurityProtocol ?? KafkaSecurityProtocol.Plaintext;
+        var protocolName = LibrdkafkaConfig.ProtocolName(protocol).ToUpperInvariant();
+        bool Given(string key) => ProfileContext.Get(root, key) is { Kind: not ProfileNodeKind.Null };
+        if (protocol is not (KafkaSecurityProtocol.Ssl or KafkaSecurityProtocol.SaslSsl))
+        {
+            foreach (var key in SslKeys.Where(Given))
+            {
+                context.Warn("ProfileKeyIgnored", key, $"ignored: security_protocol is {protocolName}, and kafka-python uses the ssl_* keys only with SSL or SASL_SSL.");
+            }
+
+            settings = settings with
+            {
+                SslCaLocation = null,
+                SslCertificateLocation = null,
+                SslKeyLocation = null,
+                SslKeyPassword = null,
+                SslCrlLocation = null,
+                EnableHostnameVerification = null,
+            };
+        }
+
+        if (protocol is not (KafkaSecurityProtocol.SaslPlaintext or KafkaSecurityProtocol.SaslSsl))
+        {
+            foreach (var key in SaslKeys.Where(Given))
+            {
+                context.Warn("ProfileKeyIgnored", key, $"ignored: security_protocol is {protocolName}, and kafka-python uses the sasl_* keys only with SASL_PLAINTEXT or SASL_SSL.");
+            }
+
+            return settings with
+            {
+                SaslMechanism = null,
+                SaslUsername = null,
+                SaslPassword = null,
+                KerberosServiceName = null,
+                OAuthTokenEndpoint = null,
+                OAuthClientId = null,
+                OAuthClientSecret = null,
+                OAuthScope = null,
+                OAuthExtensions = null,
+            };
+        }
+
+        if (settings.SaslMechanism != KafkaSaslMechanism.Gssapi && settings.KerberosServiceName is not null)
+        {
+            context.Warn("ProfileKeyIgnored", "sasl_kerberos_service_name", "ignored: kafka-python uses it only with sasl_mechanism GSSAPI.");
+            settings = settings with { KerberosServiceName = null };
+        }
+
+        return settings;
+    }
+
     private static void SetInt(ProfileContext context, ProfileNode root, Dictionary<string, string> properties, string key, string property, long min, long max)
     {
         if (context.Integer(root, null, key, min, max) is { } value)
         {
             properties[property] = value.ToString(CultureInfo.InvariantCulture);
         }
+    }
+
+    /// <summary>kafka-python 3 client_dns_lookup: the two values librdkafka's client.dns.lookup (2.2.0+) shares with Java's.</summary>
+    private static void ReadDnsLookup(ProfileContext context, ProfileNode root, Dictionary<string, string> properties)
+    {
+        if (context.String(root, null, "client_dns_lookup") is not { } text)
+        {
+            return;
+        }
+
+        var value = text.Trim().ToLowerInvariant();
+        if (value is not ("use_all_dns_ips" or "resolve_canonical_bootstrap_servers_only"))
+        {
+            throw context.Error("ProfileInvalidValue", "client_dns_lookup", ProfileContext.Get(root, "client_dns_lookup"),
+                $"'{text}' is not a DNS lookup mode librdkafka knows.", "Use use_all_dns_ips or resolve_canonical_bootstrap_servers_only.");
+        }
+
+        properties["client.dns.lookup"] = value;
     }
 
     /// <summary>Maps the two socket options librdkafka exposes: TCP_NODELAY [6,1,1] and SO_KEEPALIVE [1,9,1] (Linux numbers).</summary>

@@ -40,6 +40,8 @@ internal static class MageProfileReader
                 "Put oauth_token_url, oauth_client_id, oauth_client_secret and oauth_scope under sasl_config, with mechanism: OAUTHBEARER.");
         }
 
+        // Mage builds dataclasses from the YAML (KafkaConfig(**config), SSLConfig(**ssl_config), ...): an unknown key is
+        // a TypeError there, so it stays an error here.
         context.CheckKeys(root, null, RootKeys);
 
         var connector = context.String(root, null, "connector_type");
@@ -60,22 +62,23 @@ internal static class MageProfileReader
 
         var topic = context.String(root, null, "topic");
         var topics = ReadTopics(root, context);
-        var group = context.String(root, null, "consumer_group");
-        var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(group))
+        var defaultTopic = !string.IsNullOrWhiteSpace(topic) ? topic.Trim() : topics.Count == 1 ? topics[0] : null;
+        if (defaultTopic is null && topics.Count > 1)
         {
-            consumer["group.id"] = group;
+            context.Warn("ProfileTopicsNotDefault", "topics",
+                $"The profile reads {topics.Count} topics ({string.Join(", ", topics)}); Publish-KafkaMessage and Receive-KafkaMessage need -Topic to pick one.");
         }
 
-        if (context.String(root, null, "auto_offset_reset") is { } reset)
+        var group = context.String(root, null, "consumer_group");
+        var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reset = ReadOffsetReset(root, context);
+        if (reset is { } r)
         {
-            consumer["auto.offset.reset"] = reset.Trim().ToLowerInvariant() switch
+            consumer["auto.offset.reset"] = r switch
             {
-                "earliest" or "smallest" or "beginning" => "earliest",
-                "latest" or "largest" or "end" => "latest",
-                "none" => "error",
-                _ => throw context.Error("ProfileInvalidValue", "auto_offset_reset", ProfileContext.Get(root, "auto_offset_reset"),
-                    $"'{reset}' is not an offset reset policy.", "Use earliest, latest or none."),
+                KafkaOffsetReset.Earliest => "earliest",
+                KafkaOffsetReset.Latest => "latest",
+                _ => "error",
             };
         }
 
@@ -84,9 +87,32 @@ internal static class MageProfileReader
             consumer["max.partition.fetch.bytes"] = fetch.ToString(CultureInfo.InvariantCulture);
         }
 
-        var batch = context.Integer(root, null, "batch_size", int.MinValue, int.MaxValue);
-        var timeout = context.Integer(root, null, "timeout_ms", int.MinValue, int.MaxValue);
-        var includeMetadata = context.Bool(root, null, "include_metadata");
+        var producer = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // The sink hands these to KafkaProducer: batch_size (bytes, librdkafka batch.size) and timeout_ms as linger_ms;
+        // a value of 0 or less means Mage's defaults (DEFAULT_BATCH_SIZE 100, DEFAULT_TIMEOUT_MS 500).
+        if (context.Integer(root, null, "batch_size", int.MinValue, int.MaxValue) is { } batch)
+        {
+            producer["batch.size"] = (batch <= 0 ? MageDefaultBatchSize : batch).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (context.Integer(root, null, "timeout_ms", int.MinValue, int.MaxValue) is { } timeout)
+        {
+            if (timeout > LingerMaxMs)
+            {
+                throw context.Error("ProfileInvalidValue", "timeout_ms", ProfileContext.Get(root, "timeout_ms"),
+                    $"{timeout} ms is more than librdkafka's linger.ms accepts (Mage hands timeout_ms to the producer as linger_ms).",
+                    $"Write at most {LingerMaxMs} (15 minutes), or 0 for Mage's default of {MageDefaultTimeoutMs}.");
+            }
+
+            producer["linger.ms"] = (timeout <= 0 ? MageDefaultTimeoutMs : timeout).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (context.Bool(root, null, "include_metadata") is true)
+        {
+            context.Warn("ProfileKeyIgnored", "include_metadata",
+                "include_metadata needs nothing here: Receive-KafkaMessage always returns each message's Key, Partition, Offset, Timestamp and Topic.");
+        }
 
         if (context.String(root, null, "api_version") is { } apiVersion)
         {
@@ -103,8 +129,17 @@ internal static class MageProfileReader
         if (context.Map(root, null, "offset") is { } offset)
         {
             context.CheckKeys(offset, "offset", OffsetKeys);
-            context.Warn("ProfileKeyIgnored", "offset", "offset is ignored: use Reset-KafkaConsumerGroupOffset to move a group's offsets.");
+            context.Warn("ProfileKeyIgnored", "offset", "offset is ignored: use Receive-KafkaMessage -Offset/-FromTimestamp to read from a position, Reset-KafkaConsumerGroupOffset to move a group.");
         }
+
+        settings = settings with
+        {
+            DefaultTopic = defaultTopic,
+            ConsumerGroup = string.IsNullOrWhiteSpace(group) ? null : group.Trim(),
+            AutoOffsetReset = reset,
+            ConsumerProperties = consumer.Count > 0 ? consumer : null,
+            ProducerProperties = producer.Count > 0 ? producer : null,
+        };
 
         return new KafkaProfile
         {
@@ -113,22 +148,50 @@ internal static class MageProfileReader
             Settings = settings,
             Topic = topic,
             Topics = topics,
-            ConsumerGroup = group,
-            ConsumerProperties = consumer,
-            // Mage treats values <= 0 as its defaults (100 records, 500 ms).
-            BatchSize = batch is { } b ? (b <= 0 ? 100 : (int)b) : null,
-            PollTimeout = timeout is { } t ? TimeSpan.FromMilliseconds(t <= 0 ? 500 : t) : null,
-            IncludeMetadata = includeMetadata,
+            ConsumerGroup = settings.ConsumerGroup,
             Warnings = context.Warnings,
         };
     }
 
     /// <summary>
-    /// The <paramref name="key"/> section (null when the profile has none) with its keys checked;
-    /// ProfileKeyNotUsed when the security protocol is not one of <paramref name="usedWith"/>.
+    /// kafka-python's reading of auto_offset_reset (KafkaConsumer, SubscriptionState): earliest / latest in any case,
+    /// smallest / largest as deprecated aliases, anything else is no reset (a partition without an offset raises).
+    /// Mage's default is latest.
+    /// </summary>
+    private static KafkaOffsetReset? ReadOffsetReset(ProfileNode root, ProfileContext context)
+    {
+        if (context.String(root, null, "auto_offset_reset") is not { } text)
+        {
+            return null;
+        }
+
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "earliest" or "smallest":
+                return KafkaOffsetReset.Earliest;
+            case "latest" or "largest":
+                return KafkaOffsetReset.Latest;
+            case "none":
+                return KafkaOffsetReset.None;
+            default:
+                context.Warn("ProfileOffsetResetNone", "auto_offset_reset",
+                    $"'{text}' is not earliest or latest; kafka-python (and so Mage) then resets nowhere, as with none: a partition without a committed offset is an error. Write earliest or latest if that is not meant.");
+                return KafkaOffsetReset.None;
+        }
+    }
+
+    private const int MageDefaultBatchSize = 100;
+    private const int MageDefaultTimeoutMs = 500;
+
+    /// <summary>librdkafka's linger.ms maximum (CONFIGURATION.md 2.15.1: 0 .. 900000).</summary>
+    private const int LingerMaxMs = 900_000;
+
+    /// <summary>
+    /// The <paramref name="key"/> section (null when the profile has none) with its keys checked. Mage reads a block
+    /// only for the protocols in <paramref name="usedWith"/> and ignores it otherwise: a warning here, not an error.
     /// </summary>
     private static ProfileNode? ProtocolSection(ProfileNode root, ProfileContext context, string key, string[] keys,
-        KafkaSecurityProtocol? protocol, KafkaSecurityProtocol[] usedWith, string usedWithNames, string hint)
+        KafkaSecurityProtocol? protocol, KafkaSecurityProtocol[] usedWith, string usedWithNames)
     {
         var section = context.Map(root, null, key);
         if (section is null)
@@ -139,9 +202,9 @@ internal static class MageProfileReader
         context.CheckKeys(section, key, keys);
         if (protocol is not { } p || !usedWith.Contains(p))
         {
-            throw context.Error("ProfileKeyNotUsed", key, section,
-                $"{key} is only used with security_protocol {usedWithNames}, but the protocol is {(protocol is { } q ? LibrdkafkaConfig.ProtocolName(q).ToUpperInvariant() : "not set (PLAINTEXT)")}.",
-                hint);
+            context.Warn("ProfileKeyIgnored", key,
+                $"{key} is ignored: Mage uses it only with security_protocol {usedWithNames}, and the protocol is {(protocol is { } q ? LibrdkafkaConfig.ProtocolName(q).ToUpperInvariant() : "not set (PLAINTEXT)")}.");
+            return null;
         }
 
         return section;
@@ -149,18 +212,36 @@ internal static class MageProfileReader
 
     private static KafkaConnectionSettings ReadSsl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var ssl = ProtocolSection(root, context, "ssl_config", SslKeys, protocol,
-            [KafkaSecurityProtocol.Ssl, KafkaSecurityProtocol.SaslSsl], "SSL or SASL_SSL", "Set security_protocol: SSL (or SASL_SSL), or remove ssl_config.");
+        var ssl = ProtocolSection(root, context, "ssl_config", SslKeys, protocol, [KafkaSecurityProtocol.Ssl, KafkaSecurityProtocol.SaslSsl], "SSL or SASL_SSL");
         if (ssl is null)
         {
             return settings;
         }
 
         var checkHostname = context.Bool(ssl, "ssl_config", "check_hostname");
+        if (protocol == KafkaSecurityProtocol.SaslSsl)
+        {
+            // Mage's SASL_SSL branch passes only ssl_cafile to kafka-python; host names are then checked
+            // (kafka-python's ssl_check_hostname default True), whatever ssl_config says.
+            foreach (var unused in new[] { "certfile", "keyfile", "password", "check_hostname" })
+            {
+                if (ProfileContext.Get(ssl, unused) is { Kind: not ProfileNodeKind.Null })
+                {
+                    context.Warn("ProfileKeyIgnored", "ssl_config." + unused,
+                        unused == "check_hostname"
+                            ? "check_hostname is ignored with SASL_SSL: Mage passes only cafile there, so kafka-python verifies broker host names; KafkaCatalog does too. Use -NoHostnameVerification to turn it off."
+                            : $"{unused} is ignored with SASL_SSL: Mage passes only cafile there. Connect with an SSL profile or -SslCertificateLocation/-SslKeyLocation for mutual TLS.");
+                }
+            }
+
+            return settings with { SslCaLocation = context.FilePath(ssl, "ssl_config", "cafile"), EnableHostnameVerification = true };
+        }
+
         if (checkHostname is null)
         {
+            // SSLConfig.check_hostname defaults to False in Mage's source and sink.
             context.Warn("MageHostnameCheckDefault", "ssl_config.check_hostname",
-                "check_hostname is not set. Mage would not verify broker host names; KafkaCatalog does. Add check_hostname: false only if the broker certificates lack the right names.");
+                "check_hostname is not set: Mage's default is false, so broker host names are not verified (the certificates still are). Add check_hostname: true to verify them.");
         }
 
         return settings with
@@ -169,32 +250,23 @@ internal static class MageProfileReader
             SslCertificateLocation = context.FilePath(ssl, "ssl_config", "certfile"),
             SslKeyLocation = context.FilePath(ssl, "ssl_config", "keyfile"),
             SslKeyPassword = context.Secret(ssl, "ssl_config", "password"),
-            EnableHostnameVerification = checkHostname,
+            EnableHostnameVerification = checkHostname ?? false,
         };
     }
 
     private static KafkaConnectionSettings ReadSasl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var sasl = ProtocolSection(root, context, "sasl_config", SaslKeys, protocol,
-            [KafkaSecurityProtocol.SaslSsl, KafkaSecurityProtocol.SaslPlaintext], "SASL_SSL or SASL_PLAINTEXT", "Set security_protocol: SASL_SSL, or remove sasl_config.");
+        var sasl = ProtocolSection(root, context, "sasl_config", SaslKeys, protocol, [KafkaSecurityProtocol.SaslSsl, KafkaSecurityProtocol.SaslPlaintext], "SASL_SSL or SASL_PLAINTEXT");
         if (sasl is null)
         {
             return settings;
         }
 
-        // Mage's default mechanism is PLAIN.
+        // Mage's default mechanism is PLAIN; kafka-python takes the name as written (AWS_MSK_IAM is refused with the alternatives).
         var mechanism = context.Mechanism(sasl, "sasl_config", "mechanism") ?? KafkaSaslMechanism.Plain;
         if (mechanism == KafkaSaslMechanism.OAuthBearer)
         {
-            foreach (var key in new[] { "username", "password" })
-            {
-                if (ProfileContext.Get(sasl, key) is { } node)
-                {
-                    throw context.Error("ProfileKeyNotUsed", "sasl_config." + key, node, "OAUTHBEARER does not use a user name or password.",
-                        "Remove it; the client id and secret go in oauth_client_id and oauth_client_secret.");
-                }
-            }
-
+            WarnUnused(context, sasl, ["username", "password"], "OAUTHBEARER", "Mage hands the token provider to kafka-python, not a user name or password.");
             if (protocol == KafkaSecurityProtocol.SaslPlaintext)
             {
                 context.Warn("OAuthOverPlaintext", "security_protocol", "OAUTHBEARER over SASL_PLAINTEXT sends the token unencrypted (Mage warns too). Use SASL_SSL.");
@@ -212,21 +284,13 @@ internal static class MageProfileReader
             };
         }
 
-        foreach (var key in OAuthKeys)
-        {
-            if (ProfileContext.Get(sasl, key) is { } node)
-            {
-                throw context.Error("ProfileKeyNotUsed", "sasl_config." + key, node,
-                    $"{key} is only used with mechanism OAUTHBEARER, but the mechanism is {LibrdkafkaConfig.MechanismName(mechanism)}.",
-                    "Set mechanism: OAUTHBEARER, or remove the oauth_* keys.");
-            }
-        }
-
+        WarnUnused(context, sasl, OAuthKeys, LibrdkafkaConfig.MechanismName(mechanism), "Mage uses the oauth_* keys only with mechanism OAUTHBEARER.");
         if (mechanism == KafkaSaslMechanism.Gssapi)
         {
-            throw context.Error("ProfileInvalidValue", "sasl_config.mechanism", ProfileContext.Get(sasl, "mechanism"),
-                "Mage profiles support PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER, not GSSAPI.",
-                "For Kerberos use -SaslMechanism Gssapi with -KerberosPrincipal/-KerberosKeytab, or a kafka-python JSON profile.");
+            // kafka-python authenticates GSSAPI with the Kerberos ticket (service name 'kafka'); Mage's user name and
+            // password go unused. librdkafka needs a build with Kerberos support (KafkaCatalog's default build has none).
+            WarnUnused(context, sasl, ["username", "password"], "GSSAPI", "Kerberos uses the ticket cache (kinit) or -KerberosPrincipal/-KerberosKeytab.");
+            return settings with { SaslMechanism = mechanism };
         }
 
         return settings with
@@ -235,6 +299,17 @@ internal static class MageProfileReader
             SaslUsername = context.String(sasl, "sasl_config", "username"),
             SaslPassword = context.Secret(sasl, "sasl_config", "password"),
         };
+    }
+
+    private static void WarnUnused(ProfileContext context, ProfileNode sasl, IEnumerable<string> keys, string mechanism, string why)
+    {
+        foreach (var key in keys)
+        {
+            if (ProfileContext.Get(sasl, key) is { Kind: not ProfileNodeKind.Null })
+            {
+                context.Warn("ProfileKeyIgnored", "sasl_config." + key, $"{key} is ignored with mechanism {mechanism}: {why}");
+            }
+        }
     }
 
     private static IReadOnlyList<string> ReadTopics(ProfileNode root, ProfileContext context)

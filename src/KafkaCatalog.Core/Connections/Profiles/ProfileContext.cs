@@ -206,6 +206,11 @@ internal sealed partial class ProfileContext
             return null;
         }
 
+        if (LibrdkafkaConfig.IsAwsMskIam(text))
+        {
+            throw Error("ProfileUnsupportedAuth", Join(prefix, key), Get(map, key), LibrdkafkaConfig.AwsMskIamUnsupported, LibrdkafkaConfig.AwsMskIamAlternatives);
+        }
+
         if (!LibrdkafkaConfig.TryParseMechanism(text, out var mechanism))
         {
             throw Error("ProfileInvalidValue", Join(prefix, key), Get(map, key), $"'{text}' is not a SASL mechanism.",

@@ -10,10 +10,19 @@ public static class AclMapping
 {
     public const string ClusterResourceName = "kafka-cluster";
 
+    /// <summary>
+    /// True for the resource types Confluent.Kafka 2.15/2.16 can name in a request (Any only in filters). There is no
+    /// TransactionalId (nor DelegationToken, User) in its ResourceType, so an ACL of those types cannot be described,
+    /// added or removed on its own: a filter of type Any would also match ACLs of other types with the same name.
+    /// </summary>
+    public static bool CanName(KafkaAclResourceType type) =>
+        type is KafkaAclResourceType.Any or KafkaAclResourceType.Topic or KafkaAclResourceType.Group or KafkaAclResourceType.Cluster;
+
     /// <summary>A binding for CreateAcls: every field must be concrete.</summary>
     public static AclBinding ToBinding(KafkaAclFilter acl)
     {
         ArgumentNullException.ThrowIfNull(acl);
+        CheckNameable(acl, acl.ResourceType, acl.PatternType, acl.Operation);
         if (acl.ResourceType == KafkaAclResourceType.Any)
         {
             throw Invalid("AclResourceTypeRequired", "-ResourceType is required to add an ACL: Topic, Group or Cluster.", acl);
@@ -69,6 +78,7 @@ public static class AclMapping
     public static AclBindingFilter ToBindingFilter(KafkaAclFilter filter, bool forDelete)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        CheckNameable(filter, filter.ResourceType, filter.PatternType, filter.Operation);
         ValidatePrincipal(filter.Principal, required: false, filter);
         if (filter.Host is not null)
         {
@@ -98,25 +108,36 @@ public static class AclMapping
         };
     }
 
+    /// <summary>
+    /// The ACL as the cluster returned it. Confluent.Kafka hands over the wire numbers: a type it has no name for
+    /// (5, TransactionalId) arrives as that number and is shown by its Kafka name; what librdkafka itself could not
+    /// decode (DelegationToken and User ACLs, the CreateTokens and DescribeTokens operations) arrives as 0 and is
+    /// shown as Unknown (<see cref="DescribeUnrepresentable"/> says why).
+    /// </summary>
     public static KafkaAcl FromBinding(AclBinding binding, string? connectionName = null)
     {
         ArgumentNullException.ThrowIfNull(binding);
         return new KafkaAcl
         {
-            ResourceType = binding.Pattern.Type switch
+            ResourceType = (int)binding.Pattern.Type switch
             {
-                ResourceType.Topic => KafkaAclResourceType.Topic,
-                ResourceType.Group => KafkaAclResourceType.Group,
-                ResourceType.Broker => KafkaAclResourceType.Cluster,
-                _ => KafkaAclResourceType.Any,
+                1 => KafkaAclResourceType.Any,
+                2 => KafkaAclResourceType.Topic,
+                3 => KafkaAclResourceType.Group,
+                4 => KafkaAclResourceType.Cluster,
+                5 => KafkaAclResourceType.TransactionalId,
+                6 => KafkaAclResourceType.DelegationToken,
+                7 => KafkaAclResourceType.User,
+                _ => KafkaAclResourceType.Unknown,
             },
             ResourceName = binding.Pattern.Name,
-            PatternType = binding.Pattern.ResourcePatternType switch
+            PatternType = (int)binding.Pattern.ResourcePatternType switch
             {
-                ResourcePatternType.Literal => KafkaAclPatternType.Literal,
-                ResourcePatternType.Prefixed => KafkaAclPatternType.Prefixed,
-                ResourcePatternType.Match => KafkaAclPatternType.Match,
-                _ => KafkaAclPatternType.Any,
+                1 => KafkaAclPatternType.Any,
+                2 => KafkaAclPatternType.Match,
+                3 => KafkaAclPatternType.Literal,
+                4 => KafkaAclPatternType.Prefixed,
+                _ => KafkaAclPatternType.Unknown,
             },
             Principal = binding.Entry.Principal,
             Host = binding.Entry.Host,
@@ -131,17 +152,70 @@ public static class AclMapping
         };
     }
 
-    /// <summary>Turns an ACL emitted by Get-KafkaAcl back into the exact filter that matches only it.</summary>
-    public static KafkaAclFilter ToExactFilter(KafkaAcl acl) => new()
+    /// <summary>Why an ACL read from the cluster is shown as Unknown, or null when every field is known.</summary>
+    public static string? DescribeUnrepresentable(KafkaAcl acl)
     {
-        ResourceType = acl.ResourceType,
-        ResourceName = acl.ResourceName,
-        PatternType = acl.PatternType,
-        Principal = acl.Principal,
-        Host = acl.Host,
-        Operation = acl.Operation,
-        Permission = acl.Permission,
-    };
+        ArgumentNullException.ThrowIfNull(acl);
+        var unknown = new List<string>();
+        if (acl.ResourceType == KafkaAclResourceType.Unknown)
+        {
+            unknown.Add("resource type");
+        }
+
+        if (acl.PatternType == KafkaAclPatternType.Unknown)
+        {
+            unknown.Add("pattern type");
+        }
+
+        if (acl.Operation == KafkaAclOperation.Unknown)
+        {
+            unknown.Add("operation");
+        }
+
+        return unknown.Count == 0
+            ? null
+            : $"ACL '{acl}' has a {string.Join(" and ", unknown)} that librdkafka 2.15.1 reports as UNKNOWN (it does so for DelegationToken and User ACLs and their CreateTokens/DescribeTokens operations), so it is shown as Unknown. KafkaCatalog cannot remove it; use kafka-acls.sh --list and --remove for it.";
+    }
+
+    /// <summary>
+    /// Turns an ACL emitted by Get-KafkaAcl back into the exact filter that matches only it. Refuses an ACL of a
+    /// resource type Confluent.Kafka cannot name (AclResourceTypeNotSupported): the only filter it could send has
+    /// type Any and would also match ACLs of other types with the same name. Refuses a record that is not a single
+    /// binding (AclBindingNotExact: a pattern, operation or permission of Any, Match or Unknown, or no principal/host).
+    /// </summary>
+    public static KafkaAclFilter ToExactFilter(KafkaAcl acl)
+    {
+        ArgumentNullException.ThrowIfNull(acl);
+        var filter = new KafkaAclFilter
+        {
+            ResourceType = acl.ResourceType,
+            ResourceName = acl.ResourceName,
+            PatternType = acl.PatternType,
+            Principal = acl.Principal,
+            Host = acl.Host,
+            Operation = acl.Operation,
+            Permission = acl.Permission,
+        };
+        if (acl.ResourceType == KafkaAclResourceType.Any || !CanName(acl.ResourceType))
+        {
+            throw NotSupported(acl.ResourceType, filter, $"ACL '{acl}'");
+        }
+
+        if (acl.PatternType is not (KafkaAclPatternType.Literal or KafkaAclPatternType.Prefixed)
+            || acl.Operation is KafkaAclOperation.Any or KafkaAclOperation.Unknown or KafkaAclOperation.CreateTokens or KafkaAclOperation.DescribeTokens
+            || acl.Permission == KafkaAclPermission.Any
+            || string.IsNullOrEmpty(acl.ResourceName) || string.IsNullOrEmpty(acl.Principal) || string.IsNullOrEmpty(acl.Host))
+        {
+            throw Invalid(
+                "AclBindingNotExact",
+                $"ACL '{acl}' is not one binding (pattern {acl.PatternType}, operation {acl.Operation}, permission {acl.Permission}): removing it would need a filter wider than the ACL, which could delete other ACLs. Pipe ACLs straight from Get-KafkaAcl, or give the filter parameters explicitly.",
+                filter);
+        }
+
+        ValidatePrincipal(acl.Principal, required: true, filter);
+        ValidateHost(acl.Host, filter);
+        return filter;
+    }
 
     internal static ResourceType ToConfluent(KafkaAclResourceType type) => type switch
     {
@@ -149,7 +223,7 @@ public static class AclMapping
         KafkaAclResourceType.Topic => ResourceType.Topic,
         KafkaAclResourceType.Group => ResourceType.Group,
         KafkaAclResourceType.Cluster => ResourceType.Broker,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown ACL resource type."),
+        _ => throw NotSupported(type, null, "This ACL"),
     };
 
     internal static ResourcePatternType ToConfluent(KafkaAclPatternType type) => type switch
@@ -158,7 +232,7 @@ public static class AclMapping
         KafkaAclPatternType.Match => ResourcePatternType.Match,
         KafkaAclPatternType.Literal => ResourcePatternType.Literal,
         KafkaAclPatternType.Prefixed => ResourcePatternType.Prefixed,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown ACL pattern type."),
+        _ => throw Invalid("AclPatternTypeNotSupported", $"Pattern type {type} only describes what the cluster returned; filter with Literal, Prefixed, Match or Any.", null),
     };
 
     internal static AclOperation ToConfluent(KafkaAclOperation operation) => operation switch
@@ -175,7 +249,7 @@ public static class AclMapping
         KafkaAclOperation.DescribeConfigs => AclOperation.DescribeConfigs,
         KafkaAclOperation.AlterConfigs => AclOperation.AlterConfigs,
         KafkaAclOperation.IdempotentWrite => AclOperation.IdempotentWrite,
-        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown ACL operation."),
+        _ => throw Invalid("AclOperationNotSupported", $"Operation {operation} cannot be named by Confluent.Kafka 2.15 (librdkafka knows operations up to IdempotentWrite); use kafka-acls.sh for User-resource ACLs.", null),
     };
 
     internal static AclPermissionType ToConfluent(KafkaAclPermission permission) => permission switch
@@ -199,10 +273,51 @@ public static class AclMapping
         AclOperation.DescribeConfigs => KafkaAclOperation.DescribeConfigs,
         AclOperation.AlterConfigs => KafkaAclOperation.AlterConfigs,
         AclOperation.IdempotentWrite => KafkaAclOperation.IdempotentWrite,
-        _ => KafkaAclOperation.Any,
+        AclOperation.Any => KafkaAclOperation.Any,
+        _ => (int)operation switch
+        {
+            13 => KafkaAclOperation.CreateTokens,
+            14 => KafkaAclOperation.DescribeTokens,
+            _ => KafkaAclOperation.Unknown,
+        },
     };
 
-    private static void ValidatePrincipal(string? principal, bool required, KafkaAclFilter target)
+    /// <summary>AclResourceTypeNotSupported / AclPatternTypeNotSupported / AclOperationNotSupported for what Confluent.Kafka cannot name.</summary>
+    private static void CheckNameable(KafkaAclFilter target, KafkaAclResourceType type, KafkaAclPatternType? pattern, KafkaAclOperation operation)
+    {
+        if (!CanName(type))
+        {
+            throw NotSupported(type, target, "-ResourceType " + type);
+        }
+
+        if (pattern == KafkaAclPatternType.Unknown)
+        {
+            ToConfluent(pattern.Value);
+        }
+
+        if (operation is KafkaAclOperation.Unknown or KafkaAclOperation.CreateTokens or KafkaAclOperation.DescribeTokens)
+        {
+            ToConfluent(operation);
+        }
+    }
+
+    private static KafkaCatalogException NotSupported(KafkaAclResourceType type, KafkaAclFilter? target, string what)
+    {
+        var remedy = type switch
+        {
+            KafkaAclResourceType.TransactionalId => "kafka-acls.sh --transactional-id <id> (--list, --add or --remove)",
+            KafkaAclResourceType.DelegationToken => "kafka-acls.sh --delegation-token <id>",
+            KafkaAclResourceType.User => "kafka-acls.sh --user-principal <principal>",
+            _ => "kafka-acls.sh",
+        };
+        return new KafkaCatalogException(
+            "AclResourceTypeNotSupported",
+            FailureKind.InvalidArgument,
+            $"{what} is on a {type} resource, which Confluent.Kafka 2.15/2.16 cannot name; KafkaCatalog acts only on Topic, Group and Cluster ACLs (a filter of type Any would also match ACLs of other types with the same name, so nothing was changed). Use {remedy}. Get-KafkaAcl | Where-Object ResourceType -eq {type} lists them.",
+            target);
+    }
+
+    private static void ValidatePrincipal(string? principal, bool required, KafkaAclFilter? target)
     {
         if (principal is null)
         {
@@ -221,7 +336,7 @@ public static class AclMapping
         }
     }
 
-    private static void ValidateHost(string host, KafkaAclFilter target)
+    private static void ValidateHost(string host, KafkaAclFilter? target)
     {
         if (string.IsNullOrWhiteSpace(host) || host.Any(char.IsWhiteSpace))
         {
@@ -229,6 +344,6 @@ public static class AclMapping
         }
     }
 
-    private static KafkaCatalogException Invalid(string id, string message, KafkaAclFilter target) =>
+    private static KafkaCatalogException Invalid(string id, string message, KafkaAclFilter? target) =>
         new(id, FailureKind.InvalidArgument, message, target);
 }

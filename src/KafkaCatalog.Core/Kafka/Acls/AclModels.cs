@@ -1,21 +1,33 @@
 namespace KafkaCatalog.Core.Kafka;
 
-/// <summary>Resource types an ACL can protect. <see cref="Cluster"/> is Kafka's CLUSTER resource (named "kafka-cluster").</summary>
+/// <summary>
+/// Resource types an ACL can protect. <see cref="Cluster"/> is Kafka's CLUSTER resource (named "kafka-cluster").
+/// KafkaCatalog acts (adds, filters, removes) only on Topic, Group and Cluster, the types Confluent.Kafka 2.15/2.16
+/// can name (Any only filters). The others only describe what the cluster returned: <see cref="TransactionalId"/>
+/// (wire type 5, which librdkafka passes through), <see cref="DelegationToken"/> and <see cref="User"/> (wire types 6
+/// and 7, should a later librdkafka pass them through), and <see cref="Unknown"/> for what librdkafka 2.15.1 reports
+/// as UNKNOWN (it does so for DelegationToken and User ACLs).
+/// </summary>
 public enum KafkaAclResourceType
 {
     Any,
     Topic,
     Group,
     Cluster,
+    TransactionalId,
+    DelegationToken,
+    User,
+    Unknown,
 }
 
-/// <summary>How the resource name is matched. Match and Any are only meaningful in filters.</summary>
+/// <summary>How the resource name is matched. Match and Any are only meaningful in filters; Unknown only describes.</summary>
 public enum KafkaAclPatternType
 {
     Any,
     Match,
     Literal,
     Prefixed,
+    Unknown,
 }
 
 public enum KafkaAclOperation
@@ -32,6 +44,12 @@ public enum KafkaAclOperation
     DescribeConfigs,
     AlterConfigs,
     IdempotentWrite,
+    /// <summary>User resources (KIP-373); only describes what the cluster returned.</summary>
+    CreateTokens,
+    /// <summary>User resources (KIP-373); only describes what the cluster returned.</summary>
+    DescribeTokens,
+    /// <summary>What librdkafka 2.15.1 reports for an operation it does not know (it does so for CreateTokens and DescribeTokens).</summary>
+    Unknown,
 }
 
 public enum KafkaAclPermission
@@ -47,6 +65,10 @@ public enum KafkaAclPermission
 /// </summary>
 public sealed record KafkaAcl
 {
+    /// <summary>
+    /// Topic, Group or Cluster for the ACLs KafkaCatalog can act on; TransactionalId (and DelegationToken, User) or
+    /// Unknown for an ACL Confluent.Kafka cannot name: shown as the cluster returned it, never removed by KafkaCatalog.
+    /// </summary>
     public required KafkaAclResourceType ResourceType { get; init; }
     public required string ResourceName { get; init; }
     public required KafkaAclPatternType PatternType { get; init; }

@@ -32,7 +32,16 @@ public sealed class AclService
                 _ => _factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _factory.RequestTimeout }),
                 _sink,
                 cancellationToken).ConfigureAwait(false);
-            return Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+            var acls = Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+            foreach (var acl in acls)
+            {
+                if (AclMapping.DescribeUnrepresentable(acl) is { } why)
+                {
+                    _sink.Warning(why);
+                }
+            }
+
+            return acls;
         }
         catch (DescribeAclsException ex)
         {
@@ -82,6 +91,14 @@ public sealed class AclService
 
         return AclMapping.FromBinding(binding, _factory.Connection.Name);
     }
+
+    /// <summary>
+    /// Deletes exactly the binding <paramref name="acl"/> (Get-KafkaAcl | Remove-KafkaAcl) and returns it (or nothing
+    /// when it no longer exists). Never sends a filter wider than the binding: an ACL of a type Confluent.Kafka cannot
+    /// name is AclResourceTypeNotSupported and anything not a single binding AclBindingNotExact, before any request.
+    /// </summary>
+    public Task<IReadOnlyList<KafkaAcl>> RemoveExactAsync(KafkaAcl acl, CancellationToken cancellationToken = default) =>
+        RemoveAsync(AclMapping.ToExactFilter(acl), cancellationToken);
 
     /// <summary>Deletes the ACLs matching <paramref name="filter"/> (DeleteAcls) and returns them.</summary>
     public async Task<IReadOnlyList<KafkaAcl>> RemoveAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)

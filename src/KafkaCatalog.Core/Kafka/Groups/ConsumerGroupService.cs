@@ -432,7 +432,10 @@ public sealed class ConsumerGroupService
 
         if (!query.IncludeOffsets)
         {
-            return found.Select(d => new DescribedGroup(ToGroup(d, Array.Empty<string>()), null)).ToArray();
+            // A group's topics are also those it has committed offsets for, as Apache's
+            // kafka-consumer-groups shows them: an Empty group has no members, only offsets.
+            var committedTopics = await FetchCommittedTopicsAsync(found, gate, onItemError, cancellationToken).ConfigureAwait(false);
+            return found.Select(d => new DescribedGroup(ToGroup(d, committedTopics.GetValueOrDefault(d.GroupId) ?? Array.Empty<string>()), null)).ToArray();
         }
 
         var committed = new Dictionary<string, IReadOnlyList<TopicPartitionOffsetError>>(StringComparer.Ordinal);
@@ -544,6 +547,47 @@ public sealed class ConsumerGroupService
 
             var topics = offsetRows.Select(r => r.Topic).Distinct(StringComparer.Ordinal).ToArray();
             result.Add(new DescribedGroup(ToGroup(description, topics) with { Offsets = offsetRows }, offsetRows));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The topics each group has committed offsets for (one OffsetFetch per group, bounded by the
+    /// gate), limited to topics that still exist. A group whose offsets cannot be read is reported
+    /// through <paramref name="onItemError"/> and keeps only the topics of its assignments.
+    /// </summary>
+    private async Task<Dictionary<string, IReadOnlyList<string>>> FetchCommittedTopicsAsync(
+        IReadOnlyList<ConsumerGroupDescription> groups,
+        SemaphoreSlim gate,
+        Action<KafkaCatalogException>? onItemError,
+        CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (groups.Count == 0)
+        {
+            return result;
+        }
+
+        var existing = await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
+        var fetches = groups.Select(async d =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (d.GroupId, Offsets: await FetchCommittedAsync(d.GroupId, onItemError, cancellationToken).ConfigureAwait(false));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToArray();
+        foreach (var (groupId, offsets) in await Task.WhenAll(fetches).ConfigureAwait(false))
+        {
+            if (offsets is not null)
+            {
+                result[groupId] = offsets.Where(o => o.Offset.Value >= 0 && existing.ContainsKey(o.Topic)).Select(o => o.Topic).Distinct(StringComparer.Ordinal).ToArray();
+            }
         }
 
         return result;
@@ -874,6 +918,22 @@ public sealed class ConsumerGroupService
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The committed offsets of <paramref name="groupId"/> in <paramref name="topic"/>, by partition (partitions the group
+    /// has no offset for are absent; so is every partition of a group that does not exist). Read only, through the same
+    /// guarded ListConsumerGroupOffsets as Get-KafkaConsumerGroupOffset, after proving the cluster answers.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, long>> GetCommittedOffsetsAsync(string groupId, string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        await ClusterReachabilityGuard.ProveReachableAsync(_factory, _retry, _sink, cancellationToken).ConfigureAwait(false);
+        var committed = await FetchCommittedAsync(groupId, e => throw e, cancellationToken).ConfigureAwait(false) ?? [];
+        return committed
+            .Where(c => c.Topic == topic && c.Offset.Value >= 0)
+            .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using KafkaCatalog.Core.Connections;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -65,6 +66,12 @@ public enum MessageStartPosition
     Beginning,
     Offset,
     Timestamp,
+    /// <summary>
+    /// Where <see cref="ReceiveRequest.GroupId"/> would resume: its committed offset in each partition, else
+    /// <see cref="ReceiveRequest.NoOffsetReset"/> (as kafka-python's consumer, and so Mage, starts a partition).
+    /// The group is only read: nothing joins it and nothing is committed.
+    /// </summary>
+    Committed,
 }
 
 /// <summary>What Receive-KafkaMessage reads.</summary>
@@ -76,6 +83,10 @@ public sealed record ReceiveRequest
     public MessageStartPosition Start { get; init; } = MessageStartPosition.End;
     public long Offset { get; init; }
     public DateTimeOffset Timestamp { get; init; }
+    /// <summary>With <see cref="MessageStartPosition.Committed"/>: the consumer group whose committed offsets to start from.</summary>
+    public string? GroupId { get; init; }
+    /// <summary>With <see cref="MessageStartPosition.Committed"/>: where a partition without a usable committed offset starts (kafka-python's default, latest).</summary>
+    public KafkaOffsetReset NoOffsetReset { get; init; } = KafkaOffsetReset.Latest;
     /// <summary>0 means no limit.</summary>
     public int MaxMessages { get; init; }
     /// <summary>How long to read at most.</summary>

@@ -14,6 +14,8 @@ public sealed record PublishInput
     /// <summary>The piped object, already unwrapped: dictionaries, lists, scalars, a <see cref="KafkaMessage"/>, or any object.</summary>
     public object? InputObject { get; init; }
     public string? Topic { get; init; }
+    /// <summary>The connection's default topic (a Mage profile's topic), used when neither -Topic nor metadata.dest_topic names one.</summary>
+    public string? DefaultTopic { get; init; }
     public string? Key { get; init; }
     /// <summary>A string (sent as UTF-8), a byte array (sent as is), null (a tombstone), or any object (sent as JSON).</summary>
     public object? Value { get; init; }
@@ -33,7 +35,7 @@ public sealed record PublishInput
 /// command line win; its partition is kept only when -Topic was not typed (it belongs to the source topic);</item>
 /// <item>an object whose Value/Key/Headers properties were bound by name (e.g. Import-Csv rows) is sent from those;</item>
 /// <item>any other piped object follows Mage's Kafka exporter: a dictionary with <c>data</c> sends <c>data</c> as JSON,
-/// with <c>metadata.dest_topic</c> (default: -Topic), <c>metadata.key</c> and <c>metadata.time</c> (epoch ms; default: now);
+/// with <c>metadata.dest_topic</c> (default: -Topic, then the profile's topic), <c>metadata.key</c> and <c>metadata.time</c> (epoch ms; default: now);
 /// a piped string is sent as UTF-8 text and a byte array as is (as with -Value, so <c>Get-Content lines.txt |
 /// Publish-KafkaMessage</c> publishes the lines, not JSON strings); anything else, numbers included, is sent whole as JSON;</item>
 /// <item>without pipeline input, -Value is sent: a string as UTF-8, bytes as is, anything else as JSON.</item>
@@ -69,7 +71,7 @@ public static class MessagePublishResolver
         {
             message = new OutgoingKafkaMessage
             {
-                Topic = input.Topic ?? throw TopicMissing(),
+                Topic = input.Topic ?? input.DefaultTopic ?? throw TopicMissing(),
                 Partition = input.Partition,
                 Key = EncodeKey(input.Key),
                 Value = EncodeValue(input.Value),
@@ -94,7 +96,7 @@ public static class MessagePublishResolver
 
             message = new OutgoingKafkaMessage
             {
-                Topic = input.Topic ?? throw TopicMissing(),
+                Topic = input.Topic ?? input.DefaultTopic ?? throw TopicMissing(),
                 Partition = input.Partition,
                 Key = EncodeKey(input.Key),
                 Value = EncodeValue(input.Value),
@@ -116,7 +118,7 @@ public static class MessagePublishResolver
         var item = input.InputObject!;
         if (item is IDictionary dict && TryGet(dict, "data", out var data))
         {
-            string? topic = input.Topic;
+            string? topic = input.Topic ?? input.DefaultTopic;
             string? key = input.Key;
             DateTimeOffset? timestamp = input.Timestamp;
             if (TryGet(dict, "metadata", out var metadataObject) && metadataObject is not null)
@@ -163,7 +165,7 @@ public static class MessagePublishResolver
 
         return new OutgoingKafkaMessage
         {
-            Topic = input.Topic ?? throw TopicMissing(),
+            Topic = input.Topic ?? input.DefaultTopic ?? throw TopicMissing(),
             Partition = input.Partition,
             Key = EncodeKey(input.Key),
             Value = item is string or byte[] ? EncodeValue(item) : ToJson(item),
@@ -329,6 +331,6 @@ public static class MessagePublishResolver
     private static KafkaCatalogException TopicMissing() => new(
         "PublishTopicMissing",
         FailureKind.InvalidArgument,
-        "No topic to publish to: give -Topic (the default topic), or metadata.dest_topic in a Mage-format message.",
+        "No topic to publish to: give -Topic, metadata.dest_topic in a Mage-format message, or connect with a profile that names a topic (Mage 'topic').",
         null);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
+using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -20,13 +21,19 @@ public sealed class MessagePublisher : IDisposable
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
 
-    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
+    /// <param name="partitioner">A librdkafka partitioner (-Partitioner); null for the connection's, else murmur2_random.</param>
+    /// <exception cref="KafkaCatalogException">PartitionerInvalid (checked here, before anything is sent).</exception>
+    public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null, string? partitioner = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
         _retry = retry ?? new KafkaRetry();
-        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink), LazyThreadSafetyMode.ExecutionAndPublication);
+        Partitioner = KafkaPartitioners.Resolve(partitioner, factory.Connection.GetOptions().Properties);
+        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink, Partitioner), LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>The librdkafka partitioner this publisher's producer uses.</summary>
+    public string Partitioner { get; }
 
     /// <summary>
     /// Checks the message against the cluster (topic exists, partition in range) and hands it to the
@@ -182,6 +189,48 @@ public sealed class MessageReader
             throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
                 "-Partition has a negative number. Partitions are numbered from 0.", request.Topic);
         }
+
+        if (request.Start == MessageStartPosition.Committed)
+        {
+            ConsumerGroupNames.EnsureValidGroupId(request.GroupId);
+        }
+    }
+
+    /// <summary>
+    /// Where each partition starts when reading from a group's committed offsets, as kafka-python's consumer starts:
+    /// the committed offset when it lies in the log, otherwise <see cref="ReceiveRequest.NoOffsetReset"/> (earliest:
+    /// the log start; latest: the log end; none: GroupOffsetMissing, as kafka-python raises NoOffsetForPartitionError).
+    /// </summary>
+    public static IReadOnlyList<TopicPartitionOffset> CommittedStarts(
+        ReceiveRequest request, IReadOnlyDictionary<int, (long Low, long High)> watermarks, IReadOnlyDictionary<int, long> committed)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(watermarks);
+        ArgumentNullException.ThrowIfNull(committed);
+        var starts = new List<TopicPartitionOffset>();
+        foreach (var (partition, (low, high)) in watermarks.OrderBy(w => w.Key))
+        {
+            var tp = new TopicPartition(request.Topic, partition);
+            if (committed.TryGetValue(partition, out var offset) && offset >= low && offset <= high)
+            {
+                starts.Add(new TopicPartitionOffset(tp, offset));
+                continue;
+            }
+
+            var why = committed.TryGetValue(partition, out var outside)
+                ? $"its committed offset {outside} is outside the log ({low}-{high})"
+                : "it has no committed offset";
+            starts.Add(request.NoOffsetReset switch
+            {
+                KafkaOffsetReset.Earliest => new TopicPartitionOffset(tp, low),
+                KafkaOffsetReset.Latest => new TopicPartitionOffset(tp, high),
+                _ => throw new KafkaCatalogException("GroupOffsetMissing", FailureKind.ObjectNotFound,
+                    $"Consumer group '{request.GroupId}' cannot resume partition {partition} of '{request.Topic}': {why}, and the offset reset policy is none (kafka-python raises NoOffsetForPartitionError there). Use -AutoOffsetReset Earliest or Latest, or -FromBeginning.",
+                    request.GroupId),
+            });
+        }
+
+        return starts;
     }
 
     /// <summary>
@@ -193,87 +242,105 @@ public sealed class MessageReader
     {
         Validate(request);
         var partitions = await ResolvePartitionsAsync(request, cancellationToken).ConfigureAwait(false);
-        using var consumer = _factory.CreateConsumer(sink: _sink);
-        var deadline = DateTimeOffset.UtcNow + request.Timeout;
+        var consumer = _factory.CreateConsumer(sink: _sink);
 
-        // Where each partition ends now: reading stops there unless -FromEnd waits for new messages.
-        var ends = new Dictionary<int, long>();
-        var starts = new List<TopicPartitionOffset>();
-        foreach (var partition in partitions)
+        // The consumer's blocking calls stop waiting on Ctrl+C; the consumer is disposed after the last one returned.
+        var calls = new NativeCallGate();
+        try
         {
-            var tp = new TopicPartition(request.Topic, partition);
-            var watermarks = await Task.Run(() => consumer.QueryWatermarkOffsets(tp, _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
-            ends[partition] = watermarks.High.Value;
-            starts.Add(request.Start switch
-            {
-                MessageStartPosition.Beginning => new TopicPartitionOffset(tp, watermarks.Low),
-                MessageStartPosition.End => new TopicPartitionOffset(tp, watermarks.High),
-                MessageStartPosition.Offset => new TopicPartitionOffset(tp, new Offset(Math.Clamp(request.Offset, watermarks.Low.Value, watermarks.High.Value))),
-                _ => new TopicPartitionOffset(tp, watermarks.Low),
-            });
-        }
+            var deadline = DateTimeOffset.UtcNow + request.Timeout;
 
-        if (request.Start == MessageStartPosition.Timestamp)
-        {
-            var ts = new Timestamp(request.Timestamp);
-            var found = await Task.Run(() => consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(request.Topic, p, ts)), _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
-            starts = found.Select(f => new TopicPartitionOffset(f.TopicPartition, f.Offset.Value < 0 ? new Offset(ends[f.Partition.Value]) : f.Offset)).ToList();
-        }
-
-        var waitForNew = request.Start == MessageStartPosition.End;
-        var remaining = new HashSet<int>(waitForNew
-            ? partitions
-            : starts.Where(s => s.Offset.Value < ends[s.Partition.Value]).Select(s => s.Partition.Value));
-
-        _sink.Verbose($"Reading '{request.Topic}' partitions {string.Join(",", partitions)} from {request.Start} (no group, no commits).");
-        consumer.Assign(starts);
-        var received = 0;
-        while (remaining.Count > 0 && (request.MaxMessages == 0 || received < request.MaxMessages))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var left = deadline - DateTimeOffset.UtcNow;
-            if (left <= TimeSpan.Zero)
+            // Where each partition ends now: reading stops there unless -FromEnd waits for new messages.
+            var ends = new Dictionary<int, long>();
+            var starts = new List<TopicPartitionOffset>();
+            foreach (var partition in partitions)
             {
-                break;
-            }
-
-            var slice = left < PollSlice ? left : PollSlice;
-            ConsumeResult<byte[]?, byte[]?>? result;
-            try
-            {
-                result = await Task.Run(() => consumer.Consume(slice), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConsumeException ex)
-            {
-                throw ex.Error.Code switch
+                var tp = new TopicPartition(request.Topic, partition);
+                var watermarks = await calls.RunAsync(() => consumer.QueryWatermarkOffsets(tp, _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+                ends[partition] = watermarks.High.Value;
+                starts.Add(request.Start switch
                 {
-                    ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
-                        $"Not authorized to read topic '{request.Topic}'. Ask the cluster's administrator for a Read ACL.", request.Topic, ex),
-                    _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read),
-                };
+                    MessageStartPosition.Beginning => new TopicPartitionOffset(tp, watermarks.Low),
+                    MessageStartPosition.End => new TopicPartitionOffset(tp, watermarks.High),
+                    MessageStartPosition.Offset => new TopicPartitionOffset(tp, new Offset(Math.Clamp(request.Offset, watermarks.Low.Value, watermarks.High.Value))),
+                    _ => new TopicPartitionOffset(tp, watermarks.Low),
+                });
             }
 
-            if (result is null || result.IsPartitionEOF || result.Message is null)
+            if (request.Start == MessageStartPosition.Committed)
             {
-                continue;
+                var committed = await new ConsumerGroupService(_factory, _sink, _retry).GetCommittedOffsetsAsync(request.GroupId!, request.Topic, cancellationToken).ConfigureAwait(false);
+                _sink.Verbose($"Consumer group '{request.GroupId}' has committed offsets in {committed.Count} of {partitions.Count} partitions of '{request.Topic}'; the others start at {request.NoOffsetReset}.");
+                var bounds = starts.ToDictionary(s => s.Partition.Value, s => (Low: s.Offset.Value, High: ends[s.Partition.Value]));
+                starts = CommittedStarts(request, bounds, committed).ToList();
             }
 
-            var partition = result.Partition.Value;
-            if (!waitForNew && result.Offset.Value + 1 >= ends[partition])
+            if (request.Start == MessageStartPosition.Timestamp)
             {
-                remaining.Remove(partition);
+                var ts = new Timestamp(request.Timestamp);
+                var found = await calls.RunAsync(() => consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(request.Topic, p, ts)), _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+                starts = found.Select(f => new TopicPartitionOffset(f.TopicPartition, f.Offset.Value < 0 ? new Offset(ends[f.Partition.Value]) : f.Offset)).ToList();
             }
 
-            if (!waitForNew && result.Offset.Value >= ends[partition])
+            var waitForNew = request.Start == MessageStartPosition.End;
+            var remaining = new HashSet<int>(waitForNew
+                ? partitions
+                : starts.Where(s => s.Offset.Value < ends[s.Partition.Value]).Select(s => s.Partition.Value));
+
+            _sink.Verbose($"Reading '{request.Topic}' partitions {string.Join(",", partitions)} from {request.Start} (no group, no commits).");
+            consumer.Assign(starts);
+            var received = 0;
+            while (remaining.Count > 0 && (request.MaxMessages == 0 || received < request.MaxMessages))
             {
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                var left = deadline - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                var slice = left < PollSlice ? left : PollSlice;
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = await calls.RunAsync(() => consumer.Consume(slice), cancellationToken).ConfigureAwait(false);
+                }
+                catch (ConsumeException ex)
+                {
+                    throw ex.Error.Code switch
+                    {
+                        ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                            $"Not authorized to read topic '{request.Topic}'. Ask the cluster's administrator for a Read ACL.", request.Topic, ex),
+                        _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read),
+                    };
+                }
+
+                if (result is null || result.IsPartitionEOF || result.Message is null)
+                {
+                    continue;
+                }
+
+                var partition = result.Partition.Value;
+                if (!waitForNew && result.Offset.Value + 1 >= ends[partition])
+                {
+                    remaining.Remove(partition);
+                }
+
+                if (!waitForNew && result.Offset.Value >= ends[partition])
+                {
+                    continue;
+                }
+
+                received++;
+                yield return ToMessage(result);
             }
 
-            received++;
-            yield return ToMessage(result);
+            consumer.Unassign();
         }
-
-        consumer.Unassign();
+        finally
+        {
+            calls.DisposeWhenIdle(consumer.Dispose);
+        }
     }
 
     private KafkaMessage ToMessage(ConsumeResult<byte[]?, byte[]?> result) => new()
@@ -334,7 +401,7 @@ file static class SingleTopicMetadata
                 "Metadata",
                 KafkaCallKind.Read,
                 factory.BootstrapServers,
-                _ => Task.Run(() => factory.AdminClient.GetMetadata(topic, factory.RequestTimeout), cancellationToken),
+                token => factory.GetMetadataAsync(topic, token),
                 sink,
                 cancellationToken).ConfigureAwait(false);
         }

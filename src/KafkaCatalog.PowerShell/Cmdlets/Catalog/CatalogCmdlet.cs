@@ -12,9 +12,10 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// </summary>
 public abstract class CatalogCmdlet : AsyncCmdlet
 {
-    /// <summary>The catalog session, as Connect-Catalog returns it.</summary>
+    /// <summary>The catalog session, as Connect-Catalog returns it, or a Kafka connection from New-CatalogKafkaConnection (its session, with that connection as the default).</summary>
     [Parameter]
     [Alias("Catalog")]
+    [CatalogSessionTransformation]
     public CatalogConnection? CatalogConnection { get; set; }
 
     /// <summary>The session to use, or a terminating CatalogNotConnected error.</summary>
@@ -25,7 +26,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             return CatalogConnection;
         }
 
-        if (ModuleState.Catalog.Default is { } session)
+        if (Session.Catalog.Default is { } session)
         {
             return session;
         }
@@ -41,7 +42,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
             });
             if (connected is not null)
             {
-                ModuleState.Catalog.Add(connected.Name, connected, makeDefault: true);
+                Session.Catalog.Add(connected.Name, connected, makeDefault: true);
                 return connected;
             }
         }

@@ -58,7 +58,7 @@ public sealed class ConnectCatalogCommand : AsyncCmdlet
         RunAsync(async cancellationToken =>
         {
             var connection = await CatalogConnection.ConnectAsync(options, CreateSink(), cancellationToken).ConfigureAwait(false);
-            ModuleState.Catalog.Add(connection.Name, connection, makeDefault: true);
+            Session.Catalog.Add(connection.Name, connection, makeDefault: true);
             Emit(connection);
         });
     }

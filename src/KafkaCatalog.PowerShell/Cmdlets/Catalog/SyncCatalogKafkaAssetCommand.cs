@@ -11,9 +11,11 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// <summary>
 /// Makes the catalog match the cluster: creates new assets, updates changed ones, restores archived
 /// ones that came back and archives those whose topic or group is gone; then a summary.
-/// The cluster picture comes from the pipeline (Get-KafkaTopic, Get-KafkaConsumerGroup); what is
-/// not piped in is read from the Kafka connection (-Connection, the session default or
-/// KAFKA_BOOTSTRAP_SERVERS). A kind of asset with no source is left out of scope, never archived.
+/// What is piped in is the scope: only those assets are synced, and nothing is archived unless
+/// -ArchiveMissing says the input is complete. With nothing piped in the cmdlet reads the whole
+/// cluster itself (-Connection, the session default or KAFKA_BOOTSTRAP_SERVERS), and then archives
+/// what is gone. Archiving asks for confirmation as a High-impact change; -Force skips it.
+/// The scope rules live in <see cref="CatalogSyncScope"/>.
 /// </summary>
 [Cmdlet(VerbsData.Sync, "CatalogKafkaAsset", SupportsShouldProcess = true)]
 [OutputType(typeof(CatalogAssetResult), typeof(CatalogSyncSummary))]
@@ -45,7 +47,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     [Parameter]
     public string? ConnectionQualifiedName { get; set; }
 
-    /// <summary>The Kafka cluster to read topics from when none are piped in (default: the Kafka session default).</summary>
+    /// <summary>The Kafka cluster to read when nothing is piped in (default: the Kafka session default).</summary>
     [Parameter]
     public KafkaConnection? Connection { get; set; }
 
@@ -60,9 +62,17 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     [ValidateRange(1, CatalogPublishOptions.MaxBatchSize)]
     public int BatchSize { get; set; } = CatalogPublishOptions.DefaultBatchSize;
 
-    /// <summary>Allow a sync with no topics and no groups piped in (it archives everything in scope).</summary>
+    /// <summary>The piped records are the whole picture of their kind: archive catalog assets missing from them.</summary>
+    [Parameter]
+    public SwitchParameter ArchiveMissing { get; set; }
+
+    /// <summary>With nothing piped in and no Kafka connection, treat the input as empty (with -ArchiveMissing: archive everything in scope).</summary>
     [Parameter]
     public SwitchParameter AllowEmpty { get; set; }
+
+    /// <summary>Archive without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -81,100 +91,116 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
     {
         var catalog = ResolveCatalog();
         var qn = ResolveConnectionQualifiedName(catalog, ConnectionQualifiedName);
-        KafkaClientFactory? ownedFactory = null;
-        IKafkaInventory inventory;
-        var includeTopics = AssetType is "All" or "Topic";
-        var includeGroups = AssetType is "All" or "ConsumerGroup";
+        var piped = _topics.Count > 0 || _groups.Count > 0;
         KafkaConnection? kafka = null;
-        var readCluster = (Connection is not null || (includeTopics && _topics.Count == 0) || (includeGroups && _groups.Count == 0)) && TryResolveKafka(out kafka);
-        if (!AllowEmpty.IsPresent)
+        var request = new CatalogSyncRequest
         {
-            if (includeTopics && !readCluster && _topics.Count == 0)
-            {
-                includeTopics = false;
-                WriteWarning("No topics were piped in and no Kafka connection was found: topics are left out of this sync.");
-            }
-
-            if (includeGroups && !readCluster && _groups.Count == 0)
-            {
-                includeGroups = false;
-                WriteWarning("No consumer groups were piped in and no Kafka connection was found: consumer groups are left out of this sync.");
-            }
-
-            if (!includeTopics && !includeGroups)
-            {
-                ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException(
-                    "CatalogSyncNoInventory",
-                    FailureKind.InvalidArgument,
-                    "Nothing to sync from: pipe Get-KafkaTopic / Get-KafkaConsumerGroup output in, connect to the cluster (Connect-KafkaCluster or -Connection), or pass -AllowEmpty to archive everything in scope.")));
-            }
+            Topics = _topics,
+            Groups = _groups,
+            IncludeTopics = AssetType is "All" or "Topic",
+            IncludeGroups = AssetType is "All" or "ConsumerGroup",
+            ClusterAvailable = !piped && TryResolveKafka(out kafka),
+            ArchiveMissing = ArchiveMissing.IsPresent,
+            AllowEmpty = AllowEmpty.IsPresent,
+        };
+        if (piped && Connection is not null)
+        {
+            WriteVerbose("Records were piped in, so -Connection is not read: the piped records are the scope of this sync.");
         }
 
-
-        if (readCluster)
+        CatalogSyncScope scope;
+        try
         {
-            try
-            {
-                NativeLibraryLoader.EnsureLoaded();
-            }
-            catch (KafkaCatalogException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex));
-            }
+            scope = CatalogSyncScope.Choose(request);
+        }
+        catch (KafkaCatalogException ex)
+        {
+            ThrowTerminatingError(ToErrorRecord(ex));
+            return;
+        }
 
-            var factory = ReferenceEquals(ModuleState.Kafka.Get(kafka!.Name), kafka) ? ModuleState.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
+        foreach (var warning in scope.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        foreach (var note in scope.Notes)
+        {
+            WriteVerbose(note);
+        }
+
+        KafkaClientFactory? ownedFactory = null;
+        IKafkaInventory? cluster = null;
+        if (scope.ReadsCluster)
+        {
+            EnsureKafkaClientLoaded();
+            var factory = ReferenceEquals(Session.Kafka.Get(kafka!.Name), kafka) ? Session.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
             var sink = CreateSink();
-            var clusterTopics = new TopicService(factory, sink);
-            var clusterGroups = new ConsumerGroupService(factory, sink);
-            var cluster = new KafkaClusterInventory(clusterTopics, clusterGroups, IncludeInternal.IsPresent);
-            // Piped records win over reading the cluster (unless -Connection asks for the cluster).
-            inventory = new CombinedInventory(
-                Connection is null && _topics.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster,
-                Connection is null && _groups.Count > 0 ? new InMemoryKafkaInventory(_topics, _groups) : cluster);
-        }
-        else
-        {
-            inventory = new InMemoryKafkaInventory(_topics, _groups);
+            cluster = new KafkaClusterInventory(new TopicService(factory, sink), new ConsumerGroupService(factory, sink), IncludeInternal.IsPresent);
         }
 
-        var options = new CatalogSyncOptions
+        var options = scope.Apply(new CatalogSyncOptions
         {
             Topics = Topic ?? Array.Empty<string>(),
             GroupIds = GroupId ?? Array.Empty<string>(),
-            IncludeTopics = includeTopics,
-            IncludeGroups = includeGroups,
             Decoration = Description is null ? null : new CatalogAssetDecoration { Description = Description },
             Publish = new CatalogPublishOptions { BatchSize = BatchSize },
-        };
-        var whatIf = IsWhatIf;
+        });
         try
         {
-            Run(catalog, qn, inventory, options, whatIf);
+            Run(catalog, qn, scope.CreateInventory(request, cluster), options);
         }
         finally
         {
-            ownedFactory?.Dispose();
+            // After the worker that reads the cluster has ended (bounded wait, then deferred).
+            if (ownedFactory is not null)
+            {
+                WhenWorkersEnd(ownedFactory.Dispose);
+            }
         }
     }
 
-    private void Run(CatalogConnection catalog, string qn, IKafkaInventory inventory, CatalogSyncOptions options, bool whatIf)
+    private void Run(CatalogConnection catalog, string qn, IKafkaInventory inventory, CatalogSyncOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
+        CatalogSyncPlan? plan = null;
+        RunAsync(async token => plan = await CatalogSynchronizer.PlanAsync(catalog, qn, inventory, options, CreateSink(), token).ConfigureAwait(false));
+        if (plan is null)
+        {
+            return;
+        }
+
+        // Every change goes through ShouldProcess (so -WhatIf lists each one, archives included);
+        // archives are removals and also need a High-impact confirmation.
+        var approved = new List<CatalogSyncAction>();
+        var archives = new List<CatalogSyncAction>();
+        foreach (var action in plan.Actions)
+        {
+            if (action.Kind == CatalogSyncActionKind.Unchanged)
+            {
+                approved.Add(action);
+            }
+            else if (ShouldProcess($"{action.TypeName} '{action.QualifiedName}'", action.Describe()))
+            {
+                (action.Kind == CatalogSyncActionKind.Archive ? archives : approved).Add(action);
+            }
+        }
+
+        if (IsWhatIf)
+        {
+            WriteObject(CatalogSynchronizer.Summarize(plan));
+            return;
+        }
+
+        if (archives.Count > 0 && ConfirmArchive(archives))
+        {
+            approved.AddRange(archives);
+        }
+
         RunAsync(async token =>
         {
-            var started = Stopwatch.GetTimestamp();
-            var sink = CreateSink();
-            var plan = await CatalogSynchronizer.PlanAsync(catalog, qn, inventory, options, sink, token).ConfigureAwait(false);
-            var approved = plan.Actions
-                .Where(a => a.Kind == CatalogSyncActionKind.Unchanged || AskShouldProcess($"{a.TypeName} '{a.QualifiedName}'", a.Describe()))
-                .ToList();
-            if (whatIf)
-            {
-                Emit(CatalogSynchronizer.Summarize(plan));
-                return;
-            }
-
             var results = new List<CatalogAssetResult>();
-            await foreach (var result in CatalogSynchronizer.ApplyAsync(catalog, plan with { Actions = approved }, options, sink, token).ConfigureAwait(false))
+            await foreach (var result in CatalogSynchronizer.ApplyAsync(catalog, plan with { Actions = approved }, options, CreateSink(), token).ConfigureAwait(false))
             {
                 results.Add(result);
                 EmitResult(result);
@@ -184,19 +210,30 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         });
     }
 
-    /// <summary>Topics from one source, groups from another.</summary>
-    private sealed class CombinedInventory(IKafkaInventory topics, IKafkaInventory groups) : IKafkaInventory
+    /// <summary>What a ConfirmImpact High ShouldProcess would do, for the archives only: ask unless -Force, -Confirm (already asked) or -Confirm:$false / $ConfirmPreference None.</summary>
+    private bool ConfirmArchive(IReadOnlyList<CatalogSyncAction> archives)
     {
-        public Task<IReadOnlyList<KafkaTopic>> ListTopicsAsync(CancellationToken cancellationToken) => topics.ListTopicsAsync(cancellationToken);
+        if (Force.IsPresent || MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            return true;
+        }
 
-        public Task<IReadOnlyList<KafkaConsumerGroup>> ListConsumerGroupsAsync(CancellationToken cancellationToken) => groups.ListConsumerGroupsAsync(cancellationToken);
+        if (GetVariableValue("ConfirmPreference") is ConfirmImpact.None)
+        {
+            return true;
+        }
+
+        var names = string.Join(", ", archives.Take(5).Select(a => a.Name)) + (archives.Count > 5 ? ", ..." : string.Empty);
+        return ShouldContinue(
+            $"Archive {archives.Count} catalog asset(s) whose topic or consumer group is missing from the input ({names})? Use -Force to archive without this question.",
+            "Confirm archiving catalog assets");
     }
 
     private bool TryResolveKafka(out KafkaConnection? connection)
     {
         try
         {
-            connection = KafkaConnectionSelector.Resolve(Connection, null, null, ModuleState.Kafka.Get, ModuleState.Kafka.Default, Environment.GetEnvironmentVariables());
+            connection = KafkaConnectionSelector.Resolve(Connection, null, null, Session.Kafka.Get, Session.Kafka.Default, Environment.GetEnvironmentVariables());
             return true;
         }
         catch (KafkaCatalogException) when (Connection is null)

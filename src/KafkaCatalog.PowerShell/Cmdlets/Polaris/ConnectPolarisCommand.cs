@@ -53,9 +53,9 @@ public sealed class ConnectPolarisCommand : AsyncCmdlet
                 await client.VerifyAsync(ct).ConfigureAwait(false);
             }
 
-            ModuleState.Polaris.Add(connection.Name, connection, makeDefault: true);
+            Session.Polaris.Add(connection.Name, connection, makeDefault: true);
             connection.IsDefault = true;
-            foreach (var other in ModuleState.Polaris.All.Where(c => !ReferenceEquals(c, connection)))
+            foreach (var other in Session.Polaris.All.Where(c => !ReferenceEquals(c, connection)))
             {
                 other.IsDefault = false;
             }

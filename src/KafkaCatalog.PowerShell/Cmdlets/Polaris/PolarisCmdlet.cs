@@ -15,7 +15,7 @@ public abstract class PolarisCmdlet : AsyncCmdlet
     /// <summary>Resolves the connection (terminating error when there is none) and opens a client on it.</summary>
     protected PolarisClient OpenClient()
     {
-        var connection = PolarisConnectionResolver.Resolve(PolarisConnection, ModuleState.Polaris.Default, Environment.GetEnvironmentVariable);
+        var connection = PolarisConnectionResolver.Resolve(PolarisConnection, Session.Polaris.Default, Environment.GetEnvironmentVariable);
         return new PolarisClient(connection, new PolarisClientOptions(), CreateSink());
     }
 

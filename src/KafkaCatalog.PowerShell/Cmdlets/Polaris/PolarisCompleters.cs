@@ -20,7 +20,7 @@ public sealed class PolarisKafkaConnectionNameCompleter : IArgumentCompleter
         {
             polaris = PolarisConnectionResolver.Resolve(
                 TopicNameCompleter.Unwrap(fakeBoundParameters["PolarisConnection"]) as PolarisConnection,
-                ModuleState.Polaris.Default,
+                ModuleState.Current.Polaris.Default,
                 Environment.GetEnvironmentVariable);
         }
         catch (KafkaCatalogException)
@@ -28,7 +28,7 @@ public sealed class PolarisKafkaConnectionNameCompleter : IArgumentCompleter
             return Array.Empty<CompletionResult>();
         }
 
-        var names = ModuleState.Completions.GetOrFetch("polaris-connections|" + polaris.ProjectUri, async token =>
+        var names = ModuleState.Current.Completions.GetOrFetch("polaris-connections|" + polaris.ProjectUri, async token =>
         {
             using var client = new PolarisClient(polaris);
             var connections = await client.ListKafkaConnectionsAsync(token).ConfigureAwait(false);

@@ -83,6 +83,6 @@ public abstract class PolarisKafkaConnectionCommandBase : PolarisCmdlet
     };
 
     /// <summary>The session's Kafka connection a piped topic was read through: its SASL settings become the Polaris secrets.</summary>
-    private static KafkaConnection? FindSessionKafkaConnection(string? name) =>
-        string.IsNullOrEmpty(name) ? null : ModuleState.Kafka.Get(name);
+    private KafkaConnection? FindSessionKafkaConnection(string? name) =>
+        string.IsNullOrEmpty(name) ? null : Session.Kafka.Get(name);
 }
