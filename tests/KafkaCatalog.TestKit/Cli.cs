@@ -11,10 +11,11 @@ namespace KafkaCatalog.TestKit;
 /// Command line of the TestKit sandbox:
 /// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>
 /// <c>[--latency MS] [--bench-groups N] [--bench-partitions N]</c>.
-/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). The standard input line <c>requests</c>
-/// is answered with the request counters (<see cref="BenchmarkSeeder.RequestCounts"/>). --latency delays every request
-/// on every broker; --bench-groups / --bench-partitions seed benchmark data (<see cref="BenchmarkSeeder"/>, prefix "bench")
-/// and print <c>bench.*</c> lines with the totals a client must reproduce.
+/// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). Standard input also takes
+/// commands, one per line (<see cref="SandboxCommands"/>): stop-broker N, start-broker N, latency MS,
+/// drop-connections, move-leader, requests, status, help; each gets one answer line starting with "ok " or "error ".
+/// --latency delays every request on every broker from the start; --bench-groups / --bench-partitions seed benchmark
+/// data (<see cref="BenchmarkSeeder"/>, prefix "bench") and print <c>bench.*</c> lines with the totals a client must reproduce.
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
 /// with --tls <c>ssl.ca.location</c> (PEM of the generated CA), with --oauth <c>oauth.token_endpoint</c>,
@@ -134,7 +135,27 @@ public static class Cli
         return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate, LatencyMs = latencyMs, BenchGroups = benchGroups, BenchPartitions = benchPartitions }, null);
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    /// <summary>Reads chaos commands until end of input; one answer line per command, flushed at once.</summary>
+    private static async Task ServeCommandsAsync(SandboxCommands commands, TextReader stdin, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        while (await stdin.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (!SandboxCommands.IsCommand(line))
+            {
+                continue;
+            }
+
+            var answer = await commands.ExecuteAsync(line).ConfigureAwait(false);
+            await stdout.WriteLineAsync(answer).ConfigureAwait(false);
+            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin) =>
+        RunAsync(args, stdout, stderr, stdin, CancellationToken.None);
+
+    /// <summary>As a process would, until <paramref name="stopRequested"/> (which stands for Ctrl+C/SIGTERM in tests).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken stopRequested)
     {
         var (o, error) = Parse(args);
         if (o is null)
@@ -182,7 +203,7 @@ public static class Cli
             if (o.OAuth) options.SuperUsers.Add($"User:{OAuthClientId}");
             if (!o.Sasl && !o.OAuth) options.SuperUsers.Add("User:ANONYMOUS");
         }
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopRequested);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
@@ -199,6 +220,11 @@ public static class Cli
             await using var cluster = await KafkaTestCluster.StartAsync(options, stop.Token).ConfigureAwait(false);
             await stdout.WriteLineAsync($"KafkaCatalog TestKit cluster {cluster.ClusterId} with {cluster.Brokers.Count} broker(s)").ConfigureAwait(false);
             await stdout.WriteLineAsync($"bootstrap.servers={cluster.BootstrapServers}").ConfigureAwait(false);
+            foreach (var broker in cluster.Brokers)
+            {
+                await stdout.WriteLineAsync($"broker {broker.Id}: {broker.Host}:{broker.Port}").ConfigureAwait(false);
+            }
+
             await stdout.WriteLineAsync($"security.protocol={o.SecurityProtocol}").ConfigureAwait(false);
             if (o.Sasl)
             {
@@ -248,24 +274,13 @@ public static class Cli
                 cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(o.LatencyMs));
                 await stdout.WriteLineAsync($"latency.ms={o.LatencyMs}").ConfigureAwait(false);
             }
-            await stdout.WriteLineAsync("Ready. Stop with Ctrl+C, SIGTERM or end of input.").ConfigureAwait(false);
+            await stdout.WriteLineAsync(o.IgnoreStdin
+                ? "Ready. Stop with Ctrl+C or SIGTERM."
+                : $"Ready. Stop with Ctrl+C, SIGTERM or end of input. Chaos {SandboxCommands.Help} (one per line).").ConfigureAwait(false);
             await stdout.FlushAsync().ConfigureAwait(false);
             var waitStop = Task.Delay(Timeout.Infinite, stop.Token);
             var tasks = new List<Task> { waitStop };
-            if (!o.IgnoreStdin) tasks.Add(Task.Run(async () =>
-            {
-                while (await stdin.ReadLineAsync(stop.Token).ConfigureAwait(false) is { } line)
-                {
-                    // Commands on standard input, one answer line each ("ok ..."/"error ..."); blank and # lines are not commands.
-                    var words = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                    if (words.Length == 0 || words[0].StartsWith('#')) continue;
-                    var answer = words[0] == "requests"
-                        ? BenchmarkSeeder.RequestCounts(cluster)
-                        : SandboxLeaderCommands.TryExecute(cluster, words) ?? $"error unknown command '{words[0]}'; commands: requests, {SandboxLeaderCommands.Help}";
-                    await stdout.WriteLineAsync(answer).ConfigureAwait(false);
-                    await stdout.FlushAsync(stop.Token).ConfigureAwait(false);
-                }
-            }, CancellationToken.None));
+            if (!o.IgnoreStdin) tasks.Add(Task.Run(() => ServeCommandsAsync(new SandboxCommands(cluster), stdin, stdout, stop.Token), CancellationToken.None));
             try
             {
                 await Task.WhenAny(tasks).ConfigureAwait(false);

@@ -4,8 +4,9 @@ namespace KafkaCatalog.Core.Kafka;
 
 /// <summary>
 /// Names for tab completion (topics, group ids...), cached per connection for a short time. A
-/// lookup waits at most its timeout: when the cluster is slow it answers with what it has (stale
-/// names or none) and lets the fetch finish in the background for the next Tab.
+/// lookup waits at most its timeout: when the cluster is slow, or the fetch fails (a broker down),
+/// it answers with what it has (the names of the last fetch that worked, or none) and lets the fetch
+/// finish in the background for the next Tab.
 /// </summary>
 public sealed class CompletionCache
 {
@@ -33,7 +34,9 @@ public sealed class CompletionCache
 
             if (entry.Pending is null || entry.Pending.IsCompleted)
             {
-                entry.Pending = FetchAsync(entry, fetch);
+                // On a pool thread: no part of the fetch (building a client, loading librdkafka) runs
+                // on the prompt's thread before the bounded wait below.
+                entry.Pending = Task.Run(() => FetchAsync(entry, fetch));
             }
 
             pending = entry.Pending;

@@ -30,6 +30,7 @@ public sealed class KafkaClientFactory : IDisposable
 
     private readonly ConcurrentDictionary<IOperationSink, byte> _sinks = new();
     private readonly Lazy<IAdminClient> _admin;
+    private readonly Lazy<ConsumerHandleAdmin> _groupAdmin;
     private readonly NativeCallGate _adminGate = new();
     private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
     private volatile Error? _lastClientError;
@@ -41,6 +42,7 @@ public sealed class KafkaClientFactory : IDisposable
         Connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _oauthTokenProvider = oauthTokenProvider ?? FromTokenSource(connection);
         _admin = new Lazy<IAdminClient>(BuildAdminClient, LazyThreadSafetyMode.ExecutionAndPublication);
+        _groupAdmin = new Lazy<ConsumerHandleAdmin>(() => new ConsumerHandleAdmin(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public KafkaConnection Connection { get; }
@@ -60,6 +62,25 @@ public sealed class KafkaClientFactory : IDisposable
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             return _admin.Value;
+        }
+    }
+
+    /// <summary>
+    /// The admin client for consumer-group coordinator calls (describe, committed offsets, offset
+    /// commits and deletes, group deletes): admin calls on the handle of a consumer that never
+    /// subscribes (a throwaway group.id that never exists on the cluster). librdkafka (2.15.1, 2.16.0)
+    /// parses OffsetFetch and OffsetCommit answers with the consumer's own code, which on a coordinator
+    /// error (the coordinator moved, a broker restarted) asks the handle's consumer group to look its
+    /// coordinator up again; on the producer handle of <see cref="AdminClient"/> there is no consumer
+    /// group and the process dies (SIGSEGV in rd_kafka_cgrp_op, seen with the chaos probe). A thread of
+    /// its own polls the consumer so that its log, error and OAUTHBEARER refresh callbacks run.
+    /// </summary>
+    public IAdminClient GroupAdminClient
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _groupAdmin.Value.Admin;
         }
     }
 
@@ -169,6 +190,11 @@ public sealed class KafkaClientFactory : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_groupAdmin.IsValueCreated)
+        {
+            _groupAdmin.Value.Dispose();
         }
 
         // A blocking call abandoned by a cancelled caller may still be inside the admin client.
@@ -363,6 +389,61 @@ public sealed class KafkaClientFactory : IDisposable
 
     private static string Milliseconds(TimeSpan value) =>
         ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>See <see cref="GroupAdminClient"/>: a consumer that is only polled, and an admin client on its handle.</summary>
+    private sealed class ConsumerHandleAdmin : IDisposable
+    {
+        private readonly IConsumer<byte[]?, byte[]?> _consumer;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Thread _poller;
+
+        public ConsumerHandleAdmin(KafkaClientFactory owner)
+        {
+            _consumer = owner.CreateConsumer("kafkacatalog-admin-" + Guid.NewGuid().ToString("N"));
+            Admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
+            _poller = new Thread(Poll) { IsBackground = true, Name = "KafkaCatalog group admin poll" };
+            _poller.Start();
+        }
+
+        public IAdminClient Admin { get; }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _poller.Join(TimeSpan.FromSeconds(5));
+            Admin.Dispose();
+            try
+            {
+                // Never subscribed: nothing to commit or leave.
+                _consumer.Close();
+            }
+            catch (KafkaException)
+            {
+            }
+
+            _consumer.Dispose();
+            _stop.Dispose();
+        }
+
+        private void Poll()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    // Nothing is assigned: this only serves the handle's callbacks.
+                    _consumer.Consume(TimeSpan.FromMilliseconds(200));
+                }
+                catch (ConsumeException)
+                {
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        }
+    }
 
     private sealed class SinkLease(KafkaClientFactory owner, IOperationSink sink) : IDisposable
     {

@@ -8,17 +8,13 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
 /// Tab completion of consumer group ids through the command's connection (-Connection,
-/// -BootstrapServer, the session default or KAFKA_BOOTSTRAP_SERVERS). Uses the module's shared
-/// completion cache: 2 s at most per fetch, ids kept per connection for a while, so completion
-/// never hangs the prompt.
+/// -BootstrapServer, the session default or KAFKA_BOOTSTRAP_SERVERS). The ids come from
+/// <see cref="GroupIdCompletion"/> (a ListGroups round per broker, never the admin fan-out that can abort
+/// the process while a broker restarts) through the module's shared completion cache: 2 s at most per
+/// Tab, and the ids already seen for the connection when the cluster is slower or a broker is down.
 /// </summary>
 public sealed class ConsumerGroupIdCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        TopicNameCompleter.CompleteFromCluster(fakeBoundParameters, wordToComplete, "groups", async (factory, token) =>
-        {
-            var service = new ConsumerGroupService(factory, retry: new Core.Resilience.KafkaRetry(new Core.Resilience.KafkaRetryOptions { MaxAttempts = 1 }));
-            var listings = await service.ListGroupListingsAsync([], TopicNameCompleter.Timeout, token).ConfigureAwait(false);
-            return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
-        });
+        TopicNameCompleter.CompleteFromCluster(fakeBoundParameters, wordToComplete, "groups", GroupIdCompletion.FetchAsync);
 }

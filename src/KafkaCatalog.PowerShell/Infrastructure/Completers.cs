@@ -40,10 +40,9 @@ public sealed class TopicNameCompleter : IArgumentCompleter
         KafkaConnection connection;
         try
         {
-            var servers = Unwrap(fakeBoundParameters["BootstrapServer"]);
             connection = KafkaConnectionSelector.Resolve(
                 Unwrap(fakeBoundParameters["Connection"]) as KafkaConnection,
-                servers is string[] many ? many : servers is string one ? [one] : null,
+                Servers(Unwrap(fakeBoundParameters["BootstrapServer"])),
                 null,
                 session.Kafka.Get,
                 session.Kafka.Default,
@@ -81,6 +80,17 @@ public sealed class TopicNameCompleter : IArgumentCompleter
     }
 
     internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+    /// <summary>
+    /// -BootstrapServer as typed: one string, or (a,b,c typed on the line) an object[] of strings, which the
+    /// completer must read too or a Tab after a list of servers completes nothing.
+    /// </summary>
+    internal static string[]? Servers(object? value) => value switch
+    {
+        string one => [one],
+        IEnumerable many => many.Cast<object?>().Select(Unwrap).OfType<string>().ToArray() is { Length: > 0 } servers ? servers : null,
+        _ => null,
+    };
 }
 
 /// <summary>Tab completion of the session's Kafka connection names.</summary>

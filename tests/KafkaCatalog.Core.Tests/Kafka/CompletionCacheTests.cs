@@ -56,6 +56,34 @@ public class CompletionCacheTests
     public void A_failing_fetch_gives_no_names_and_no_exception() =>
         Assert.Empty(new CompletionCache().GetOrFetch("k", _ => Task.FromException<IReadOnlyList<string>>(new InvalidOperationException("down")), TimeSpan.FromSeconds(5)));
 
+    [Fact]
+    public void A_failing_fetch_after_a_good_one_gives_the_names_already_seen()
+    {
+        var time = new ManualTime();
+        var cache = new CompletionCache(TimeSpan.FromSeconds(60), time);
+        Assert.Equal(new[] { "seen" }, cache.GetOrFetch("k", _ => Task.FromResult<IReadOnlyList<string>>(new[] { "seen" }), TimeSpan.FromSeconds(5)));
+        time.Now = time.Now.AddMinutes(5);
+
+        Assert.Equal(new[] { "seen" }, cache.GetOrFetch("k", _ => Task.FromException<IReadOnlyList<string>>(new InvalidOperationException("broker down")), TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public void A_fetch_that_blocks_before_its_first_await_does_not_hold_the_prompt()
+    {
+        var cache = new CompletionCache();
+        using var gate = new ManualResetEventSlim();
+
+        // A fetch that blocks its caller's thread (as building a native client can): the lookup still returns after its wait.
+        var names = cache.GetOrFetch("k", _ =>
+        {
+            gate.Wait(TimeSpan.FromSeconds(30));
+            return Task.FromResult<IReadOnlyList<string>>(new[] { "late" });
+        }, TimeSpan.FromMilliseconds(50));
+        gate.Set();
+
+        Assert.Empty(names);
+    }
+
     [Theory]
     [InlineData("", new[] { "Orders", "orders-eu", "payments" })]
     [InlineData("ord", new[] { "Orders", "orders-eu" })]

@@ -49,6 +49,7 @@ public static class AdminAbortProbe
             "guarded-dispose-while-pending" => GuardedDisposeWhilePendingAsync,
             "product-broker-stopped-mid-listing" => ProductBrokerStoppedMidListingAsync,
             "product-coordinator-lookup-outlives-timeout" => ProductCoordinatorLookupOutlivesTimeoutAsync,
+            "chaos" => n => GroupChaosProbe.RunAsync(n, Only ?? "all"),
             _ => throw new ArgumentException($"Unknown probe scenario '{scenario}'."),
         };
         try

@@ -26,18 +26,26 @@ public sealed class LagPathTests(GroupsFixture fx) : IClassFixture<GroupsFixture
         var active = $"{prefix}-active";
         fx.Cluster.State.CommitOffsets(active, topic, [90, 45]);
         using var consumer = fx.JoinedConsumer(active, topic, 2, clientId: "lagpath-owner");
+        // The listing itself asks each broker that lists groups for their states (ListGroups + DescribeGroups per broker).
+        var listingClientId = GroupsFixture.Unique("lagpath-listing");
+        using (var listingFactory = new KafkaClientFactory(new KafkaConnection("it", fx.Target.ConnectionOptions(listingClientId))))
+        {
+            await new ConsumerGroupService(listingFactory).ListGroupListingsAsync([], null, CancellationToken.None);
+        }
+
+        var listingDescribes = fx.Cluster.RequestCount(ApiKeys.DescribeGroups, listingClientId);
         var clientId = GroupsFixture.Unique("lagpath-client");
         using var factory = new KafkaClientFactory(new KafkaConnection("it", fx.Target.ConnectionOptions(clientId)));
         var service = new ConsumerGroupService(factory);
 
         var rows = await service.GetOffsetsAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"] }).ToListAsync();
 
-        // Every group's rows, the active group's with its owner; only the active group was described.
+        // Every group's rows, the active group's with its owner; beyond the listing, only the active group was described.
         Assert.Equal(8, rows.Count);
         Assert.All(rows.Where(r => r.GroupId == active), r => Assert.Equal("lagpath-owner", r.ClientId));
         Assert.All(rows.Where(r => r.GroupId != active), r => Assert.Null(r.MemberId));
         Assert.Equal(3 * (60 + 40) + 10 + 5, rows.Sum(r => r.Lag));
-        Assert.Equal(1, fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId));
+        Assert.Equal(listingDescribes + 1, fx.Cluster.RequestCount(ApiKeys.DescribeGroups, clientId));
         Assert.Equal(4, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
 
         // Get-KafkaConsumerGroup still describes every group, Empty ones included.

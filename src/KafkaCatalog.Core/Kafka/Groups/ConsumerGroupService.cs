@@ -60,6 +60,9 @@ public sealed class ConsumerGroupService
 
     private IAdminClient Admin => _factory.AdminClient;
 
+    /// <summary>Coordinator calls go through the consumer-handle admin client (see <see cref="KafkaClientFactory.GroupAdminClient"/>).</summary>
+    private IAdminClient GroupAdmin => _factory.GroupAdminClient;
+
     /// <summary>Checks -State values before any call.</summary>
     public static IReadOnlyList<ConsumerGroupState> ParseStates(IReadOnlyList<string> states)
     {
@@ -82,56 +85,87 @@ public sealed class ConsumerGroupService
         return parsed;
     }
 
-    /// <summary>Group ids only (tab completion, wildcard resolution), from one ListGroups round.</summary>
+    /// <summary>
+    /// Group ids only (tab completion, wildcard resolution), from one ListGroups round: every broker is
+    /// asked for the groups it coordinates (<see cref="BrokerGroupList"/>, not librdkafka's admin
+    /// ListConsumerGroups, whose fan-out aborts the process when a broker stops or restarts during it).
+    /// A broker that does not answer within the timeout leaves its groups out, with a warning.
+    /// </summary>
     public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupListingsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var options = new ListConsumerGroupsOptions();
-        if (states.Count > 0)
+        // Metadata first: a TLS, SASL or network failure is then KafkaTlsFailed / KafkaAuthenticationFailed /
+        // KafkaClusterUnreachable instead of a listing that waits for brokers that never become usable.
+        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
+        var budget = timeout ?? _factory.RequestTimeout;
+        _sink.Verbose($"ListGroups and DescribeGroups on every broker of {_factory.BootstrapServers}{(states.Count > 0 ? " (states " + string.Join(", ", states) + ")" : string.Empty)}.");
+        var result = await ListBrokerGroupsAsync(budget, cancellationToken).ConfigureAwait(false);
+        if (result.Error == ErrorCode.Local_Partial)
         {
-            options.MatchStates = states.ToList();
+            _sink.Warning($"Not every broker answered the group listing within {budget.TotalSeconds:0.#} s: the groups coordinated by a broker that is down or restarting are missing. Get-KafkaBroker shows the brokers; run the command again shortly.");
         }
 
-        // librdkafka 2.15.1 corrupts its heap (double free, SIGSEGV: the process dies) when
-        // ListConsumerGroups waits for brokers that never become usable (untrusted CA, SASL failure;
-        // see ClusterReachabilityGuard). The metadata request first fails cleanly instead
-        // (KafkaTlsFailed / KafkaAuthenticationFailed / KafkaClusterUnreachable), and then no
-        // ListConsumerGroups is ever sent.
-        await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
-        _sink.Verbose($"ListConsumerGroups{(states.Count > 0 ? " (states " + string.Join(", ", states) + ")" : string.Empty)} on {_factory.BootstrapServers}.");
-        try
+        var listings = new Dictionary<string, ConsumerGroupListing>(StringComparer.Ordinal);
+        foreach (var group in result.Groups)
         {
-            var result = await _retry.ExecuteAsync(
-                "ListConsumerGroups",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                // A broker down past librdkafka's own timeout crashes it later: the timeout is kept here.
-                _ => ClusterReachabilityGuard.AdminCallAsync(
-                    native =>
-                    {
-                        options.RequestTimeout = native;
-                        return Admin.ListConsumerGroupsAsync(options);
-                    },
-                    timeout ?? _factory.RequestTimeout,
-                    cancellationToken),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            return result.Valid;
-        }
-        catch (ListConsumerGroupsException ex)
-        {
-            // Some brokers answered: use what they gave and say which ones did not.
-            foreach (var error in ex.Results.Errors)
+            var state = group.Error == ErrorCode.NoError ? ParseListedState(group.State) : ConsumerGroupState.Unknown;
+            if (state == ConsumerGroupState.Dead && !states.Contains(ConsumerGroupState.Dead))
             {
-                _sink.Warning($"A broker could not list its consumer groups ({error.Code}: {error.Reason}); the list may be incomplete.");
+                // Deleted between the broker's ListGroups and DescribeGroups.
+                continue;
             }
 
-            return ex.Results.Valid;
+            if (!listings.TryGetValue(group.GroupId, out var known) || known.State == ConsumerGroupState.Unknown)
+            {
+                listings[group.GroupId] = new ConsumerGroupListing { GroupId = group.GroupId, State = state, IsSimpleConsumerGroup = group.ProtocolType.Length == 0 };
+            }
         }
-        catch (KafkaException ex)
+
+        return listings.Values
+            .Where(l => states.Count == 0 || states.Contains(l.State))
+            .OrderBy(l => l.GroupId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static ConsumerGroupState ParseListedState(string state) =>
+        Enum.TryParse<ConsumerGroupState>(state, ignoreCase: true, out var parsed) ? parsed : ConsumerGroupState.Unknown;
+
+    /// <summary>
+    /// A ListGroups round, asked again (within <paramref name="budget"/>) when a broker's connection broke
+    /// during it: a broker stopping mid-round fails the whole round, the next one waits for it or leaves it out.
+    /// </summary>
+    private async Task<BrokerGroupListResult> ListBrokerGroupsAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
         {
-            throw KafkaErrors.FromException(ex, null, "list consumer groups", _factory.BootstrapServers, KafkaCallKind.Read);
+            var remaining = budget - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            try
+            {
+                return await BrokerGroupList.ListAsync(Admin, remaining > MinListRound ? remaining : MinListRound, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException ex) when (IsBrokerChurn(ex.Error.Code) && attempt < _retry.Options.MaxAttempts
+                && budget - System.Diagnostics.Stopwatch.GetElapsedTime(started) > MinListRound + ListRetryDelay)
+            {
+                _sink.Verbose($"ListGroups: {ex.Error.Code} from a broker ({ex.Error.Reason}); asking every broker again ({attempt + 1} of {_retry.Options.MaxAttempts}).");
+                await Task.Delay(ListRetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException ex)
+            {
+                throw KafkaErrors.FromException(ex, null, "list consumer groups", _factory.BootstrapServers, KafkaCallKind.Read);
+            }
         }
     }
+
+    private static readonly TimeSpan MinListRound = TimeSpan.FromMilliseconds(500);
+
+    private static readonly TimeSpan CoordinatorRetryDelay = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan ListRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A broker connection that broke or a coordinator moving: the next round may well succeed.</summary>
+    private static bool IsBrokerChurn(ErrorCode code) =>
+        code is ErrorCode.Local_Transport or ErrorCode.Local_DestroyBroker or ErrorCode.Local_Partial or ErrorCode.NetworkException
+        || (KafkaRetry.IsTransient(code) && code is not (ErrorCode.Local_TimedOut or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Resolve));
 
     /// <summary>
     /// Streams the groups matching the query, described (state, assignor, coordinator, members).
@@ -637,7 +671,7 @@ public sealed class ConsumerGroupService
                         return (await Guarded(native =>
                         {
                             options.RequestTimeout = native;
-                            return Admin.DescribeConsumerGroupsAsync(groupIds, options);
+                            return GroupAdmin.DescribeConsumerGroupsAsync(groupIds, options);
                         }, cancellationToken).ConfigureAwait(false)).ConsumerGroupDescriptions;
                     }
                     catch (DescribeConsumerGroupsException ex)
@@ -714,7 +748,7 @@ public sealed class ConsumerGroupService
                         return await Guarded(native =>
                         {
                             options.RequestTimeout = native;
-                            return Admin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options);
+                            return GroupAdmin.ListConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitions(groupId, null)], options);
                         }, cancellationToken).ConfigureAwait(false);
                     }
                     catch (ListConsumerGroupOffsetsException ex)
@@ -848,6 +882,12 @@ public sealed class ConsumerGroupService
                         pending = failedInfos.Select(r => new KafkaTopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value)).ToList();
                         throw new KafkaException(failedInfos[0].TopicPartitionOffsetError.Error);
                     }
+                    catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoEnt)
+                    {
+                        // librdkafka knows no leader for a partition yet (a broker just stopped and its
+                        // partitions are moving): the same as LeaderNotAvailable, so asked again.
+                        throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, $"No leader known yet ({ex.Error.Reason})."));
+                    }
                 },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
@@ -964,7 +1004,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Guarded(native => Admin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
+                        return await Guarded(native => GroupAdmin.AlterConsumerGroupOffsetsAsync([new ConsumerGroupTopicPartitionOffsets(groupId, offsets)], new AlterConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (AlterConsumerGroupOffsetsException ex)
                     {
@@ -1008,14 +1048,25 @@ public sealed class ConsumerGroupService
     {
         // Metadata first: a TLS or SASL failure is then KafkaTlsFailed/KafkaAuthenticationFailed, not a coordinator timeout.
         await _partitionCountsOnce.GetAsync(this, cancellationToken).ConfigureAwait(false);
-        var descriptions = await DescribeAsync([groupId], cancellationToken).ConfigureAwait(false);
-        var description = descriptions.FirstOrDefault() ?? throw NotFound(groupId);
-        if (description.Error is { IsError: true } error)
+        for (var attempt = 1; ; attempt++)
         {
-            throw GroupError(error.Code, error.Reason, groupId, "describe");
-        }
+            var descriptions = await DescribeAsync([groupId], cancellationToken).ConfigureAwait(false);
+            var description = descriptions.FirstOrDefault() ?? throw NotFound(groupId);
+            if (description.Error is not { IsError: true } error)
+            {
+                return description;
+            }
 
-        return description;
+            // A per-group error is not seen by the retry policy (the call itself succeeded): a coordinator
+            // that is moving or restarting is asked again here, a bounded number of times.
+            if (!IsCoordinatorTrouble(error.Code) || attempt >= _retry.Options.MaxAttempts)
+            {
+                throw GroupError(error.Code, error.Reason, groupId, "describe");
+            }
+
+            _sink.Verbose($"DescribeConsumerGroups for '{groupId}': {error.Code}; asking again ({attempt + 1} of {_retry.Options.MaxAttempts}).");
+            await Task.Delay(CoordinatorRetryDelay * attempt, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -1038,7 +1089,7 @@ public sealed class ConsumerGroupService
                     _factory.BootstrapServers,
                     _ => Guarded(async native =>
                     {
-                        await Admin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = native }).ConfigureAwait(false);
+                        await GroupAdmin.DeleteGroupsAsync([groupId], new DeleteGroupsOptions { RequestTimeout = native }).ConfigureAwait(false);
                         return true;
                     }, cancellationToken),
                     _sink,
@@ -1077,7 +1128,7 @@ public sealed class ConsumerGroupService
                 {
                     try
                     {
-                        return await Guarded(native => Admin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
+                        return await Guarded(native => GroupAdmin.DeleteConsumerGroupOffsetsAsync(groupId, partitions, new DeleteConsumerGroupOffsetsOptions { RequestTimeout = native }), cancellationToken).ConfigureAwait(false);
                     }
                     catch (DeleteConsumerGroupOffsetsException ex)
                     {
@@ -1163,6 +1214,12 @@ public sealed class ConsumerGroupService
         }
     }
 
+    /// <summary>A per-group answer that says the group's coordinator is moving or could not be reached (worth asking again).</summary>
+    private static bool IsCoordinatorTrouble(ErrorCode code) =>
+        code is ErrorCode.NotCoordinatorForGroup or ErrorCode.GroupCoordinatorNotAvailable or ErrorCode.GroupLoadInProgress
+            or ErrorCode.Local_Transport or ErrorCode.Local_TimedOut or ErrorCode.Local_TimedOutQueue or ErrorCode.Local_WaitCoord
+            or ErrorCode.Local_AllBrokersDown or ErrorCode.Local_DestroyBroker or ErrorCode.NetworkException or ErrorCode.RequestTimedOut;
+
     private static KafkaCatalogException NotFound(string groupId) => new(
         "ConsumerGroupNotFound",
         FailureKind.ObjectNotFound,
@@ -1172,6 +1229,8 @@ public sealed class ConsumerGroupService
     private KafkaCatalogException GroupError(ErrorCode code, string? reason, string groupId, string action) => code switch
     {
         ErrorCode.GroupIdNotFound => NotFound(groupId),
+        _ when IsCoordinatorTrouble(code) => new KafkaCatalogException("GroupCoordinatorUnavailable", FailureKind.ResourceUnavailable,
+            $"The coordinator of consumer group '{groupId}' did not answer the request to {action} it ({(string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason)}). The broker may be down or restarting; try again shortly (Get-KafkaBroker shows the brokers).", groupId),
         ErrorCode.InvalidGroupId => new KafkaCatalogException("InvalidGroupId", FailureKind.InvalidArgument,
             $"'{groupId}' is not a valid consumer group id ({reason}).", groupId),
         ErrorCode.GroupAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
