@@ -53,6 +53,7 @@
         'Start-PolarisIngestionJob'
         'Stop-PolarisIngestionJob'
         'Sync-CatalogKafkaAsset'
+        'Test-KafkaCluster'
         'Test-PolarisConnection'
     )
     FunctionsToExport    = @()
