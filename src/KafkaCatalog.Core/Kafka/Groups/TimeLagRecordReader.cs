@@ -23,7 +23,7 @@ public sealed class TimeLagRecordReader : IDisposable
 
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
-    private readonly NativeCallGate _calls = new();
+    private NativeCallGate _calls = new();
     private IConsumer<byte[]?, byte[]?>? _consumer;
 
     public TimeLagRecordReader(KafkaClientFactory factory, IOperationSink? sink = null)
@@ -76,7 +76,8 @@ public sealed class TimeLagRecordReader : IDisposable
 
     private async Task<Dictionary<TimeLagRead, long?>> ReadWaveAsync(IReadOnlyList<TimeLagRead> wave, CancellationToken cancellationToken)
     {
-        _consumer ??= _factory.CreateConsumer(sink: _sink, overrides: ConsumerSettings);
+        _calls = new NativeCallGate();
+        _consumer = _factory.CreateConsumer(sink: _sink, overrides: ConsumerSettings);
         var consumer = _consumer;
         var pending = wave.ToDictionary(r => r.Partition);
         var found = new Dictionary<TimeLagRead, long?>();
@@ -143,7 +144,10 @@ public sealed class TimeLagRecordReader : IDisposable
         }
         finally
         {
-            consumer.Unassign();
+            // A fresh consumer per wave: librdkafka keeps per-partition fetch state (backoff, EOF) across
+            // assignments, and reassigning a partition at another offset then waited seconds for its next fetch.
+            _consumer = null;
+            _calls.DisposeWhenIdle(consumer.Dispose);
         }
 
         foreach (var read in pending.Values)
