@@ -59,6 +59,7 @@
         'Start-PolarisIngestionJob'
         'Stop-PolarisIngestionJob'
         'Sync-CatalogKafkaAsset'
+        'Test-KafkaCluster'
         'Test-PolarisConnection'
     )
     FunctionsToExport    = @()

@@ -14,6 +14,7 @@ public static class BenchmarkRegistry
             ["catalog-faults"] = ("10,000 assets with 10% transient failures: every asset reported once, none lost or duplicated", CatalogBenchmarks.FaultsAsync),
             ["kafka-lag"] = ("lag of 1,000 groups x 12 partitions on a 3-broker TestKit: ConsumerGroupService vs kafka-python 2.0.2", KafkaGroups.LagBenchmark.RunAsync),
             ["core-pipeline"] = ("(used by Invoke-PwshBenchmarks.ps1) BOOTSTRAP: the Core side of the pwsh benchmarks, one run per 'run lag|lag-as-pipeline|topics' line on stdin", PipelineCoreBenchmark.RunAsync),
+            ["kafka-time-lag"] = ("extra cost of -IncludeTimeLag for 1,000 groups x 3 partitions on a 3-broker TestKit (real records), without vs with", KafkaGroups.TimeLagBenchmark.RunAsync),
             ["kafka-lag-cluster"] = ("(used by kafka-lag) the seeded 3-broker TestKit of the lag benchmark, in a process of its own until stdin closes", KafkaGroups.LagBenchmark.ServeClusterAsync),
         };
 

@@ -1,4 +1,4 @@
-# Get-KafkaCluster, Get-KafkaBroker, Get-KafkaBrokerConfig and Set-KafkaBrokerConfig against the
+# Get-KafkaCluster, Get-KafkaBroker, Get-KafkaBrokerConfig, Set-KafkaBrokerConfig and Test-KafkaCluster against the
 # TestKit sandbox (three brokers).
 
 BeforeAll {
@@ -90,5 +90,67 @@ Describe 'Set-KafkaBrokerConfig' {
         { Set-KafkaBrokerConfig -BrokerId $script:brokerId -Set @{ 'log.retention.ms' = '1000' } -Remove 'log.retention.ms' -Confirm:$false } |
             Should -Throw -ErrorId 'ConflictingConfigChange,*'
         (Get-KafkaBrokerConfig -BrokerId $script:brokerId -ConfigName 'log.retention.ms').Value | Should -Be $before
+    }
+}
+
+Describe 'Test-KafkaCluster' {
+    It 'emits one KafkaHealthCheck per check, in order, with a status and a message' {
+        $checks = @(Test-KafkaCluster)
+        $checks.Check | Should -Be @('BrokersReachable', 'ControllerPresent', 'OfflinePartitions', 'UnderReplicatedPartitions',
+            'UnderMinIsrPartitions', 'PreferredLeaderImbalance', 'GroupsLaggingWithoutMembers', 'CommittedOffsetsBelowLogStart')
+        $checks | ForEach-Object {
+            $_.GetType().FullName | Should -Be 'KafkaCatalog.Core.Kafka.KafkaHealthCheck'
+            $_.Status.ToString() | Should -BeIn @('Pass', 'Warning', 'Fail')
+            $_.Message | Should -Not -BeNullOrEmpty
+            $_.ConnectionName | Should -Be 'pester-cluster'
+        }
+        ($checks | Where-Object Check -eq 'BrokersReachable').Status | Should -Be 'Pass'
+        ($checks | Where-Object Check -eq 'ControllerPresent').Status | Should -Be 'Pass'
+        ($checks | Where-Object Check -eq 'OfflinePartitions').Status | Should -Be 'Pass'
+        # The sandbox seeds orders-processor with lag and no members.
+        $idle = $checks | Where-Object Check -eq 'GroupsLaggingWithoutMembers'
+        $idle.Status | Should -Be 'Warning'
+        $idle.Items.GroupId | Should -Contain 'orders-processor'
+    }
+
+    It 'fails UnderMinIsrPartitions for a topic whose min.insync.replicas exceeds its in-sync replicas, and -Quiet is then False' {
+        $name = New-TestTopicName 'minisr'
+        New-KafkaTopic -Name $name -Partitions 2 -ReplicationFactor 3 -Config @{ 'min.insync.replicas' = '4' } -Confirm:$false | Out-Null
+        try {
+            $check = Test-KafkaCluster -Check UnderMinIsrPartitions
+            $check.Status | Should -Be 'Fail'
+            @($check.Items | Where-Object Topic -eq $name).Count | Should -Be 2
+            ($check.Items | Where-Object Topic -eq $name)[0].MinInSyncReplicas | Should -Be 4
+            Test-KafkaCluster -Check UnderMinIsrPartitions -Quiet | Should -BeFalse
+        }
+        finally {
+            Remove-KafkaTopic -Name $name -Force
+        }
+        Test-KafkaCluster -Check UnderMinIsrPartitions -Quiet | Should -BeTrue
+    }
+
+    It 'returns one bool with -Quiet that is True exactly when no check fails' {
+        $result = @(Test-KafkaCluster -Quiet)
+        $result.Count | Should -Be 1
+        $result[0] | Should -BeOfType [bool]
+        $result[0] | Should -Be (-not (Test-KafkaCluster | Where-Object Status -eq 'Fail'))
+    }
+
+    It 'fails with InvalidHealthCheck for an unknown check name and sends nothing' {
+        { Test-KafkaCluster -Check NoSuchCheck } |
+            Should -Throw -ErrorId 'InvalidHealthCheck,KafkaCatalog.PowerShell.Cmdlets.TestKafkaClusterCommand'
+    }
+
+    It 'is one KafkaClusterUnreachable for a cluster that does not answer, and False with -Quiet' {
+        $dead = Connect-KafkaCluster -BootstrapServer '127.0.0.1:1' -Name pester-dead-health -TimeoutSec 3 -SkipVerify
+        try {
+            { Test-KafkaCluster -Connection $dead } | Should -Throw -ErrorId 'KafkaClusterUnreachable,*'
+            $quiet = Test-KafkaCluster -Connection $dead -Quiet -ErrorVariable err
+            $quiet | Should -BeFalse
+            $err | Should -BeNullOrEmpty
+        }
+        finally {
+            Disconnect-KafkaCluster -Name pester-dead-health
+        }
     }
 }

@@ -70,6 +70,36 @@ Describe 'Get-KafkaConsumerGroupOffset' {
         (Get-KafkaConsumerGroupOffset -GroupId payments-audit -Summary).TotalLag | Should -Be 0
     }
 
+    It 'adds TimeLag per partition with -IncludeTimeLag: a TimeSpan for lagging partitions, zero when caught up' {
+        $rows = @(Get-KafkaConsumerGroupOffset -GroupId orders-processor -IncludeTimeLag)
+        $rows.Count | Should -Be 6
+        $rows | ForEach-Object {
+            $_.TimeLag | Should -BeOfType [timespan]
+            $_.TimeLag | Should -BeGreaterOrEqual ([timespan]::Zero)
+            $_.TimeLagUnavailableReason | Should -BeNullOrEmpty
+        }
+        $caughtUp = @(Get-KafkaConsumerGroupOffset -GroupId payments-audit -IncludeTimeLag)
+        $caughtUp | ForEach-Object { $_.TimeLag | Should -Be ([timespan]::Zero) }
+        (Get-KafkaConsumerGroupOffset -GroupId orders-processor)[0].TimeLag | Should -BeNullOrEmpty
+    }
+
+    It 'gives the worst partition per group and topic with -Summary -IncludeTimeLag' {
+        $rows = @(Get-KafkaConsumerGroupOffset -GroupId orders-processor -IncludeTimeLag)
+        $worst = $rows | Sort-Object TimeLag -Descending | Select-Object -First 1
+        $summary = Get-KafkaConsumerGroupOffset -GroupId orders-processor -Summary -IncludeTimeLag
+        $summary.MaxTimeLag | Should -Be $worst.TimeLag
+        $rows | Where-Object Partition -eq $summary.MaxTimeLagPartition | ForEach-Object { $_.TimeLag | Should -Be $worst.TimeLag }
+        $summary.PartitionsWithoutTimeLag | Should -Be 0
+        (Get-KafkaConsumerGroupOffset -GroupId orders-processor -Summary).MaxTimeLag | Should -BeNullOrEmpty
+    }
+
+    It 'writes ConsumerGroupNotFound with -IncludeTimeLag for an unknown group and emits nothing' {
+        $rows = Get-KafkaConsumerGroupOffset -GroupId no-such-group-tl -IncludeTimeLag -ErrorAction SilentlyContinue -ErrorVariable err
+        $rows | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConsumerGroupNotFound,*'
+        Get-KafkaConsumerGroup -GroupId no-such-group-tl -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'filters by topic' {
         @(Get-KafkaConsumerGroupOffset -GroupId orders-processor -Topic payments).Count | Should -Be 0
         @(Get-KafkaConsumerGroupOffset -GroupId orders-processor -Topic orders).Count | Should -Be 6

@@ -125,13 +125,18 @@ public sealed class KafkaClientFactory : IDisposable
     /// explicit <paramref name="groupId"/> a throwaway one is used, and since callers only
     /// Assign (never Subscribe) and nothing is committed, that group never exists on the cluster.
     /// </summary>
-    public ConsumerConfig CreateConsumerConfig(string? groupId = null)
+    public ConsumerConfig CreateConsumerConfig(string? groupId = null, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var properties = BaseProperties(KafkaClientRole.Consumer);
         properties["group.id"] = groupId ?? "kafkacatalog-reader-" + Guid.NewGuid().ToString("N");
         properties["enable.auto.commit"] = "false";
         properties["enable.auto.offset.store"] = "false";
         properties["allow.auto.create.topics"] = "false";
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            properties[key] = value;
+        }
+
         return new ConsumerConfig(properties);
     }
 
@@ -156,10 +161,11 @@ public sealed class KafkaClientFactory : IDisposable
     }
 
     /// <summary>A consumer that never commits; the caller disposes it (Close is not needed: nothing to commit).</summary>
-    public IConsumer<byte[]?, byte[]?> CreateConsumer(string? groupId = null, IOperationSink? sink = null)
+    /// <param name="overrides">Reader settings of the caller (fetch sizes), set over the connection's own.</param>
+    public IConsumer<byte[]?, byte[]?> CreateConsumer(string? groupId = null, IOperationSink? sink = null, IReadOnlyDictionary<string, string>? overrides = null)
     {
         NativeLibraryLoader.EnsureLoaded();
-        var builder = new ConsumerBuilder<byte[]?, byte[]?>(CreateConsumerConfig(groupId))
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(CreateConsumerConfig(groupId, overrides))
             .SetLogHandler((_, message) => OnLog(message, sink))
             .SetErrorHandler((_, error) => OnError(error, sink));
         if (NeedsOAuthBearerHandler)

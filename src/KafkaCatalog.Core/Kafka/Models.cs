@@ -121,6 +121,13 @@ public sealed record KafkaConsumerGroupOffset
     public string? ClientId { get; init; }
     public string? Host { get; init; }
     public string? ConnectionName { get; init; }
+    /// <summary>
+    /// With -IncludeTimeLag: the timestamp of the newest record minus that of the record at the committed offset;
+    /// zero when the group has read everything; null when it cannot be computed (see <see cref="TimeLagUnavailableReason"/>).
+    /// </summary>
+    public TimeSpan? TimeLag { get; init; }
+    /// <summary>Why <see cref="TimeLag"/> is null after -IncludeTimeLag (one of <see cref="TimeLagReasons"/>); null otherwise.</summary>
+    public string? TimeLagUnavailableReason { get; init; }
 }
 
 /// <summary>One config entry of a topic or broker, as DescribeConfigs reports it.</summary>

@@ -36,6 +36,10 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Summary")]
     public SwitchParameter Summary { get; set; }
 
+    /// <summary>Adds TimeLag per partition (and MaxTimeLag per summary row): two small record reads per lagging partition.</summary>
+    [Parameter]
+    public SwitchParameter IncludeTimeLag { get; set; }
+
     private bool _groupIdFromCommandLine;
 
     protected override void BeginProcessing()
@@ -100,6 +104,29 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
             Topics = Topic ?? Array.Empty<string>(),
         };
         var summary = Summary.IsPresent;
+        if (IncludeTimeLag.IsPresent)
+        {
+            RunWithClient(async (factory, sink, token) =>
+            {
+                using var timeLag = new ConsumerGroupTimeLagService(factory, sink);
+                if (summary)
+                {
+                    await foreach (var row in timeLag.GetLagSummaryAsync(query, EmitItemError, token).ConfigureAwait(false))
+                    {
+                        Emit(row);
+                    }
+                }
+                else
+                {
+                    await foreach (var row in timeLag.GetOffsetsAsync(query, EmitItemError, token).ConfigureAwait(false))
+                    {
+                        Emit(row);
+                    }
+                }
+            });
+            return;
+        }
+
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new ConsumerGroupService(factory, sink);

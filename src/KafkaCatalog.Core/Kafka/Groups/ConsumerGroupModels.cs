@@ -12,6 +12,12 @@ public sealed record KafkaConsumerGroupLagSummary
     /// <summary>Partitions currently owned by a member of the group.</summary>
     public int AssignedPartitionCount { get; init; }
     public string? ConnectionName { get; init; }
+    /// <summary>With -IncludeTimeLag: the largest time lag of the topic's partitions (null when none could be computed).</summary>
+    public TimeSpan? MaxTimeLag { get; init; }
+    /// <summary>With -IncludeTimeLag: the partition with <see cref="MaxTimeLag"/>.</summary>
+    public int? MaxTimeLagPartition { get; init; }
+    /// <summary>With -IncludeTimeLag: partitions whose time lag could not be computed.</summary>
+    public int PartitionsWithoutTimeLag { get; init; }
 }
 
 /// <summary>Where Reset-KafkaConsumerGroupOffset moves a group.</summary>
