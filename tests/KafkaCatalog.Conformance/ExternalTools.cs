@@ -28,9 +28,17 @@ public static class ExternalTools
 
     private static string? CheckKafkaPython()
     {
-        if (!File.Exists(Python)) return $"{Python} not found: install it with `apt-get install -y python3 python3-kafka`.";
+        if (!File.Exists(Python))
+        {
+            return $"{Python} not found: install it with `apt-get install -y python3 python3-kafka`.";
+        }
+
         var r = RunProcess(Python, new[] { "-c", "import kafka; print(kafka.__version__)" }, null, TimeSpan.FromSeconds(30));
-        if (r.ExitCode != 0) return $"kafka-python is not importable by {Python}: install it with `apt-get install -y python3-kafka` ({r.Stderr.Trim()}).";
+        if (r.ExitCode != 0)
+        {
+            return $"kafka-python is not importable by {Python}: install it with `apt-get install -y python3-kafka` ({r.Stderr.Trim()}).";
+        }
+
         var version = r.Stdout.Trim();
         return version == "2.0.2" ? null : $"kafka-python {version} found, 2.0.2 expected (Debian 12 `apt-get install -y python3-kafka`).";
     }
@@ -40,7 +48,10 @@ public static class ExternalTools
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin"))
         {
             var p = Path.Combine(dir, "kcat");
-            if (File.Exists(p)) return p;
+            if (File.Exists(p))
+            {
+                return p;
+            }
         }
         return null;
     }
@@ -48,7 +59,11 @@ public static class ExternalTools
     /// <summary>Runs scripts/&lt;script&gt; with /usr/bin/python3; fails the test if kafka-python 2.0.2 is missing.</summary>
     public static ToolRun RunPythonScript(string script, params string[] args)
     {
-        if (KafkaPythonProblem.Value is { } problem) Assert.Fail(problem);
+        if (KafkaPythonProblem.Value is { } problem)
+        {
+            Assert.Fail(problem);
+        }
+
         var all = new List<string> { "-u", Path.Combine(ScriptsDirectory, script) };
         all.AddRange(args);
         return RunProcess(Python, all, null, Timeout);
@@ -57,7 +72,11 @@ public static class ExternalTools
     /// <summary>Runs kcat; fails the test if it is not installed.</summary>
     public static ToolRun RunKcat(string? stdin, params string[] args)
     {
-        if (KcatPath.Value is null) Assert.Fail("kcat not found on PATH: install it with `apt-get install -y kcat`.");
+        if (KcatPath.Value is null)
+        {
+            Assert.Fail("kcat not found on PATH: install it with `apt-get install -y kcat`.");
+        }
+
         return RunProcess(KcatPath.Value!, args, stdin, Timeout);
     }
 
@@ -72,7 +91,11 @@ public static class ExternalTools
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

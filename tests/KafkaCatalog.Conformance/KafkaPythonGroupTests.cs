@@ -22,7 +22,11 @@ public sealed class KafkaPythonGroupTests(ConformanceCluster fx) : IClassFixture
         // kafka-python (broker guessed >= 0.11) wrote magic-2 gzip batches with valid CRC-32C.
         var topic = fx.Cluster.State.GetTopic(prefix + "-events")!;
         byte[][] batches;
-        lock (fx.Cluster.State.Sync) batches = topic.Partitions.SelectMany(p => p.Batches).Select(b => b.Data).ToArray();
+        lock (fx.Cluster.State.Sync)
+        {
+            batches = topic.Partitions.SelectMany(p => p.Batches).Select(b => b.Data).ToArray();
+        }
+
         Assert.All(batches, b => Assert.Equal(2, b[16]));
         var decoded = batches.Select(b => RecordBatch.Decode(b)).ToList();
         Assert.All(decoded, b => Assert.Equal(CompressionType.Gzip, b.Compression));

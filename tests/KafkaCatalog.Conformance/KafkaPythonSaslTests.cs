@@ -45,8 +45,15 @@ public sealed class KafkaPythonSaslTests(SaslConformanceCluster fx) : IClassFixt
             "--user", "alice", "--password", password, "--expect", expect);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("ok true", run.Results);
-        if (expect == "ok") Assert.Contains("topics_listed true", run.Results);
-        else Assert.True(fx.Auth.FailedAuthentications > failuresBefore);
+        if (expect == "ok")
+        {
+            Assert.Contains("topics_listed true", run.Results);
+        }
+        else
+        {
+            Assert.True(fx.Auth.FailedAuthentications > failuresBefore);
+        }
+
         Assert.Contains((short)0, fx.Cluster.RequestVersions(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.SaslHandshake));
     }
 

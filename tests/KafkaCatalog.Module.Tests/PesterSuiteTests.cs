@@ -265,10 +265,20 @@ public static class PesterSuiteRules
 
     private static readonly Dictionary<string, string> CommonAliases = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ea"] = "ErrorAction", ["ev"] = "ErrorVariable", ["wa"] = "WarningAction", ["wv"] = "WarningVariable",
-        ["infa"] = "InformationAction", ["iv"] = "InformationVariable", ["ov"] = "OutVariable", ["ob"] = "OutBuffer",
-        ["pv"] = "PipelineVariable", ["vb"] = "Verbose", ["db"] = "Debug", ["proga"] = "ProgressAction",
-        ["wi"] = "WhatIf", ["cf"] = "Confirm",
+        ["ea"] = "ErrorAction",
+        ["ev"] = "ErrorVariable",
+        ["wa"] = "WarningAction",
+        ["wv"] = "WarningVariable",
+        ["infa"] = "InformationAction",
+        ["iv"] = "InformationVariable",
+        ["ov"] = "OutVariable",
+        ["ob"] = "OutBuffer",
+        ["pv"] = "PipelineVariable",
+        ["vb"] = "Verbose",
+        ["db"] = "Debug",
+        ["proga"] = "ProgressAction",
+        ["wi"] = "WhatIf",
+        ["cf"] = "Confirm",
     };
 
     /// <summary>
@@ -283,7 +293,10 @@ public static class PesterSuiteRules
         {
             for (var k = from; k < to && k < s.Length; k++)
             {
-                if (s[k] != '\n' && s[k] != '\r') s[k] = '_';
+                if (s[k] != '\n' && s[k] != '\r')
+                {
+                    s[k] = '_';
+                }
             }
         }
 
@@ -316,8 +329,13 @@ public static class PesterSuiteRules
                 var k = i + 1;
                 while (k < text.Length)
                 {
-                    if (text[k] == '\'' && k + 1 < text.Length && text[k + 1] == '\'') { k += 2; continue; }
-                    if (text[k] == '\'') break;
+                    if (text[k] == '\'' && k + 1 < text.Length && text[k + 1] == '\'')
+                    { k += 2; continue; }
+                    if (text[k] == '\'')
+                    {
+                        break;
+                    }
+
                     k++;
                 }
                 Blank(i + 1, k);
@@ -328,9 +346,15 @@ public static class PesterSuiteRules
                 var k = i + 1;
                 while (k < text.Length)
                 {
-                    if (text[k] == '`') { k += 2; continue; }
-                    if (text[k] == '"' && k + 1 < text.Length && text[k + 1] == '"') { k += 2; continue; }
-                    if (text[k] == '"') break;
+                    if (text[k] == '`')
+                    { k += 2; continue; }
+                    if (text[k] == '"' && k + 1 < text.Length && text[k + 1] == '"')
+                    { k += 2; continue; }
+                    if (text[k] == '"')
+                    {
+                        break;
+                    }
+
                     k++;
                 }
                 Blank(i + 1, k);
@@ -348,7 +372,11 @@ public static class PesterSuiteRules
     private static bool IsHereStringStart(string text, int from)
     {
         var k = from;
-        while (k < text.Length && (text[k] == ' ' || text[k] == '\t')) k++;
+        while (k < text.Length && (text[k] == ' ' || text[k] == '\t'))
+        {
+            k++;
+        }
+
         return k >= text.Length || text[k] == '\n' || text[k] == '\r';
     }
 
@@ -357,7 +385,10 @@ public static class PesterSuiteRules
         var line = 1;
         for (var k = 0; k < index && k < text.Length; k++)
         {
-            if (text[k] == '\n') line++;
+            if (text[k] == '\n')
+            {
+                line++;
+            }
         }
         return line;
     }
@@ -374,13 +405,21 @@ public static class PesterSuiteRules
         {
             var open = stripped.IndexOf('{', m.Index);
             var lineEnd = stripped.IndexOf('\n', m.Index);
-            if (open < 0 || (lineEnd >= 0 && open > lineEnd)) continue;
+            if (open < 0 || (lineEnd >= 0 && open > lineEnd))
+            {
+                continue;
+            }
+
             var depth = 0;
             var close = -1;
             for (var k = open; k < stripped.Length; k++)
             {
-                if (stripped[k] == '{') depth++;
-                else if (stripped[k] == '}' && --depth == 0) { close = k; break; }
+                if (stripped[k] == '{')
+                {
+                    depth++;
+                }
+                else if (stripped[k] == '}' && --depth == 0)
+                { close = k; break; }
             }
             var header = text[m.Index..open];
             var title = Regex.Match(header, """['"](.*)['"]""").Groups[1].Value;
@@ -396,7 +435,11 @@ public static class PesterSuiteRules
         foreach (Match m in CommandName.Matches(stripped))
         {
             var k = m.Index - 1;
-            while (k >= 0 && (stripped[k] == ' ' || stripped[k] == '\t')) k--;
+            while (k >= 0 && (stripped[k] == ' ' || stripped[k] == '\t'))
+            {
+                k--;
+            }
+
             if (k < 0 || stripped[k] is '\n' or '\r' or '|' or '(' or '{' or ';' or '=' or '&')
             {
                 yield return m;
@@ -429,11 +472,19 @@ public static class PesterSuiteRules
         var violations = new List<string>();
         foreach (var m in CommandTokens(stripped))
         {
-            if (!byName.TryGetValue(m.Groups[1].Value, out var cmdlet)) continue;
+            if (!byName.TryGetValue(m.Groups[1].Value, out var cmdlet))
+            {
+                continue;
+            }
+
             foreach (var (token, index) in ArgumentTokens(stripped, m.Index + m.Length))
             {
                 var p = ParameterToken.Match(token);
-                if (!p.Success) continue;
+                if (!p.Success)
+                {
+                    continue;
+                }
+
                 var problem = Resolve(cmdlet, p.Groups[1].Value);
                 if (problem is not null)
                 {
@@ -453,16 +504,30 @@ public static class PesterSuiteRules
         for (; k < stripped.Length; k++)
         {
             var c = stripped[k];
-            if (c is '\n' or '\r') break;
+            if (c is '\n' or '\r')
+            {
+                break;
+            }
+
             if (depth == 0 && (c is '|' or ';' || c is ')' or '}' or ']'))
             {
                 break;
             }
-            if (c is '(' or '{' or '[') depth++;
-            else if (c is ')' or '}' or ']') depth--;
+            if (c is '(' or '{' or '[')
+            {
+                depth++;
+            }
+            else if (c is ')' or '}' or ']')
+            {
+                depth--;
+            }
+
             if (depth == 0 && !char.IsWhiteSpace(c))
             {
-                if (tokenStart < 0) tokenStart = k;
+                if (tokenStart < 0)
+                {
+                    tokenStart = k;
+                }
             }
             else if (tokenStart >= 0 && char.IsWhiteSpace(c))
             {
@@ -475,7 +540,10 @@ public static class PesterSuiteRules
                 tokenStart = -1;
             }
         }
-        if (tokenStart >= 0) yield return (stripped[tokenStart..k], tokenStart);
+        if (tokenStart >= 0)
+        {
+            yield return (stripped[tokenStart..k], tokenStart);
+        }
     }
 
     /// <summary>Null when PowerShell would bind the name to one parameter of the cmdlet; otherwise why not.</summary>
@@ -522,7 +590,11 @@ public static class PesterSuiteRules
         var violations = new List<string>();
         foreach (var m in CommandTokens(stripped))
         {
-            if (!high.TryGetValue(m.Groups[1].Value, out var cmdlet)) continue;
+            if (!high.TryGetValue(m.Groups[1].Value, out var cmdlet))
+            {
+                continue;
+            }
+
             var tokens = ArgumentTokens(stripped, m.Index + m.Length).Select(t => t.Token).ToList();
             var unattended = tokens.Any(t =>
                 t.Equals("-Force", StringComparison.OrdinalIgnoreCase)
@@ -568,7 +640,11 @@ public static class PesterSuiteRules
         Regex.Matches(stripped, $@"(?<![\w$.\-]){name}(?![\w\-])").Any(m =>
         {
             var k = m.Index - 1;
-            while (k >= 0 && (stripped[k] == ' ' || stripped[k] == '\t')) k--;
+            while (k >= 0 && (stripped[k] == ' ' || stripped[k] == '\t'))
+            {
+                k--;
+            }
+
             return k < 0 || stripped[k] is '\n' or '\r' or '|' or '(' or '{' or ';';
         });
 
@@ -619,7 +695,11 @@ public static class PesterSuiteRules
         var literals = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(sourceRoot, "*.cs", SearchOption.AllDirectories))
         {
-            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             foreach (Match m in Regex.Matches(File.ReadAllText(file), "\"([A-Za-z][A-Za-z0-9]*)\""))
             {
                 literals.Add(m.Groups[1].Value);

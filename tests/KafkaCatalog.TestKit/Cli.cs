@@ -74,7 +74,11 @@ public static class Cli
 
     public static (ServeOptions? Options, string? Error) Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] != "serve") return (null, Usage);
+        if (args.Length == 0 || args[0] != "serve")
+        {
+            return (null, Usage);
+        }
+
         int brokers = 3, portBase = 0, latencyMs = 0, benchGroups = 0, benchPartitions = 0;
         bool seed = true, acls = false, autoCreate = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
         string? clusterId = null;
@@ -88,43 +92,92 @@ public static class Cli
                 {
                     case "--brokers":
                         brokers = int.Parse(Next(), CultureInfo.InvariantCulture);
-                        if (brokers is < 1 or > 16) return (null, "--brokers must be between 1 and 16.");
+                        if (brokers is < 1 or > 16)
+                        {
+                            return (null, "--brokers must be between 1 and 16.");
+                        }
+
                         break;
                     case "--port-base":
                         portBase = int.Parse(Next(), CultureInfo.InvariantCulture);
-                        if (portBase is < 1024 or > 65000) return (null, "--port-base must be between 1024 and 65000.");
+                        if (portBase is < 1024 or > 65000)
+                        {
+                            return (null, "--port-base must be between 1024 and 65000.");
+                        }
+
                         break;
-                    case "--seed": seed = true; break;
-                    case "--no-seed": seed = false; break;
-                    case "--cluster-id": clusterId = Next(); break;
-                    case "--acls": acls = true; break;
-                    case "--auto-create-topics": autoCreate = true; break;
-                    case "--atlan": atlan = true; break;
-                    case "--polaris": polaris = true; break;
-                    case "--sasl": sasl = true; break;
-                    case "--tls": tls = true; break;
-                    case "--oauth": oauth = true; break;
+                    case "--seed":
+                        seed = true;
+                        break;
+                    case "--no-seed":
+                        seed = false;
+                        break;
+                    case "--cluster-id":
+                        clusterId = Next();
+                        break;
+                    case "--acls":
+                        acls = true;
+                        break;
+                    case "--auto-create-topics":
+                        autoCreate = true;
+                        break;
+                    case "--atlan":
+                        atlan = true;
+                        break;
+                    case "--polaris":
+                        polaris = true;
+                        break;
+                    case "--sasl":
+                        sasl = true;
+                        break;
+                    case "--tls":
+                        tls = true;
+                        break;
+                    case "--oauth":
+                        oauth = true;
+                        break;
                     case "--sasl-user":
                         var up = Next();
                         var colon = up.IndexOf(':');
-                        if (colon <= 0 || colon == up.Length - 1) return (null, "--sasl-user must be USER:PASSWORD.");
+                        if (colon <= 0 || colon == up.Length - 1)
+                        {
+                            return (null, "--sasl-user must be USER:PASSWORD.");
+                        }
+
                         (saslUser, saslPassword, sasl) = (up[..colon], up[(colon + 1)..], true);
                         break;
                     case "--latency":
                         latencyMs = int.Parse(Next(), CultureInfo.InvariantCulture);
-                        if (latencyMs is < 0 or > 60_000) return (null, "--latency must be between 0 and 60000 (milliseconds).");
+                        if (latencyMs is < 0 or > 60_000)
+                        {
+                            return (null, "--latency must be between 0 and 60000 (milliseconds).");
+                        }
+
                         break;
                     case "--bench-groups":
                         benchGroups = int.Parse(Next(), CultureInfo.InvariantCulture);
-                        if (benchGroups is < 0 or > 99_999) return (null, "--bench-groups must be between 0 and 99999.");
+                        if (benchGroups is < 0 or > 99_999)
+                        {
+                            return (null, "--bench-groups must be between 0 and 99999.");
+                        }
+
                         break;
                     case "--bench-partitions":
                         benchPartitions = int.Parse(Next(), CultureInfo.InvariantCulture);
-                        if (benchPartitions is < 0 or > 10_000_000) return (null, "--bench-partitions must be between 0 and 10000000.");
+                        if (benchPartitions is < 0 or > 10_000_000)
+                        {
+                            return (null, "--bench-partitions must be between 0 and 10000000.");
+                        }
+
                         break;
-                    case "--ignore-stdin": ignoreStdin = true; break;
-                    case "--verbose": verbose = true; break;
-                    default: return (null, $"unknown option {args[i]}\n{Usage}");
+                    case "--ignore-stdin":
+                        ignoreStdin = true;
+                        break;
+                    case "--verbose":
+                        verbose = true;
+                        break;
+                    default:
+                        return (null, $"unknown option {args[i]}\n{Usage}");
                 }
             }
             catch (FormatException ex)
@@ -165,7 +218,11 @@ public static class Cli
         }
         var options = new KafkaTestClusterOptions
         {
-            Brokers = o.Brokers, PortBase = o.PortBase, ClusterId = o.ClusterId, EnableAcls = o.Acls, AutoCreateTopics = o.AutoCreateTopics,
+            Brokers = o.Brokers,
+            PortBase = o.PortBase,
+            ClusterId = o.ClusterId,
+            EnableAcls = o.Acls,
+            AutoCreateTopics = o.AutoCreateTopics,
             Log = o.Verbose ? m => stderr.WriteLine(m) : null,
         };
         KafkaSecurityAuthenticator? auth = null;
@@ -181,14 +238,22 @@ public static class Cli
                     _ => KafkaSecurityProtocol.Ssl,
                 },
             };
-            if (!o.OAuth) security.EnabledMechanisms.Remove(SaslMechanisms.OAuthBearer);
+            if (!o.OAuth)
+            {
+                security.EnabledMechanisms.Remove(SaslMechanisms.OAuthBearer);
+            }
+
             if (!o.Sasl)
             {
                 security.EnabledMechanisms.Remove(SaslMechanisms.Plain);
                 security.EnabledMechanisms.Remove(SaslMechanisms.ScramSha256);
                 security.EnabledMechanisms.Remove(SaslMechanisms.ScramSha512);
             }
-            if (o.Sasl) security.AddUser(o.SaslUser, o.SaslPassword);
+            if (o.Sasl)
+            {
+                security.AddUser(o.SaslUser, o.SaslPassword);
+            }
+
             if (o.OAuth)
             {
                 oauthServer = await OAuthTestServer.StartAsync().ConfigureAwait(false);
@@ -199,9 +264,20 @@ public static class Cli
         }
         if (o.Acls)
         {
-            if (o.Sasl) options.SuperUsers.Add($"User:{o.SaslUser}");
-            if (o.OAuth) options.SuperUsers.Add($"User:{OAuthClientId}");
-            if (!o.Sasl && !o.OAuth) options.SuperUsers.Add("User:ANONYMOUS");
+            if (o.Sasl)
+            {
+                options.SuperUsers.Add($"User:{o.SaslUser}");
+            }
+
+            if (o.OAuth)
+            {
+                options.SuperUsers.Add($"User:{OAuthClientId}");
+            }
+
+            if (!o.Sasl && !o.OAuth)
+            {
+                options.SuperUsers.Add("User:ANONYMOUS");
+            }
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stopRequested);
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -232,7 +308,11 @@ public static class Cli
                 await stdout.WriteLineAsync($"sasl.username={o.SaslUser}").ConfigureAwait(false);
                 await stdout.WriteLineAsync($"sasl.password={o.SaslPassword}").ConfigureAwait(false);
             }
-            if (o.Tls) await stdout.WriteLineAsync($"ssl.ca.location={auth!.Options.CertificateAuthority!.CaPemPath}").ConfigureAwait(false);
+            if (o.Tls)
+            {
+                await stdout.WriteLineAsync($"ssl.ca.location={auth!.Options.CertificateAuthority!.CaPemPath}").ConfigureAwait(false);
+            }
+
             if (oauthServer is not null)
             {
                 await stdout.WriteLineAsync($"oauth.token_endpoint={oauthServer.TokenEndpoint}").ConfigureAwait(false);
@@ -258,16 +338,30 @@ public static class Cli
             {
                 var seeded = SandboxSeeder.Seed(cluster);
                 await stdout.WriteLineAsync($"seeded topics: {SandboxSeeder.Describe(seeded)}").ConfigureAwait(false);
-                if (seeded.Groups.Count > 0) await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
-                if (seeded.Acls.Count > 0) await stdout.WriteLineAsync($"seeded ACLs: {string.Join(", ", seeded.Acls.Select(a => $"{a.Permission} {a.Principal} {a.Operation} {a.ResourceType}:{a.ResourceName}"))}").ConfigureAwait(false);
+                if (seeded.Groups.Count > 0)
+                {
+                    await stdout.WriteLineAsync($"seeded groups: {string.Join(", ", seeded.Groups)}").ConfigureAwait(false);
+                }
+
+                if (seeded.Acls.Count > 0)
+                {
+                    await stdout.WriteLineAsync($"seeded ACLs: {string.Join(", ", seeded.Acls.Select(a => $"{a.Permission} {a.Principal} {a.Operation} {a.ResourceType}:{a.ResourceName}"))}").ConfigureAwait(false);
+                }
             }
             if (o.BenchGroups > 0 || o.BenchPartitions > 0)
             {
                 var lag = o.BenchGroups > 0 ? BenchmarkSeeder.SeedLag(cluster, "bench", o.BenchGroups) : null;
                 var listing = o.BenchPartitions > 0 ? BenchmarkSeeder.SeedPartitions(cluster, "bench", o.BenchPartitions) : null;
                 await stdout.WriteLineAsync("bench.prefix=bench").ConfigureAwait(false);
-                if (lag is not null) await stdout.WriteLineAsync($"bench.groups={lag.Groups}\nbench.expected_rows={lag.ExpectedRows}\nbench.expected_lag={lag.ExpectedLag}").ConfigureAwait(false);
-                if (listing is not null) await stdout.WriteLineAsync($"bench.topics={listing.Topics}\nbench.partitions={listing.Partitions}").ConfigureAwait(false);
+                if (lag is not null)
+                {
+                    await stdout.WriteLineAsync($"bench.groups={lag.Groups}\nbench.expected_rows={lag.ExpectedRows}\nbench.expected_lag={lag.ExpectedLag}").ConfigureAwait(false);
+                }
+
+                if (listing is not null)
+                {
+                    await stdout.WriteLineAsync($"bench.topics={listing.Topics}\nbench.partitions={listing.Partitions}").ConfigureAwait(false);
+                }
             }
             if (o.LatencyMs > 0)
             {
@@ -280,7 +374,11 @@ public static class Cli
             await stdout.FlushAsync().ConfigureAwait(false);
             var waitStop = Task.Delay(Timeout.Infinite, stop.Token);
             var tasks = new List<Task> { waitStop };
-            if (!o.IgnoreStdin) tasks.Add(Task.Run(() => ServeCommandsAsync(new SandboxCommands(cluster), stdin, stdout, stop.Token), CancellationToken.None));
+            if (!o.IgnoreStdin)
+            {
+                tasks.Add(Task.Run(() => ServeCommandsAsync(new SandboxCommands(cluster), stdin, stdout, stop.Token), CancellationToken.None));
+            }
+
             try
             {
                 await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -298,7 +396,11 @@ public static class Cli
         finally
         {
             Console.CancelKeyPress -= onCancel;
-            if (oauthServer is not null) await oauthServer.DisposeAsync().ConfigureAwait(false);
+            if (oauthServer is not null)
+            {
+                await oauthServer.DisposeAsync().ConfigureAwait(false);
+            }
+
             auth?.Options.CertificateAuthority?.Dispose();
         }
     }

@@ -163,11 +163,20 @@ public static class LibrdkafkaConfig
         protocol = KafkaSecurityProtocol.Plaintext;
         switch (text?.Trim().Replace('-', '_').ToUpperInvariant())
         {
-            case "PLAINTEXT": protocol = KafkaSecurityProtocol.Plaintext; return true;
-            case "SSL": protocol = KafkaSecurityProtocol.Ssl; return true;
-            case "SASL_PLAINTEXT" or "SASLPLAINTEXT": protocol = KafkaSecurityProtocol.SaslPlaintext; return true;
-            case "SASL_SSL" or "SASLSSL": protocol = KafkaSecurityProtocol.SaslSsl; return true;
-            default: return false;
+            case "PLAINTEXT":
+                protocol = KafkaSecurityProtocol.Plaintext;
+                return true;
+            case "SSL":
+                protocol = KafkaSecurityProtocol.Ssl;
+                return true;
+            case "SASL_PLAINTEXT" or "SASLPLAINTEXT":
+                protocol = KafkaSecurityProtocol.SaslPlaintext;
+                return true;
+            case "SASL_SSL" or "SASLSSL":
+                protocol = KafkaSecurityProtocol.SaslSsl;
+                return true;
+            default:
+                return false;
         }
     }
 
@@ -189,12 +198,23 @@ public static class LibrdkafkaConfig
         mechanism = KafkaSaslMechanism.None;
         switch (text?.Trim().Replace('_', '-').ToUpperInvariant())
         {
-            case "PLAIN": mechanism = KafkaSaslMechanism.Plain; return true;
-            case "SCRAM-SHA-256" or "SCRAMSHA256": mechanism = KafkaSaslMechanism.ScramSha256; return true;
-            case "SCRAM-SHA-512" or "SCRAMSHA512": mechanism = KafkaSaslMechanism.ScramSha512; return true;
-            case "OAUTHBEARER": mechanism = KafkaSaslMechanism.OAuthBearer; return true;
-            case "GSSAPI": mechanism = KafkaSaslMechanism.Gssapi; return true;
-            default: return false;
+            case "PLAIN":
+                mechanism = KafkaSaslMechanism.Plain;
+                return true;
+            case "SCRAM-SHA-256" or "SCRAMSHA256":
+                mechanism = KafkaSaslMechanism.ScramSha256;
+                return true;
+            case "SCRAM-SHA-512" or "SCRAMSHA512":
+                mechanism = KafkaSaslMechanism.ScramSha512;
+                return true;
+            case "OAUTHBEARER":
+                mechanism = KafkaSaslMechanism.OAuthBearer;
+                return true;
+            case "GSSAPI":
+                mechanism = KafkaSaslMechanism.Gssapi;
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -103,7 +103,8 @@ public sealed class PayloadTests
             ["cleanup.policy"] = "delete",
             ["compression.type"] = "producer",
             ["min.insync.replicas"] = "2",
-        }) with { MessageCount = 5, IsInternal = false });
+        }) with
+        { MessageCount = 5, IsInternal = false });
         var a = asset.Attributes;
         Assert.Equal("orders", a["name"]!.GetValue<string>());
         Assert.Equal($"{Qn}/topic/orders", a["qualifiedName"]!.GetValue<string>());

@@ -51,7 +51,10 @@ public class ClusterServiceTests(RealCapableKafkaCoreFixture fixture) : IClassFi
 
         Assert.False(string.IsNullOrEmpty(described.ClusterId));
         Assert.Equal(described.ClusterId, Assert.Single(topics).ClusterId);
-        if (fixture.Cluster is not null) Assert.Equal(fixture.Cluster.ClusterId, described.ClusterId);
+        if (fixture.Cluster is not null)
+        {
+            Assert.Equal(fixture.Cluster.ClusterId, described.ClusterId);
+        }
     }
 
     [Fact]

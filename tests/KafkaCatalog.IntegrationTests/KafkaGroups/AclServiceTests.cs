@@ -1,8 +1,8 @@
-using Cfk = Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;
+using Cfk = Confluent.Kafka.Admin;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 

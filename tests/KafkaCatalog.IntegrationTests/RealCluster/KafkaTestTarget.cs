@@ -91,7 +91,11 @@ public sealed class KafkaTestTarget : IAsyncDisposable
     public static async Task<KafkaTestTarget> StartAsync(Func<KafkaTestClusterOptions> testKitOptions, bool allowReal)
     {
         var real = allowReal ? Configured : null;
-        if (real is not null) return new KafkaTestTarget(null, real);
+        if (real is not null)
+        {
+            return new KafkaTestTarget(null, real);
+        }
+
         return new KafkaTestTarget(await KafkaTestCluster.StartAsync(testKitOptions()).ConfigureAwait(false), null);
     }
 
@@ -314,7 +318,11 @@ public sealed class KafkaTestTarget : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (!await condition().ConfigureAwait(false))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"gave up waiting until {what}");
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"gave up waiting until {what}");
+            }
+
             await Task.Delay(50).ConfigureAwait(false);
         }
     }
@@ -330,7 +338,10 @@ public sealed class KafkaTestTarget : IAsyncDisposable
         _probe?.Dispose();
         _producer?.Dispose();
         _admin?.Dispose();
-        if (TestKit is not null) await TestKit.DisposeAsync().ConfigureAwait(false);
+        if (TestKit is not null)
+        {
+            await TestKit.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
 
@@ -342,7 +353,11 @@ public sealed record RealClusterSettings(
     public static RealClusterSettings? FromEnvironment(Func<string, string?> get)
     {
         var bootstrap = get(KafkaTestTarget.BootstrapVariable);
-        if (string.IsNullOrWhiteSpace(bootstrap)) return null;
+        if (string.IsNullOrWhiteSpace(bootstrap))
+        {
+            return null;
+        }
+
         static string? Trim(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
         return new RealClusterSettings(
             bootstrap.Trim(), Trim(get(KafkaTestTarget.SecurityProtocolVariable)), Trim(get(KafkaTestTarget.SaslMechanismVariable)),
@@ -373,11 +388,30 @@ public sealed record RealClusterSettings(
 
     public void Apply(ClientConfig config)
     {
-        if (SecurityProtocol is not null) config.Set("security.protocol", SecurityProtocol);
-        if (SaslMechanism is not null) config.Set("sasl.mechanism", SaslMechanism);
-        if (SaslUsername is not null) config.SaslUsername = SaslUsername;
-        if (SaslPassword is not null) config.SaslPassword = SaslPassword;
-        if (SslCaLocation is not null) config.SslCaLocation = SslCaLocation;
+        if (SecurityProtocol is not null)
+        {
+            config.Set("security.protocol", SecurityProtocol);
+        }
+
+        if (SaslMechanism is not null)
+        {
+            config.Set("sasl.mechanism", SaslMechanism);
+        }
+
+        if (SaslUsername is not null)
+        {
+            config.SaslUsername = SaslUsername;
+        }
+
+        if (SaslPassword is not null)
+        {
+            config.SaslPassword = SaslPassword;
+        }
+
+        if (SslCaLocation is not null)
+        {
+            config.SslCaLocation = SslCaLocation;
+        }
     }
 
     /// <summary>Never prints the password.</summary>
@@ -385,9 +419,17 @@ public sealed record RealClusterSettings(
 
     private static SecureString? ToSecureString(string? value)
     {
-        if (value is null) return null;
+        if (value is null)
+        {
+            return null;
+        }
+
         var s = new SecureString();
-        foreach (var c in value) s.AppendChar(c);
+        foreach (var c in value)
+        {
+            s.AppendChar(c);
+        }
+
         s.MakeReadOnly();
         return s;
     }
@@ -398,7 +440,10 @@ public sealed class TestKitFactAttribute : FactAttribute
 {
     public TestKitFactAttribute()
     {
-        if (KafkaTestTarget.Configured is not null) Skip = KafkaTestTarget.TestKitOnlyReason;
+        if (KafkaTestTarget.Configured is not null)
+        {
+            Skip = KafkaTestTarget.TestKitOnlyReason;
+        }
     }
 
     /// <summary>Why the test needs TestKit, when it is not fault injection (shown as the skip reason on a real cluster).</summary>
@@ -408,7 +453,10 @@ public sealed class TestKitFactAttribute : FactAttribute
         set
         {
             field = value;
-            if (KafkaTestTarget.Configured is not null) Skip = $"{value}; KAFKACATALOG_TEST_BOOTSTRAP points at a real cluster";
+            if (KafkaTestTarget.Configured is not null)
+            {
+                Skip = $"{value}; KAFKACATALOG_TEST_BOOTSTRAP points at a real cluster";
+            }
         }
     }
 }
@@ -418,7 +466,10 @@ public sealed class AclFactAttribute : FactAttribute
 {
     public AclFactAttribute()
     {
-        if (!KafkaTestTarget.AclsAvailable) Skip = KafkaTestTarget.NeedsAuthorizerReason;
+        if (!KafkaTestTarget.AclsAvailable)
+        {
+            Skip = KafkaTestTarget.NeedsAuthorizerReason;
+        }
     }
 }
 
@@ -427,7 +478,10 @@ public sealed class NoAuthorizerFactAttribute : FactAttribute
 {
     public NoAuthorizerFactAttribute()
     {
-        if (KafkaTestTarget.Configured is not null && KafkaTestTarget.RealClusterAcls != false) Skip = KafkaTestTarget.NeedsNoAuthorizerReason;
+        if (KafkaTestTarget.Configured is not null && KafkaTestTarget.RealClusterAcls != false)
+        {
+            Skip = KafkaTestTarget.NeedsNoAuthorizerReason;
+        }
     }
 }
 
@@ -436,7 +490,10 @@ public sealed class TestKitTheoryAttribute : TheoryAttribute
 {
     public TestKitTheoryAttribute()
     {
-        if (KafkaTestTarget.Configured is not null) Skip = KafkaTestTarget.TestKitOnlyReason;
+        if (KafkaTestTarget.Configured is not null)
+        {
+            Skip = KafkaTestTarget.TestKitOnlyReason;
+        }
     }
 
     /// <summary>Why the test needs TestKit, when it is not fault injection (shown as the skip reason on a real cluster).</summary>
@@ -446,7 +503,10 @@ public sealed class TestKitTheoryAttribute : TheoryAttribute
         set
         {
             field = value;
-            if (KafkaTestTarget.Configured is not null) Skip = $"{value}; KAFKACATALOG_TEST_BOOTSTRAP points at a real cluster";
+            if (KafkaTestTarget.Configured is not null)
+            {
+                Skip = $"{value}; KAFKACATALOG_TEST_BOOTSTRAP points at a real cluster";
+            }
         }
     }
 }

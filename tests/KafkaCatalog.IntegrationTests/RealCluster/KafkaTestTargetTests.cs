@@ -58,8 +58,16 @@ public sealed class KafkaTestTargetTests
     public void Protocol_and_mechanism_names_are_read_as_Kafka_spells_them(string? protocol, string? mechanism, KafkaSecurityProtocol p, KafkaSaslMechanism m)
     {
         var values = new List<(string, string)> { ("KAFKACATALOG_TEST_BOOTSTRAP", "broker:9092") };
-        if (protocol is not null) values.Add(("KAFKACATALOG_TEST_SECURITY_PROTOCOL", protocol));
-        if (mechanism is not null) values.Add(("KAFKACATALOG_TEST_SASL_MECHANISM", mechanism));
+        if (protocol is not null)
+        {
+            values.Add(("KAFKACATALOG_TEST_SECURITY_PROTOCOL", protocol));
+        }
+
+        if (mechanism is not null)
+        {
+            values.Add(("KAFKACATALOG_TEST_SASL_MECHANISM", mechanism));
+        }
+
         var s = RealClusterSettings.FromEnvironment(Env(values.ToArray()))!;
         Assert.Equal((p, m), (s.Protocol, s.Mechanism));
     }

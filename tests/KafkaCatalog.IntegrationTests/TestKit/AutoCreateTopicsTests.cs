@@ -21,7 +21,11 @@ public sealed class AutoCreateTopicsTests(AutoCreatingClusterFixture fx) : IClas
     private IAdminClient Admin(bool? allowAutoCreate)
     {
         var config = new AdminClientConfig { BootstrapServers = fx.Cluster.BootstrapServers };
-        if (allowAutoCreate is { } allow) config.AllowAutoCreateTopics = allow;
+        if (allowAutoCreate is { } allow)
+        {
+            config.AllowAutoCreateTopics = allow;
+        }
+
         return new AdminClientBuilder(config).Build();
     }
 

@@ -10,7 +10,11 @@ public sealed class CodecTests
     public static TheoryData<string> ApiMessages()
     {
         var d = new TheoryData<string>();
-        foreach (var m in KafkaSchema.Messages.Where(m => m.ApiKey is not null).OrderBy(m => m.Name)) d.Add(m.Name);
+        foreach (var m in KafkaSchema.Messages.Where(m => m.ApiKey is not null).OrderBy(m => m.Name))
+        {
+            d.Add(m.Name);
+        }
+
         return d;
     }
 

@@ -23,7 +23,10 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         while (list.Count < n)
         {
             var r = c.Consume(cts.Token);
-            if (r is not null && !r.IsPartitionEOF) list.Add(r);
+            if (r is not null && !r.IsPartitionEOF)
+            {
+                list.Add(r);
+            }
         }
         return list;
     }
@@ -38,7 +41,9 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
             {
                 var dr = await p.ProduceAsync(topic, new Message<string?, string?>
                 {
-                    Key = $"k{i}", Value = $"v{i}", Headers = new Headers { { "h", new byte[] { (byte)i } } },
+                    Key = $"k{i}",
+                    Value = $"v{i}",
+                    Headers = new Headers { { "h", new byte[] { (byte)i } } },
                 });
                 Assert.Equal(i, dr.Offset.Value);
             }
@@ -81,7 +86,9 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         using (var p = fx.Producer())
         {
             for (var i = 0; i < 5; i++)
+            {
                 await p.ProduceAsync(topic, new Message<string?, string?> { Value = $"v{i}", Timestamp = new Timestamp(t0.AddMinutes(i == 3 ? 100 : i)) });
+            }
         }
         using var c = fx.Consumer();
         var wm = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10));
@@ -104,7 +111,13 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
     {
         var topic = NewTopic(partitions: 1);
         using (var p = fx.Producer())
-            for (var i = 0; i < 6; i++) await p.ProduceAsync(topic, new Message<string?, string?> { Value = $"v{i}" });
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await p.ProduceAsync(topic, new Message<string?, string?> { Value = $"v{i}" });
+            }
+        }
+
         using var admin = fx.Admin();
         var result = await admin.DeleteRecordsAsync(new[] { new TopicPartitionOffset(topic, 0, 4) });
         Assert.Equal(4, Assert.Single(result).Offset.Value);
@@ -150,7 +163,9 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         using (var p = fx.Producer(c => c.EnableIdempotence = true))
         {
             for (var i = 0; i < 4; i++)
+            {
                 await p.ProduceAsync(new TopicPartition(topic, i % 2), new Message<string?, string?> { Value = $"i{i}" });
+            }
         }
         Assert.True(Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.InitProducerId) >= 1);
         Assert.Equal(4, Cluster.State.GetTopic(topic)!.Partitions.Sum(p => p.HighWatermark));
@@ -162,7 +177,10 @@ public sealed class DataPlaneTests(ClusterFixture fx) : IClassFixture<ClusterFix
         var topic = NewTopic(partitions: 1);
         var clientId = "counted-" + Guid.NewGuid().ToString("N")[..8];
         using (var p = fx.Producer(c => c.ClientId = clientId))
+        {
             await p.ProduceAsync(topic, new Message<string?, string?> { Value = "x" });
+        }
+
         Assert.Equal(1, Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Produce, clientId));
         Assert.True(Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Metadata, clientId) >= 1);
         Assert.Equal(0, Cluster.RequestCount(KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys.Produce, "nobody"));

@@ -181,7 +181,9 @@ public sealed class ElectionAndRecordDeletionTests
         cluster.State.CreateTopic("both", 1, 1, new Dictionary<string, string> { ["cleanup.policy"] = "compact,delete" });
         cluster.State.CreateTopic("plain", 1, 1);
         foreach (var topic in new[] { "__consumer_offsets", "compacted", "both", "plain" })
+        {
             cluster.State.AppendRecords(topic, 0, Enumerable.Range(0, 5).Select(i => new SeedRecord(null, $"v{i}", 1000 + i)).ToList());
+        }
 
         using var admin = Admin(cluster);
         async Task<Confluent.Kafka.ErrorCode> Delete(string topic, long offset)

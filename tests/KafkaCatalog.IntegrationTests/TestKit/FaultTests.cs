@@ -240,7 +240,9 @@ public sealed class FaultTests
 
         using var consumer = new ConsumerBuilder<Null, string>(new ConsumerConfig
         {
-            BootstrapServers = cluster.BootstrapServers, GroupId = "failover-reader", EnableAutoCommit = false,
+            BootstrapServers = cluster.BootstrapServers,
+            GroupId = "failover-reader",
+            EnableAutoCommit = false,
         }).Build();
         consumer.Assign(new TopicPartitionOffset("failover", 0, Offset.Beginning));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

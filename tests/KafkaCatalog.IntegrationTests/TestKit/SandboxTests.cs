@@ -23,7 +23,11 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         c.Assign(new TopicPartitionOffset("tmp-scratch", 0, Offset.Beginning));
         var got = new List<ConsumeResult<string?, string?>>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (got.Count < 5) got.Add(c.Consume(cts.Token));
+        while (got.Count < 5)
+        {
+            got.Add(c.Consume(cts.Token));
+        }
+
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"scratch {i}"), got.Select(r => r.Message.Value));
         Assert.Equal("sandbox", System.Text.Encoding.UTF8.GetString(got[0].Message.Headers.GetLastBytes("source")));
         Assert.Equal(SandboxSeeder.BaseTime.ToUnixTimeMilliseconds(), got[0].Message.Timestamp.UnixTimestampMs);
@@ -177,9 +181,12 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         // A wrong client secret is refused by the token endpoint, so the client never authenticates.
         var wrong = new AdminClientConfig
         {
-            BootstrapServers = values["bootstrap.servers"], SecurityProtocol = SecurityProtocol.SaslPlaintext,
-            SaslMechanism = SaslMechanism.OAuthBearer, SaslOauthbearerMethod = SaslOauthbearerMethod.Oidc,
-            SaslOauthbearerTokenEndpointUrl = values["oauth.token_endpoint"], SaslOauthbearerClientId = values["oauth.client_id"],
+            BootstrapServers = values["bootstrap.servers"],
+            SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.OAuthBearer,
+            SaslOauthbearerMethod = SaslOauthbearerMethod.Oidc,
+            SaslOauthbearerTokenEndpointUrl = values["oauth.token_endpoint"],
+            SaslOauthbearerClientId = values["oauth.client_id"],
             SaslOauthbearerClientSecret = "not-the-secret",
         };
         using (var admin = new AdminClientBuilder(wrong).Build())
@@ -207,8 +214,11 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
 
         using (var admin = new AdminClientBuilder(new AdminClientConfig
         {
-            BootstrapServers = bootstrap, SecurityProtocol = SecurityProtocol.SaslPlaintext,
-            SaslMechanism = SaslMechanism.ScramSha256, SaslUsername = "admin", SaslPassword = "admin-secret",
+            BootstrapServers = bootstrap,
+            SecurityProtocol = SecurityProtocol.SaslPlaintext,
+            SaslMechanism = SaslMechanism.ScramSha256,
+            SaslUsername = "admin",
+            SaslPassword = "admin-secret",
         }).Build())
         {
             var md = admin.GetMetadata(TimeSpan.FromSeconds(20));
@@ -234,7 +244,10 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
         {
             get
             {
-                lock (_sync) return _lines.ToList();
+                lock (_sync)
+                {
+                    return _lines.ToList();
+                }
             }
         }
 
@@ -250,7 +263,10 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
                     done = _changed;
                     _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
-                else _current.Append(value);
+                else
+                {
+                    _current.Append(value);
+                }
             }
             done?.TrySetResult();
         }
@@ -270,7 +286,11 @@ public sealed class SandboxTests(ClusterFixture fx) : IClassFixture<ClusterFixtu
                 lock (_sync)
                 {
                     var hit = _lines.FirstOrDefault(match);
-                    if (hit is not null) return hit;
+                    if (hit is not null)
+                    {
+                        return hit;
+                    }
+
                     wait = _changed.Task;
                 }
                 await wait.WaitAsync(cts.Token);

@@ -80,7 +80,11 @@ public sealed class ScramCredentialApiTests
 
         var all = await c.RequestAsync(ApiKeys.DescribeUserScramCredentials, 0, KafkaWireClient.NewRequest(ApiKeys.DescribeUserScramCredentials));
         var named = KafkaWireClient.NewRequest(ApiKeys.DescribeUserScramCredentials);
-        foreach (var n in new[] { "bob", "nobody", "bob2", "bob2" }) named.AddElement("Users").Set("Name", n);
+        foreach (var n in new[] { "bob", "nobody", "bob2", "bob2" })
+        {
+            named.AddElement("Users").Set("Name", n);
+        }
+
         var some = await c.RequestAsync(ApiKeys.DescribeUserScramCredentials, 0, named);
 
         Assert.Equal(0, all.GetInt16("ErrorCode"));

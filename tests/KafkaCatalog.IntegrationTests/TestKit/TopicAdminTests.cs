@@ -156,11 +156,19 @@ public sealed class TopicAdminTests(ClusterFixture fx) : IClassFixture<ClusterFi
         using var admin = fx.Admin();
         var before = Cluster.State.Topics.Count;
         var spec = new TopicSpecification { Name = name, NumPartitions = partitions, ReplicationFactor = rf };
-        if (config.Length > 0) spec.Configs = new Dictionary<string, string> { [config.Split('=')[0]] = config.Split('=')[1] };
+        if (config.Length > 0)
+        {
+            spec.Configs = new Dictionary<string, string> { [config.Split('=')[0]] = config.Split('=')[1] };
+        }
+
         var ex = await Assert.ThrowsAsync<CreateTopicsException>(() => admin.CreateTopicsAsync(new[] { spec }));
         var r = Assert.Single(ex.Results);
         Assert.Equal(expected, r.Error.Code);
-        if (message is not null) Assert.Contains(message, r.Error.Reason);
+        if (message is not null)
+        {
+            Assert.Contains(message, r.Error.Reason);
+        }
+
         Assert.Equal(before, Cluster.State.Topics.Count);
         Assert.Null(Cluster.State.GetTopic(name));
     }

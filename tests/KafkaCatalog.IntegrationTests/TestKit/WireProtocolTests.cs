@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 
 namespace KafkaCatalog.IntegrationTests.TestKit;
@@ -158,7 +158,9 @@ public sealed class WireProtocolTests(ClusterFixture fx) : IClassFixture<Cluster
         var pending = c.ReceiveAsync(ApiKeys.Fetch, 12);
 
         await using (var p = await Connect(leader))
+        {
             await p.RequestAsync(ApiKeys.Produce, 9, TestBatches.ProduceRequest(topic, 0, 1, TestBatches.Build(5, "late")));
+        }
 
         var (cid, body) = await pending;
         Assert.Equal(id, cid);

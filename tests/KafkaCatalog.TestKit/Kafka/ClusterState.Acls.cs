@@ -33,17 +33,41 @@ public sealed record AclFilter(
 {
     public bool Matches(AclBinding b)
     {
-        if (ResourceType != AclResourceType.Any && ResourceType != b.ResourceType) return false;
-        if (Operation != AclOperation.Any && Operation != b.Operation) return false;
-        if (Permission != AclPermissionType.Any && Permission != b.Permission) return false;
-        if (Principal is not null && Principal != b.Principal) return false;
-        if (Host is not null && Host != b.Host) return false;
+        if (ResourceType != AclResourceType.Any && ResourceType != b.ResourceType)
+        {
+            return false;
+        }
+
+        if (Operation != AclOperation.Any && Operation != b.Operation)
+        {
+            return false;
+        }
+
+        if (Permission != AclPermissionType.Any && Permission != b.Permission)
+        {
+            return false;
+        }
+
+        if (Principal is not null && Principal != b.Principal)
+        {
+            return false;
+        }
+
+        if (Host is not null && Host != b.Host)
+        {
+            return false;
+        }
+
         switch (PatternType)
         {
             case AclPatternType.Any:
                 return ResourceName is null || ResourceName == b.ResourceName;
             case AclPatternType.Match:
-                if (ResourceName is null) return true;
+                if (ResourceName is null)
+                {
+                    return true;
+                }
+
                 return b.PatternType switch
                 {
                     AclPatternType.Literal => b.ResourceName == ResourceName || b.ResourceName == "*",
@@ -65,7 +89,10 @@ public sealed partial class ClusterState
     {
         get
         {
-            lock (Sync) return _acls.ToList();
+            lock (Sync)
+            {
+                return _acls.ToList();
+            }
         }
     }
 
@@ -74,7 +101,11 @@ public sealed partial class ClusterState
     {
         lock (Sync)
         {
-            if (_acls.Contains(acl)) return false;
+            if (_acls.Contains(acl))
+            {
+                return false;
+            }
+
             _acls.Add(acl);
             return true;
         }
@@ -93,7 +124,10 @@ public sealed partial class ClusterState
 
     public IReadOnlyList<AclBinding> FindAcls(AclFilter filter)
     {
-        lock (Sync) return _acls.Where(filter.Matches).ToList();
+        lock (Sync)
+        {
+            return _acls.Where(filter.Matches).ToList();
+        }
     }
 
     private static readonly Dictionary<AclResourceType, AclOperation[]> SupportedOperations = new()
@@ -113,13 +147,20 @@ public sealed partial class ClusterState
     /// </summary>
     public bool IsAuthorized(string principal, AclOperation op, AclResourceType type, string name, string host = "127.0.0.1")
     {
-        if (!Options.EnableAcls || Options.SuperUsers.Contains(principal)) return true;
+        if (!Options.EnableAcls || Options.SuperUsers.Contains(principal))
+        {
+            return true;
+        }
+
         lock (Sync)
         {
             var matching = _acls.Where(a => a.ResourceType == type && ResourceMatches(a, name)
                 && (a.Principal == principal || a.Principal == "User:*") && (a.Host == "*" || a.Host == host)).ToList();
             if (matching.Any(a => a.Permission == AclPermissionType.Deny && (a.Operation == op || a.Operation == AclOperation.All)))
+            {
                 return false;
+            }
+
             return matching.Any(a => a.Permission == AclPermissionType.Allow && Implies(a.Operation, op));
         }
     }
@@ -133,10 +174,21 @@ public sealed partial class ClusterState
 
     private static bool Implies(AclOperation granted, AclOperation wanted)
     {
-        if (granted == wanted || granted == AclOperation.All) return true;
+        if (granted == wanted || granted == AclOperation.All)
+        {
+            return true;
+        }
+
         if (wanted == AclOperation.Describe)
+        {
             return granted is AclOperation.Read or AclOperation.Write or AclOperation.Delete or AclOperation.Alter;
-        if (wanted == AclOperation.DescribeConfigs) return granted == AclOperation.AlterConfigs;
+        }
+
+        if (wanted == AclOperation.DescribeConfigs)
+        {
+            return granted == AclOperation.AlterConfigs;
+        }
+
         return false;
     }
 
@@ -144,9 +196,19 @@ public sealed partial class ClusterState
     public int AuthorizedOperations(string principal, AclResourceType type, string name)
     {
         var bits = 0;
-        if (!SupportedOperations.TryGetValue(type, out var ops)) return bits;
+        if (!SupportedOperations.TryGetValue(type, out var ops))
+        {
+            return bits;
+        }
+
         foreach (var op in ops)
-            if (IsAuthorized(principal, op, type, name)) bits |= 1 << (int)op;
+        {
+            if (IsAuthorized(principal, op, type, name))
+            {
+                bits |= 1 << (int)op;
+            }
+        }
+
         return bits;
     }
 }

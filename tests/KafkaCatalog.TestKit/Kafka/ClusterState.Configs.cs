@@ -52,12 +52,21 @@ public static class BrokerConfigs
         Add("inter.broker.protocol.version", ConfigType.String, "3.9-IV0");
         foreach (var t in TopicConfigs.All)
         {
-            if (t.BrokerSynonym is null || list.Any(x => x.Name == t.BrokerSynonym)) continue;
+            if (t.BrokerSynonym is null || list.Any(x => x.Name == t.BrokerSynonym))
+            {
+                continue;
+            }
+
             var def = t.BrokerSynonym == "log.retention.ms" ? null : t.Default;
             list.Add(new ConfigDefinition
             {
-                Name = t.BrokerSynonym, Type = t.Type, Default = def, Min = t.Min, MinDouble = t.MinDouble,
-                MaxDouble = t.MaxDouble, ValidValues = t.ValidValues,
+                Name = t.BrokerSynonym,
+                Type = t.Type,
+                Default = def,
+                Min = t.Min,
+                MinDouble = t.MinDouble,
+                MaxDouble = t.MaxDouble,
+                ValidValues = t.ValidValues,
             });
         }
         return list.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
@@ -88,7 +97,11 @@ public sealed partial class ClusterState
             ["offsets.topic.num.partitions"] = Options.OffsetsTopicPartitions.ToString(CultureInfo.InvariantCulture),
             ["ssl.keystore.password"] = "changeit-keystore",
         };
-        if (b?.Rack is { } rack) d["broker.rack"] = rack;
+        if (b?.Rack is { } rack)
+        {
+            d["broker.rack"] = rack;
+        }
+
         return d;
     }
 
@@ -98,7 +111,10 @@ public sealed partial class ClusterState
         lock (Sync)
         {
             if (!_dynamicBrokerConfigs.TryGetValue(brokerId, out var d))
+            {
                 _dynamicBrokerConfigs[brokerId] = d = new Dictionary<string, string>(StringComparer.Ordinal);
+            }
+
             return d;
         }
     }
@@ -119,9 +135,19 @@ public sealed partial class ClusterState
             {
                 var controller = ControllerId;
                 if (_dynamicBrokerConfigs.TryGetValue(controller, out var per) && per.TryGetValue(syn, out var pv))
+                {
                     return (pv, KafkaConfigSource.DynamicBrokerConfig, syn);
-                if (_dynamicDefaultBrokerConfigs.TryGetValue(syn, out var dv)) return (dv, KafkaConfigSource.DynamicDefaultBrokerConfig, syn);
-                if (StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(syn, out var sv)) return (sv, KafkaConfigSource.StaticBrokerConfig, syn);
+                }
+
+                if (_dynamicDefaultBrokerConfigs.TryGetValue(syn, out var dv))
+                {
+                    return (dv, KafkaConfigSource.DynamicDefaultBrokerConfig, syn);
+                }
+
+                if (StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(syn, out var sv))
+                {
+                    return (sv, KafkaConfigSource.StaticBrokerConfig, syn);
+                }
             }
             return (topicConfig.Default, KafkaConfigSource.DefaultConfig, topicConfig.Name);
         }
@@ -141,11 +167,17 @@ public sealed partial class ClusterState
         lock (Sync)
         {
             if (!_loggers.TryGetValue(brokerId, out var d))
+            {
                 _loggers[brokerId] = d = new SortedDictionary<string, string>(StringComparer.Ordinal)
                 {
-                    ["root"] = "INFO", ["kafka"] = "INFO", ["kafka.controller"] = "INFO",
-                    ["kafka.request.logger"] = "WARN", ["state.change.logger"] = "INFO",
+                    ["root"] = "INFO",
+                    ["kafka"] = "INFO",
+                    ["kafka.controller"] = "INFO",
+                    ["kafka.request.logger"] = "WARN",
+                    ["state.change.logger"] = "INFO",
                 };
+            }
+
             return d;
         }
     }

@@ -21,7 +21,11 @@ public sealed partial class ClusterState
         {
             lock (_groupsInit)
             {
-                if (_groupCoordinator is not null) throw new InvalidOperationException("GroupClock must be set before the group coordinator is first used.");
+                if (_groupCoordinator is not null)
+                {
+                    throw new InvalidOperationException("GroupClock must be set before the group coordinator is first used.");
+                }
+
                 _groupClock = value;
             }
         }
@@ -46,8 +50,14 @@ public sealed partial class ClusterState
                     ITimer? timer = null;
                     timer = TimeProvider.System.CreateTimer(_ =>
                     {
-                        if (weak.TryGetTarget(out var c)) c.Tick();
-                        else timer?.Dispose();
+                        if (weak.TryGetTarget(out var c))
+                        {
+                            c.Tick();
+                        }
+                        else
+                        {
+                            timer?.Dispose();
+                        }
                     }, null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
                     _groupTimer = timer;
                 }
@@ -66,7 +76,11 @@ public sealed partial class ClusterState
     public int CoordinatorFor(string groupId)
     {
         var p = GetPartition(CoordinatorLocator.OffsetsTopic, GroupPartition(groupId));
-        if (p is null) return -1;
+        if (p is null)
+        {
+            return -1;
+        }
+
         var broker = Broker(p.LeaderId);
         return broker is { IsAlive: true } ? broker.Id : -1;
     }
@@ -88,7 +102,10 @@ public sealed partial class ClusterState
     /// <summary>Seeds committed offsets for every partition of a topic (offsets[i] for partition i).</summary>
     public void CommitOffsets(string groupId, string topic, IReadOnlyList<long> offsets)
     {
-        for (int i = 0; i < offsets.Count; i++) CommitOffsets(groupId, topic, i, offsets[i]);
+        for (int i = 0; i < offsets.Count; i++)
+        {
+            CommitOffsets(groupId, topic, i, offsets[i]);
+        }
     }
 
     /// <summary>The committed offset of a group on a partition, or null if none.</summary>

@@ -24,6 +24,9 @@ public sealed partial class ClusterState
     /// <summary>Topic names, for checks that must not hold the lock long.</summary>
     internal IReadOnlyList<string> TopicsUnlockedSnapshot()
     {
-        lock (Sync) return _topics.Keys.ToList();
+        lock (Sync)
+        {
+            return _topics.Keys.ToList();
+        }
     }
 }

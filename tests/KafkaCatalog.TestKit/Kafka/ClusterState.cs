@@ -84,7 +84,10 @@ public sealed partial class ClusterState
     {
         get
         {
-            lock (Sync) return Brokers.Where(b => b.IsAlive).Select(b => b.Id).DefaultIfEmpty(-1).Min();
+            lock (Sync)
+            {
+                return Brokers.Where(b => b.IsAlive).Select(b => b.Id).DefaultIfEmpty(-1).Min();
+            }
         }
     }
 
@@ -95,18 +98,27 @@ public sealed partial class ClusterState
     {
         get
         {
-            lock (Sync) return _topics.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+            lock (Sync)
+            {
+                return _topics.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+            }
         }
     }
 
     public TopicState? GetTopic(string name)
     {
-        lock (Sync) return _topics.GetValueOrDefault(name);
+        lock (Sync)
+        {
+            return _topics.GetValueOrDefault(name);
+        }
     }
 
     public TopicState? GetTopic(Guid id)
     {
-        lock (Sync) return _topics.Values.FirstOrDefault(t => t.TopicId == id);
+        lock (Sync)
+        {
+            return _topics.Values.FirstOrDefault(t => t.TopicId == id);
+        }
     }
 
     public PartitionState? GetPartition(string topic, int partition)
@@ -123,7 +135,10 @@ public sealed partial class ClusterState
     /// <summary>A task that completes at the next change of partition data (produce, delete records...).</summary>
     public Task WaitForChangeAsync()
     {
-        lock (Sync) return _changed.Task;
+        lock (Sync)
+        {
+            return _changed.Task;
+        }
     }
 
     /// <summary>Signals waiters (long-poll fetches) that data changed. Call under or outside the lock.</summary>
@@ -151,12 +166,19 @@ public sealed partial class ClusterState
             for (var p = 0; p < partitions; p++)
             {
                 var pi = firstPartition + p;
-                if (pi > 0 && pi % n == 0) shiftBase++;
+                if (pi > 0 && pi % n == 0)
+                {
+                    shiftBase++;
+                }
+
                 var first = (pi + start) % n;
                 var r = new int[replicationFactor];
                 r[0] = ids[first];
                 for (var j = 0; j < replicationFactor - 1; j++)
+                {
                     r[j + 1] = ids[(first + 1 + (shiftBase + j) % (n - 1)) % n];
+                }
+
                 result[p] = r;
             }
             return result;
@@ -168,11 +190,25 @@ public sealed partial class ClusterState
     {
         lock (Sync)
         {
-            if (_topics.ContainsKey(name)) throw new InvalidOperationException($"Topic '{name}' already exists.");
+            if (_topics.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"Topic '{name}' already exists.");
+            }
+
             var t = new TopicState { Name = name, TopicId = topicId ?? NewTopicId(), IsInternal = isInternal };
-            for (var p = 0; p < assignment.Length; p++) t.Partitions.Add(NewPartition(name, p, assignment[p]));
+            for (var p = 0; p < assignment.Length; p++)
+            {
+                t.Partitions.Add(NewPartition(name, p, assignment[p]));
+            }
+
             if (configs is not null)
-                foreach (var kv in configs) t.Configs[kv.Key] = kv.Value;
+            {
+                foreach (var kv in configs)
+                {
+                    t.Configs[kv.Key] = kv.Value;
+                }
+            }
+
             _topics[name] = t;
             return t;
         }
@@ -185,22 +221,41 @@ public sealed partial class ClusterState
     public bool DeleteTopic(string name)
     {
         bool removed;
-        lock (Sync) removed = _topics.Remove(name);
-        if (removed) NotifyChanged();
+        lock (Sync)
+        {
+            removed = _topics.Remove(name);
+        }
+
+        if (removed)
+        {
+            NotifyChanged();
+        }
+
         return removed;
     }
 
     public void AddPartitions(TopicState topic, int[][] assignment)
     {
         lock (Sync)
-            foreach (var r in assignment) topic.Partitions.Add(NewPartition(topic.Name, topic.Partitions.Count, r));
+        {
+            foreach (var r in assignment)
+            {
+                topic.Partitions.Add(NewPartition(topic.Name, topic.Partitions.Count, r));
+            }
+        }
     }
 
     private PartitionState NewPartition(string topic, int index, int[] replicas)
     {
         var p = new PartitionState { Topic = topic, Index = index, Replicas = replicas };
         foreach (var r in replicas)
-            if (Broker(r)?.IsAlive == true) p.Isr.Add(r);
+        {
+            if (Broker(r)?.IsAlive == true)
+            {
+                p.Isr.Add(r);
+            }
+        }
+
         p.LeaderId = p.Isr.Count > 0 ? p.Isr[0] : -1;
         return p;
     }
@@ -221,7 +276,11 @@ public sealed partial class ClusterState
             b.IsAlive = false;
             foreach (var p in _topics.Values.SelectMany(t => t.Partitions))
             {
-                if (!p.Isr.Remove(id)) continue;
+                if (!p.Isr.Remove(id))
+                {
+                    continue;
+                }
+
                 if (p.LeaderId == id)
                 {
                     p.LeaderId = p.Isr.FirstOrDefault(r => Broker(r)?.IsAlive == true, -1);
@@ -241,8 +300,16 @@ public sealed partial class ClusterState
             b.IsAlive = true;
             foreach (var p in _topics.Values.SelectMany(t => t.Partitions))
             {
-                if (!p.Replicas.Contains(id)) continue;
-                if (!p.Isr.Contains(id)) p.Isr.Add(id);
+                if (!p.Replicas.Contains(id))
+                {
+                    continue;
+                }
+
+                if (!p.Isr.Contains(id))
+                {
+                    p.Isr.Add(id);
+                }
+
                 if (p.LeaderId < 0)
                 {
                     p.LeaderId = id;
@@ -256,6 +323,9 @@ public sealed partial class ClusterState
     /// <summary>Replicas of a partition on stopped brokers.</summary>
     public int[] OfflineReplicas(PartitionState p)
     {
-        lock (Sync) return p.Replicas.Where(r => Broker(r)?.IsAlive != true).ToArray();
+        lock (Sync)
+        {
+            return p.Replicas.Where(r => Broker(r)?.IsAlive != true).ToArray();
+        }
     }
 }

@@ -92,7 +92,11 @@ public sealed class KafkaTestCluster : IAsyncDisposable
     public static async Task<KafkaTestCluster> StartAsync(KafkaTestClusterOptions? options = null, CancellationToken ct = default)
     {
         options ??= new KafkaTestClusterOptions();
-        if (options.Brokers < 1) throw new ArgumentOutOfRangeException(nameof(options), "Brokers must be at least 1.");
+        if (options.Brokers < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Brokers must be at least 1.");
+        }
+
         var cluster = new KafkaTestCluster(options);
         try
         {
@@ -128,7 +132,11 @@ public sealed class KafkaTestCluster : IAsyncDisposable
     public Task StartBrokerAsync(int brokerId)
     {
         var server = Server(brokerId);
-        if (!server.IsListening) server.Start(server.Broker.Port);
+        if (!server.IsListening)
+        {
+            server.Start(server.Broker.Port);
+        }
+
         State.OnBrokerStarted(brokerId);
         return Task.CompletedTask;
     }
@@ -144,7 +152,11 @@ public sealed class KafkaTestCluster : IAsyncDisposable
         var max = handler.MaxVersion;
         if (Options.ApiVersionLimits.TryGetValue(handler.ApiKey, out var limit))
         {
-            if (limit < handler.MinVersion) return null;
+            if (limit < handler.MinVersion)
+            {
+                return null;
+            }
+
             max = Math.Min(max, limit);
         }
         return (handler.MinVersion, max);
@@ -169,8 +181,15 @@ public sealed class KafkaTestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        foreach (var s in _servers) await s.StopAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var s in _servers)
+        {
+            await s.StopAsync().ConfigureAwait(false);
+        }
     }
 }
 
@@ -195,30 +214,49 @@ public sealed class KafkaFaults
     /// <summary>Delays every matching request (null broker/api = all) before it is handled.</summary>
     public void AddLatency(TimeSpan delay, int? brokerId = null, short? apiKey = null)
     {
-        lock (_sync) _latency.Add((brokerId, apiKey, delay));
+        lock (_sync)
+        {
+            _latency.Add((brokerId, apiKey, delay));
+        }
     }
 
     public void ClearLatency()
     {
-        lock (_sync) _latency.Clear();
+        lock (_sync)
+        {
+            _latency.Clear();
+        }
     }
 
     /// <summary>Answers the next <paramref name="count"/> requests of an API with an error code (no state change).</summary>
     public void FailNext(short apiKey, short errorCode, int count = 1, int? brokerId = null)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
-        lock (_sync) _errors.Add(new InjectedError { ApiKey = apiKey, ErrorCode = errorCode, Broker = brokerId, Remaining = count });
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count));
+        }
+
+        lock (_sync)
+        {
+            _errors.Add(new InjectedError { ApiKey = apiKey, ErrorCode = errorCode, Broker = brokerId, Remaining = count });
+        }
     }
 
     /// <summary>Number of injected errors not yet consumed for an API.</summary>
     public int PendingErrors(short apiKey)
     {
-        lock (_sync) return _errors.Where(e => e.ApiKey == apiKey).Sum(e => e.Remaining);
+        lock (_sync)
+        {
+            return _errors.Where(e => e.ApiKey == apiKey).Sum(e => e.Remaining);
+        }
     }
 
     public void ClearErrors()
     {
-        lock (_sync) _errors.Clear();
+        lock (_sync)
+        {
+            _errors.Clear();
+        }
     }
 
     /// <summary>Closes the open client connections of one broker (or all brokers); returns how many.</summary>
@@ -246,7 +284,13 @@ public sealed class KafkaFaults
         {
             var total = TimeSpan.Zero;
             foreach (var (b, k, d) in _latency)
-                if ((b is null || b == broker) && (k is null || k == apiKey)) total += d;
+            {
+                if ((b is null || b == broker) && (k is null || k == apiKey))
+                {
+                    total += d;
+                }
+            }
+
             return total;
         }
     }
@@ -256,8 +300,16 @@ public sealed class KafkaFaults
         lock (_sync)
         {
             var e = _errors.FirstOrDefault(x => x.ApiKey == apiKey && (x.Broker is null || x.Broker == broker) && x.Remaining > 0);
-            if (e is null) return null;
-            if (--e.Remaining == 0) _errors.Remove(e);
+            if (e is null)
+            {
+                return null;
+            }
+
+            if (--e.Remaining == 0)
+            {
+                _errors.Remove(e);
+            }
+
             return e.ErrorCode;
         }
     }

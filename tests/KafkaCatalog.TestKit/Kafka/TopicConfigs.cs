@@ -39,41 +39,94 @@ public sealed class ConfigDefinition
     /// <summary>Kafka's ConfigException text for a bad value, or null when valid.</summary>
     public string? Validate(string? value)
     {
-        if (value is null) return null;
+        if (value is null)
+        {
+            return null;
+        }
+
         var v = value.Trim();
         string Bad(string why) => $"Invalid value {value} for configuration {Name}: {why}";
         switch (Type)
         {
             case ConfigType.Boolean:
                 if (!v.Equals("true", StringComparison.OrdinalIgnoreCase) && !v.Equals("false", StringComparison.OrdinalIgnoreCase))
+                {
                     return Bad("Expected value to be either true or false");
+                }
+
                 return null;
             case ConfigType.Int:
-                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)) return Bad("Not a number of type INT");
-                if (Min is { } mi && i < mi) return Bad($"Value must be at least {mi}");
+                if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i))
+                {
+                    return Bad("Not a number of type INT");
+                }
+
+                if (Min is { } mi && i < mi)
+                {
+                    return Bad($"Value must be at least {mi}");
+                }
+
                 return null;
             case ConfigType.Short:
-                if (!short.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)) return Bad("Not a number of type SHORT");
-                if (Min is { } ms && s < ms) return Bad($"Value must be at least {ms}");
+                if (!short.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s))
+                {
+                    return Bad("Not a number of type SHORT");
+                }
+
+                if (Min is { } ms && s < ms)
+                {
+                    return Bad($"Value must be at least {ms}");
+                }
+
                 return null;
             case ConfigType.Long:
-                if (!long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return Bad("Not a number of type LONG");
-                if (Min is { } ml && l < ml) return Bad($"Value must be at least {ml}");
+                if (!long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+                {
+                    return Bad("Not a number of type LONG");
+                }
+
+                if (Min is { } ml && l < ml)
+                {
+                    return Bad($"Value must be at least {ml}");
+                }
+
                 return null;
             case ConfigType.Double:
-                if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return Bad("Not a number of type DOUBLE");
-                if (MinDouble is { } md && d < md) return Bad($"Value must be at least {md.ToString(CultureInfo.InvariantCulture)}");
-                if (MaxDouble is { } xd && d > xd) return Bad($"Value must be no more than {xd.ToString(CultureInfo.InvariantCulture)}");
+                if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                {
+                    return Bad("Not a number of type DOUBLE");
+                }
+
+                if (MinDouble is { } md && d < md)
+                {
+                    return Bad($"Value must be at least {md.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                if (MaxDouble is { } xd && d > xd)
+                {
+                    return Bad($"Value must be no more than {xd.ToString(CultureInfo.InvariantCulture)}");
+                }
+
                 return null;
             case ConfigType.List:
                 if (ValidValues is not null)
+                {
                     foreach (var item in v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    {
                         if (!ValidValues.Contains(item, StringComparer.Ordinal))
+                        {
                             return $"Invalid value {item} for configuration {Name}: String must be one of: {string.Join(", ", ValidValues)}";
+                        }
+                    }
+                }
+
                 return null;
             case ConfigType.String:
                 if (ValidValues is not null && !ValidValues.Contains(v, StringComparer.Ordinal))
+                {
                     return Bad($"String must be one of: {string.Join(", ", ValidValues)}");
+                }
+
                 return null;
             default:
                 return null;
@@ -129,8 +182,16 @@ public static class TopicConfigs
     public static string? Validate(string name, string? value)
     {
         var d = Find(name);
-        if (d is null) return $"Unknown topic config name: {name}";
-        if (value is null) return $"Null value not supported for topic configs: {name}";
+        if (d is null)
+        {
+            return $"Unknown topic config name: {name}";
+        }
+
+        if (value is null)
+        {
+            return $"Null value not supported for topic configs: {name}";
+        }
+
         return d.Validate(value);
     }
 }

@@ -75,7 +75,10 @@ public sealed class OAuthTestServer : IAsyncDisposable
     {
         _options = options;
         HmacKey = RandomNumberGenerator.GetBytes(32);
-        foreach (var (id, secret) in options.Clients) _clients[id] = secret;
+        foreach (var (id, secret) in options.Clients)
+        {
+            _clients[id] = secret;
+        }
     }
 
     /// <summary>Token endpoint URL (POST, application/x-www-form-urlencoded).</summary>
@@ -128,15 +131,27 @@ public sealed class OAuthTestServer : IAsyncDisposable
     /// <summary>Validates a token this server issued: signature (JWT), expiry, revocation.</summary>
     public OAuthTokenValidation Validate(string token)
     {
-        if (string.IsNullOrEmpty(token)) return OAuthTokenValidation.Invalid("empty token");
-        if (_revoked.ContainsKey(token)) return OAuthTokenValidation.Invalid("token revoked");
+        if (string.IsNullOrEmpty(token))
+        {
+            return OAuthTokenValidation.Invalid("empty token");
+        }
+
+        if (_revoked.ContainsKey(token))
+        {
+            return OAuthTokenValidation.Invalid("token revoked");
+        }
+
         var now = _options.TimeProvider.GetUtcNow();
         if (_opaqueTokens.TryGetValue(token, out var opaque))
         {
             return opaque.ExpiresAt <= now ? OAuthTokenValidation.Invalid("token expired") : opaque;
         }
         var parts = token.Split('.');
-        if (parts.Length != 3) return OAuthTokenValidation.Invalid("unknown token");
+        if (parts.Length != 3)
+        {
+            return OAuthTokenValidation.Invalid("unknown token");
+        }
+
         JsonObject header, payload;
         try
         {
@@ -164,12 +179,28 @@ public sealed class OAuthTestServer : IAsyncDisposable
             "RS256" => _rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
             _ => false,
         };
-        if (!ok) return OAuthTokenValidation.Invalid("invalid signature");
-        if (payload["iss"]?.GetValue<string>() != _options.Issuer) return OAuthTokenValidation.Invalid("wrong issuer");
+        if (!ok)
+        {
+            return OAuthTokenValidation.Invalid("invalid signature");
+        }
+
+        if (payload["iss"]?.GetValue<string>() != _options.Issuer)
+        {
+            return OAuthTokenValidation.Invalid("wrong issuer");
+        }
+
         var exp = payload["exp"]?.GetValue<long>();
-        if (exp is null) return OAuthTokenValidation.Invalid("missing exp");
+        if (exp is null)
+        {
+            return OAuthTokenValidation.Invalid("missing exp");
+        }
+
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp.Value);
-        if (expiresAt <= now) return OAuthTokenValidation.Invalid("token expired");
+        if (expiresAt <= now)
+        {
+            return OAuthTokenValidation.Invalid("token expired");
+        }
+
         string? scope = payload["scope"]?.GetValue<string>();
         return new OAuthTokenValidation(true, payload["sub"]?.GetValue<string>(), SplitScope(scope), expiresAt, null);
     }
@@ -191,7 +222,11 @@ public sealed class OAuthTestServer : IAsyncDisposable
         {
             bool rs = _options.TokenFormat == OAuthTokenFormat.JwtRs256;
             var header = new JsonObject { ["alg"] = rs ? "RS256" : "HS256", ["typ"] = "JWT" };
-            if (rs) header["kid"] = _keyId;
+            if (rs)
+            {
+                header["kid"] = _keyId;
+            }
+
             var payload = new JsonObject
             {
                 ["iss"] = _options.Issuer,
@@ -202,8 +237,16 @@ public sealed class OAuthTestServer : IAsyncDisposable
                 ["jti"] = Guid.NewGuid().ToString("N"),
                 ["client_id"] = subject,
             };
-            if (_options.Audience is not null) payload["aud"] = _options.Audience;
-            if (scope is not null) payload["scope"] = scope;
+            if (_options.Audience is not null)
+            {
+                payload["aud"] = _options.Audience;
+            }
+
+            if (scope is not null)
+            {
+                payload["scope"] = scope;
+            }
+
             string signingInput = Base64Url.Encode(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." +
                                   Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
             byte[] data = Encoding.ASCII.GetBytes(signingInput);
@@ -283,7 +326,11 @@ public sealed class OAuthTestServer : IAsyncDisposable
         }
         string grant = form["grant_type"].ToString();
         string? scope = form.ContainsKey("scope") ? form["scope"].ToString() : null;
-        if (string.IsNullOrEmpty(scope)) scope = _options.DefaultScope;
+        if (string.IsNullOrEmpty(scope))
+        {
+            scope = _options.DefaultScope;
+        }
+
         RequestLog.Enqueue((clientId ?? "", scope, method));
         if (clientId is null || clientSecret is null || !_clients.TryGetValue(clientId, out var expected) ||
             !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(clientSecret)))
@@ -301,14 +348,22 @@ public sealed class OAuthTestServer : IAsyncDisposable
             ["token_type"] = "Bearer",
             ["expires_in"] = (long)_options.TokenLifetime.TotalSeconds,
         };
-        if (scope is not null) body["scope"] = scope;
+        if (scope is not null)
+        {
+            body["scope"] = scope;
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         return Results.Json(body);
 
         IResult Reject(int status, string error, string description, bool basic = false)
         {
             Interlocked.Increment(ref _rejected);
-            if (basic) context.Response.Headers.WWWAuthenticate = "Basic realm=\"testkit\"";
+            if (basic)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"testkit\"";
+            }
+
             return Results.Json(new JsonObject { ["error"] = error, ["error_description"] = description }, statusCode: status);
         }
     }

@@ -38,7 +38,11 @@ public static partial class SandboxSeeder
         Create(state, result, "orders", 6, Rf(3), new() { ["retention.ms"] = "604800000" }, 120,
             i => ($"customer-{i % 17}", $"{{\"orderId\":{1000 + i},\"amount\":{(i * 7 % 500) + 0.99m},\"currency\":\"EUR\"}}"));
         var paymentsConfigs = new Dictionary<string, string> { ["retention.ms"] = "2592000000" };
-        if (brokers >= 2) paymentsConfigs["min.insync.replicas"] = "2";
+        if (brokers >= 2)
+        {
+            paymentsConfigs["min.insync.replicas"] = "2";
+        }
+
         Create(state, result, "payments", 3, Rf(3), paymentsConfigs, 45,
             i => ($"payment-{i}", $"{{\"paymentId\":\"p{i}\",\"orderId\":{1000 + i},\"status\":\"{(i % 5 == 0 ? "FAILED" : "OK")}\"}}"));
         Create(state, result, "clicks", 12, Rf(2), new() { ["cleanup.policy"] = "compact,delete", ["segment.ms"] = "3600000" }, 300,
@@ -47,7 +51,11 @@ public static partial class SandboxSeeder
             i => (null, $"scratch {i}"));
 
         SeedGroups(cluster, result);
-        if (state.Options.EnableAcls) SeedAcls(state, result);
+        if (state.Options.EnableAcls)
+        {
+            SeedAcls(state, result);
+        }
+
         return result;
     }
 
@@ -72,9 +80,17 @@ public static partial class SandboxSeeder
     private static void Create(ClusterState state, SandboxSeedResult result, string name, int partitions, short rf,
         Dictionary<string, string> configs, int messages, Func<int, (string? Key, string Value)> make)
     {
-        if (state.GetTopic(name) is null) state.CreateTopic(name, partitions, rf, configs);
+        if (state.GetTopic(name) is null)
+        {
+            state.CreateTopic(name, partitions, rf, configs);
+        }
+
         var perPartition = new List<SeedRecord>[partitions];
-        for (var p = 0; p < partitions; p++) perPartition[p] = new List<SeedRecord>();
+        for (var p = 0; p < partitions; p++)
+        {
+            perPartition[p] = new List<SeedRecord>();
+        }
+
         for (var i = 0; i < messages; i++)
         {
             var (key, value) = make(i);
@@ -83,7 +99,13 @@ public static partial class SandboxSeeder
             perPartition[p].Add(new SeedRecord(key, value, ts, new[] { new KeyValuePair<string, string?>("source", "sandbox") }));
         }
         for (var p = 0; p < partitions; p++)
-            if (perPartition[p].Count > 0) state.AppendRecords(name, p, perPartition[p]);
+        {
+            if (perPartition[p].Count > 0)
+            {
+                state.AppendRecords(name, p, perPartition[p]);
+            }
+        }
+
         result.Topics[name] = messages;
     }
 
@@ -93,7 +115,11 @@ public static partial class SandboxSeeder
         unchecked
         {
             var h = (int)2166136261;
-            foreach (var c in s) h = (h ^ c) * 16777619;
+            foreach (var c in s)
+            {
+                h = (h ^ c) * 16777619;
+            }
+
             return h & 0x7fffffff;
         }
     }

@@ -250,10 +250,18 @@ internal static class KafkaPythonProfileReader
             var triple = string.Join(",", item.Items.Select(i => i.Text));
             switch (triple)
             {
-                case "6,1,1": properties["socket.nagle.disable"] = "true"; break;
-                case "6,1,0": properties["socket.nagle.disable"] = "false"; break;
-                case "1,9,1": properties["socket.keepalive.enable"] = "true"; break;
-                case "1,9,0": properties["socket.keepalive.enable"] = "false"; break;
+                case "6,1,1":
+                    properties["socket.nagle.disable"] = "true";
+                    break;
+                case "6,1,0":
+                    properties["socket.nagle.disable"] = "false";
+                    break;
+                case "1,9,1":
+                    properties["socket.keepalive.enable"] = "true";
+                    break;
+                case "1,9,0":
+                    properties["socket.keepalive.enable"] = "false";
+                    break;
                 default:
                     context.Warn("ProfileKeyIgnored", "socket_options", $"Socket option [{triple}] has no librdkafka equivalent; ignored (only TCP_NODELAY and SO_KEEPALIVE map).");
                     break;

@@ -168,7 +168,7 @@ public static class MessagePublishResolver
             Topic = input.Topic ?? input.DefaultTopic ?? throw TopicMissing(),
             Partition = input.Partition,
             Key = EncodeKey(input.Key),
-            Value = item is string or byte[] ? EncodeValue(item) : ToJson(item),
+            Value = item is string or byte[]? EncodeValue(item) : ToJson(item),
             Headers = NormalizeHeaders(input.Headers),
             Timestamp = input.Timestamp,
         };

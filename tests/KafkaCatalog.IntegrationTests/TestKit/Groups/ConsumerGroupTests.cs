@@ -24,14 +24,17 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not reached while polling the consumers");
-            foreach (var c in consumers) c.Consume(TimeSpan.FromMilliseconds(100));
+            foreach (var c in consumers)
+            {
+                c.Consume(TimeSpan.FromMilliseconds(100));
+            }
         }
     }
 
     private IConsumer<string?, string?> Consumer(string group, List<TopicPartition> assigned, Action<ConsumerConfig>? configure = null) =>
         new ConsumerBuilder<string?, string?>(Config(group, configure))
             .SetPartitionsAssignedHandler((_, parts) => { lock (assigned) { assigned.Clear(); assigned.AddRange(parts); } })
-            .SetPartitionsRevokedHandler((_, _) => { lock (assigned) assigned.Clear(); })
+            .SetPartitionsRevokedHandler((_, _) => { lock (assigned) { assigned.Clear(); } })
             .Build();
 
     private ConsumerConfig Config(string group, Action<ConsumerConfig>? configure)
@@ -52,7 +55,10 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
 
     private static int Count(List<TopicPartition> l)
     {
-        lock (l) return l.Count;
+        lock (l)
+        {
+            return l.Count;
+        }
     }
 
     [Fact]
@@ -81,7 +87,11 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
             PollUntil(() => Count(a1) == 2 && Count(a2) == 2, c1, c2);
             Assert.Equal(2, Cluster.State.Groups.GetMemberIds(group).Count);
             Assert.Equal(GroupState.Stable, Cluster.State.Groups.GetState(group));
-            lock (a1) lock (a2) Assert.Empty(a1.Select(p => p.Partition.Value).Intersect(a2.Select(p => p.Partition.Value)));
+            lock (a1)
+            lock (a2)
+                {
+                    Assert.Empty(a1.Select(p => p.Partition.Value).Intersect(a2.Select(p => p.Partition.Value)));
+                }
 
             using var admin = fx.Admin();
             var d = Assert.Single((await admin.DescribeConsumerGroupsAsync(new[] { group })).ConsumerGroupDescriptions);
@@ -138,7 +148,11 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
         var group = Unique("grp");
         using (var producer = fx.Producer())
         {
-            for (int i = 0; i < 10; i++) producer.Produce(new TopicPartition(topic, i % 2), new Message<string?, string?> { Key = $"k{i}", Value = $"v{i}" });
+            for (int i = 0; i < 10; i++)
+            {
+                producer.Produce(new TopicPartition(topic, i % 2), new Message<string?, string?> { Key = $"k{i}", Value = $"v{i}" });
+            }
+
             producer.Flush(TimeSpan.FromSeconds(30));
         }
 
@@ -152,7 +166,11 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
             {
                 Assert.True(DateTime.UtcNow < deadline, $"consumed only {seen.Count} records");
                 var r = c1.Consume(TimeSpan.FromMilliseconds(200));
-                if (r is null || r.IsPartitionEOF) continue;
+                if (r is null || r.IsPartitionEOF)
+                {
+                    continue;
+                }
+
                 seen.Add(r.Message.Value!);
                 c1.Commit(r);
             }
@@ -170,7 +188,11 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
         {
             Assert.True(DateTime.UtcNow < until, $"second member consumed only {rest.Count} records");
             var r = c2.Consume(TimeSpan.FromMilliseconds(200));
-            if (r is null || r.IsPartitionEOF) continue;
+            if (r is null || r.IsPartitionEOF)
+            {
+                continue;
+            }
+
             rest.Add(r.Message.Value!);
         }
         Assert.Empty(seen.Intersect(rest));
@@ -199,7 +221,11 @@ public sealed class OldVersionGroupTests
         cluster.State.CreateTopic("old-orders", 2, 1);
         using (var p = new ProducerBuilder<string?, string?>(new ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build())
         {
-            for (int i = 0; i < 4; i++) p.Produce(new TopicPartition("old-orders", i % 2), new Message<string?, string?> { Value = $"m{i}" });
+            for (int i = 0; i < 4; i++)
+            {
+                p.Produce(new TopicPartition("old-orders", i % 2), new Message<string?, string?> { Value = $"m{i}" });
+            }
+
             p.Flush(TimeSpan.FromSeconds(30));
         }
         using (var c = new ConsumerBuilder<string?, string?>(new ConsumerConfig
@@ -218,7 +244,11 @@ public sealed class OldVersionGroupTests
             {
                 Assert.True(DateTime.UtcNow < deadline, $"consumed {got} of 4");
                 var r = c.Consume(TimeSpan.FromMilliseconds(200));
-                if (r is null || r.IsPartitionEOF) continue;
+                if (r is null || r.IsPartitionEOF)
+                {
+                    continue;
+                }
+
                 got++;
                 c.Commit(r);
             }

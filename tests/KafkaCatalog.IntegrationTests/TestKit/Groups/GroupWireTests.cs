@@ -211,7 +211,11 @@ public sealed class CoordinatorFailoverTests
         Assert.Equal(12, cluster.State.GetCommittedOffset(group, "orders", 0));
 
         // __consumer_offsets has rf 3 on 3 brokers: with the others stopped, the last broker coordinates every group.
-        foreach (var b in cluster.Brokers.Where(b => b.Id != alive.Id && b.IsAlive).ToList()) await cluster.StopBrokerAsync(b.Id);
+        foreach (var b in cluster.Brokers.Where(b => b.Id != alive.Id && b.IsAlive).ToList())
+        {
+            await cluster.StopBrokerAsync(b.Id);
+        }
+
         Assert.Equal(alive.Id, cluster.State.CoordinatorFor(group));
         Assert.Equal(alive.Id, (await c.RequestAsync(ApiKeys.FindCoordinator, 0, fc)).GetInt32("NodeId"));
     }

@@ -181,7 +181,11 @@ public class RecordBatchTests
         Assert.Equal("hello hello hello kafka", Encoding.ASCII.GetString(RecordCompression.Decompress(CompressionType.Lz4, lz4)));
 
         using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, true)) gz.Write("gzip!"u8);
+        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, true))
+        {
+            gz.Write("gzip!"u8);
+        }
+
         Assert.Equal("gzip!", Encoding.ASCII.GetString(RecordCompression.Decompress(CompressionType.Gzip, ms.ToArray())));
     }
 

@@ -34,7 +34,11 @@ public sealed class RecordInteropTests(ClusterFixture fx) : IClassFixture<Cluste
         }
         var partition = fx.Cluster.State.GetPartition(topic, 0)!;
         byte[][] stored;
-        lock (fx.Cluster.State.Sync) stored = partition.Batches.Select(b => b.Data).ToArray();
+        lock (fx.Cluster.State.Sync)
+        {
+            stored = partition.Batches.Select(b => b.Data).ToArray();
+        }
+
         Assert.NotEmpty(stored);
         Assert.All(stored, b => Assert.Equal(expected, RecordBatch.ReadHeader(b).Compression));
 

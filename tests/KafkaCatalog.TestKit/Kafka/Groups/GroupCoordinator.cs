@@ -34,7 +34,11 @@ public sealed class GroupCoordinator
     {
         lock (_lock)
         {
-            if (string.IsNullOrEmpty(a.GroupId)) return Task.FromResult(JoinGroupResult.Error(GroupErrors.InvalidGroupId, a.MemberId));
+            if (string.IsNullOrEmpty(a.GroupId))
+            {
+                return Task.FromResult(JoinGroupResult.Error(GroupErrors.InvalidGroupId, a.MemberId));
+            }
+
             if (a.SessionTimeoutMs < _options.MinSessionTimeoutMs || a.SessionTimeoutMs > _options.MaxSessionTimeoutMs)
             {
                 return Task.FromResult(JoinGroupResult.Error(GroupErrors.InvalidSessionTimeout, a.MemberId));
@@ -42,7 +46,11 @@ public sealed class GroupCoordinator
             _groups.TryGetValue(a.GroupId, out var g);
             if (g is null)
             {
-                if (a.MemberId.Length != 0) return Task.FromResult(JoinGroupResult.Error(GroupErrors.UnknownMemberId, a.MemberId));
+                if (a.MemberId.Length != 0)
+                {
+                    return Task.FromResult(JoinGroupResult.Error(GroupErrors.UnknownMemberId, a.MemberId));
+                }
+
                 g = new Group(a.GroupId);
                 _groups[a.GroupId] = g;
             }
@@ -59,14 +67,21 @@ public sealed class GroupCoordinator
                 {
                     // Static member: replace the old member id of this instance if any.
                     var old = g.Members.Values.FirstOrDefault(m => m.GroupInstanceId == a.GroupInstanceId);
-                    if (old is not null) RemoveMember(g, old, fenced: true);
+                    if (old is not null)
+                    {
+                        RemoveMember(g, old, fenced: true);
+                    }
                 }
                 else if (a.RequireKnownMemberId)
                 {
                     g.PendingMembers[newId] = Now + TimeSpan.FromMilliseconds(a.SessionTimeoutMs);
                     return Task.FromResult(JoinGroupResult.Error(GroupErrors.MemberIdRequired, newId));
                 }
-                if (g.Members.Count >= _options.MaxGroupSize) return Task.FromResult(JoinGroupResult.Error(GroupErrors.GroupMaxSizeReached, newId));
+                if (g.Members.Count >= _options.MaxGroupSize)
+                {
+                    return Task.FromResult(JoinGroupResult.Error(GroupErrors.GroupMaxSizeReached, newId));
+                }
+
                 var member = new Member(newId, a, Now);
                 g.Members[newId] = member;
                 g.JoinOrder.Add(newId);
@@ -75,7 +90,11 @@ public sealed class GroupCoordinator
 
             if (g.PendingMembers.Remove(a.MemberId))
             {
-                if (g.Members.Count >= _options.MaxGroupSize) return Task.FromResult(JoinGroupResult.Error(GroupErrors.GroupMaxSizeReached, a.MemberId));
+                if (g.Members.Count >= _options.MaxGroupSize)
+                {
+                    return Task.FromResult(JoinGroupResult.Error(GroupErrors.GroupMaxSizeReached, a.MemberId));
+                }
+
                 var member = new Member(a.MemberId, a, Now);
                 g.Members[a.MemberId] = member;
                 g.JoinOrder.Add(a.MemberId);
@@ -122,14 +141,21 @@ public sealed class GroupCoordinator
         m.PendingJoin?.TrySetResult(JoinGroupResult.Error(GroupErrors.UnknownMemberId, m.MemberId));
         var tcs = new TaskCompletionSource<JoinGroupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         m.PendingJoin = tcs;
-        if (rebalanceNeeded || g.State != GroupState.PreparingRebalance) PrepareRebalance(g);
+        if (rebalanceNeeded || g.State != GroupState.PreparingRebalance)
+        {
+            PrepareRebalance(g);
+        }
+
         TryCompleteJoin(g);
         return tcs.Task;
     }
 
     private void PrepareRebalance(Group g)
     {
-        if (g.State == GroupState.PreparingRebalance) return;
+        if (g.State == GroupState.PreparingRebalance)
+        {
+            return;
+        }
         // Members waiting for a SyncGroup response are told to rejoin.
         foreach (var m in g.Members.Values)
         {
@@ -145,16 +171,32 @@ public sealed class GroupCoordinator
 
     private void TryCompleteJoin(Group g)
     {
-        if (g.State != GroupState.PreparingRebalance) return;
-        if (g.InitialDelayUntil is { } until && Now < until) return;
-        if (g.Members.Values.Any(m => m.PendingJoin is null)) return;
+        if (g.State != GroupState.PreparingRebalance)
+        {
+            return;
+        }
+
+        if (g.InitialDelayUntil is { } until && Now < until)
+        {
+            return;
+        }
+
+        if (g.Members.Values.Any(m => m.PendingJoin is null))
+        {
+            return;
+        }
+
         CompleteJoin(g);
     }
 
     private void CompleteJoin(Group g)
     {
         // Members that did not rejoin in time are dropped.
-        foreach (var m in g.Members.Values.Where(m => m.PendingJoin is null).ToList()) RemoveMemberNoRebalance(g, m);
+        foreach (var m in g.Members.Values.Where(m => m.PendingJoin is null).ToList())
+        {
+            RemoveMemberNoRebalance(g, m);
+        }
+
         g.GenerationId++;
         if (g.Members.Count == 0)
         {
@@ -218,7 +260,11 @@ public sealed class GroupCoordinator
             {
                 return Task.FromResult(SyncGroupResult.Error(GroupErrors.UnknownMemberId));
             }
-            if (a.GenerationId != g.GenerationId) return Task.FromResult(SyncGroupResult.Error(GroupErrors.IllegalGeneration));
+            if (a.GenerationId != g.GenerationId)
+            {
+                return Task.FromResult(SyncGroupResult.Error(GroupErrors.IllegalGeneration));
+            }
+
             if ((a.ProtocolType is not null && a.ProtocolType != g.ProtocolType) || (a.ProtocolName is not null && a.ProtocolName != g.ProtocolName))
             {
                 return Task.FromResult(SyncGroupResult.Error(GroupErrors.InconsistentGroupProtocol));
@@ -231,26 +277,26 @@ public sealed class GroupCoordinator
                 case GroupState.Stable:
                     return Task.FromResult(new SyncGroupResult(GroupErrors.None, g.ProtocolType, g.ProtocolName, m.Assignment));
                 case GroupState.CompletingRebalance:
-                {
-                    var tcs = new TaskCompletionSource<SyncGroupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    m.PendingSync?.TrySetResult(SyncGroupResult.Error(GroupErrors.RebalanceInProgress));
-                    m.PendingSync = tcs;
-                    if (a.MemberId == g.LeaderId)
                     {
-                        foreach (var member in g.Members.Values)
+                        var tcs = new TaskCompletionSource<SyncGroupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        m.PendingSync?.TrySetResult(SyncGroupResult.Error(GroupErrors.RebalanceInProgress));
+                        m.PendingSync = tcs;
+                        if (a.MemberId == g.LeaderId)
                         {
-                            member.Assignment = a.Assignments.TryGetValue(member.MemberId, out var bytes) ? bytes : Array.Empty<byte>();
+                            foreach (var member in g.Members.Values)
+                            {
+                                member.Assignment = a.Assignments.TryGetValue(member.MemberId, out var bytes) ? bytes : Array.Empty<byte>();
+                            }
+                            g.State = GroupState.Stable;
+                            foreach (var member in g.Members.Values)
+                            {
+                                var pending = member.PendingSync;
+                                member.PendingSync = null;
+                                pending?.TrySetResult(new SyncGroupResult(GroupErrors.None, g.ProtocolType, g.ProtocolName, member.Assignment));
+                            }
                         }
-                        g.State = GroupState.Stable;
-                        foreach (var member in g.Members.Values)
-                        {
-                            var pending = member.PendingSync;
-                            member.PendingSync = null;
-                            pending?.TrySetResult(new SyncGroupResult(GroupErrors.None, g.ProtocolType, g.ProtocolName, member.Assignment));
-                        }
+                        return tcs.Task;
                     }
-                    return tcs.Task;
-                }
                 default:
                     return Task.FromResult(SyncGroupResult.Error(GroupErrors.UnknownMemberId));
             }
@@ -267,10 +313,18 @@ public sealed class GroupCoordinator
             {
                 return GroupErrors.UnknownMemberId;
             }
-            if (groupInstanceId is not null && m.GroupInstanceId is not null && groupInstanceId != m.GroupInstanceId) return GroupErrors.FencedInstanceId;
+            if (groupInstanceId is not null && m.GroupInstanceId is not null && groupInstanceId != m.GroupInstanceId)
+            {
+                return GroupErrors.FencedInstanceId;
+            }
+
             m.LastHeartbeat = Now;
             // Kafka's order: member, generation, then state.
-            if (generationId != g.GenerationId) return GroupErrors.IllegalGeneration;
+            if (generationId != g.GenerationId)
+            {
+                return GroupErrors.IllegalGeneration;
+            }
+
             return g.State switch
             {
                 GroupState.PreparingRebalance => GroupErrors.RebalanceInProgress,
@@ -288,15 +342,26 @@ public sealed class GroupCoordinator
             var results = new List<(string, string?, short)>();
             if (!_groups.TryGetValue(groupId, out var g))
             {
-                foreach (var lm in members) results.Add((lm.MemberId, lm.GroupInstanceId, GroupErrors.UnknownMemberId));
+                foreach (var lm in members)
+                {
+                    results.Add((lm.MemberId, lm.GroupInstanceId, GroupErrors.UnknownMemberId));
+                }
+
                 return new LeaveGroupResult(GroupErrors.UnknownMemberId, results);
             }
             bool removedAny = false;
             foreach (var lm in members)
             {
                 Member? m = null;
-                if (lm.MemberId.Length > 0) g.Members.TryGetValue(lm.MemberId, out m);
-                else if (lm.GroupInstanceId is not null) m = g.Members.Values.FirstOrDefault(x => x.GroupInstanceId == lm.GroupInstanceId);
+                if (lm.MemberId.Length > 0)
+                {
+                    g.Members.TryGetValue(lm.MemberId, out m);
+                }
+                else if (lm.GroupInstanceId is not null)
+                {
+                    m = g.Members.Values.FirstOrDefault(x => x.GroupInstanceId == lm.GroupInstanceId);
+                }
+
                 if (m is null)
                 {
                     results.Add((lm.MemberId, lm.GroupInstanceId, GroupErrors.UnknownMemberId));
@@ -311,7 +376,11 @@ public sealed class GroupCoordinator
                 removedAny = true;
                 results.Add((m.MemberId, m.GroupInstanceId, GroupErrors.None));
             }
-            if (removedAny) AfterMembershipChange(g);
+            if (removedAny)
+            {
+                AfterMembershipChange(g);
+            }
+
             short top = members.Count == 1 ? results[0].Item3 : GroupErrors.None;
             return new LeaveGroupResult(top, results);
         }
@@ -331,7 +400,10 @@ public sealed class GroupCoordinator
         m.PendingSync?.TrySetResult(SyncGroupResult.Error(pendingError));
         m.PendingJoin = null;
         m.PendingSync = null;
-        if (g.LeaderId == m.MemberId) g.LeaderId = null;
+        if (g.LeaderId == m.MemberId)
+        {
+            g.LeaderId = null;
+        }
     }
 
     private void AfterMembershipChange(Group g)
@@ -347,7 +419,10 @@ public sealed class GroupCoordinator
                 TryCompleteJoin(g);
                 break;
         }
-        if (g.Members.Count == 0 && g.State == GroupState.PreparingRebalance) CompleteJoin(g);
+        if (g.Members.Count == 0 && g.State == GroupState.PreparingRebalance)
+        {
+            CompleteJoin(g);
+        }
     }
 
     /// <summary>Applies session timeouts, rebalance timeouts, the initial rebalance delay and pending-member expiry.</summary>
@@ -360,20 +435,37 @@ public sealed class GroupCoordinator
             {
                 foreach (var (id, deadline) in g.PendingMembers.ToList())
                 {
-                    if (deadline <= now) g.PendingMembers.Remove(id);
+                    if (deadline <= now)
+                    {
+                        g.PendingMembers.Remove(id);
+                    }
                 }
                 var expired = g.Members.Values
                     .Where(m => m.PendingJoin is null && m.PendingSync is null && m.LastHeartbeat + TimeSpan.FromMilliseconds(m.SessionTimeoutMs) <= now)
                     .ToList();
                 if (g.State == GroupState.PreparingRebalance)
                 {
-                    foreach (var m in expired) RemoveMemberNoRebalance(g, m);
-                    if (g.RebalanceDeadline <= now || g.Members.Count == 0) CompleteJoin(g);
-                    else TryCompleteJoin(g);
+                    foreach (var m in expired)
+                    {
+                        RemoveMemberNoRebalance(g, m);
+                    }
+
+                    if (g.RebalanceDeadline <= now || g.Members.Count == 0)
+                    {
+                        CompleteJoin(g);
+                    }
+                    else
+                    {
+                        TryCompleteJoin(g);
+                    }
                 }
                 else if (expired.Count > 0)
                 {
-                    foreach (var m in expired) RemoveMemberNoRebalance(g, m);
+                    foreach (var m in expired)
+                    {
+                        RemoveMemberNoRebalance(g, m);
+                    }
+
                     AfterMembershipChange(g);
                 }
             }
@@ -389,14 +481,24 @@ public sealed class GroupCoordinator
         lock (_lock)
         {
             short groupError = GroupErrors.None;
-            if (string.IsNullOrEmpty(groupId)) groupError = GroupErrors.InvalidGroupId;
+            if (string.IsNullOrEmpty(groupId))
+            {
+                groupError = GroupErrors.InvalidGroupId;
+            }
+
             _groups.TryGetValue(groupId ?? "", out var g);
             if (groupError == GroupErrors.None)
             {
                 if (g is null)
                 {
-                    if (generationId < 0) g = _groups[groupId!] = new Group(groupId!);
-                    else groupError = GroupErrors.IllegalGeneration;
+                    if (generationId < 0)
+                    {
+                        g = _groups[groupId!] = new Group(groupId!);
+                    }
+                    else
+                    {
+                        groupError = GroupErrors.IllegalGeneration;
+                    }
                 }
                 else if (generationId < 0 && g.State == GroupState.Empty)
                 {
@@ -425,9 +527,18 @@ public sealed class GroupCoordinator
                 short code = groupError;
                 if (code == GroupErrors.None)
                 {
-                    if (!_partitionExists(o.Topic, o.Partition)) code = GroupErrors.UnknownTopicOrPartition;
-                    else if (o.Metadata is not null && Encoding.UTF8.GetByteCount(o.Metadata) > _options.MaxOffsetMetadataBytes) code = GroupErrors.OffsetMetadataTooLarge;
-                    else g!.Offsets[(o.Topic, o.Partition)] = new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata ?? "", Now);
+                    if (!_partitionExists(o.Topic, o.Partition))
+                    {
+                        code = GroupErrors.UnknownTopicOrPartition;
+                    }
+                    else if (o.Metadata is not null && Encoding.UTF8.GetByteCount(o.Metadata) > _options.MaxOffsetMetadataBytes)
+                    {
+                        code = GroupErrors.OffsetMetadataTooLarge;
+                    }
+                    else
+                    {
+                        g!.Offsets[(o.Topic, o.Partition)] = new CommittedOffset(o.Offset, o.LeaderEpoch, o.Metadata ?? "", Now);
+                    }
                 }
                 result.Add(new PartitionError(o.Topic, o.Partition, code));
             }
@@ -456,8 +567,14 @@ public sealed class GroupCoordinator
             {
                 foreach (var (t, p) in partitions)
                 {
-                    if (g is not null && g.Offsets.TryGetValue((t, p), out var c)) list.Add(new OffsetFetchEntry(t, p, c.Offset, c.LeaderEpoch, c.Metadata, GroupErrors.None));
-                    else list.Add(new OffsetFetchEntry(t, p, -1, -1, "", GroupErrors.None));
+                    if (g is not null && g.Offsets.TryGetValue((t, p), out var c))
+                    {
+                        list.Add(new OffsetFetchEntry(t, p, c.Offset, c.LeaderEpoch, c.Metadata, GroupErrors.None));
+                    }
+                    else
+                    {
+                        list.Add(new OffsetFetchEntry(t, p, -1, -1, "", GroupErrors.None));
+                    }
                 }
             }
             return new OffsetFetchResult(GroupErrors.None, list);
@@ -476,10 +593,17 @@ public sealed class GroupCoordinator
             HashSet<string> subscribed = new(StringComparer.Ordinal);
             if (g.State != GroupState.Empty)
             {
-                if (g.ProtocolType != "consumer") return (GroupErrors.NonEmptyGroup, Array.Empty<PartitionError>());
+                if (g.ProtocolType != "consumer")
+                {
+                    return (GroupErrors.NonEmptyGroup, Array.Empty<PartitionError>());
+                }
+
                 foreach (var m in g.Members.Values)
                 {
-                    foreach (var t in ConsumerProtocol.SubscribedTopics(m.MetadataFor(g.ProtocolName ?? m.Protocols[0].Name))) subscribed.Add(t);
+                    foreach (var t in ConsumerProtocol.SubscribedTopics(m.MetadataFor(g.ProtocolName ?? m.Protocols[0].Name)))
+                    {
+                        subscribed.Add(t);
+                    }
                 }
             }
             var result = new List<PartitionError>();
@@ -534,8 +658,16 @@ public sealed class GroupCoordinator
     {
         lock (_lock)
         {
-            if (!_groups.TryGetValue(groupId, out var g) || g.State == GroupState.Dead) return GroupErrors.GroupIdNotFound;
-            if (g.Members.Count > 0 || g.State != GroupState.Empty) return GroupErrors.NonEmptyGroup;
+            if (!_groups.TryGetValue(groupId, out var g) || g.State == GroupState.Dead)
+            {
+                return GroupErrors.GroupIdNotFound;
+            }
+
+            if (g.Members.Count > 0 || g.State != GroupState.Empty)
+            {
+                return GroupErrors.NonEmptyGroup;
+            }
+
             g.State = GroupState.Dead;
             _groups.Remove(groupId);
             return GroupErrors.None;
@@ -549,7 +681,10 @@ public sealed class GroupCoordinator
         {
             foreach (var g in _groups.Values)
             {
-                foreach (var key in g.Offsets.Keys.Where(k => k.Topic == topic).ToList()) g.Offsets.Remove(key);
+                foreach (var key in g.Offsets.Keys.Where(k => k.Topic == topic).ToList())
+                {
+                    g.Offsets.Remove(key);
+                }
             }
         }
     }
@@ -657,7 +792,11 @@ public static class ConsumerProtocol
         try
         {
             var span = metadata.AsSpan();
-            if (span.Length < 6) return topics;
+            if (span.Length < 6)
+            {
+                return topics;
+            }
+
             int count = BinaryPrimitives.ReadInt32BigEndian(span[2..]);
             int pos = 6;
             for (int i = 0; i < count; i++)
@@ -694,7 +833,11 @@ public static class ConsumerProtocol
         }
         BinaryPrimitives.WriteInt32BigEndian(b4, userData?.Length ?? -1);
         ms.Write(b4);
-        if (userData is not null) ms.Write(userData);
+        if (userData is not null)
+        {
+            ms.Write(userData);
+        }
+
         return ms.ToArray();
     }
 }

@@ -11,7 +11,11 @@ internal static class GroupRouting
     public static short CheckCoordinator(RequestContext ctx, string groupId)
     {
         int coordinator = ctx.State.CoordinatorFor(groupId);
-        if (coordinator < 0) return ErrorCode.CoordinatorNotAvailable;
+        if (coordinator < 0)
+        {
+            return ErrorCode.CoordinatorNotAvailable;
+        }
+
         return coordinator == ctx.BrokerId ? ErrorCode.None : ErrorCode.NotCoordinator;
     }
 
@@ -77,7 +81,11 @@ internal sealed class FindCoordinatorHandler : IKafkaApiHandler
         }
         var (err, msg, b) = Find(ctx, keyType, request.GetString("Key") ?? "");
         resp.Set("ErrorCode", err);
-        if (v >= 1) resp.Set("ErrorMessage", msg);
+        if (v >= 1)
+        {
+            resp.Set("ErrorMessage", msg);
+        }
+
         resp.Set("NodeId", b?.Id ?? -1);
         resp.Set("Host", b?.Host ?? "");
         resp.Set("Port", b?.Port ?? -1);
@@ -86,12 +94,28 @@ internal sealed class FindCoordinatorHandler : IKafkaApiHandler
 
     private static (short Code, string? Message, BrokerState? Broker) Find(RequestContext ctx, sbyte keyType, string key)
     {
-        if (keyType == 1) return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by the TestKit broker.", null);
-        if (keyType != 0) return (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.", null);
-        if (!GroupRouting.Can(ctx, AclOperation.Describe, key)) return (ErrorCode.GroupAuthorizationFailed, "Group authorization failed.", null);
+        if (keyType == 1)
+        {
+            return (ErrorCode.CoordinatorNotAvailable, "Transactions are not supported by the TestKit broker.", null);
+        }
+
+        if (keyType != 0)
+        {
+            return (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.", null);
+        }
+
+        if (!GroupRouting.Can(ctx, AclOperation.Describe, key))
+        {
+            return (ErrorCode.GroupAuthorizationFailed, "Group authorization failed.", null);
+        }
+
         int id = ctx.State.CoordinatorFor(key);
         var broker = id < 0 ? null : ctx.State.Broker(id);
-        if (broker is null) return (ErrorCode.CoordinatorNotAvailable, "The coordinator is not available.", null);
+        if (broker is null)
+        {
+            return (ErrorCode.CoordinatorNotAvailable, "The coordinator is not available.", null);
+        }
+
         return (ErrorCode.None, null, broker);
     }
 }
@@ -111,8 +135,14 @@ internal sealed class JoinGroupHandler : IKafkaApiHandler
         string? instanceId = v >= 5 ? request.GetString("GroupInstanceId") : null;
         JoinGroupResult result;
         short routing = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (routing != 0) result = JoinGroupResult.Error(routing, memberId);
-        else if (!GroupRouting.Can(ctx, AclOperation.Read, groupId)) result = JoinGroupResult.Error(ErrorCode.GroupAuthorizationFailed, memberId);
+        if (routing != 0)
+        {
+            result = JoinGroupResult.Error(routing, memberId);
+        }
+        else if (!GroupRouting.Can(ctx, AclOperation.Read, groupId))
+        {
+            result = JoinGroupResult.Error(ErrorCode.GroupAuthorizationFailed, memberId);
+        }
         else
         {
             int session = request.GetInt32("SessionTimeoutMs");
@@ -142,7 +172,11 @@ internal sealed class JoinGroupHandler : IKafkaApiHandler
         {
             var e = resp.AddElement("Members");
             e.Set("MemberId", m.MemberId);
-            if (v >= 5) e.Set("GroupInstanceId", m.GroupInstanceId);
+            if (v >= 5)
+            {
+                e.Set("GroupInstanceId", m.GroupInstanceId);
+            }
+
             e.Set("Metadata", m.Metadata);
         }
         return resp;
@@ -162,8 +196,14 @@ internal sealed class SyncGroupHandler : IKafkaApiHandler
         string groupId = request.GetString("GroupId") ?? "";
         SyncGroupResult result;
         short routing = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (routing != 0) result = SyncGroupResult.Error(routing);
-        else if (!GroupRouting.Can(ctx, AclOperation.Read, groupId)) result = SyncGroupResult.Error(ErrorCode.GroupAuthorizationFailed);
+        if (routing != 0)
+        {
+            result = SyncGroupResult.Error(routing);
+        }
+        else if (!GroupRouting.Can(ctx, AclOperation.Read, groupId))
+        {
+            result = SyncGroupResult.Error(ErrorCode.GroupAuthorizationFailed);
+        }
         else
         {
             var assignments = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -201,7 +241,11 @@ internal sealed class HeartbeatHandler : IKafkaApiHandler
     {
         string groupId = request.GetString("GroupId") ?? "";
         short code = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId)) code = ErrorCode.GroupAuthorizationFailed;
+        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId))
+        {
+            code = ErrorCode.GroupAuthorizationFailed;
+        }
+
         if (code == 0)
         {
             code = ctx.State.Groups.Heartbeat(groupId, request.GetString("MemberId") ?? "", request.GetInt32("GenerationId"),
@@ -229,7 +273,11 @@ internal sealed class LeaveGroupHandler : IKafkaApiHandler
             : new List<LeaveMember> { new(request.GetString("MemberId") ?? "", null) };
         var resp = ctx.NewResponse();
         short code = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId)) code = ErrorCode.GroupAuthorizationFailed;
+        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId))
+        {
+            code = ErrorCode.GroupAuthorizationFailed;
+        }
+
         if (code != 0)
         {
             resp.Set("ErrorCode", code);
@@ -269,7 +317,10 @@ internal sealed class OffsetCommitHandler : IKafkaApiHandler
         string groupId = request.GetString("GroupId") ?? "";
         var topics = request.GetArray("Topics") ?? new List<Message>();
         short groupError = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (groupError == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId)) groupError = ErrorCode.GroupAuthorizationFailed;
+        if (groupError == 0 && !GroupRouting.Can(ctx, AclOperation.Read, groupId))
+        {
+            groupError = ErrorCode.GroupAuthorizationFailed;
+        }
 
         var errors = new Dictionary<(string, int), short>();
         var entries = new List<OffsetCommitEntry>();
@@ -280,10 +331,19 @@ internal sealed class OffsetCommitHandler : IKafkaApiHandler
             foreach (var p in t.GetArray("Partitions") ?? new List<Message>())
             {
                 int index = p.GetInt32("PartitionIndex");
-                if (groupError != 0) errors[(name, index)] = groupError;
-                else if (!topicOk) errors[(name, index)] = ErrorCode.TopicAuthorizationFailed;
-                else entries.Add(new OffsetCommitEntry(name, index, p.GetInt64("CommittedOffset"),
+                if (groupError != 0)
+                {
+                    errors[(name, index)] = groupError;
+                }
+                else if (!topicOk)
+                {
+                    errors[(name, index)] = ErrorCode.TopicAuthorizationFailed;
+                }
+                else
+                {
+                    entries.Add(new OffsetCommitEntry(name, index, p.GetInt64("CommittedOffset"),
                     v >= 6 ? p.GetInt32("CommittedLeaderEpoch") : -1, p.GetString("CommittedMetadata")));
+                }
             }
         }
         if (groupError == 0 && entries.Count > 0)
@@ -291,7 +351,10 @@ internal sealed class OffsetCommitHandler : IKafkaApiHandler
             int generation = v >= 1 ? request.GetInt32("GenerationIdOrMemberEpoch") : -1;
             string memberId = v >= 1 ? request.GetString("MemberId") ?? "" : "";
             var (_, parts) = ctx.State.Groups.CommitOffsets(groupId, generation, memberId, entries);
-            foreach (var pe in parts) errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
+            foreach (var pe in parts)
+            {
+                errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
+            }
         }
         var resp = ctx.NewResponse();
         GroupRouting.AddPartitionErrors(resp, topics, errors);
@@ -324,7 +387,11 @@ internal sealed class OffsetFetchHandler : IKafkaApiHandler
             return ValueTask.FromResult<Message?>(resp);
         }
         var (err, list) = Fetch(ctx, request.GetString("GroupId") ?? "", ReadTopics(request.GetArray("Topics")), perPartitionError: v < 2);
-        if (v >= 2) resp.Set("ErrorCode", err);
+        if (v >= 2)
+        {
+            resp.Set("ErrorCode", err);
+        }
+
         Write(resp, list, v);
         return ValueTask.FromResult<Message?>(resp);
     }
@@ -335,7 +402,11 @@ internal sealed class OffsetFetchHandler : IKafkaApiHandler
     private static (short Code, List<OffsetFetchEntry> Entries) Fetch(RequestContext ctx, string groupId, List<(string Topic, int Partition)>? partitions, bool perPartitionError)
     {
         short code = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Describe, groupId)) code = ErrorCode.GroupAuthorizationFailed;
+        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Describe, groupId))
+        {
+            code = ErrorCode.GroupAuthorizationFailed;
+        }
+
         if (code != 0)
         {
             var failed = (partitions ?? new List<(string, int)>())
@@ -347,8 +418,16 @@ internal sealed class OffsetFetchHandler : IKafkaApiHandler
         foreach (var e in result.Partitions)
         {
             bool allowed = GroupRouting.CanTopic(ctx, AclOperation.Describe, e.Topic);
-            if (!allowed && partitions is null) continue; // unauthorized topics are left out of "all"
-            if (partitions is null && ctx.State.GetTopic(e.Topic) is null) continue; // offsets of deleted topics are gone
+            if (!allowed && partitions is null)
+            {
+                continue; // unauthorized topics are left out of "all"
+            }
+
+            if (partitions is null && ctx.State.GetTopic(e.Topic) is null)
+            {
+                continue; // offsets of deleted topics are gone
+            }
+
             entries.Add(allowed ? e : e with { Offset = -1, LeaderEpoch = -1, Metadata = "", ErrorCode = ErrorCode.TopicAuthorizationFailed });
         }
         return (result.ErrorCode, entries);
@@ -365,7 +444,11 @@ internal sealed class OffsetFetchHandler : IKafkaApiHandler
                 var p = t.AddElement("Partitions");
                 p.Set("PartitionIndex", e.Partition);
                 p.Set("CommittedOffset", e.Offset);
-                if (v >= 5) p.Set("CommittedLeaderEpoch", e.LeaderEpoch);
+                if (v >= 5)
+                {
+                    p.Set("CommittedLeaderEpoch", e.LeaderEpoch);
+                }
+
                 p.Set("Metadata", e.Metadata ?? "");
                 p.Set("ErrorCode", e.ErrorCode);
             }
@@ -390,14 +473,33 @@ internal sealed class ListGroupsHandler : IKafkaApiHandler
         bool typeOk = types is null || types.Count == 0 || types.Contains("classic", StringComparer.OrdinalIgnoreCase);
         foreach (var g in ctx.State.Groups.ListGroups(states))
         {
-            if (!typeOk) break;
-            if (ctx.State.CoordinatorFor(g.GroupId) != ctx.BrokerId) continue;
-            if (!GroupRouting.Can(ctx, AclOperation.Describe, g.GroupId)) continue;
+            if (!typeOk)
+            {
+                break;
+            }
+
+            if (ctx.State.CoordinatorFor(g.GroupId) != ctx.BrokerId)
+            {
+                continue;
+            }
+
+            if (!GroupRouting.Can(ctx, AclOperation.Describe, g.GroupId))
+            {
+                continue;
+            }
+
             var e = resp.AddElement("Groups");
             e.Set("GroupId", g.GroupId);
             e.Set("ProtocolType", g.ProtocolType);
-            if (v >= 4) e.Set("GroupState", GroupRouting.StateName(g.State));
-            if (v >= 5) e.Set("GroupType", "classic");
+            if (v >= 4)
+            {
+                e.Set("GroupState", GroupRouting.StateName(g.State));
+            }
+
+            if (v >= 5)
+            {
+                e.Set("GroupType", "classic");
+            }
         }
         return ValueTask.FromResult<Message?>(resp);
     }
@@ -420,14 +522,22 @@ internal sealed class DescribeGroupsHandler : IKafkaApiHandler
             var g = resp.AddElement("Groups");
             g.Set("GroupId", groupId);
             short code = GroupRouting.CheckCoordinator(ctx, groupId);
-            if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Describe, groupId)) code = ErrorCode.GroupAuthorizationFailed;
+            if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Describe, groupId))
+            {
+                code = ErrorCode.GroupAuthorizationFailed;
+            }
+
             if (code != 0)
             {
                 g.Set("ErrorCode", code);
                 g.Set("GroupState", "");
                 g.Set("ProtocolType", "");
                 g.Set("ProtocolData", "");
-                if (v >= 3) g.Set("AuthorizedOperations", int.MinValue);
+                if (v >= 3)
+                {
+                    g.Set("AuthorizedOperations", int.MinValue);
+                }
+
                 continue;
             }
             var d = ctx.State.Groups.DescribeGroup(groupId);
@@ -439,13 +549,20 @@ internal sealed class DescribeGroupsHandler : IKafkaApiHandler
             {
                 var e = g.AddElement("Members");
                 e.Set("MemberId", m.MemberId);
-                if (v >= 4) e.Set("GroupInstanceId", m.GroupInstanceId);
+                if (v >= 4)
+                {
+                    e.Set("GroupInstanceId", m.GroupInstanceId);
+                }
+
                 e.Set("ClientId", m.ClientId);
                 e.Set("ClientHost", m.ClientHost);
                 e.Set("MemberMetadata", m.Metadata);
                 e.Set("MemberAssignment", m.Assignment);
             }
-            if (v >= 3) g.Set("AuthorizedOperations", includeOps ? ctx.State.AuthorizedOperations(ctx.Principal, AclResourceType.Group, groupId) : int.MinValue);
+            if (v >= 3)
+            {
+                g.Set("AuthorizedOperations", includeOps ? ctx.State.AuthorizedOperations(ctx.Principal, AclResourceType.Group, groupId) : int.MinValue);
+            }
         }
         return ValueTask.FromResult<Message?>(resp);
     }
@@ -464,8 +581,16 @@ internal sealed class DeleteGroupsHandler : IKafkaApiHandler
         foreach (var groupId in request.GetList<string>("GroupsNames") ?? new List<string>())
         {
             short code = GroupRouting.CheckCoordinator(ctx, groupId);
-            if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Delete, groupId)) code = ErrorCode.GroupAuthorizationFailed;
-            if (code == 0) code = ctx.State.Groups.DeleteGroup(groupId);
+            if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Delete, groupId))
+            {
+                code = ErrorCode.GroupAuthorizationFailed;
+            }
+
+            if (code == 0)
+            {
+                code = ctx.State.Groups.DeleteGroup(groupId);
+            }
+
             var r = resp.AddElement("Results");
             r.Set("GroupId", groupId);
             r.Set("ErrorCode", code);
@@ -487,7 +612,11 @@ internal sealed class OffsetDeleteHandler : IKafkaApiHandler
         var topics = request.GetArray("Topics") ?? new List<Message>();
         var resp = ctx.NewResponse();
         short code = GroupRouting.CheckCoordinator(ctx, groupId);
-        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Delete, groupId)) code = ErrorCode.GroupAuthorizationFailed;
+        if (code == 0 && !GroupRouting.Can(ctx, AclOperation.Delete, groupId))
+        {
+            code = ErrorCode.GroupAuthorizationFailed;
+        }
+
         if (code != 0)
         {
             resp.Set("ErrorCode", code);
@@ -502,16 +631,29 @@ internal sealed class OffsetDeleteHandler : IKafkaApiHandler
             foreach (var p in t.GetArray("Partitions") ?? new List<Message>())
             {
                 int index = p.GetInt32("PartitionIndex");
-                if (!ok) errors[(name, index)] = ErrorCode.TopicAuthorizationFailed;
-                else if (ctx.State.GetPartition(name, index) is null) errors[(name, index)] = ErrorCode.UnknownTopicOrPartition;
-                else partitions.Add((name, index));
+                if (!ok)
+                {
+                    errors[(name, index)] = ErrorCode.TopicAuthorizationFailed;
+                }
+                else if (ctx.State.GetPartition(name, index) is null)
+                {
+                    errors[(name, index)] = ErrorCode.UnknownTopicOrPartition;
+                }
+                else
+                {
+                    partitions.Add((name, index));
+                }
             }
         }
         var (top, parts) = ctx.State.Groups.DeleteOffsets(groupId, partitions);
         resp.Set("ErrorCode", top);
         if (top == 0)
         {
-            foreach (var pe in parts) errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
+            foreach (var pe in parts)
+            {
+                errors[(pe.Topic, pe.Partition)] = pe.ErrorCode;
+            }
+
             GroupRouting.AddPartitionErrors(resp, topics, errors);
         }
         return ValueTask.FromResult<Message?>(resp);

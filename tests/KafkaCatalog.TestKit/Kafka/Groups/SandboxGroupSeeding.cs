@@ -19,11 +19,19 @@ public static partial class SandboxSeeder
         foreach (var (group, topic, fraction) in SeededGroups)
         {
             var t = state.GetTopic(topic);
-            if (t is null) continue;
+            if (t is null)
+            {
+                continue;
+            }
+
             foreach (var p in t.Partitions)
             {
                 long hw;
-                lock (state.Sync) hw = p.HighWatermark;
+                lock (state.Sync)
+                {
+                    hw = p.HighWatermark;
+                }
+
                 state.CommitOffsets(group, topic, p.Index, (long)Math.Floor(hw * fraction), "sandbox");
             }
             result.Groups.Add(group);

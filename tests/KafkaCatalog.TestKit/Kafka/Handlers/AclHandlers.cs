@@ -10,38 +10,87 @@ internal static class AclLogic
     /// <summary>SECURITY_DISABLED when ACLs are off, CLUSTER_AUTHORIZATION_FAILED without the cluster permission.</summary>
     public static (short Code, string Message)? Gate(RequestContext ctx, AclOperation op)
     {
-        if (!ctx.State.Options.EnableAcls) return (ErrorCode.SecurityDisabled, NoAuthorizer);
+        if (!ctx.State.Options.EnableAcls)
+        {
+            return (ErrorCode.SecurityDisabled, NoAuthorizer);
+        }
+
         if (!ctx.State.IsAuthorized(ctx.Principal, op, AclResourceType.Cluster, "kafka-cluster"))
+        {
             return (ErrorCode.ClusterAuthorizationFailed, ErrorCode.DefaultMessage(ErrorCode.ClusterAuthorizationFailed));
+        }
+
         return null;
     }
 
     public static string? ValidateBinding(AclBinding b)
     {
         if (b.ResourceType is AclResourceType.Any or AclResourceType.Unknown || !Enum.IsDefined(b.ResourceType))
+        {
             return "Invalid ACL creation: resource type must not be ANY or UNKNOWN";
+        }
+
         if (b.PatternType is not (AclPatternType.Literal or AclPatternType.Prefixed))
+        {
             return "Invalid ACL creation: pattern type must be LITERAL or PREFIXED";
+        }
+
         if (b.Operation is AclOperation.Any or AclOperation.Unknown || !Enum.IsDefined(b.Operation))
+        {
             return "Invalid ACL creation: operation must not be ANY or UNKNOWN";
+        }
+
         if (b.Permission is not (AclPermissionType.Allow or AclPermissionType.Deny))
+        {
             return "Invalid ACL creation: permission type must be ALLOW or DENY";
-        if (string.IsNullOrEmpty(b.ResourceName)) return "Invalid ACL creation: resource name must not be empty";
+        }
+
+        if (string.IsNullOrEmpty(b.ResourceName))
+        {
+            return "Invalid ACL creation: resource name must not be empty";
+        }
+
         if (b.ResourceType == AclResourceType.Cluster && b.ResourceName != "kafka-cluster")
+        {
             return "The only valid name for the CLUSTER resource is kafka-cluster";
+        }
+
         var colon = b.Principal.IndexOf(':');
         if (colon <= 0 || colon == b.Principal.Length - 1)
+        {
             return $"Could not parse principal from `{b.Principal}` (no colon is present separating the principal type from the principal name)";
-        if (string.IsNullOrEmpty(b.Host)) return "Invalid ACL creation: host must not be empty";
+        }
+
+        if (string.IsNullOrEmpty(b.Host))
+        {
+            return "Invalid ACL creation: host must not be empty";
+        }
+
         return null;
     }
 
     public static string? ValidateFilter(AclFilter f)
     {
-        if (f.ResourceType == AclResourceType.Unknown || !Enum.IsDefined(f.ResourceType)) return "Invalid ACL filter: unknown resource type";
-        if (f.PatternType == AclPatternType.Unknown || !Enum.IsDefined(f.PatternType)) return "Invalid ACL filter: unknown pattern type";
-        if (f.Operation == AclOperation.Unknown || !Enum.IsDefined(f.Operation)) return "Invalid ACL filter: unknown operation";
-        if (f.Permission == AclPermissionType.Unknown || !Enum.IsDefined(f.Permission)) return "Invalid ACL filter: unknown permission type";
+        if (f.ResourceType == AclResourceType.Unknown || !Enum.IsDefined(f.ResourceType))
+        {
+            return "Invalid ACL filter: unknown resource type";
+        }
+
+        if (f.PatternType == AclPatternType.Unknown || !Enum.IsDefined(f.PatternType))
+        {
+            return "Invalid ACL filter: unknown pattern type";
+        }
+
+        if (f.Operation == AclOperation.Unknown || !Enum.IsDefined(f.Operation))
+        {
+            return "Invalid ACL filter: unknown operation";
+        }
+
+        if (f.Permission == AclPermissionType.Unknown || !Enum.IsDefined(f.Permission))
+        {
+            return "Invalid ACL filter: unknown permission type";
+        }
+
         return null;
     }
 

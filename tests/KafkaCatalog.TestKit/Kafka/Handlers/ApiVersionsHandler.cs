@@ -15,7 +15,11 @@ internal sealed class ApiVersionsHandler : IKafkaApiHandler
         var resp = ctx.NewResponse();
         foreach (var h in HandlerRegistry.Handlers.Values)
         {
-            if (ctx.Cluster.AdvertisedRange(h) is not { } range) continue;
+            if (ctx.Cluster.AdvertisedRange(h) is not { } range)
+            {
+                continue;
+            }
+
             var k = resp.AddElement("ApiKeys");
             k.Set("ApiKey", h.ApiKey);
             k.Set("MinVersion", range.Min);

@@ -27,20 +27,43 @@ internal static class ConfigLogic
         {
             case ConfigResourceType.Topic:
                 if (!state.IsAuthorized(ctx.Principal, alter ? AclOperation.AlterConfigs : AclOperation.DescribeConfigs, AclResourceType.Topic, name ?? ""))
+                {
                     return (ErrorCode.TopicAuthorizationFailed, ErrorCode.DefaultMessage(ErrorCode.TopicAuthorizationFailed));
-                if (TopicNames.Validate(name) is { } bad) return (ErrorCode.InvalidTopicException, bad);
-                if (state.TopicsUnlocked.All(t => t.Name != name)) return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+                }
+
+                if (TopicNames.Validate(name) is { } bad)
+                {
+                    return (ErrorCode.InvalidTopicException, bad);
+                }
+
+                if (state.TopicsUnlocked.All(t => t.Name != name))
+                {
+                    return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+                }
+
                 return null;
             case ConfigResourceType.Broker:
             case ConfigResourceType.BrokerLogger:
                 if (!state.IsAuthorized(ctx.Principal, alter ? AclOperation.AlterConfigs : AclOperation.DescribeConfigs, AclResourceType.Cluster, "kafka-cluster"))
+                {
                     return (ErrorCode.ClusterAuthorizationFailed, ErrorCode.DefaultMessage(ErrorCode.ClusterAuthorizationFailed));
+                }
+
                 if (string.IsNullOrEmpty(name))
+                {
                     return type == ConfigResourceType.BrokerLogger ? (ErrorCode.InvalidRequest, "Broker id must not be empty") : null;
+                }
+
                 if (!int.TryParse(name, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+                {
                     return (ErrorCode.InvalidRequest, $"Broker id must be an integer, but it is: {name}");
+                }
+
                 if (id != ctx.BrokerId)
+                {
                     return (ErrorCode.InvalidRequest, $"Unexpected broker id, expected {ctx.BrokerId} or empty string, but received {name}");
+                }
+
                 return null;
             default:
                 return (ErrorCode.InvalidRequest, $"Unsupported resource type: {type}");
@@ -55,18 +78,44 @@ internal static class ConfigLogic
             foreach (var d in TopicConfigs.All)
             {
                 var syn = new List<(string, string?, sbyte)>();
-                if (topic.Configs.TryGetValue(d.Name, out var own)) syn.Add((d.Name, own, KafkaConfigSource.DynamicTopicConfig));
+                if (topic.Configs.TryGetValue(d.Name, out var own))
+                {
+                    syn.Add((d.Name, own, KafkaConfigSource.DynamicTopicConfig));
+                }
+
                 if (d.BrokerSynonym is { } bs)
                 {
                     var controller = state.ControllerId;
-                    if (state.DynamicBrokerConfigs(controller).TryGetValue(bs, out var pb)) syn.Add((bs, pb, KafkaConfigSource.DynamicBrokerConfig));
-                    if (state.DynamicDefaultBrokerConfigs.TryGetValue(bs, out var db)) syn.Add((bs, db, KafkaConfigSource.DynamicDefaultBrokerConfig));
-                    if (state.StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(bs, out var sb)) syn.Add((bs, sb, KafkaConfigSource.StaticBrokerConfig));
+                    if (state.DynamicBrokerConfigs(controller).TryGetValue(bs, out var pb))
+                    {
+                        syn.Add((bs, pb, KafkaConfigSource.DynamicBrokerConfig));
+                    }
+
+                    if (state.DynamicDefaultBrokerConfigs.TryGetValue(bs, out var db))
+                    {
+                        syn.Add((bs, db, KafkaConfigSource.DynamicDefaultBrokerConfig));
+                    }
+
+                    if (state.StaticBrokerConfigs(controller < 0 ? 1 : controller).TryGetValue(bs, out var sb))
+                    {
+                        syn.Add((bs, sb, KafkaConfigSource.StaticBrokerConfig));
+                    }
+
                     var bdef = BrokerConfigs.Find(bs)?.Default ?? d.Default;
-                    if (bdef is not null) syn.Add((bs, bdef, KafkaConfigSource.DefaultConfig));
-                    else syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+                    if (bdef is not null)
+                    {
+                        syn.Add((bs, bdef, KafkaConfigSource.DefaultConfig));
+                    }
+                    else
+                    {
+                        syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+                    }
                 }
-                else syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+                else
+                {
+                    syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+                }
+
                 var top = syn[0];
                 yield return new ConfigEntry(d.Name, top.Item2, top.Item3, false, d.Sensitive, d.Type, syn);
             }
@@ -75,8 +124,11 @@ internal static class ConfigLogic
         if (type == ConfigResourceType.BrokerLogger)
         {
             foreach (var (logger, level) in state.BrokerLoggers(int.Parse(name, CultureInfo.InvariantCulture)))
+            {
                 yield return new ConfigEntry(logger, level, KafkaConfigSource.DynamicBrokerLoggerConfig, false, false, ConfigType.String,
                     new[] { (logger, (string?)level, KafkaConfigSource.DynamicBrokerLoggerConfig) });
+            }
+
             yield break;
         }
         if (string.IsNullOrEmpty(name))
@@ -96,14 +148,37 @@ internal static class ConfigLogic
         foreach (var d in BrokerConfigs.All)
         {
             var syn = new List<(string, string?, sbyte)>();
-            if (per.TryGetValue(d.Name, out var p)) syn.Add((d.Name, p, KafkaConfigSource.DynamicBrokerConfig));
-            if (state.DynamicDefaultBrokerConfigs.TryGetValue(d.Name, out var dd)) syn.Add((d.Name, dd, KafkaConfigSource.DynamicDefaultBrokerConfig));
-            if (statics.TryGetValue(d.Name, out var s)) syn.Add((d.Name, s, KafkaConfigSource.StaticBrokerConfig));
-            if (d.Default is not null) syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+            if (per.TryGetValue(d.Name, out var p))
+            {
+                syn.Add((d.Name, p, KafkaConfigSource.DynamicBrokerConfig));
+            }
+
+            if (state.DynamicDefaultBrokerConfigs.TryGetValue(d.Name, out var dd))
+            {
+                syn.Add((d.Name, dd, KafkaConfigSource.DynamicDefaultBrokerConfig));
+            }
+
+            if (statics.TryGetValue(d.Name, out var s))
+            {
+                syn.Add((d.Name, s, KafkaConfigSource.StaticBrokerConfig));
+            }
+
+            if (d.Default is not null)
+            {
+                syn.Add((d.Name, d.Default, KafkaConfigSource.DefaultConfig));
+            }
+
             if (d.Name == "log.retention.ms" && syn.Count == 0)
+            {
                 syn.Add(("log.retention.hours", "168", KafkaConfigSource.DefaultConfig));
+            }
+
             var top = syn.Count > 0 ? syn[0] : (d.Name, null, KafkaConfigSource.DefaultConfig);
-            if (d.Sensitive) syn = syn.Select(x => (x.Item1, (string?)null, x.Item3)).ToList();
+            if (d.Sensitive)
+            {
+                syn = syn.Select(x => (x.Item1, (string?)null, x.Item3)).ToList();
+            }
+
             yield return new ConfigEntry(d.Name, d.Sensitive ? null : top.Item2, top.Item3, d.ReadOnly, d.Sensitive, d.Type, syn);
         }
     }
@@ -138,8 +213,16 @@ internal static class ConfigLogic
     public static string? ValidateBroker(string key, string? value)
     {
         var d = BrokerConfigs.Find(key);
-        if (d is null) return $"Unknown broker config name: {key}";
-        if (d.ReadOnly) return $"Cannot update these configs dynamically: Set({key})";
+        if (d is null)
+        {
+            return $"Unknown broker config name: {key}";
+        }
+
+        if (d.ReadOnly)
+        {
+            return $"Cannot update these configs dynamically: Set({key})";
+        }
+
         return value is null ? null : d.Validate(value);
     }
 }
@@ -179,7 +262,11 @@ internal sealed class DescribeConfigsHandler : IKafkaApiHandler
                 var list = new List<Message>();
                 foreach (var e in ConfigLogic.Describe(state, type, name))
                 {
-                    if (keys is not null && !keys.Contains(e.Name)) continue;
+                    if (keys is not null && !keys.Contains(e.Name))
+                    {
+                        continue;
+                    }
+
                     var c = r.NewElement("Configs");
                     c.Set("Name", e.Name);
                     c.Set("Value", e.Value);
@@ -223,23 +310,46 @@ internal sealed class AlterConfigsHandler : IKafkaApiHandler
 
     private static (short, string?) Apply(RequestContext ctx, ClusterState state, sbyte type, string name, List<Message> configs, bool validateOnly)
     {
-        if (type == ConfigResourceType.BrokerLogger) return (ErrorCode.InvalidRequest, "AlterConfigs is not supported for BROKER_LOGGER resources; use IncrementalAlterConfigs.");
-        if (ConfigLogic.Check(ctx, type, name, alter: true) is { } err) return err;
+        if (type == ConfigResourceType.BrokerLogger)
+        {
+            return (ErrorCode.InvalidRequest, "AlterConfigs is not supported for BROKER_LOGGER resources; use IncrementalAlterConfigs.");
+        }
+
+        if (ConfigLogic.Check(ctx, type, name, alter: true) is { } err)
+        {
+            return err;
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var c in configs)
         {
             var key = c.GetString("Name") ?? string.Empty;
             var value = c.GetString("Value");
             var bad = type == ConfigResourceType.Topic ? TopicConfigs.Validate(key, value) : ConfigLogic.ValidateBroker(key, value);
-            if (bad is not null) return (ErrorCode.InvalidConfig, bad);
-            if (value is not null) values[key] = value;
+            if (bad is not null)
+            {
+                return (ErrorCode.InvalidConfig, bad);
+            }
+
+            if (value is not null)
+            {
+                values[key] = value;
+            }
         }
-        if (validateOnly) return (ErrorCode.None, null);
+        if (validateOnly)
+        {
+            return (ErrorCode.None, null);
+        }
+
         var target = type == ConfigResourceType.Topic
             ? state.TopicsUnlocked.First(t => t.Name == name).Configs
             : string.IsNullOrEmpty(name) ? state.DynamicDefaultBrokerConfigs : state.DynamicBrokerConfigs(int.Parse(name, CultureInfo.InvariantCulture));
         target.Clear();
-        foreach (var kv in values) target[kv.Key] = kv.Value;
+        foreach (var kv in values)
+        {
+            target[kv.Key] = kv.Value;
+        }
+
         return (ErrorCode.None, null);
     }
 }
@@ -268,29 +378,56 @@ internal sealed class IncrementalAlterConfigsHandler : IKafkaApiHandler
             {
                 case Set:
                     if (level is null || !ClusterState.LogLevels.Contains(level))
+                    {
                         return (ErrorCode.InvalidConfig, $"Cannot set the log level of {logger} to {level} as it is not a supported log level. Valid log4j levels are {string.Join(", ", ClusterState.LogLevels)}");
+                    }
+
                     result[logger] = level;
                     break;
                 case Delete:
-                    if (logger == "root") return (ErrorCode.InvalidRequest, "Removing the log level of the root logger is not allowed");
+                    if (logger == "root")
+                    {
+                        return (ErrorCode.InvalidRequest, "Removing the log level of the root logger is not allowed");
+                    }
+
                     result[logger] = result["root"];
                     break;
                 default:
                     return (ErrorCode.InvalidRequest, $"{(c.GetInt8("ConfigOperation") == Append ? "APPEND" : "SUBTRACT")} operation is not allowed for the BROKER_LOGGER resource");
             }
         }
-        if (validateOnly) return (ErrorCode.None, null);
+        if (validateOnly)
+        {
+            return (ErrorCode.None, null);
+        }
+
         loggers.Clear();
-        foreach (var kv in result) loggers[kv.Key] = kv.Value;
+        foreach (var kv in result)
+        {
+            loggers[kv.Key] = kv.Value;
+        }
+
         return (ErrorCode.None, null);
     }
 
     private static (short, string?) Apply(RequestContext ctx, ClusterState state, sbyte type, string name, List<Message> configs, bool validateOnly)
     {
-        if (ConfigLogic.Check(ctx, type, name, alter: true) is { } err) return err;
-        if (type == ConfigResourceType.BrokerLogger) return AlterLoggers(state, int.Parse(name, CultureInfo.InvariantCulture), configs, validateOnly);
+        if (ConfigLogic.Check(ctx, type, name, alter: true) is { } err)
+        {
+            return err;
+        }
+
+        if (type == ConfigResourceType.BrokerLogger)
+        {
+            return AlterLoggers(state, int.Parse(name, CultureInfo.InvariantCulture), configs, validateOnly);
+        }
+
         var dupes = configs.GroupBy(c => c.GetString("Name")).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (dupes.Count > 0) return (ErrorCode.InvalidConfig, $"Error due to duplicate config keys: {string.Join(", ", dupes)}");
+        if (dupes.Count > 0)
+        {
+            return (ErrorCode.InvalidConfig, $"Error due to duplicate config keys: {string.Join(", ", dupes)}");
+        }
+
         var current = type == ConfigResourceType.Topic
             ? state.TopicsUnlocked.First(t => t.Name == name).Configs
             : string.IsNullOrEmpty(name) ? state.DynamicDefaultBrokerConfigs : state.DynamicBrokerConfigs(int.Parse(name, CultureInfo.InvariantCulture));
@@ -301,39 +438,73 @@ internal sealed class IncrementalAlterConfigsHandler : IKafkaApiHandler
             var value = c.GetString("Value");
             var op = c.GetInt8("ConfigOperation");
             var def = type == ConfigResourceType.Topic ? TopicConfigs.Find(key) : BrokerConfigs.Find(key);
-            if (def is null) return (ErrorCode.InvalidConfig, type == ConfigResourceType.Topic ? $"Unknown topic config name: {key}" : $"Unknown broker config name: {key}");
+            if (def is null)
+            {
+                return (ErrorCode.InvalidConfig, type == ConfigResourceType.Topic ? $"Unknown topic config name: {key}" : $"Unknown broker config name: {key}");
+            }
+
             switch (op)
             {
                 case Set:
                     var bad = type == ConfigResourceType.Topic ? TopicConfigs.Validate(key, value) : ConfigLogic.ValidateBroker(key, value);
-                    if (bad is not null) return (ErrorCode.InvalidConfig, bad);
+                    if (bad is not null)
+                    {
+                        return (ErrorCode.InvalidConfig, bad);
+                    }
+
                     result[key] = value!;
                     break;
                 case Delete:
-                    if (type != ConfigResourceType.Topic && ConfigLogic.ValidateBroker(key, null) is { } ro) return (ErrorCode.InvalidConfig, ro);
+                    if (type != ConfigResourceType.Topic && ConfigLogic.ValidateBroker(key, null) is { } ro)
+                    {
+                        return (ErrorCode.InvalidConfig, ro);
+                    }
+
                     result.Remove(key);
                     break;
                 case Append:
                 case Subtract:
                     if (def.Type != ConfigType.List)
+                    {
                         return (ErrorCode.InvalidConfig, $"Config value {(op == Append ? "append" : "subtract")} is not allowed for config key: {key}");
+                    }
+
                     var basis = result.TryGetValue(key, out var cur) ? cur
                         : type == ConfigResourceType.Topic ? state.BrokerDefault(def) ?? "" : def.Default ?? "";
                     var items = basis.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
                     var delta = (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                    if (op == Append) items.AddRange(delta.Where(d => !items.Contains(d)));
-                    else items.RemoveAll(delta.Contains);
+                    if (op == Append)
+                    {
+                        items.AddRange(delta.Where(d => !items.Contains(d)));
+                    }
+                    else
+                    {
+                        items.RemoveAll(delta.Contains);
+                    }
+
                     var joined = string.Join(",", items);
-                    if (def.Validate(joined) is { } badList) return (ErrorCode.InvalidConfig, badList);
+                    if (def.Validate(joined) is { } badList)
+                    {
+                        return (ErrorCode.InvalidConfig, badList);
+                    }
+
                     result[key] = joined;
                     break;
                 default:
                     return (ErrorCode.InvalidRequest, $"Unknown config operation {op} for config key: {key}");
             }
         }
-        if (validateOnly) return (ErrorCode.None, null);
+        if (validateOnly)
+        {
+            return (ErrorCode.None, null);
+        }
+
         current.Clear();
-        foreach (var kv in result) current[kv.Key] = kv.Value;
+        foreach (var kv in result)
+        {
+            current[kv.Key] = kv.Value;
+        }
+
         return (ErrorCode.None, null);
     }
 }

@@ -82,10 +82,20 @@ internal sealed class CreateTopicsHandler : IKafkaApiHandler
     private static (short Code, string? Message, TopicState? Topic) Create(ClusterState state, Message t, bool validateOnly)
     {
         var name = t.GetString("Name") ?? string.Empty;
-        if (TopicNames.Validate(name) is { } invalid) return (ErrorCode.InvalidTopicException, invalid, null);
-        if (state.TopicsUnlocked.Any(x => x.Name == name)) return (ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.", null);
+        if (TopicNames.Validate(name) is { } invalid)
+        {
+            return (ErrorCode.InvalidTopicException, invalid, null);
+        }
+
+        if (state.TopicsUnlocked.Any(x => x.Name == name))
+        {
+            return (ErrorCode.TopicAlreadyExists, $"Topic '{name}' already exists.", null);
+        }
+
         if (state.TopicsUnlocked.FirstOrDefault(x => TopicNames.Collide(x.Name, name)) is { } other)
+        {
             return (ErrorCode.InvalidTopicException, $"Topic '{name}' collides with existing topic: {other.Name}", null);
+        }
 
         var numPartitions = t.GetInt32("NumPartitions");
         var rf = t.GetInt16("ReplicationFactor");
@@ -95,36 +105,72 @@ internal sealed class CreateTopicsHandler : IKafkaApiHandler
         if (assignments.Count > 0)
         {
             if (numPartitions != -1 || rf != -1)
+            {
                 return (ErrorCode.InvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.", null);
+            }
+
             var byIndex = assignments.OrderBy(a => a.GetInt32("PartitionIndex")).ToList();
             for (var i = 0; i < byIndex.Count; i++)
+            {
                 if (byIndex[i].GetInt32("PartitionIndex") != i)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, "Partitions should be a consecutive 0-based integer sequence", null);
+                }
+            }
+
             assignment = byIndex.Select(a => (a.GetList<int>("BrokerIds") ?? new List<int>()).ToArray()).ToArray();
             for (var i = 0; i < assignment.Length; i++)
             {
                 var replicas = assignment[i];
                 if (replicas.Length == 0)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Empty replica assignment for partition {i}.", null);
+                }
+
                 if (replicas.Distinct().Count() != replicas.Length)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Duplicate brokers not allowed in replica assignment: {string.Join(", ", replicas)} for partition id {i}.", null);
+                }
+
                 var unknown = replicas.Where(r => !liveBrokers.Contains(r)).ToArray();
                 if (unknown.Length > 0)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Unknown broker(s) in replica assignment: {string.Join(", ", unknown)}.", null);
+                }
+
                 if (replicas.Length != assignment[0].Length)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"All partitions should have the same number of replicas: partition 0 has {assignment[0].Length}, partition {i} has {replicas.Length}.", null);
+                }
             }
         }
         else
         {
-            if (numPartitions == -1) numPartitions = state.Options.DefaultPartitions;
-            if (rf == -1) rf = state.Options.DefaultReplicationFactor;
+            if (numPartitions == -1)
+            {
+                numPartitions = state.Options.DefaultPartitions;
+            }
+
+            if (rf == -1)
+            {
+                rf = state.Options.DefaultReplicationFactor;
+            }
+
             if (numPartitions <= 0)
+            {
                 return (ErrorCode.InvalidPartitions, "Number of partitions was set to an invalid non-positive value.", null);
+            }
+
             if (rf <= 0)
+            {
                 return (ErrorCode.InvalidReplicationFactor, "Replication factor must be larger than 0, or -1 to use the default value.", null);
+            }
+
             if (rf > liveBrokers.Count)
+            {
                 return (ErrorCode.InvalidReplicationFactor, $"Replication factor: {rf} larger than available brokers: {liveBrokers.Count}.", null);
+            }
+
             assignment = validateOnly ? Array.Empty<int[]>() : state.AssignReplicas(numPartitions, rf);
         }
 
@@ -133,7 +179,11 @@ internal sealed class CreateTopicsHandler : IKafkaApiHandler
         {
             var key = c.GetString("Name") ?? string.Empty;
             var value = c.GetString("Value");
-            if (TopicConfigs.Validate(key, value) is { } bad) return (ErrorCode.InvalidConfig, bad, null);
+            if (TopicConfigs.Validate(key, value) is { } bad)
+            {
+                return (ErrorCode.InvalidConfig, bad, null);
+            }
+
             configs[key] = value!;
         }
 
@@ -142,8 +192,16 @@ internal sealed class CreateTopicsHandler : IKafkaApiHandler
             var preview = new TopicState { Name = name, TopicId = Guid.Empty };
             var n = assignments.Count > 0 ? assignment.Length : numPartitions;
             var r = assignments.Count > 0 ? assignment[0].Length : rf;
-            for (var i = 0; i < n; i++) preview.Partitions.Add(new PartitionState { Topic = name, Index = i, Replicas = new int[r] });
-            foreach (var kv in configs) preview.Configs[kv.Key] = kv.Value;
+            for (var i = 0; i < n; i++)
+            {
+                preview.Partitions.Add(new PartitionState { Topic = name, Index = i, Replicas = new int[r] });
+            }
+
+            foreach (var kv in configs)
+            {
+                preview.Configs[kv.Key] = kv.Value;
+            }
+
             return (ErrorCode.None, null, preview);
         }
         return (ErrorCode.None, null, state.CreateTopic(name, assignment, configs));

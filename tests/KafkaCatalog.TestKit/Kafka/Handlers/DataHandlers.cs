@@ -11,11 +11,23 @@ internal static class PartitionLookup
     {
         p = null;
         var state = ctx.State;
-        if (topic is not null && !state.IsAuthorized(ctx.Principal, op, AclResourceType.Topic, topic)) return ErrorCode.TopicAuthorizationFailed;
+        if (topic is not null && !state.IsAuthorized(ctx.Principal, op, AclResourceType.Topic, topic))
+        {
+            return ErrorCode.TopicAuthorizationFailed;
+        }
+
         var t = topic is null ? null : state.TopicsUnlocked.FirstOrDefault(x => x.Name == topic);
-        if (t is null || partition < 0 || partition >= t.Partitions.Count) return ErrorCode.UnknownTopicOrPartition;
+        if (t is null || partition < 0 || partition >= t.Partitions.Count)
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
         p = t.Partitions[partition];
-        if (p.LeaderId < 0) return ErrorCode.LeaderNotAvailable;
+        if (p.LeaderId < 0)
+        {
+            return ErrorCode.LeaderNotAvailable;
+        }
+
         return p.LeaderId == ctx.BrokerId ? ErrorCode.None : ErrorCode.NotLeaderOrFollower;
     }
 }
@@ -56,7 +68,11 @@ internal sealed class ProduceHandler : IKafkaApiHandler
                         message = $"Cannot append to internal topic {name}";
                     }
                     List<byte[]>? batches = null;
-                    if (code == ErrorCode.None) code = PartitionLog.Split(pd.GetBytes("Records"), out batches, out message);
+                    if (code == ErrorCode.None)
+                    {
+                        code = PartitionLog.Split(pd.GetBytes("Records"), out batches, out message);
+                    }
+
                     var topic = name is null ? null : state.TopicsUnlocked.FirstOrDefault(t => t.Name == name);
                     if (code == ErrorCode.None)
                     {
@@ -92,7 +108,11 @@ internal sealed class ProduceHandler : IKafkaApiHandler
                 }
             }
         }
-        if (appended) state.NotifyChanged();
+        if (appended)
+        {
+            state.NotifyChanged();
+        }
+
         return ValueTask.FromResult(acks == 0 ? null : (Message?)resp);
     }
 
@@ -123,7 +143,11 @@ internal sealed class FetchHandler : IKafkaApiHandler
             var wait = ctx.State.WaitForChangeAsync();
             var (resp, bytes, anyError) = Build(ctx, request);
             var remaining = deadline - DateTime.UtcNow;
-            if (bytes >= Math.Max(1, minBytes) || anyError || remaining <= TimeSpan.Zero) return resp;
+            if (bytes >= Math.Max(1, minBytes) || anyError || remaining <= TimeSpan.Zero)
+            {
+                return resp;
+            }
+
             try
             {
                 await wait.WaitAsync(remaining, ct).ConfigureAwait(false);
@@ -164,7 +188,10 @@ internal sealed class FetchHandler : IKafkaApiHandler
                     if (code == ErrorCode.None)
                     {
                         var offset = fp.GetInt64("FetchOffset");
-                        if (offset < p!.LogStartOffset || offset > p.HighWatermark) code = ErrorCode.OffsetOutOfRange;
+                        if (offset < p!.LogStartOffset || offset > p.HighWatermark)
+                        {
+                            code = ErrorCode.OffsetOutOfRange;
+                        }
                     }
                     if (p is not null && code is ErrorCode.None or ErrorCode.OffsetOutOfRange)
                     {
@@ -189,7 +216,10 @@ internal sealed class FetchHandler : IKafkaApiHandler
                     var data = total > 0 && budget <= 0 ? Array.Empty<byte>() : PartitionLog.Read(p!, fp.GetInt64("FetchOffset"), Math.Max(1, budget));
                     total += data.Length;
                     pr.Set("Records", data);
-                    if (v >= 4) pr.Set("AbortedTransactions", new List<Message>());
+                    if (v >= 4)
+                    {
+                        pr.Set("AbortedTransactions", new List<Message>());
+                    }
                 }
             }
         }
@@ -223,7 +253,11 @@ internal sealed class ListOffsetsHandler : IKafkaApiHandler
                     pr.Set("PartitionIndex", index);
                     var code = PartitionLookup.Leader(ctx, name, index, AclOperation.Describe, out var p);
                     pr.Set("ErrorCode", code);
-                    if (code != ErrorCode.None) continue;
+                    if (code != ErrorCode.None)
+                    {
+                        continue;
+                    }
+
                     var ts = lp.GetInt64("Timestamp");
                     (long Offset, long Timestamp)? found = ts switch
                     {
@@ -288,8 +322,15 @@ internal sealed class DeleteRecordsHandler : IKafkaApiHandler
                         // Kafka: -1 means the high watermark; below 0 or above the high watermark is
                         // OFFSET_OUT_OF_RANGE; at or below the log start nothing moves.
                         var offset = dp.GetInt64("Offset");
-                        if (offset == -1) offset = p!.HighWatermark;
-                        if (offset < 0 || offset > p!.HighWatermark) code = ErrorCode.OffsetOutOfRange;
+                        if (offset == -1)
+                        {
+                            offset = p!.HighWatermark;
+                        }
+
+                        if (offset < 0 || offset > p!.HighWatermark)
+                        {
+                            code = ErrorCode.OffsetOutOfRange;
+                        }
                         else
                         {
                             PartitionLog.DeleteBefore(p, offset);

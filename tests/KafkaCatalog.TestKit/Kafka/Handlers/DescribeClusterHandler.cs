@@ -41,7 +41,9 @@ internal sealed class DescribeClusterHandler : IKafkaApiHandler
                 e.Set("Rack", b.Rack);
             }
             if (request.GetBool("IncludeClusterAuthorizedOperations"))
+            {
                 resp.Set("ClusterAuthorizedOperations", state.AuthorizedOperations(ctx.Principal, AclResourceType.Cluster, "kafka-cluster"));
+            }
         }
         return ValueTask.FromResult<Message?>(resp);
     }

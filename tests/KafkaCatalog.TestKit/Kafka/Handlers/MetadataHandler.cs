@@ -30,7 +30,10 @@ internal sealed class MetadataHandler : IKafkaApiHandler
             }
             resp.Set("ClusterId", state.ClusterId);
             resp.Set("ControllerId", state.ControllerId);
-            if (includeClusterOps) resp.Set("ClusterAuthorizedOperations", state.AuthorizedOperations(ctx.Principal, AclResourceType.Cluster, "kafka-cluster"));
+            if (includeClusterOps)
+            {
+                resp.Set("ClusterAuthorizedOperations", state.AuthorizedOperations(ctx.Principal, AclResourceType.Cluster, "kafka-cluster"));
+            }
 
             var all = requested is null || (v == 0 && requested.Count == 0);
             var topics = new List<Message>();
@@ -38,8 +41,12 @@ internal sealed class MetadataHandler : IKafkaApiHandler
             {
                 state.CountAllTopicsMetadataRequest();
                 foreach (var t in state.TopicsUnlocked.OrderBy(t => t.Name, StringComparer.Ordinal))
+                {
                     if (state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, t.Name))
+                    {
                         topics.Add(Describe(resp, t, v, state, ctx, includeTopicOps));
+                    }
+                }
             }
             else
             {
@@ -48,9 +55,14 @@ internal sealed class MetadataHandler : IKafkaApiHandler
                     var name = rt.GetString("Name");
                     TopicState? t = null;
                     if (name is null && v >= 10)
+                    {
                         t = state.TopicsUnlocked.FirstOrDefault(x => x.TopicId == rt.GetUuid("TopicId"));
+                    }
                     else if (name is not null)
+                    {
                         t = state.TopicsUnlocked.FirstOrDefault(x => x.Name == name);
+                    }
+
                     if (t is not null && !state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, t.Name))
                     {
                         topics.Add(Error(resp, name ?? t.Name, ErrorCode.TopicAuthorizationFailed, v));
@@ -72,7 +84,10 @@ internal sealed class MetadataHandler : IKafkaApiHandler
                     }
                     var code = TopicNames.Validate(name) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.InvalidTopicException;
                     if (code == ErrorCode.UnknownTopicOrPartition && !state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, name))
+                    {
                         code = ErrorCode.TopicAuthorizationFailed;
+                    }
+
                     if (code == ErrorCode.UnknownTopicOrPartition && state.Options.AutoCreateTopics && (v < 4 || request.GetBool("AllowAutoTopicCreation"))
                         && state.IsAuthorized(ctx.Principal, AclOperation.Create, AclResourceType.Topic, name))
                     {
@@ -117,7 +132,11 @@ internal sealed class MetadataHandler : IKafkaApiHandler
             parts.Add(pe);
         }
         e.Set("Partitions", parts);
-        if (includeOps) e.Set("TopicAuthorizedOperations", state.AuthorizedOperations(ctx.Principal, AclResourceType.Topic, t.Name));
+        if (includeOps)
+        {
+            e.Set("TopicAuthorizedOperations", state.AuthorizedOperations(ctx.Principal, AclResourceType.Topic, t.Name));
+        }
+
         return e;
     }
 }

@@ -73,7 +73,10 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
             if (!authorized)
             {
                 // Kafka's ElectLeadersRequest.getErrorResponse: the error on every named partition (none for "all").
-                if (requested is null) targets.Clear();
+                if (requested is null)
+                {
+                    targets.Clear();
+                }
             }
             foreach (var (topic, partitions) in targets)
             {
@@ -90,8 +93,16 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
                             : index < 0 || index >= t.Partitions.Count
                                 ? (ErrorCode.UnknownTopicOrPartition, $"No such partition as {topic}-{index}")
                                 : Elect(state, t.Partitions[index], unclean);
-                    if (code == ErrorCode.None) changed = true;
-                    if (requested is null && code == ElectionNotNeeded) continue;
+                    if (code == ErrorCode.None)
+                    {
+                        changed = true;
+                    }
+
+                    if (requested is null && code == ElectionNotNeeded)
+                    {
+                        continue;
+                    }
+
                     var pr = tr.NewElement("PartitionResult");
                     pr.Set("PartitionId", index);
                     pr.Set("ErrorCode", code);
@@ -103,7 +114,11 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
             }
         }
         resp.Set("ErrorCode", authorized ? ErrorCode.None : ErrorCode.ClusterAuthorizationFailed);
-        if (changed) state.NotifyChanged();
+        if (changed)
+        {
+            state.NotifyChanged();
+        }
+
         return ValueTask.FromResult<Message?>(resp);
     }
 
@@ -113,18 +128,32 @@ internal sealed class ElectLeadersHandler : IKafkaApiHandler
         if (!unclean)
         {
             var preferred = p.Replicas[0];
-            if (p.LeaderId == preferred) return (ElectionNotNeeded, "Leader election not needed for topic partition.");
+            if (p.LeaderId == preferred)
+            {
+                return (ElectionNotNeeded, "Leader election not needed for topic partition.");
+            }
+
             if (!Alive(preferred) || !p.Isr.Contains(preferred))
+            {
                 return (PreferredLeaderNotAvailable, "The preferred leader was not available.");
+            }
+
             p.LeaderId = preferred;
             p.LeaderEpoch++;
             return (ErrorCode.None, null);
         }
-        if (p.LeaderId >= 0) return (ElectionNotNeeded, "Leader election not needed for topic partition.");
+        if (p.LeaderId >= 0)
+        {
+            return (ElectionNotNeeded, "Leader election not needed for topic partition.");
+        }
+
         var clean = p.Replicas.FirstOrDefault(r => Alive(r) && p.Isr.Contains(r), -1);
         var candidate = clean >= 0 ? clean : p.Replicas.FirstOrDefault(Alive, -1);
         if (candidate < 0)
+        {
             return (EligibleLeadersNotAvailable, "Eligible topic partition leaders are not available.");
+        }
+
         p.LeaderId = candidate;
         p.LeaderEpoch++;
         if (clean < 0)

@@ -17,9 +17,20 @@ internal sealed class DeleteTopicsHandler : IKafkaApiHandler
         var resp = ctx.NewResponse();
         var wanted = new List<(string? Name, Guid Id)>();
         if (v >= 6)
-            foreach (var t in request.GetArray("Topics") ?? new List<Message>()) wanted.Add((t.GetString("Name"), t.GetUuid("TopicId")));
+        {
+            foreach (var t in request.GetArray("Topics") ?? new List<Message>())
+            {
+                wanted.Add((t.GetString("Name"), t.GetUuid("TopicId")));
+            }
+        }
         else
-            foreach (var n in request.GetList<string>("TopicNames") ?? new List<string>()) wanted.Add((n, Guid.Empty));
+        {
+            foreach (var n in request.GetList<string>("TopicNames") ?? new List<string>())
+            {
+                wanted.Add((n, Guid.Empty));
+            }
+        }
+
         var deleted = false;
         lock (state.Sync)
         {
@@ -34,9 +45,13 @@ internal sealed class DeleteTopicsHandler : IKafkaApiHandler
                 short code;
                 string? message = null;
                 if (name is not null && !state.IsAuthorized(ctx.Principal, AclOperation.Delete, AclResourceType.Topic, name))
+                {
                     code = ErrorCode.TopicAuthorizationFailed;
+                }
                 else if (topic is null)
+                {
                     code = name is null ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
+                }
                 else if (topic.IsInternal)
                 {
                     code = ErrorCode.InvalidRequest;
@@ -52,7 +67,11 @@ internal sealed class DeleteTopicsHandler : IKafkaApiHandler
                 r.Set("ErrorMessage", code == ErrorCode.None ? null : message ?? ErrorCode.DefaultMessage(code));
             }
         }
-        if (deleted) state.NotifyChanged();
+        if (deleted)
+        {
+            state.NotifyChanged();
+        }
+
         return ValueTask.FromResult<Message?>(resp);
     }
 }
@@ -91,41 +110,72 @@ internal sealed class CreatePartitionsHandler : IKafkaApiHandler
     private static (short, string?) Grow(RequestContext ctx, ClusterState state, string name, int count, List<Message>? assignments, bool validateOnly)
     {
         if (!state.IsAuthorized(ctx.Principal, AclOperation.Alter, AclResourceType.Topic, name))
+        {
             return (ErrorCode.TopicAuthorizationFailed, ErrorCode.DefaultMessage(ErrorCode.TopicAuthorizationFailed));
+        }
+
         var topic = state.TopicsUnlocked.FirstOrDefault(x => x.Name == name);
-        if (topic is null) return (ErrorCode.UnknownTopicOrPartition, $"The topic '{name}' does not exist.");
+        if (topic is null)
+        {
+            return (ErrorCode.UnknownTopicOrPartition, $"The topic '{name}' does not exist.");
+        }
+
         var current = topic.Partitions.Count;
         if (count < current)
+        {
             return (ErrorCode.InvalidPartitions, $"Topic currently has {current} partitions, which is higher than the requested {count}.");
+        }
+
         if (count == current)
+        {
             return (ErrorCode.InvalidPartitions, $"Topic already has {current} partitions.");
+        }
+
         var add = count - current;
         var rf = topic.ReplicationFactor;
         int[][] assignment;
         if (assignments is not null)
         {
             if (assignments.Count != add)
+            {
                 return (ErrorCode.InvalidReplicaAssignment, $"Increasing the number of partitions by {add} but {assignments.Count} assignments provided.");
+            }
+
             assignment = assignments.Select(a => (a.GetList<int>("BrokerIds") ?? new List<int>()).ToArray()).ToArray();
             var live = state.Brokers.Where(b => b.IsAlive).Select(b => b.Id).ToHashSet();
             for (var i = 0; i < assignment.Length; i++)
             {
                 var unknown = assignment[i].Where(b => !live.Contains(b)).ToArray();
                 if (unknown.Length > 0)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Unknown broker(s) in replica assignment: {string.Join(", ", unknown)}.");
+                }
+
                 if (assignment[i].Distinct().Count() != assignment[i].Length)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Duplicate brokers not allowed in replica assignment: {string.Join(", ", assignment[i])} for partition id {current + i}.");
+                }
+
                 if (assignment[i].Length != rf)
+                {
                     return (ErrorCode.InvalidReplicaAssignment, $"Inconsistent replication factor between partitions, partition 0 has {rf} while partition {current + i} has {assignment[i].Length}.");
+                }
             }
         }
         else
         {
             if (rf > state.Brokers.Count(b => b.IsAlive))
+            {
                 return (ErrorCode.InvalidReplicationFactor, $"Replication factor: {rf} larger than available brokers: {state.Brokers.Count(b => b.IsAlive)}.");
+            }
+
             assignment = state.AssignReplicas(add, (short)rf, current);
         }
-        if (!validateOnly) state.AddPartitions(topic, assignment);
+        if (!validateOnly)
+        {
+            state.AddPartitions(topic, assignment);
+        }
+
         return (ErrorCode.None, null);
     }
 }

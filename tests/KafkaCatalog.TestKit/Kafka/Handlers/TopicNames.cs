@@ -8,13 +8,29 @@ public static class TopicNames
     /// <summary>Kafka's InvalidTopicException message, or null when the name is legal.</summary>
     public static string? Validate(string? name)
     {
-        if (string.IsNullOrEmpty(name)) return "Topic name is illegal, it can't be empty";
-        if (name is "." or "..") return "Topic name cannot be \".\" or \"..\"";
+        if (string.IsNullOrEmpty(name))
+        {
+            return "Topic name is illegal, it can't be empty";
+        }
+
+        if (name is "." or "..")
+        {
+            return "Topic name cannot be \".\" or \"..\"";
+        }
+
         if (name.Length > MaxLength)
+        {
             return $"Topic name is illegal, it can't be longer than {MaxLength} characters, topic name: {name}";
+        }
+
         foreach (var c in name)
+        {
             if (!(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '.' or '_' or '-'))
+            {
                 return $"Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'";
+            }
+        }
+
         return null;
     }
 

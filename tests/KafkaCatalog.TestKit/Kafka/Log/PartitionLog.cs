@@ -15,7 +15,11 @@ public static class Crc32C
         for (uint i = 0; i < 256; i++)
         {
             var c = i;
-            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+            for (var k = 0; k < 8; k++)
+            {
+                c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
+            }
+
             t[i] = c;
         }
         return t;
@@ -24,7 +28,11 @@ public static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> data)
     {
         var crc = 0xFFFFFFFFu;
-        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+
         return crc ^ 0xFFFFFFFFu;
     }
 }
@@ -72,20 +80,34 @@ public static class PartitionLog
         var pos = 0;
         while (pos < records.Length)
         {
-            if (records.Length - pos < 17) return Corrupt(out error, "Truncated record batch header.");
+            if (records.Length - pos < 17)
+            {
+                return Corrupt(out error, "Truncated record batch header.");
+            }
+
             var magic = records[pos + 16];
             if (magic != 2)
             {
                 error = $"Message format v{magic} is not supported; only record batches (magic 2).";
                 return 43; // UNSUPPORTED_FOR_MESSAGE_FORMAT
             }
-            if (records.Length - pos < BatchHeader.Size) return Corrupt(out error, "Truncated record batch header.");
+            if (records.Length - pos < BatchHeader.Size)
+            {
+                return Corrupt(out error, "Truncated record batch header.");
+            }
+
             var h = BatchHeader.Read(records.AsSpan(pos));
             if (h.BatchLength < BatchHeader.Size - 12 || pos + h.TotalSize > records.Length)
+            {
                 return Corrupt(out error, "Record batch length is out of range.");
+            }
+
             var batch = records.AsSpan(pos, h.TotalSize);
             if (Crc32C.Compute(batch[21..]) != h.Crc)
+            {
                 return Corrupt(out error, "Record batch is corrupt (CRC-32C mismatch).");
+            }
+
             if (!RecordCompression.IsSupported((CompressionType)h.Compression))
             {
                 batches.Clear();
@@ -141,10 +163,21 @@ public static class PartitionLog
         var ms = new MemoryStream();
         foreach (var b in p.Batches)
         {
-            if (b.LastOffset < offset) continue;
-            if (ms.Length > 0 && ms.Length + b.Data.Length > maxBytes) break;
+            if (b.LastOffset < offset)
+            {
+                continue;
+            }
+
+            if (ms.Length > 0 && ms.Length + b.Data.Length > maxBytes)
+            {
+                break;
+            }
+
             ms.Write(b.Data);
-            if (ms.Length >= maxBytes) break;
+            if (ms.Length >= maxBytes)
+            {
+                break;
+            }
         }
         return ms.ToArray();
     }
@@ -152,11 +185,19 @@ public static class PartitionLog
     /// <summary>Moves the log start offset forward, dropping batches wholly below it.</summary>
     public static void DeleteBefore(PartitionState p, long offset)
     {
-        if (offset <= p.LogStartOffset) return;
+        if (offset <= p.LogStartOffset)
+        {
+            return;
+        }
+
         p.LogStartOffset = offset;
         for (var i = p.Batches.Count - 1; i >= 0; i--)
         {
-            if (p.Batches[i].LastOffset >= offset) continue;
+            if (p.Batches[i].LastOffset >= offset)
+            {
+                continue;
+            }
+
             p.SizeBytes -= p.Batches[i].Data.Length;
             p.Batches.RemoveAt(i);
         }
@@ -190,9 +231,18 @@ public static class PartitionLog
     {
         foreach (var b in p.Batches)
         {
-            if (b.MaxTimestamp < ts) continue;
+            if (b.MaxTimestamp < ts)
+            {
+                continue;
+            }
+
             foreach (var rec in RecordTimestamps(b))
-                if (rec.Timestamp >= ts && rec.Offset >= p.LogStartOffset) return rec;
+            {
+                if (rec.Timestamp >= ts && rec.Offset >= p.LogStartOffset)
+                {
+                    return rec;
+                }
+            }
         }
         return null;
     }
@@ -202,8 +252,16 @@ public static class PartitionLog
     {
         (long, long)? best = null;
         foreach (var b in p.Batches)
+        {
             foreach (var rec in RecordTimestamps(b))
-                if (rec.Offset >= p.LogStartOffset && (best is null || rec.Timestamp > best.Value.Item2)) best = rec;
+            {
+                if (rec.Offset >= p.LogStartOffset && (best is null || rec.Timestamp > best.Value.Item2))
+                {
+                    best = rec;
+                }
+            }
+        }
+
         return best;
     }
 }

@@ -12,7 +12,11 @@ public static class SimpleBatchWriter
 {
     public static byte[] Write(IReadOnlyList<SeedRecord> records)
     {
-        if (records.Count == 0) throw new ArgumentException("A batch needs at least one record.", nameof(records));
+        if (records.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one record.", nameof(records));
+        }
+
         var baseTs = records[0].TimestampMs;
         var body = new KafkaWriter();
         for (var i = 0; i < records.Count; i++)

@@ -18,7 +18,10 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
     private ReadOnlySpan<byte> Take(int n)
     {
         if (n < 0 || Position + n > _buffer.Length)
+        {
             throw new KafkaProtocolException($"Truncated frame: need {n} bytes at {Position}, have {Remaining}.");
+        }
+
         var s = _buffer.Span.Slice(Position, n);
         Position += n;
         return s;
@@ -27,7 +30,10 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
     public ReadOnlyMemory<byte> TakeMemory(int n)
     {
         if (n < 0 || Position + n > _buffer.Length)
+        {
             throw new KafkaProtocolException($"Truncated frame: need {n} bytes at {Position}, have {Remaining}.");
+        }
+
         var m = _buffer.Slice(Position, n);
         Position += n;
         return m;
@@ -50,7 +56,10 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
         {
             var b = Take(1)[0];
             result |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return result;
+            if ((b & 0x80) == 0)
+            {
+                return result;
+            }
         }
         throw new KafkaProtocolException("Malformed unsigned varint.");
     }
@@ -62,7 +71,10 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
         {
             var b = Take(1)[0];
             result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return result;
+            if ((b & 0x80) == 0)
+            {
+                return result;
+            }
         }
         throw new KafkaProtocolException("Malformed unsigned varlong.");
     }
@@ -82,7 +94,11 @@ public sealed class KafkaReader(ReadOnlyMemory<byte> buffer)
     /// <summary>Length of a string/bytes/array; -1 means null.</summary>
     public int ReadLength(bool compact, bool int16Length = false)
     {
-        if (compact) return (int)ReadUVarint() - 1;
+        if (compact)
+        {
+            return (int)ReadUVarint() - 1;
+        }
+
         return int16Length ? ReadInt16() : ReadInt32();
     }
 
@@ -108,7 +124,11 @@ public sealed class KafkaWriter
 
     private Span<byte> Grow(int n)
     {
-        if (Length + n > _buf.Length) Array.Resize(ref _buf, Math.Max(_buf.Length * 2, Length + n));
+        if (Length + n > _buf.Length)
+        {
+            Array.Resize(ref _buf, Math.Max(_buf.Length * 2, Length + n));
+        }
+
         var s = _buf.AsSpan(Length, n);
         Length += n;
         return s;
@@ -156,9 +176,18 @@ public sealed class KafkaWriter
 
     public void WriteLength(int n, bool compact, bool int16Length = false)
     {
-        if (compact) WriteUVarint((uint)(n + 1));
-        else if (int16Length) WriteInt16((short)n);
-        else WriteInt32(n);
+        if (compact)
+        {
+            WriteUVarint((uint)(n + 1));
+        }
+        else if (int16Length)
+        {
+            WriteInt16((short)n);
+        }
+        else
+        {
+            WriteInt32(n);
+        }
     }
 
     public void WriteString(string? s, bool compact)
@@ -209,8 +238,16 @@ public static class MessageCodec
         var m = new Message(spec);
         foreach (var f in spec.Fields)
         {
-            if (!f.Versions.Contains(version)) continue;
-            if (flexible && f.TaggedVersions.Contains(version)) continue;
+            if (!f.Versions.Contains(version))
+            {
+                continue;
+            }
+
+            if (flexible && f.TaggedVersions.Contains(version))
+            {
+                continue;
+            }
+
             m.SetRaw(f.Name, ReadField(f, r, version, flexible));
         }
         if (flexible)
@@ -241,16 +278,31 @@ public static class MessageCodec
             var n = r.ReadLength(flexible);
             if (n < 0)
             {
-                if (!nullable) throw new KafkaProtocolException($"Null array for non-nullable field {f.Name}.");
+                if (!nullable)
+                {
+                    throw new KafkaProtocolException($"Null array for non-nullable field {f.Name}.");
+                }
+
                 return null;
             }
-            if (n > r.Remaining) throw new KafkaProtocolException($"Array {f.Name} claims {n} elements with {r.Remaining} bytes left.");
+            if (n > r.Remaining)
+            {
+                throw new KafkaProtocolException($"Array {f.Name} claims {n} elements with {r.Remaining} bytes left.");
+            }
+
             var list = f.NewList();
-            for (var i = 0; i < n; i++) list.Add(ReadScalar(f, r, version, flexible));
+            for (var i = 0; i < n; i++)
+            {
+                list.Add(ReadScalar(f, r, version, flexible));
+            }
+
             return list;
         }
         if (f.Type == KafkaType.Struct && nullable)
+        {
             return r.ReadInt8() < 0 ? null : ReadStruct(f.Struct!, r, version, flexible);
+        }
+
         return ReadScalar(f, r, version, flexible);
     }
 
@@ -276,17 +328,29 @@ public static class MessageCodec
         List<(int Tag, byte[] Data)>? tagged = null;
         foreach (var f in m.Spec.Fields)
         {
-            if (!f.Versions.Contains(version)) continue;
+            if (!f.Versions.Contains(version))
+            {
+                continue;
+            }
+
             var has = m.Values.TryGetValue(f.Name, out var value);
             if (flexible && f.TaggedVersions.Contains(version))
             {
-                if (!has || IsDefault(f, value, version)) continue;
+                if (!has || IsDefault(f, value, version))
+                {
+                    continue;
+                }
+
                 var sub = new KafkaWriter();
                 WriteField(f, value, sub, version, flexible);
                 (tagged ??= new()).Add((f.Tag!.Value, sub.ToArray()));
                 continue;
             }
-            if (!has) value = f.DefaultValue(version);
+            if (!has)
+            {
+                value = f.DefaultValue(version);
+            }
+
             WriteField(f, value, w, version, flexible);
         }
         if (flexible)
@@ -310,10 +374,26 @@ public static class MessageCodec
     private static bool IsDefault(FieldSpec f, object? value, short version)
     {
         var d = f.DefaultValue(version);
-        if (value is null) return d is null;
-        if (value is IList l) return d is IList dl && l.Count == 0 && dl.Count == 0;
-        if (value is Message) return false;
-        if (value is byte[] b) return d is byte[] db && b.Length == 0 && db.Length == 0;
+        if (value is null)
+        {
+            return d is null;
+        }
+
+        if (value is IList l)
+        {
+            return d is IList dl && l.Count == 0 && dl.Count == 0;
+        }
+
+        if (value is Message)
+        {
+            return false;
+        }
+
+        if (value is byte[] b)
+        {
+            return d is byte[] db && b.Length == 0 && db.Length == 0;
+        }
+
         return value.Equals(d);
     }
 
@@ -324,13 +404,24 @@ public static class MessageCodec
         {
             if (value is null)
             {
-                if (nullable) w.WriteLength(-1, flexible);
-                else w.WriteLength(0, flexible);
+                if (nullable)
+                {
+                    w.WriteLength(-1, flexible);
+                }
+                else
+                {
+                    w.WriteLength(0, flexible);
+                }
+
                 return;
             }
             var list = (IList)value;
             w.WriteLength(list.Count, flexible);
-            foreach (var item in list) WriteScalar(f, item, w, version, flexible);
+            foreach (var item in list)
+            {
+                WriteScalar(f, item, w, version, flexible);
+            }
+
             return;
         }
         if (f.Type == KafkaType.Struct && nullable)
@@ -351,15 +442,33 @@ public static class MessageCodec
         var nullable = f.NullableVersions.Contains(version);
         switch (f.Type)
         {
-            case KafkaType.Bool: w.WriteBool(v is not null && Convert.ToBoolean(v, ic)); break;
-            case KafkaType.Int8: w.WriteInt8(Convert.ToSByte(v ?? 0, ic)); break;
-            case KafkaType.Int16: w.WriteInt16(Convert.ToInt16(v ?? 0, ic)); break;
-            case KafkaType.UInt16: w.WriteUInt16(Convert.ToUInt16(v ?? 0, ic)); break;
-            case KafkaType.Int32: w.WriteInt32(Convert.ToInt32(v ?? 0, ic)); break;
-            case KafkaType.UInt32: w.WriteUInt32(Convert.ToUInt32(v ?? 0, ic)); break;
-            case KafkaType.Int64: w.WriteInt64(Convert.ToInt64(v ?? 0, ic)); break;
-            case KafkaType.Float64: w.WriteFloat64(Convert.ToDouble(v ?? 0, ic)); break;
-            case KafkaType.Uuid: w.WriteUuid(v is Guid g ? g : Guid.Empty); break;
+            case KafkaType.Bool:
+                w.WriteBool(v is not null && Convert.ToBoolean(v, ic));
+                break;
+            case KafkaType.Int8:
+                w.WriteInt8(Convert.ToSByte(v ?? 0, ic));
+                break;
+            case KafkaType.Int16:
+                w.WriteInt16(Convert.ToInt16(v ?? 0, ic));
+                break;
+            case KafkaType.UInt16:
+                w.WriteUInt16(Convert.ToUInt16(v ?? 0, ic));
+                break;
+            case KafkaType.Int32:
+                w.WriteInt32(Convert.ToInt32(v ?? 0, ic));
+                break;
+            case KafkaType.UInt32:
+                w.WriteUInt32(Convert.ToUInt32(v ?? 0, ic));
+                break;
+            case KafkaType.Int64:
+                w.WriteInt64(Convert.ToInt64(v ?? 0, ic));
+                break;
+            case KafkaType.Float64:
+                w.WriteFloat64(Convert.ToDouble(v ?? 0, ic));
+                break;
+            case KafkaType.Uuid:
+                w.WriteUuid(v is Guid g ? g : Guid.Empty);
+                break;
             case KafkaType.String:
                 w.WriteString(v is null && !nullable ? string.Empty : (string?)v, flexible);
                 break;

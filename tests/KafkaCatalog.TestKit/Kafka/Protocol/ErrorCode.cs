@@ -65,7 +65,10 @@ public static class ErrorCode
         while (r.ReadLine() is { } line)
         {
             var p = line.Split('\t');
-            if (p.Length >= 2 && short.TryParse(p[0], out var code)) d[code] = (p[1], p.Length > 3 ? p[3] : string.Empty);
+            if (p.Length >= 2 && short.TryParse(p[0], out var code))
+            {
+                d[code] = (p[1], p.Length > 3 ? p[3] : string.Empty);
+            }
         }
         return d;
     }

@@ -45,7 +45,11 @@ public sealed class KafkaWireClient : IAsyncDisposable
         w.WriteInt16(version);
         w.WriteInt32(correlationId);
         w.WriteString(ClientId, compact: false);
-        if (spec.IsFlexible(version)) w.WriteUVarint(0);
+        if (spec.IsFlexible(version))
+        {
+            w.WriteUVarint(0);
+        }
+
         MessageCodec.Write(spec, body, w, version);
         w.PatchInt32(0, w.Length - 4);
         await _stream.WriteAsync(w.ToArray(), ct).ConfigureAwait(false);
@@ -57,7 +61,11 @@ public sealed class KafkaWireClient : IAsyncDisposable
     public async Task<byte[]?> ReadFrameAsync(CancellationToken ct = default)
     {
         var size = new byte[4];
-        if (!await ReadExactAsync(size, ct).ConfigureAwait(false)) return null;
+        if (!await ReadExactAsync(size, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
         var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(size)];
         return await ReadExactAsync(frame, ct).ConfigureAwait(false) ? frame : null;
     }
@@ -91,7 +99,11 @@ public sealed class KafkaWireClient : IAsyncDisposable
     {
         var id = await SendAsync(apiKey, version, body, ct).ConfigureAwait(false);
         var (cid, resp) = await ReceiveAsync(apiKey, version, ct).ConfigureAwait(false);
-        if (cid != id) throw new IOException($"Correlation id mismatch: sent {id}, got {cid}.");
+        if (cid != id)
+        {
+            throw new IOException($"Correlation id mismatch: sent {id}, got {cid}.");
+        }
+
         return resp;
     }
 
@@ -101,7 +113,11 @@ public sealed class KafkaWireClient : IAsyncDisposable
         while (read < buf.Length)
         {
             var n = await _stream.ReadAsync(buf.AsMemory(read), ct).ConfigureAwait(false);
-            if (n == 0) return false;
+            if (n == 0)
+            {
+                return false;
+            }
+
             read += n;
         }
         return true;

@@ -31,10 +31,18 @@ public sealed class Message
 
     public object? Get(string name)
     {
-        if (_values.TryGetValue(name, out var v)) return v;
+        if (_values.TryGetValue(name, out var v))
+        {
+            return v;
+        }
+
         var f = Spec.Field(name);
         var d = f.DefaultValue(short.MaxValue);
-        if (d is IList || d is Message) _values[name] = d; // so callers can mutate nested defaults
+        if (d is IList || d is Message)
+        {
+            _values[name] = d; // so callers can mutate nested defaults
+        }
+
         return d;
     }
 
@@ -50,13 +58,24 @@ public sealed class Message
 
     private static object? Coerce(FieldSpec f, object? value)
     {
-        if (value is null) return null;
+        if (value is null)
+        {
+            return null;
+        }
+
         if (f.IsArray)
         {
             if (f.Type == KafkaType.Struct)
+            {
                 return value as List<Message> ?? ((IEnumerable)value).Cast<Message>().ToList();
+            }
+
             var list = new List<object?>();
-            foreach (var item in (IEnumerable)value) list.Add(CoerceScalar(f.Type, item));
+            foreach (var item in (IEnumerable)value)
+            {
+                list.Add(CoerceScalar(f.Type, item));
+            }
+
             return list;
         }
         return f.Type == KafkaType.Struct ? (Message)value : CoerceScalar(f.Type, value);
@@ -64,7 +83,11 @@ public sealed class Message
 
     private static object? CoerceScalar(KafkaType t, object? v)
     {
-        if (v is null) return null;
+        if (v is null)
+        {
+            return null;
+        }
+
         var ic = CultureInfo.InvariantCulture;
         return t switch
         {
@@ -128,8 +151,16 @@ public sealed class Message
         var first = true;
         foreach (var f in Spec.Fields)
         {
-            if (!_values.TryGetValue(f.Name, out var v)) continue;
-            if (!first) sb.Append(", ");
+            if (!_values.TryGetValue(f.Name, out var v))
+            {
+                continue;
+            }
+
+            if (!first)
+            {
+                sb.Append(", ");
+            }
+
             first = false;
             sb.Append(f.Name).Append('=').Append(Format(v));
         }

@@ -15,12 +15,23 @@ public readonly record struct VersionRange(short Min, short Max)
 
     public static VersionRange Parse(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "none") return None;
+        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "none")
+        {
+            return None;
+        }
+
         text = text.Trim();
-        if (text.EndsWith('+')) return new(short.Parse(text[..^1], CultureInfo.InvariantCulture), short.MaxValue);
+        if (text.EndsWith('+'))
+        {
+            return new(short.Parse(text[..^1], CultureInfo.InvariantCulture), short.MaxValue);
+        }
+
         var dash = text.IndexOf('-');
         if (dash > 0)
+        {
             return new(short.Parse(text[..dash], CultureInfo.InvariantCulture), short.Parse(text[(dash + 1)..], CultureInfo.InvariantCulture));
+        }
+
         var v = short.Parse(text, CultureInfo.InvariantCulture);
         return new(v, v);
     }
@@ -70,25 +81,44 @@ public sealed class FieldSpec
     public object? DefaultValue(short version)
     {
         if (IsArray)
+        {
             return Default == "null" && NullableVersions.Contains(version) ? null : NewList();
+        }
+
         if (Type == KafkaType.Struct)
+        {
             return new Message(Struct!);
+        }
+
         var d = Default;
-        if (d == "null") return null;
+        if (d == "null")
+        {
+            return null;
+        }
+
         switch (Type)
         {
-            case KafkaType.Bool: return d is not null && bool.Parse(d);
-            case KafkaType.String: return d ?? string.Empty;
-            case KafkaType.Bytes: return Array.Empty<byte>();
-            case KafkaType.Records: return null;
-            case KafkaType.Uuid: return Guid.Empty;
-            case KafkaType.Float64: return d is null ? 0d : double.Parse(d, CultureInfo.InvariantCulture);
+            case KafkaType.Bool:
+                return d is not null && bool.Parse(d);
+            case KafkaType.String:
+                return d ?? string.Empty;
+            case KafkaType.Bytes:
+                return Array.Empty<byte>();
+            case KafkaType.Records:
+                return null;
+            case KafkaType.Uuid:
+                return Guid.Empty;
+            case KafkaType.Float64:
+                return d is null ? 0d : double.Parse(d, CultureInfo.InvariantCulture);
         }
         long n = 0;
         if (!string.IsNullOrEmpty(d))
+        {
             n = d.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
                 ? long.Parse(d[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)
                 : long.Parse(d, CultureInfo.InvariantCulture);
+        }
+
         return Type switch
         {
             KafkaType.Int8 => (object)(sbyte)n,
@@ -149,7 +179,10 @@ public static class KafkaSchema
         foreach (var res in asm.GetManifestResourceNames())
         {
             if (!res.Contains(".Kafka.Protocol.Messages.", StringComparison.Ordinal) || !res.EndsWith(".json", StringComparison.Ordinal))
+            {
                 continue;
+            }
+
             using var stream = asm.GetManifestResourceStream(res)!;
             var spec = Parse(stream);
             result[spec.Name] = spec;
@@ -164,11 +197,14 @@ public static class KafkaSchema
         var common = new Dictionary<string, StructSpec>(StringComparer.Ordinal);
         var pending = new List<FieldSpec>();
         if (root.TryGetProperty("commonStructs", out var cs))
+        {
             foreach (var s in cs.EnumerateArray())
             {
                 var name = s.GetProperty("name").GetString()!;
                 common[name] = new StructSpec(name, ParseFields(s.GetProperty("fields"), pending));
             }
+        }
+
         var fields = root.TryGetProperty("fields", out var f) ? ParseFields(f, pending) : new List<FieldSpec>();
         foreach (var p in pending)
         {
@@ -229,9 +265,13 @@ public static class KafkaSchema
             if (kind == KafkaType.Struct)
             {
                 if (e.TryGetProperty("fields", out var sub))
+                {
                     field.Struct = new StructSpec(elem, ParseFields(sub, pending));
+                }
                 else
+                {
                     pending.Add(field);
+                }
             }
             list.Add(field);
         }

@@ -37,14 +37,14 @@ public static class RecordCompression
             case CompressionType.None:
                 return data.ToArray();
             case CompressionType.Gzip:
-            {
-                using var ms = new MemoryStream();
-                using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
                 {
-                    gz.Write(data);
+                    using var ms = new MemoryStream();
+                    using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+                    {
+                        gz.Write(data);
+                    }
+                    return ms.ToArray();
                 }
-                return ms.ToArray();
-            }
             case CompressionType.Lz4:
                 return Native.Lz4Compress(data);
             case CompressionType.Zstd:
@@ -66,13 +66,13 @@ public static class RecordCompression
                 case CompressionType.None:
                     return data.ToArray();
                 case CompressionType.Gzip:
-                {
-                    using var input = new MemoryStream(data.ToArray());
-                    using var gz = new GZipStream(input, CompressionMode.Decompress);
-                    using var output = new MemoryStream();
-                    gz.CopyTo(output);
-                    return output.ToArray();
-                }
+                    {
+                        using var input = new MemoryStream(data.ToArray());
+                        using var gz = new GZipStream(input, CompressionMode.Decompress);
+                        using var output = new MemoryStream();
+                        gz.CopyTo(output);
+                        return output.ToArray();
+                    }
                 case CompressionType.Lz4:
                     return Native.Lz4Decompress(data);
                 case CompressionType.Zstd:
@@ -95,7 +95,10 @@ public static class RecordCompression
 
     private static void EnsureSupported(CompressionType type)
     {
-        if (!IsSupported(type)) throw Unsupported(type);
+        if (!IsSupported(type))
+        {
+            throw Unsupported(type);
+        }
     }
 
     private static RecordFormatException Unsupported(CompressionType type) =>
@@ -115,10 +118,18 @@ public static class RecordCompression
             int pos = 16;
             while (pos < data.Length)
             {
-                if (pos + 4 > data.Length) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated xerial snappy block");
+                if (pos + 4 > data.Length)
+                {
+                    throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated xerial snappy block");
+                }
+
                 int len = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(data[pos..]);
                 pos += 4;
-                if (len < 0 || pos + len > data.Length) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated xerial snappy block");
+                if (len < 0 || pos + len > data.Length)
+                {
+                    throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated xerial snappy block");
+                }
+
                 output.Write(Native.SnappyDecompress(data.Slice(pos, len)));
                 pos += len;
             }
@@ -190,7 +201,11 @@ public static class RecordCompression
             using var s = new Pin(src);
             using var d = new Pin(dst);
             nuint n = ZSTD_compress(d.Address, (nuint)dst.Length, s.Address, (nuint)src.Length, 3);
-            if (ZSTD_isError(n) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: " + ZstdError(n));
+            if (ZSTD_isError(n) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: " + ZstdError(n));
+            }
+
             return dst.AsSpan(0, (int)n).ToArray();
         }
 
@@ -211,11 +226,22 @@ public static class RecordCompression
                 {
                     var outBuf = new ZstdBuffer { Ptr = c.Address, Size = (nuint)chunk.Length, Pos = 0 };
                     last = ZSTD_decompressStream(zds, ref outBuf, ref input);
-                    if (ZSTD_isError(last) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: " + ZstdError(last));
+                    if (ZSTD_isError(last) != 0)
+                    {
+                        throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: " + ZstdError(last));
+                    }
+
                     output.Write(chunk, 0, (int)outBuf.Pos);
-                    if (input.Pos == input.Size && outBuf.Pos < outBuf.Size) break;
+                    if (input.Pos == input.Size && outBuf.Pos < outBuf.Size)
+                    {
+                        break;
+                    }
                 }
-                if (last != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: truncated frame");
+                if (last != 0)
+                {
+                    throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "zstd: truncated frame");
+                }
+
                 return output.ToArray();
             }
             finally
@@ -242,7 +268,11 @@ public static class RecordCompression
             using var s = new Pin(src);
             using var d = new Pin(dst);
             nuint n = LZ4F_compressFrame(d.Address, (nuint)dst.Length, s.Address, (nuint)src.Length, IntPtr.Zero);
-            if (LZ4F_isError(n) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(n));
+            if (LZ4F_isError(n) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(n));
+            }
+
             return dst.AsSpan(0, (int)n).ToArray();
         }
 
@@ -250,7 +280,11 @@ public static class RecordCompression
         {
             var src = data.ToArray();
             nuint rc = LZ4F_createDecompressionContext(out IntPtr ctx, 100);
-            if (LZ4F_isError(rc) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(rc));
+            if (LZ4F_isError(rc) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(rc));
+            }
+
             try
             {
                 using var output = new MemoryStream();
@@ -264,13 +298,28 @@ public static class RecordCompression
                     nuint dstSize = (nuint)chunk.Length;
                     nuint srcSize = (nuint)(src.Length - pos);
                     hint = LZ4F_decompress(ctx, c.Address, ref dstSize, s.Address + pos, ref srcSize, IntPtr.Zero);
-                    if (LZ4F_isError(hint) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(hint));
+                    if (LZ4F_isError(hint) != 0)
+                    {
+                        throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: " + Lz4Error(hint));
+                    }
+
                     pos += (int)srcSize;
                     output.Write(chunk, 0, (int)dstSize);
-                    if (hint == 0) break; // frame complete
-                    if (pos >= src.Length && dstSize == 0) break;
+                    if (hint == 0)
+                    {
+                        break; // frame complete
+                    }
+
+                    if (pos >= src.Length && dstSize == 0)
+                    {
+                        break;
+                    }
                 }
-                if (hint != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: truncated frame");
+                if (hint != 0)
+                {
+                    throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "lz4: truncated frame");
+                }
+
                 return output.ToArray();
             }
             finally
@@ -292,7 +341,11 @@ public static class RecordCompression
             nuint len = (nuint)dst.Length;
             using var s = new Pin(src);
             using var d = new Pin(dst);
-            if (snappy_compress(s.Address, (nuint)src.Length, d.Address, ref len) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: compression failed");
+            if (snappy_compress(s.Address, (nuint)src.Length, d.Address, ref len) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: compression failed");
+            }
+
             return dst.AsSpan(0, (int)len).ToArray();
         }
 
@@ -300,10 +353,18 @@ public static class RecordCompression
         {
             var src = data.ToArray();
             using var s = new Pin(src);
-            if (snappy_uncompressed_length(s.Address, (nuint)src.Length, out nuint len) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: invalid block");
+            if (snappy_uncompressed_length(s.Address, (nuint)src.Length, out nuint len) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: invalid block");
+            }
+
             var dst = new byte[(int)len];
             using var d = new Pin(dst);
-            if (snappy_uncompress(s.Address, (nuint)src.Length, d.Address, ref len) != 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: invalid block");
+            if (snappy_uncompress(s.Address, (nuint)src.Length, d.Address, ref len) != 0)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "snappy: invalid block");
+            }
+
             return dst;
         }
     }

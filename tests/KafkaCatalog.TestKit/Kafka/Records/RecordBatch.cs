@@ -87,13 +87,21 @@ public sealed class RecordBatch
     /// <summary>Writes this batch; offsets and timestamps of records become deltas against BaseOffset/BaseTimestamp.</summary>
     public byte[] Encode()
     {
-        if (Records.Count == 0) throw new InvalidOperationException("A record batch needs at least one record.");
+        if (Records.Count == 0)
+        {
+            throw new InvalidOperationException("A record batch needs at least one record.");
+        }
+
         BaseTimestamp = Records[0].Timestamp;
         MaxTimestamp = Records.Max(r => r.Timestamp);
         LastOffsetDelta = checked((int)(Records[^1].Offset - BaseOffset));
 
         using var body = new MemoryStream();
-        foreach (var r in Records) WriteRecord(body, r, BaseOffset, BaseTimestamp);
+        foreach (var r in Records)
+        {
+            WriteRecord(body, r, BaseOffset, BaseTimestamp);
+        }
+
         byte[] payload = Compression == CompressionType.None ? body.ToArray() : RecordCompression.Compress(Compression, body.ToArray());
 
         var buf = new byte[HeaderSize + payload.Length];
@@ -166,7 +174,11 @@ public sealed class RecordBatch
     /// </summary>
     public static RecordBatchHeader ReadHeader(ReadOnlySpan<byte> data, bool verifyCrc = true)
     {
-        if (data.Length < LogOverhead + 5) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record batch is truncated");
+        if (data.Length < LogOverhead + 5)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record batch is truncated");
+        }
+
         int batchLength = BinaryPrimitives.ReadInt32BigEndian(data[8..]);
         byte magic = data[MagicOffset];
         if (magic < 2)
@@ -174,7 +186,11 @@ public sealed class RecordBatch
             throw new RecordFormatException(KafkaRecordErrors.UnsupportedForMessageFormat,
                 $"Message format v{magic} (magic {magic}) is not supported; only record batches (magic 2) are accepted");
         }
-        if (magic > 2) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, $"Unknown record batch magic {magic}");
+        if (magic > 2)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, $"Unknown record batch magic {magic}");
+        }
+
         if (batchLength < HeaderSize - LogOverhead || batchLength > data.Length - LogOverhead)
         {
             throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, $"Record batch length {batchLength} is invalid for {data.Length} available bytes");
@@ -253,7 +269,11 @@ public sealed class RecordBatch
     private static KafkaRecord ReadRecord(ReadOnlySpan<byte> p, ref int pos, RecordBatch batch)
     {
         int length = Varint.ReadVarint(p, ref pos);
-        if (length < 0 || pos + length > p.Length) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record length exceeds the batch");
+        if (length < 0 || pos + length > p.Length)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record length exceeds the batch");
+        }
+
         int end = pos + length;
         var r = new KafkaRecord { Attributes = p[pos++] };
         long tsDelta = Varint.ReadVarlong(p, ref pos);
@@ -263,7 +283,11 @@ public sealed class RecordBatch
         r.Key = ReadBytes(p, ref pos, end);
         r.Value = ReadBytes(p, ref pos, end);
         int headerCount = Varint.ReadVarint(p, ref pos);
-        if (headerCount < 0) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Negative header count");
+        if (headerCount < 0)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Negative header count");
+        }
+
         var headers = new List<RecordHeader>(headerCount);
         for (int i = 0; i < headerCount; i++)
         {
@@ -271,15 +295,27 @@ public sealed class RecordBatch
             headers.Add(new RecordHeader(Encoding.UTF8.GetString(key), ReadBytes(p, ref pos, end)));
         }
         r.Headers = headers;
-        if (pos != end) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record length does not match its fields");
+        if (pos != end)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record length does not match its fields");
+        }
+
         return r;
     }
 
     private static byte[]? ReadBytes(ReadOnlySpan<byte> p, ref int pos, int end)
     {
         int len = Varint.ReadVarint(p, ref pos);
-        if (len < 0) return null;
-        if (pos + len > end) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record field exceeds the record");
+        if (len < 0)
+        {
+            return null;
+        }
+
+        if (pos + len > end)
+        {
+            throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Record field exceeds the record");
+        }
+
         var v = p.Slice(pos, len).ToArray();
         pos += len;
         return v;
@@ -298,9 +334,16 @@ public sealed class RecordBatch
             var rest = records[pos..];
             if (allowTrailingPartial)
             {
-                if (rest.Length < LogOverhead) break;
+                if (rest.Length < LogOverhead)
+                {
+                    break;
+                }
+
                 int len = BinaryPrimitives.ReadInt32BigEndian(rest[8..]);
-                if (len + LogOverhead > rest.Length) break;
+                if (len + LogOverhead > rest.Length)
+                {
+                    break;
+                }
             }
             var h = ReadHeader(rest, verifyCrc);
             h.Position = pos;

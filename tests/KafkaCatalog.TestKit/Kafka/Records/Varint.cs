@@ -32,12 +32,23 @@ public static class Varint
         int shift = 0;
         while (true)
         {
-            if (pos >= data.Length) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated varint");
+            if (pos >= data.Length)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated varint");
+            }
+
             byte b = data[pos++];
             raw |= (uint)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) break;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+
             shift += 7;
-            if (shift > 28) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Varint is too long");
+            if (shift > 28)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Varint is too long");
+            }
         }
         return (int)(raw >> 1) ^ -(int)(raw & 1);
     }
@@ -48,12 +59,23 @@ public static class Varint
         int shift = 0;
         while (true)
         {
-            if (pos >= data.Length) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated varlong");
+            if (pos >= data.Length)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Truncated varlong");
+            }
+
             byte b = data[pos++];
             raw |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) break;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+
             shift += 7;
-            if (shift > 63) throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Varlong is too long");
+            if (shift > 63)
+            {
+                throw new RecordFormatException(KafkaRecordErrors.CorruptMessage, "Varlong is too long");
+            }
         }
         return (long)(raw >> 1) ^ -(long)(raw & 1);
     }

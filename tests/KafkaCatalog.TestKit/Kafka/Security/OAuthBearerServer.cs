@@ -39,11 +39,18 @@ public sealed class OAuthBearerServer : ISaslServer
             // After our error challenge the client must send a single %x01; either way, authentication fails now.
             throw new SaslAuthenticationException(_pendingError);
         }
-        if (IsComplete) throw new SaslAuthenticationException("Authentication failed: SASL/OAUTHBEARER exchange is already complete");
+        if (IsComplete)
+        {
+            throw new SaslAuthenticationException("Authentication failed: SASL/OAUTHBEARER exchange is already complete");
+        }
 
         string message = Encoding.UTF8.GetString(clientToken);
         int sep = message.IndexOf('\u0001');
-        if (sep < 0) throw new SaslAuthenticationException("Invalid OAUTHBEARER client first message");
+        if (sep < 0)
+        {
+            throw new SaslAuthenticationException("Invalid OAUTHBEARER client first message");
+        }
+
         string gs2 = message[..sep];
         var gs2Parts = gs2.Split(',');
         if (gs2Parts.Length < 3 || (gs2Parts[0] != "n" && gs2Parts[0] != "y"))
@@ -57,10 +64,20 @@ public sealed class OAuthBearerServer : ISaslServer
         foreach (var pair in kv)
         {
             int eq = pair.IndexOf('=');
-            if (eq <= 0) throw new SaslAuthenticationException("Invalid OAUTHBEARER client first message");
+            if (eq <= 0)
+            {
+                throw new SaslAuthenticationException("Invalid OAUTHBEARER client first message");
+            }
+
             string key = pair[..eq], value = pair[(eq + 1)..];
-            if (key == "auth") auth = value;
-            else extensions[key] = value;
+            if (key == "auth")
+            {
+                auth = value;
+            }
+            else
+            {
+                extensions[key] = value;
+            }
         }
         Extensions = extensions;
         if (auth is null || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -70,13 +87,27 @@ public sealed class OAuthBearerServer : ISaslServer
         string token = auth[7..].Trim();
         var result = _validator(token);
         string? status = null;
-        if (!result.IsValid) status = "invalid_token";
-        else if (_requiredScope is not null && !result.HasScope(_requiredScope)) status = "insufficient_scope";
-        else if (authzid is not null && authzid.Length > 0 && authzid != result.Subject) status = "invalid_token";
+        if (!result.IsValid)
+        {
+            status = "invalid_token";
+        }
+        else if (_requiredScope is not null && !result.HasScope(_requiredScope))
+        {
+            status = "insufficient_scope";
+        }
+        else if (authzid is not null && authzid.Length > 0 && authzid != result.Subject)
+        {
+            status = "invalid_token";
+        }
+
         if (status is not null)
         {
             var json = new JsonObject { ["status"] = status };
-            if (status == "insufficient_scope") json["scope"] = _requiredScope;
+            if (status == "insufficient_scope")
+            {
+                json["scope"] = _requiredScope;
+            }
+
             _pendingError = json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
             return new SaslStep(Encoding.UTF8.GetBytes(_pendingError), false);
         }
@@ -92,19 +123,34 @@ public sealed class OAuthBearerServer : ISaslServer
     public static OAuthTokenValidation ValidateUnsecuredJwt(string token, TimeProvider? clock = null, string principalClaim = "sub")
     {
         var parts = token.Split('.');
-        if (parts.Length != 3 || parts[2].Length != 0) return OAuthTokenValidation.Invalid("not an unsecured JWT");
+        if (parts.Length != 3 || parts[2].Length != 0)
+        {
+            return OAuthTokenValidation.Invalid("not an unsecured JWT");
+        }
+
         try
         {
             var header = JsonNode.Parse(Base64Url.Decode(parts[0]))!.AsObject();
-            if (header["alg"]?.GetValue<string>() != "none") return OAuthTokenValidation.Invalid("alg is not none");
+            if (header["alg"]?.GetValue<string>() != "none")
+            {
+                return OAuthTokenValidation.Invalid("alg is not none");
+            }
+
             var payload = JsonNode.Parse(Base64Url.Decode(parts[1]))!.AsObject();
             string? sub = payload[principalClaim]?.GetValue<string>();
-            if (string.IsNullOrEmpty(sub)) return OAuthTokenValidation.Invalid("no principal claim");
+            if (string.IsNullOrEmpty(sub))
+            {
+                return OAuthTokenValidation.Invalid("no principal claim");
+            }
+
             DateTimeOffset? exp = null;
             if (payload["exp"] is JsonNode e)
             {
                 exp = DateTimeOffset.FromUnixTimeMilliseconds((long)(e.GetValue<double>() * 1000));
-                if (exp <= (clock ?? TimeProvider.System).GetUtcNow()) return OAuthTokenValidation.Invalid("token expired");
+                if (exp <= (clock ?? TimeProvider.System).GetUtcNow())
+                {
+                    return OAuthTokenValidation.Invalid("token expired");
+                }
             }
             var scopes = payload["scope"] switch
             {

@@ -17,7 +17,11 @@ public sealed class PlainServer : ISaslServer
 
     public SaslStep Evaluate(ReadOnlySpan<byte> clientToken)
     {
-        if (IsComplete) throw new SaslAuthenticationException("Authentication failed: SASL/PLAIN exchange is already complete");
+        if (IsComplete)
+        {
+            throw new SaslAuthenticationException("Authentication failed: SASL/PLAIN exchange is already complete");
+        }
+
         var text = Encoding.UTF8.GetString(clientToken);
         var parts = text.Split('\0');
         if (parts.Length != 3)
@@ -25,9 +29,21 @@ public sealed class PlainServer : ISaslServer
             throw new SaslAuthenticationException($"Invalid SASL/PLAIN response: expected 3 tokens, got {parts.Length}");
         }
         string authzid = parts[0], user = parts[1], password = parts[2];
-        if (user.Length == 0) throw new SaslAuthenticationException("Authentication failed: username not specified");
-        if (password.Length == 0) throw new SaslAuthenticationException("Authentication failed: password not specified");
-        if (!_store.VerifyPlain(user, password)) throw new SaslAuthenticationException("Authentication failed: Invalid username or password");
+        if (user.Length == 0)
+        {
+            throw new SaslAuthenticationException("Authentication failed: username not specified");
+        }
+
+        if (password.Length == 0)
+        {
+            throw new SaslAuthenticationException("Authentication failed: password not specified");
+        }
+
+        if (!_store.VerifyPlain(user, password))
+        {
+            throw new SaslAuthenticationException("Authentication failed: Invalid username or password");
+        }
+
         if (authzid.Length != 0 && authzid != user)
         {
             throw new SaslAuthenticationException("Authentication failed: Client requested an authorization id that is different from username");

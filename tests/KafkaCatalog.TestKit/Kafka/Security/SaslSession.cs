@@ -53,7 +53,11 @@ public sealed class KafkaSecurityOptions
 
     internal ISaslServer? CreateServer(string mechanism)
     {
-        if (!EnabledMechanisms.Contains(mechanism, StringComparer.Ordinal)) return null;
+        if (!EnabledMechanisms.Contains(mechanism, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
         return mechanism switch
         {
             SaslMechanisms.Plain => new PlainServer(Users),
@@ -68,7 +72,10 @@ public sealed class KafkaSecurityOptions
         if (OAuthTokenValidator is not null)
         {
             var r = OAuthTokenValidator(token);
-            if (r.IsValid || !AllowUnsecuredJwt) return r;
+            if (r.IsValid || !AllowUnsecuredJwt)
+            {
+                return r;
+            }
         }
         return AllowUnsecuredJwt ? OAuthBearerServer.ValidateUnsecuredJwt(token) : OAuthTokenValidation.Invalid("no validator");
     }
@@ -161,7 +168,11 @@ public sealed class SaslSession
                 ExpectRawTokens = false;
                 Principal = principal;
                 _reauthenticating = false;
-                if (_wasAuthenticatedBefore) Reauthentications++;
+                if (_wasAuthenticatedBefore)
+                {
+                    Reauthentications++;
+                }
+
                 _wasAuthenticatedBefore = true;
             }
             return new SaslResult(0, null, step.Challenge, enabled, false);

@@ -79,7 +79,11 @@ internal sealed class DescribeUserScramCredentialsHandler : IKafkaApiHandler
         else
         {
             var names = requested.Select(u => u.GetString("Name") ?? "").ToList();
-            foreach (var g in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1)) duplicates.Add(g.Key);
+            foreach (var g in names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                duplicates.Add(g.Key);
+            }
+
             users = names.Distinct(StringComparer.Ordinal);
         }
 
@@ -150,21 +154,38 @@ internal sealed class AlterUserScramCredentialsHandler : IKafkaApiHandler
             foreach (var d in deletions)
             {
                 var user = d.GetString("Name") ?? "";
-                if (errors.ContainsKey(user)) continue;
+                if (errors.ContainsKey(user))
+                {
+                    continue;
+                }
+
                 if (toDelete.Remove(user))
                 {
                     errors[user] = (ErrorCode.DuplicateResource, Twice);
                     continue;
                 }
                 var mechanism = ScramCredentials.MechanismName(d.GetInt8("Mechanism"));
-                if (NameAndMechanism(user, mechanism) is { } bad) errors[user] = bad;
-                else if (store.GetScram(user, mechanism!) is null) errors[user] = (ErrorCode.ResourceNotFound, "Attempt to delete a user credential that does not exist");
-                else toDelete[user] = mechanism!;
+                if (NameAndMechanism(user, mechanism) is { } bad)
+                {
+                    errors[user] = bad;
+                }
+                else if (store.GetScram(user, mechanism!) is null)
+                {
+                    errors[user] = (ErrorCode.ResourceNotFound, "Attempt to delete a user credential that does not exist");
+                }
+                else
+                {
+                    toDelete[user] = mechanism!;
+                }
             }
             foreach (var u in upsertions)
             {
                 var user = u.GetString("Name") ?? "";
-                if (errors.ContainsKey(user)) continue;
+                if (errors.ContainsKey(user))
+                {
+                    continue;
+                }
+
                 if (toDelete.Remove(user) | toUpsert.Remove(user))
                 {
                     errors[user] = (ErrorCode.DuplicateResource, Twice);
@@ -172,9 +193,18 @@ internal sealed class AlterUserScramCredentialsHandler : IKafkaApiHandler
                 }
                 var mechanism = ScramCredentials.MechanismName(u.GetInt8("Mechanism"));
                 var iterations = u.GetInt32("Iterations");
-                if (NameAndMechanism(user, mechanism) is { } bad) errors[user] = bad;
-                else if (iterations < ScramCredentials.MinIterations) errors[user] = (ErrorCode.UnacceptableCredential, "Too few iterations");
-                else if (iterations > ScramCredentials.MaxIterations) errors[user] = (ErrorCode.UnacceptableCredential, "Too many iterations");
+                if (NameAndMechanism(user, mechanism) is { } bad)
+                {
+                    errors[user] = bad;
+                }
+                else if (iterations < ScramCredentials.MinIterations)
+                {
+                    errors[user] = (ErrorCode.UnacceptableCredential, "Too few iterations");
+                }
+                else if (iterations > ScramCredentials.MaxIterations)
+                {
+                    errors[user] = (ErrorCode.UnacceptableCredential, "Too many iterations");
+                }
                 else
                 {
                     var hash = mechanism == SaslMechanisms.ScramSha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
@@ -194,15 +224,26 @@ internal sealed class AlterUserScramCredentialsHandler : IKafkaApiHandler
                 store.AddScramCredential(user, change.Mechanism, change.Credential);
                 Result(resp, user, ErrorCode.None, null);
             }
-            foreach (var (user, error) in errors) Result(resp, user, error.Code, error.Message);
+            foreach (var (user, error) in errors)
+            {
+                Result(resp, user, error.Code, error.Message);
+            }
         }
         return ValueTask.FromResult<Message?>(resp);
     }
 
     private static (short, string)? NameAndMechanism(string user, string? mechanism)
     {
-        if (user.Length == 0) return (ErrorCode.UnacceptableCredential, "Username must not be empty");
-        if (mechanism is null) return (ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism");
+        if (user.Length == 0)
+        {
+            return (ErrorCode.UnacceptableCredential, "Username must not be empty");
+        }
+
+        if (mechanism is null)
+        {
+            return (ErrorCode.UnsupportedSaslMechanism, "Unknown SCRAM mechanism");
+        }
+
         return null;
     }
 

@@ -93,19 +93,43 @@ public sealed class ScramServer : ISaslServer
         // gs2-header: cbind-flag "," [authzid] ","  — only "n" and "y" (no channel binding) are supported.
         int first = message.IndexOf(',');
         int second = first < 0 ? -1 : message.IndexOf(',', first + 1);
-        if (second < 0) throw Fail();
+        if (second < 0)
+        {
+            throw Fail();
+        }
+
         string cbind = message[..first];
-        if (cbind != "n" && cbind != "y") throw Fail();
+        if (cbind != "n" && cbind != "y")
+        {
+            throw Fail();
+        }
+
         string authzid = message[(first + 1)..second];
         _gs2Header = message[..(second + 1)];
         _clientFirstBare = message[(second + 1)..];
         var attrs = ParseAttributes(_clientFirstBare);
-        if (!attrs.TryGetValue('n', out var user) || user.Length == 0) throw Fail();
-        if (!attrs.TryGetValue('r', out var clientNonce) || clientNonce.Length == 0) throw Fail();
+        if (!attrs.TryGetValue('n', out var user) || user.Length == 0)
+        {
+            throw Fail();
+        }
+
+        if (!attrs.TryGetValue('r', out var clientNonce) || clientNonce.Length == 0)
+        {
+            throw Fail();
+        }
+
         user = user.Replace("=2C", ",").Replace("=3D", "=");
-        if (authzid.Length > 0 && authzid != "a=" + user) throw Fail();
+        if (authzid.Length > 0 && authzid != "a=" + user)
+        {
+            throw Fail();
+        }
+
         _credential = _store.GetScram(user, Mechanism);
-        if (_credential is null) throw Fail();
+        if (_credential is null)
+        {
+            throw Fail();
+        }
+
         _user = user;
         _nonce = clientNonce + ServerNonceFactory();
         _serverFirst = $"r={_nonce},s={Convert.ToBase64String(_credential.Salt)},i={_credential.Iterations}";
@@ -116,12 +140,28 @@ public sealed class ScramServer : ISaslServer
     private SaslStep ClientFinal(string message)
     {
         int proofAt = message.LastIndexOf(",p=", StringComparison.Ordinal);
-        if (proofAt < 0) throw Fail();
+        if (proofAt < 0)
+        {
+            throw Fail();
+        }
+
         string withoutProof = message[..proofAt];
         var attrs = ParseAttributes(message);
-        if (!attrs.TryGetValue('c', out var cb) || cb != Convert.ToBase64String(Encoding.UTF8.GetBytes(_gs2Header))) throw Fail();
-        if (!attrs.TryGetValue('r', out var nonce) || nonce != _nonce) throw Fail();
-        if (!attrs.TryGetValue('p', out var proofB64)) throw Fail();
+        if (!attrs.TryGetValue('c', out var cb) || cb != Convert.ToBase64String(Encoding.UTF8.GetBytes(_gs2Header)))
+        {
+            throw Fail();
+        }
+
+        if (!attrs.TryGetValue('r', out var nonce) || nonce != _nonce)
+        {
+            throw Fail();
+        }
+
+        if (!attrs.TryGetValue('p', out var proofB64))
+        {
+            throw Fail();
+        }
+
         byte[] proof;
         try
         {
@@ -134,10 +174,22 @@ public sealed class ScramServer : ISaslServer
         var cred = _credential!;
         string authMessage = _clientFirstBare + "," + _serverFirst + "," + withoutProof;
         byte[] clientSignature = Hmac(_hash, cred.StoredKey, Encoding.UTF8.GetBytes(authMessage));
-        if (proof.Length != clientSignature.Length) throw Fail();
+        if (proof.Length != clientSignature.Length)
+        {
+            throw Fail();
+        }
+
         byte[] clientKey = new byte[proof.Length];
-        for (int i = 0; i < proof.Length; i++) clientKey[i] = (byte)(proof[i] ^ clientSignature[i]);
-        if (!CryptographicOperations.FixedTimeEquals(Hash(_hash, clientKey), cred.StoredKey)) throw Fail();
+        for (int i = 0; i < proof.Length; i++)
+        {
+            clientKey[i] = (byte)(proof[i] ^ clientSignature[i]);
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(Hash(_hash, clientKey), cred.StoredKey))
+        {
+            throw Fail();
+        }
+
         byte[] serverSignature = Hmac(_hash, cred.ServerKey, Encoding.UTF8.GetBytes(authMessage));
         _state = State.Complete;
         return new SaslStep(Encoding.UTF8.GetBytes("v=" + Convert.ToBase64String(serverSignature)), true);
@@ -148,7 +200,10 @@ public sealed class ScramServer : ISaslServer
         var d = new Dictionary<char, string>();
         foreach (var part in s.Split(','))
         {
-            if (part.Length >= 2 && part[1] == '=') d.TryAdd(part[0], part[2..]);
+            if (part.Length >= 2 && part[1] == '=')
+            {
+                d.TryAdd(part[0], part[2..]);
+            }
         }
         return d;
     }

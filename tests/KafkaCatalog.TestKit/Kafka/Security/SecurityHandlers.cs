@@ -20,7 +20,10 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
     public KafkaSecurityAuthenticator(KafkaSecurityOptions options)
     {
         Options = options;
-        if (options.UsesTls && options.CertificateAuthority is null) options.CertificateAuthority = TestCertificateAuthority.Create();
+        if (options.UsesTls && options.CertificateAuthority is null)
+        {
+            options.CertificateAuthority = TestCertificateAuthority.Create();
+        }
     }
 
     public KafkaSecurityOptions Options { get; }
@@ -46,7 +49,10 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
 
     internal static void RecordFailure(RequestContext ctx)
     {
-        if (ctx.Cluster.Options.Authenticator is KafkaSecurityAuthenticator a) Interlocked.Increment(ref a._failedSasl);
+        if (ctx.Cluster.Options.Authenticator is KafkaSecurityAuthenticator a)
+        {
+            Interlocked.Increment(ref a._failedSasl);
+        }
     }
 
     public async ValueTask<Stream> OnConnectedAsync(ConnectionState connection, Stream stream, CancellationToken ct)
@@ -81,7 +87,10 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
             if (ssl.RemoteCertificate is { } remote)
             {
                 connection.Principal = TestCertificateAuthority.PrincipalFor(new X509Certificate2(remote));
-                if (!Options.UsesSasl) AuthenticatedPrincipals.Enqueue(connection.Principal);
+                if (!Options.UsesSasl)
+                {
+                    AuthenticatedPrincipals.Enqueue(connection.Principal);
+                }
             }
             stream = ssl;
         }
@@ -107,7 +116,10 @@ public sealed class KafkaSecurityAuthenticator : IConnectionAuthenticator
         {
             a.AuthenticatedPrincipals.Enqueue(connection.Principal);
             a.AuthenticatedMechanisms.Enqueue(session.Mechanism ?? "");
-            if (session.Reauthentications > 0) Interlocked.Increment(ref a._reauthentications);
+            if (session.Reauthentications > 0)
+            {
+                Interlocked.Increment(ref a._reauthentications);
+            }
         }
     }
 }
@@ -160,8 +172,15 @@ internal sealed class SaslHandshakeHandler : IKafkaApiHandler
                     KafkaSecurityAuthenticator.RecordFailure(ctx);
                     return ValueTask.FromResult(new RawFrameResult(null, true));
                 }
-                if (session.IsAuthenticated) KafkaSecurityAuthenticator.OnAuthenticated(ctx, conn, session);
-                else conn.RawFrameHandler = RawStep;
+                if (session.IsAuthenticated)
+                {
+                    KafkaSecurityAuthenticator.OnAuthenticated(ctx, conn, session);
+                }
+                else
+                {
+                    conn.RawFrameHandler = RawStep;
+                }
+
                 return ValueTask.FromResult(new RawFrameResult(step.AuthBytes, false));
             }
         }
@@ -193,9 +212,16 @@ internal sealed class SaslAuthenticateHandler : IKafkaApiHandler
         if (session is not null && session.IsAuthenticated && r.ErrorCode == 0)
         {
             KafkaSecurityAuthenticator.OnAuthenticated(ctx, ctx.Connection, session);
-            if (ctx.ApiVersion >= 1) resp.Set("SessionLifetimeMs", (ctx.Cluster.Options.Authenticator as KafkaSecurityAuthenticator)?.Options.SessionLifetimeMs ?? 0L);
+            if (ctx.ApiVersion >= 1)
+            {
+                resp.Set("SessionLifetimeMs", (ctx.Cluster.Options.Authenticator as KafkaSecurityAuthenticator)?.Options.SessionLifetimeMs ?? 0L);
+            }
         }
-        if (r.ErrorCode == ErrorCode.SaslAuthenticationFailed) KafkaSecurityAuthenticator.RecordFailure(ctx);
+        if (r.ErrorCode == ErrorCode.SaslAuthenticationFailed)
+        {
+            KafkaSecurityAuthenticator.RecordFailure(ctx);
+        }
+
         if (r.CloseConnection)
         {
             ctx.Connection.RawFrameHandler = (_, _) => ValueTask.FromResult(new RawFrameResult(null, true));

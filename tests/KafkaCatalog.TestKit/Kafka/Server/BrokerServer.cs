@@ -39,7 +39,11 @@ internal sealed class BrokerServer
     public async Task StopAsync()
     {
         var listener = _listener;
-        if (listener is null) return;
+        if (listener is null)
+        {
+            return;
+        }
+
         _listener = null;
         _cts!.Cancel();
         listener.Stop();
@@ -61,7 +65,11 @@ internal sealed class BrokerServer
         {
             // The socket is captured at accept time: TcpClient.Client turns null once the
             // connection loop has disposed the client concurrently.
-            if (!_connections.TryRemove(c, out var socket)) continue;
+            if (!_connections.TryRemove(c, out var socket))
+            {
+                continue;
+            }
+
             n++;
             try
             {
@@ -115,18 +123,37 @@ internal sealed class BrokerServer
             var conn = new ConnectionState { BrokerId = Broker.Id, RemoteEndPoint = socket.RemoteEndPoint };
             Stream stream = client.GetStream();
             var auth = _cluster.Options.Authenticator;
-            if (auth is not null) stream = await auth.OnConnectedAsync(conn, stream, ct).ConfigureAwait(false);
+            if (auth is not null)
+            {
+                stream = await auth.OnConnectedAsync(conn, stream, ct).ConfigureAwait(false);
+            }
+
             await using (stream.ConfigureAwait(false))
             {
                 var sizeBuf = new byte[4];
                 while (!ct.IsCancellationRequested)
                 {
-                    if (!await ReadExactAsync(stream, sizeBuf, ct).ConfigureAwait(false)) return;
+                    if (!await ReadExactAsync(stream, sizeBuf, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
                     var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuf);
-                    if (size < 0 || size > _cluster.Options.MaxFrameBytes) return;
+                    if (size < 0 || size > _cluster.Options.MaxFrameBytes)
+                    {
+                        return;
+                    }
+
                     var frame = new byte[size];
-                    if (!await ReadExactAsync(stream, frame, ct).ConfigureAwait(false)) return;
-                    if (!await ProcessFrameAsync(conn, stream, frame, ct).ConfigureAwait(false)) return;
+                    if (!await ReadExactAsync(stream, frame, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    if (!await ProcessFrameAsync(conn, stream, frame, ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
                 }
             }
         }
@@ -150,7 +177,11 @@ internal sealed class BrokerServer
         while (read < buf.Length)
         {
             var n = await s.ReadAsync(buf.AsMemory(read), ct).ConfigureAwait(false);
-            if (n == 0) return false;
+            if (n == 0)
+            {
+                return false;
+            }
+
             read += n;
         }
         return true;
@@ -204,7 +235,10 @@ internal sealed class BrokerServer
 
         var flexible = reqSpec.IsFlexible(apiVersion);
         var clientId = r.ReadString(compact: false);
-        if (flexible) SkipTaggedFields(r);
+        if (flexible)
+        {
+            SkipTaggedFields(r);
+        }
 
         var auth = _cluster.Options.Authenticator;
         if (auth is not null && !auth.IsAllowed(conn, apiKey))
@@ -236,7 +270,10 @@ internal sealed class BrokerServer
         };
 
         var delay = _cluster.Faults.LatencyFor(Broker.Id, apiKey);
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
 
         Message? response;
         if (_cluster.Faults.TakeInjectedError(Broker.Id, apiKey) is { } injected)
@@ -261,7 +298,11 @@ internal sealed class BrokerServer
             }
         }
         _cluster.RecordRequest(Broker.Id, apiKey, apiVersion, clientId);
-        if (response is null) return true;
+        if (response is null)
+        {
+            return true;
+        }
+
         var flexibleHeader = flexible && apiKey != ApiKeys.ApiVersions;
         await WriteResponseAsync(stream, apiKey, apiVersion, correlationId, flexibleHeader, response, ct).ConfigureAwait(false);
         return true;
@@ -282,7 +323,11 @@ internal sealed class BrokerServer
         var w = new KafkaWriter();
         w.WriteInt32(0);
         w.WriteInt32(correlationId);
-        if (flexibleHeader) w.WriteUVarint(0);
+        if (flexibleHeader)
+        {
+            w.WriteUVarint(0);
+        }
+
         MessageCodec.Write(KafkaSchema.Response(apiKey)!, body, w, version);
         w.PatchInt32(0, w.Length - 4);
         await stream.WriteAsync(w.ToArray(), ct).ConfigureAwait(false);

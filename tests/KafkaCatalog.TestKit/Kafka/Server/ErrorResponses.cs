@@ -23,7 +23,11 @@ public static class ErrorResponses
     {
         foreach (var f in resp.Spec.Fields)
         {
-            if (!f.Versions.Contains(version)) continue;
+            if (!f.Versions.Contains(version))
+            {
+                continue;
+            }
+
             if (f.Name == "ErrorCode" && f.Type == KafkaType.Int16 && !f.IsArray)
             {
                 resp.Set(f.Name, error);
@@ -34,11 +38,19 @@ public static class ErrorResponses
                 resp.Set(f.Name, ErrorCode.DefaultMessage(error));
                 continue;
             }
-            if (req is null) continue;
+            if (req is null)
+            {
+                continue;
+            }
+
             if (f.IsArray && f.Type == KafkaType.Struct)
             {
                 var reqField = MatchArray(req, resp, f, version);
-                if (reqField is null || req.Get(reqField.Name) is not IList items) continue;
+                if (reqField is null || req.Get(reqField.Name) is not IList items)
+                {
+                    continue;
+                }
+
                 var list = new List<Message>();
                 foreach (var item in items.OfType<Message>())
                 {
@@ -51,17 +63,24 @@ public static class ErrorResponses
             }
             if (!f.IsArray && f.Type != KafkaType.Struct && req.Spec.ByName.TryGetValue(f.Name, out var rf)
                 && rf.Type == f.Type && !rf.IsArray && rf.Versions.Contains(version))
+            {
                 resp.Set(f.Name, req.Get(f.Name));
+            }
             else if (f.IsArray && f.Type != KafkaType.Struct && req.Spec.ByName.TryGetValue(f.Name, out var pf)
                 && pf.IsArray && pf.Type == f.Type)
+            {
                 resp.Set(f.Name, req.Get(f.Name));
+            }
         }
     }
 
     private static FieldSpec? MatchArray(Message req, Message resp, FieldSpec respField, short version)
     {
         if (req.Spec.ByName.TryGetValue(respField.Name, out var same) && same.IsArray && same.Type == KafkaType.Struct && same.Versions.Contains(version))
+        {
             return same;
+        }
+
         var reqArrays = req.Spec.Fields.Where(x => x.IsArray && x.Type == KafkaType.Struct && x.Versions.Contains(version)).ToList();
         var respArrays = resp.Spec.Fields.Where(x => x.IsArray && x.Type == KafkaType.Struct && x.Versions.Contains(version)).ToList();
         return reqArrays.Count == 1 && respArrays.Count == 1 ? reqArrays[0] : null;

@@ -105,11 +105,22 @@ public static class HandlerRegistry
         var d = new SortedDictionary<short, IKafkaApiHandler>();
         foreach (var t in typeof(HandlerRegistry).Assembly.GetTypes())
         {
-            if (t.IsAbstract || t.IsInterface || !typeof(IKafkaApiHandler).IsAssignableFrom(t)) continue;
-            if (t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is null) continue;
+            if (t.IsAbstract || t.IsInterface || !typeof(IKafkaApiHandler).IsAssignableFrom(t))
+            {
+                continue;
+            }
+
+            if (t.GetConstructor(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, Type.EmptyTypes) is null)
+            {
+                continue;
+            }
+
             var h = (IKafkaApiHandler)Activator.CreateInstance(t, nonPublic: true)!;
             if (d.TryGetValue(h.ApiKey, out var existing))
+            {
                 throw new InvalidOperationException($"Two handlers for API key {h.ApiKey}: {existing.GetType().Name} and {t.Name}.");
+            }
+
             d[h.ApiKey] = h;
         }
         return d;
