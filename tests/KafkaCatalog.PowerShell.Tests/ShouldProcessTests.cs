@@ -102,6 +102,45 @@ public sealed class ShouldProcessTests(EngineFixture fx)
             return () => AclsOn(a.Fx, name);
         }, "Remove-KafkaAcl -ResourceType Topic -ResourceName $name -BootstrapServer $aclbs"),
 
+        new("Invoke-KafkaLeaderElection", ConfirmImpact.Medium, false, a =>
+        {
+            var name = a.Set("name", a.Fx.NewTopic(1, "spelect"));
+            a.Fx.Cluster.State.MoveLeader(name, 0);
+            return () =>
+            {
+                lock (a.Fx.Cluster.State.Sync)
+                {
+                    return a.Fx.Cluster.State.GetPartition(name, 0)!.LeaderId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            };
+        }, "Invoke-KafkaLeaderElection -Topic $name -BootstrapServer $bs"),
+
+        new("Remove-KafkaRecord", ConfirmImpact.High, true, a =>
+        {
+            var name = a.Set("name", a.Fx.NewTopic(1, "sprec"));
+            a.Fx.AppendRecords(name, 0, 5);
+            return () =>
+            {
+                lock (a.Fx.Cluster.State.Sync)
+                {
+                    return a.Fx.Cluster.State.GetPartition(name, 0)!.LogStartOffset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            };
+        }, "Remove-KafkaRecord -Topic $name -Partition 0 -BeforeOffset 3 -BootstrapServer $bs"),
+
+        new("Set-KafkaUserScramCredential", ConfirmImpact.Medium, false, a =>
+        {
+            var user = a.Set("user", EngineFixture.Unique("spscram"));
+            return () => KafkaCatalog.TestKit.Kafka.Security.ScramCredentials.Of(a.Fx.Cluster).GetScram(user, "SCRAM-SHA-512") is null ? "absent" : "present";
+        }, "Set-KafkaUserScramCredential -Credential ([pscredential]::new($user, (ConvertTo-SecureString 'sp-Secret-1' -AsPlainText -Force))) -BootstrapServer $bs"),
+
+        new("Remove-KafkaUserScramCredential", ConfirmImpact.High, true, a =>
+        {
+            var user = a.Set("user", EngineFixture.Unique("spscram"));
+            a.Run("Set-KafkaUserScramCredential -Credential ([pscredential]::new($user, (ConvertTo-SecureString 'sp-Secret-1' -AsPlainText -Force))) -BootstrapServer $bs -Confirm:$false");
+            return () => KafkaCatalog.TestKit.Kafka.Security.ScramCredentials.Of(a.Fx.Cluster).GetScram(user, "SCRAM-SHA-512") is null ? "absent" : "present";
+        }, "Remove-KafkaUserScramCredential -User $user -Mechanism SCRAM-SHA-512 -BootstrapServer $bs"),
+
         new("Publish-KafkaMessage", ConfirmImpact.Medium, false, a =>
         {
             var name = a.Set("name", a.Fx.NewTopic(1, "sppub"));

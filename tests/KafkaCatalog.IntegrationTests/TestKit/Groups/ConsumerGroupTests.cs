@@ -88,10 +88,12 @@ public sealed class ConsumerGroupTests(ClusterFixture fx) : IClassFixture<Cluste
             Assert.Equal(2, Cluster.State.Groups.GetMemberIds(group).Count);
             Assert.Equal(GroupState.Stable, Cluster.State.Groups.GetState(group));
             lock (a1)
-            lock (a2)
+            {
+                lock (a2)
                 {
                     Assert.Empty(a1.Select(p => p.Partition.Value).Intersect(a2.Select(p => p.Partition.Value)));
                 }
+            }
 
             using var admin = fx.Admin();
             var d = Assert.Single((await admin.DescribeConsumerGroupsAsync(new[] { group })).ConsumerGroupDescriptions);
