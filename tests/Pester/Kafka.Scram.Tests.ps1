@@ -53,7 +53,7 @@ Describe 'Set-KafkaUserScramCredential' {
         try { Connect-As carol (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force) } catch { $wrong = $_ }
 
         $wrong.FullyQualifiedErrorId | Should -BeLike 'KafkaAuthenticationFailed,*'
-        $texts = @($streams + $listed + @($cluster) + @($wrong) + @($Error)) | ForEach-Object { "$_"; ($_ | Out-String); ($_ | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) }
+        $texts = @($streams + $listed + @($cluster) + @($wrong) + @($Error)) | ForEach-Object { "$_"; ($_ | Out-String); if ($_ -is [System.Management.Automation.ErrorRecord]) { $_.Exception.ToString(); "$($_.TargetObject)" } else { ($_ | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue) } }
         $texts += $connection | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
         $texts += $script:sandbox.Process.Lines
         ($texts -join "`n") | Should -Not -Match ([regex]::Escape($script:Secret))
