@@ -65,24 +65,9 @@ public sealed class TestKafkaClusterCommand : KafkaCmdlet
 
         // -Quiet answers False for a cluster that does not answer, so it does its own bounded proof
         // instead of the terminating KafkaClusterUnreachable of RunWithClient.
-        KafkaClientFactory factory;
-        try
-        {
-            factory = ResolveClientFactory();
-        }
-        catch (KafkaCatalogException ex)
-        {
-            ThrowTerminatingError(ToErrorRecord(ex));
-            return;
-        }
-
-        var sink = CreateSink();
-        var log = CreateLogSink();
-        RunAsync(async token =>
-        {
-            using var lease = factory.AttachSink(log);
-            Emit(await new ClusterHealthService(factory, sink).TestQuietAsync(options, token).ConfigureAwait(false));
-        });
+        RunWithClient(
+            async (factory, sink, token) => Emit(await new ClusterHealthService(factory, sink).TestQuietAsync(options, token).ConfigureAwait(false)),
+            proveReachable: false);
     }
 }
 

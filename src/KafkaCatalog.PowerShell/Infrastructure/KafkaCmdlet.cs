@@ -90,7 +90,12 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     /// stream, after proving (once per invocation and cluster) that the cluster answers: an
     /// unreachable cluster is one terminating KafkaClusterUnreachable before any per-item work.
     /// </summary>
-    protected void RunWithClient(Func<KafkaClientFactory, IOperationSink, CancellationToken, Task> body)
+    /// <param name="body">The work, given the factory, the operation sink and the cancellation token.</param>
+    /// <param name="proveReachable">
+    /// False for a command that proves reachability itself (Test-KafkaCluster -Quiet answers False
+    /// instead of the terminating KafkaClusterUnreachable).
+    /// </param>
+    protected void RunWithClient(Func<KafkaClientFactory, IOperationSink, CancellationToken, Task> body, bool proveReachable = true)
     {
         KafkaClientFactory factory;
         try
@@ -108,7 +113,11 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         RunAsync(async token =>
         {
             using var lease = factory.AttachSink(log);
-            await _reachability.EnsureAsync(factory, sink, token).ConfigureAwait(false);
+            if (proveReachable)
+            {
+                await _reachability.EnsureAsync(factory, sink, token).ConfigureAwait(false);
+            }
+
             await body(factory, sink, token).ConfigureAwait(false);
         });
     }
