@@ -45,6 +45,7 @@ public sealed class UnreachableClusterTests(EngineFixture fx, ITestOutputHelper 
         { "Receive-KafkaMessage", "Receive-KafkaMessage -Topic orders -FromBeginning -Connection $conn" },
         { "Publish-KafkaMessage", "Import-Csv $csv | Publish-KafkaMessage -Topic orders -Connection $conn -Confirm:$false" },
         { "Connect-KafkaCluster", "Connect-KafkaCluster -BootstrapServer $dead -Name dead-verified -TimeoutSec 2" },
+        { "Sync-CatalogKafkaAsset", "$null = Connect-Catalog -BaseUri $atlanUri -ApiToken $atlanToken; $null = New-CatalogKafkaConnection -Name \"kc-unreachable-$(New-Guid)\" -AdminRole '$admin' -Confirm:$false; Sync-CatalogKafkaAsset -Connection $conn -Confirm:$false" },
     };
 
     [Theory]

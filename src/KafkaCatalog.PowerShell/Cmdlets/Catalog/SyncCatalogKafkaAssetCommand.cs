@@ -135,8 +135,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         {
             EnsureKafkaClientLoaded();
             var factory = ReferenceEquals(Session.Kafka.Get(kafka!.Name), kafka) ? Session.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
-            var sink = CreateSink();
-            cluster = new KafkaClusterInventory(new TopicService(factory, sink), new ConsumerGroupService(factory, sink), IncludeInternal.IsPresent);
+            cluster = KafkaClusterInventory.ForCluster(factory, CreateSink(), IncludeInternal.IsPresent);
         }
 
         var options = scope.Apply(new CatalogSyncOptions
