@@ -54,10 +54,20 @@ public sealed class ClusterReachabilityCheck
         sink.Verbose($"Checking that the Kafka cluster at {factory.BootstrapServers} answers (DescribeCluster, at most {Seconds(timeout)} s).");
         try
         {
-            var cluster = await ClusterReachabilityGuard.AdminCallAsync(
+            // A refused login or TLS handshake ends the proof when librdkafka reports it, not a timeout later.
+            var securityError = factory.NextSecurityErrorAsync();
+            var describe = ClusterReachabilityGuard.AdminCallAsync(
                 nativeTimeout => factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = nativeTimeout }),
                 timeout,
-                CancellationToken.None).ConfigureAwait(false);
+                CancellationToken.None);
+            if (await Task.WhenAny(describe, securityError).ConfigureAwait(false) != describe)
+            {
+                // Refine names what librdkafka reported (KafkaAuthenticationFailed / KafkaTlsFailed), redacted.
+                ClusterReachabilityGuard.Abandon(describe);
+                throw factory.Refine(Unreachable(factory, timeout, null));
+            }
+
+            var cluster = await describe.ConfigureAwait(false);
             factory.Connection.ClusterId ??= cluster.ClusterId;
             sink.Verbose($"The cluster {cluster.ClusterId} answered ({cluster.Nodes.Count} brokers).");
         }

@@ -134,6 +134,6 @@ public static class ClusterReachabilityGuard
     }
 
     /// <summary>Observes the abandoned task's eventual failure so it is not reported as unobserved.</summary>
-    private static void Abandon(Task task) =>
+    internal static void Abandon(Task task) =>
         task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

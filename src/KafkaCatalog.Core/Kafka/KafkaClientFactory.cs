@@ -35,6 +35,7 @@ public sealed class KafkaClientFactory : IDisposable
     private readonly KafkaOAuthBearerTokenProvider? _oauthTokenProvider;
     private volatile Error? _lastClientError;
     private volatile Error? _lastSecurityError;
+    private TaskCompletionSource<Error> _nextSecurityError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     public KafkaClientFactory(KafkaConnection connection, KafkaOAuthBearerTokenProvider? oauthTokenProvider = null)
@@ -54,6 +55,12 @@ public sealed class KafkaClientFactory : IDisposable
 
     /// <summary>The last error librdkafka reported through the error callback (e.g. all brokers down).</summary>
     public Error? LastClientError => _lastClientError;
+
+    /// <summary>
+    /// Completes with the next authentication or TLS failure librdkafka reports after this call
+    /// (a wrong password or an untrusted certificate: the request itself would only time out).
+    /// </summary>
+    internal Task<Error> NextSecurityErrorAsync() => Volatile.Read(ref _nextSecurityError).Task;
 
     /// <summary>The shared admin client of this connection (built on first use).</summary>
     public IAdminClient AdminClient
@@ -362,6 +369,7 @@ public sealed class KafkaClientFactory : IDisposable
         {
             // Kept apart: "all brokers down" follows an authentication or TLS failure and would hide it.
             _lastSecurityError = error;
+            Interlocked.Exchange(ref _nextSecurityError, new TaskCompletionSource<Error>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(error);
         }
 
         Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);

@@ -112,6 +112,32 @@ public sealed class SecuredClusterTests
         Assert.Equal(FailureKind.SecurityError, ex.Kind);
     }
 
+    /// <summary>
+    /// The reachability proof (what every cmdlet and Connect-KafkaCluster run first) ends when librdkafka
+    /// reports the refused login or handshake, not when its timeout runs out: the timeout here is the
+    /// largest librdkafka accepts (5 min), and the test gives up after two minutes.
+    /// </summary>
+    [Theory]
+    [InlineData("sasl")]
+    [InlineData("tls")]
+    public async Task The_reachability_proof_ends_on_a_refused_login_or_handshake_not_on_its_timeout(string failure)
+    {
+        var (cluster, _) = await StartAsync(failure == "sasl" ? TkProtocol.SaslPlaintext : TkProtocol.Ssl);
+        await using var __ = cluster;
+        var settings = failure == "sasl"
+            ? Sasl(KafkaSaslMechanism.ScramSha512, "wrong-Password-78")
+            : new KafkaConnectionSettings { SecurityProtocol = Core.Connections.KafkaSecurityProtocol.Ssl };
+        using var factory = new KafkaClientFactory(new KafkaConnection("secured", KafkaConnectionResolver.Resolve(
+            settings with { BootstrapServers = cluster.BootstrapServers, RequestTimeout = TimeSpan.FromMinutes(5) }, null, null).Options));
+
+        var proof = ClusterReachabilityCheck.ProveAsync(factory, new CollectingSink());
+        var ex = await Assert.ThrowsAsync<KafkaCatalogException>(() => proof.WaitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(failure == "sasl" ? "KafkaAuthenticationFailed" : "KafkaTlsFailed", ex.ErrorId);
+        Assert.Contains(cluster.BootstrapServers, ex.Message);
+        Assert.DoesNotContain("wrong-Password-78", ex.ToString());
+    }
+
     [Fact]
     public async Task TLS_with_the_CA_lists_topics()
     {
