@@ -129,6 +129,49 @@ Describe 'Test-KafkaCluster' {
         Test-KafkaCluster -Check UnderMinIsrPartitions -Quiet | Should -BeTrue
     }
 
+    It 'reports an offline partition (Fail), a shrunk ISR (Warning) and a committed offset below the log start (Warning, no members), put in place with the sandbox commands' {
+        $name = New-TestTopicName 'health'
+        New-KafkaTopic -Name $name -Partitions 2 -ReplicationFactor 3 -Confirm:$false | Out-Null
+        $group = "pester-health-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        try {
+            1..10 | ForEach-Object { "v$_" } | Publish-KafkaMessage -Topic $name -Partition 0 -Confirm:$false | Out-Null
+            Reset-KafkaConsumerGroupOffset -GroupId $group -Topic $name -Partition 0 -ToOffset 2 -Force | Out-Null
+            (Test-KafkaCluster -Check OfflinePartitions, UnderReplicatedPartitions, CommittedOffsetsBelowLogStart).Status | Should -Be @('Pass', 'Pass', 'Pass')
+
+            Send-TestSandboxCommand $script:sandbox "offline-partition $name 1" | Should -BeLike "ok $name``[1``] leader -1,*"
+            $offline = Test-KafkaCluster -Check OfflinePartitions
+            $offline.Status | Should -Be 'Fail'
+            @($offline.Items | Where-Object Topic -eq $name).Partition | Should -Be @(1)
+            Test-KafkaCluster -Quiet | Should -BeFalse
+
+            $preferred = (Get-KafkaTopic -Name $name).Partitions[0].Replicas[0]
+            Send-TestSandboxCommand $script:sandbox "shrink-isr $name 0 $preferred" | Should -BeLike "ok $name``[0``]*isr ``[$preferred``]*"
+            $under = Test-KafkaCluster -Check UnderReplicatedPartitions
+            $under.Status | Should -Be 'Warning'
+            @($under.Items | Where-Object Topic -eq $name).Partition | Should -Contain 0
+
+            Send-TestSandboxCommand $script:sandbox "move-log-start $name 0 5" | Should -BeLike '*log start 5, high watermark 10'
+            $lost = Test-KafkaCluster -Check CommittedOffsetsBelowLogStart
+            $lost.Status | Should -Be 'Warning'
+            $row = @($lost.Items | Where-Object GroupId -eq $group)
+            $row.Count | Should -Be 1
+            $row[0].CommittedOffset | Should -Be 2
+            $row[0].LogStartOffset | Should -Be 5
+        }
+        finally {
+            Send-TestSandboxCommand $script:sandbox "restore-partition $name 0" | Out-Null
+            Send-TestSandboxCommand $script:sandbox "restore-partition $name 1" | Out-Null
+            Remove-KafkaConsumerGroup -GroupId $group -Force -ErrorAction SilentlyContinue
+            Remove-KafkaTopic -Name $name -Force
+        }
+        (Test-KafkaCluster -Check OfflinePartitions, UnderReplicatedPartitions).Status | Should -Be @('Pass', 'Pass')
+    }
+
+    It 'answers a bad sandbox health command with an error line and changes nothing' {
+        Send-TestSandboxCommand $script:sandbox 'offline-partition no-such-topic 0' | Should -Be 'error no partition no-such-topic[0]'
+        (Test-KafkaCluster -Check OfflinePartitions).Status | Should -Be 'Pass'
+    }
+
     It 'returns one bool with -Quiet that is True exactly when no check fails' {
         $result = @(Test-KafkaCluster -Quiet)
         $result.Count | Should -Be 1

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Confluent.Kafka;
 using KafkaCatalog.TestKit;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 using KafkaCatalog.TestKit.Sandbox;
 
@@ -133,6 +134,54 @@ public sealed class SandboxChaosCommandTests
         Assert.Equal(0, stdin.Reads);
         Assert.Contains("Ready. Stop with Ctrl+C or SIGTERM.", stdout.ToString());
         Assert.DoesNotContain("\nok ", stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Health_commands_put_a_partition_into_the_states_a_client_sees_and_restore_it()
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        cluster.State.CreateTopic("health", 2, 3);
+        cluster.State.AppendRecords("health", 0, Enumerable.Range(0, 10).Select(i => new SeedRecord(null, $"v{i}", 1_700_000_000_000 + i)).ToList());
+        var commands = new SandboxCommands(cluster);
+        using var admin = Admin(cluster);
+        PartitionMetadata Seen(int partition) =>
+            admin.GetMetadata("health", TimeSpan.FromSeconds(20)).Topics.Single().Partitions.Single(p => p.PartitionId == partition);
+
+        Assert.StartsWith("ok health[0] leader -1, replicas", await commands.ExecuteAsync("offline-partition health 0"));
+        Assert.Equal(-1, Seen(0).Leader);
+        Assert.Empty(Seen(0).InSyncReplicas);
+
+        var preferred = cluster.State.GetPartition("health", 1)!.Replicas[0];
+        Assert.StartsWith("ok health[1]", await commands.ExecuteAsync($"shrink-isr health 1 {preferred}"));
+        Assert.Equal([preferred], Seen(1).InSyncReplicas);
+        Assert.Equal(3, Seen(1).Replicas.Length);
+
+        Assert.EndsWith("log start 4, high watermark 10", await commands.ExecuteAsync("move-log-start health 0 4"));
+        Assert.Equal(4, cluster.State.GetPartition("health", 0)!.LogStartOffset);
+
+        Assert.StartsWith($"ok health[0] leader {cluster.State.GetPartition("health", 0)!.Replicas[0]}", await commands.ExecuteAsync("restore-partition health 0"));
+        Assert.Equal(cluster.State.GetPartition("health", 0)!.Replicas[0], Seen(0).Leader);
+        Assert.Equal(3, Seen(0).InSyncReplicas.Length);
+        Assert.Contains(SandboxHealthCommands.Help, await commands.ExecuteAsync("help"));
+    }
+
+    [Theory]
+    [InlineData("offline-partition health", "error offline-partition takes a topic and a partition, e.g. 'offline-partition orders 0'")]
+    [InlineData("offline-partition health x", "error 'x' is not a number (partition)")]
+    [InlineData("offline-partition nosuch 0", "error no partition nosuch[0]")]
+    [InlineData("shrink-isr health 0 9", "error ISR [9] is not a subset of the replicas")]
+    [InlineData("shrink-isr health 0 a", "error 'a' is not a number (broker id)")]
+    [InlineData("move-log-start health 0 99", "error 99 is past the high watermark 0 of health-0")]
+    [InlineData("move-log-start health 0", "error move-log-start takes a topic, a partition and an offset, e.g. 'move-log-start orders 0 5'")]
+    public async Task Health_commands_refuse_bad_arguments_and_change_nothing(string command, string answer)
+    {
+        await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3 });
+        cluster.State.CreateTopic("health", 1, 3);
+        var before = cluster.State.GetPartition("health", 0)!.ToString();
+
+        Assert.StartsWith(answer, await new SandboxCommands(cluster).ExecuteAsync(command));
+        Assert.Equal(before, cluster.State.GetPartition("health", 0)!.ToString());
+        Assert.Equal(0, cluster.State.GetPartition("health", 0)!.LogStartOffset);
     }
 
     private static IAdminClient Admin(KafkaTestCluster cluster) =>

@@ -7,13 +7,14 @@ namespace KafkaCatalog.TestKit.Sandbox;
 /// The chaos commands the sandbox reads from standard input, one per line, to rehearse a runbook
 /// against a broker outage: <c>stop-broker N</c>, <c>start-broker N</c>, <c>latency MS</c> (added to
 /// every request on every broker; 0 turns it off), <c>drop-connections</c>, <c>status</c> and
-/// <c>move-leader TOPIC PARTITION [BROKER]</c> (a non-preferred leader, for elections), <c>requests</c> (the
+/// <c>move-leader TOPIC PARTITION [BROKER]</c> (a non-preferred leader, for elections), the partition
+/// health states of <see cref="SandboxHealthCommands"/> (offline, under-replicated, log start moved), <c>requests</c> (the
 /// request counters), <c>help</c>. Every command gets exactly one answer line starting with <c>ok </c> or <c>error </c>.
 /// Blank lines and lines starting with <c>#</c> are not commands and get no answer.
 /// </summary>
 public sealed class SandboxCommands
 {
-    public const string Help = "commands: stop-broker N, start-broker N, latency MS (0 = off), drop-connections, status, " + SandboxLeaderCommands.Help + ", requests, help";
+    public const string Help = "commands: stop-broker N, start-broker N, latency MS (0 = off), drop-connections, status, " + SandboxLeaderCommands.Help + ", " + SandboxHealthCommands.Help + ", requests, help";
 
     /// <summary>The largest accepted latency: a minute per request is already an outage.</summary>
     public const int MaxLatencyMs = 60_000;
@@ -50,6 +51,7 @@ public sealed class SandboxCommands
                 "help" => "ok " + Help,
                 "requests" when words.Length == 1 => BenchmarkSeeder.RequestCounts(_cluster),
                 "move-leader" => SandboxLeaderCommands.TryExecute(_cluster, words) ?? "error move-leader: " + SandboxLeaderCommands.Help,
+                _ when SandboxHealthCommands.TryExecute(_cluster, words) is { } answer => answer,
                 _ => $"error unknown command '{words[0]}'; {Help}",
             };
         }
