@@ -23,7 +23,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
 {
     private static readonly string[] MessageParameters = ["Topic", "Key", "Value", "Headers", "Timestamp", "Partition"];
 
-    private readonly Queue<(Task<KafkaDeliveryResult> Delivery, string Topic)> _inFlight = new();
+    private readonly DeliveryQueue _inFlight = new();
     private readonly Dictionary<KafkaClientFactory, MessagePublisher> _publishers = [];
     private HashSet<string> _typed = new(StringComparer.OrdinalIgnoreCase);
 
@@ -121,11 +121,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
             return;
         }
 
-        var target = $"message to topic '{message.Topic}'" +
-            (message.Partition is { } p ? $" partition {p}" : message.Key is null ? string.Empty : $" (partition chosen from the key by {partitioner})") +
-            (message.Key is null ? ", no key" : $", key of {message.Key.Length} bytes") +
-            (message.Value is null ? ", null value (tombstone)" : $", value of {message.Value.Length} bytes") +
-            (message.Headers.Count > 0 ? $", {message.Headers.Count} header(s)" : string.Empty);
+        var target = DeliveryQueue.Describe(message, partitioner);
         if (!ShouldProcess(target, "Publish"))
         {
             return;
@@ -145,7 +141,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
                 // The acknowledgement is awaited in a later record or at the end: its wait lives as long as the
                 // command (Ctrl+C ends it), not as long as this record's worker.
                 var delivery = await publisher.SendAsync(message, token, StopToken).ConfigureAwait(false);
-                _inFlight.Enqueue((delivery, message.Topic));
+                _inFlight.Add(delivery);
             }
             catch (KafkaCatalogException ex)
             {
@@ -153,9 +149,9 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
             }
 
             // Emit what is already acknowledged, in order.
-            while (_inFlight.Count > 0 && _inFlight.Peek().Delivery.IsCompleted)
+            foreach (var done in _inFlight.TakeCompleted())
             {
-                await EmitDeliveryAsync(_inFlight.Dequeue().Delivery).ConfigureAwait(false);
+                await EmitDeliveryAsync(done).ConfigureAwait(false);
             }
         });
     }
@@ -166,9 +162,9 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
         {
             RunAsync(async token =>
             {
-                while (_inFlight.Count > 0)
+                foreach (var delivery in _inFlight.TakeAll(token))
                 {
-                    await EmitDeliveryAsync(_inFlight.Dequeue().Delivery.WaitAsync(token)).ConfigureAwait(false);
+                    await EmitDeliveryAsync(delivery).ConfigureAwait(false);
                 }
             });
         }
@@ -203,67 +199,5 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
         }
 
         _publishers.Clear();
-    }
-}
-
-/// <summary>Turns PowerShell objects into plain .NET values (dictionaries, lists, scalars) for JSON and Mage parsing.</summary>
-internal static class PlainObject
-{
-    public static object? From(object? value) => Convert(value, 0);
-
-    private static object? Convert(object? value, int depth)
-    {
-        if (depth > 64)
-        {
-            return value?.ToString();
-        }
-
-        switch (value)
-        {
-            case null:
-                return null;
-            case PSObject { BaseObject: PSCustomObject } custom:
-                var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (var property in custom.Properties)
-                {
-                    properties[property.Name] = Convert(SafeValue(property), depth + 1);
-                }
-
-                return properties;
-            case PSObject wrapped:
-                return Convert(wrapped.BaseObject, depth);
-            case string or byte[] or KafkaMessage or IEnumerable<KafkaMessageHeader>:
-                return value;
-            case IDictionary dictionary:
-                var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    copy[System.Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty] = Convert(entry.Value, depth + 1);
-                }
-
-                return copy;
-            case IEnumerable sequence:
-                var list = new List<object?>();
-                foreach (var item in sequence)
-                {
-                    list.Add(Convert(item, depth + 1));
-                }
-
-                return list;
-            default:
-                return value;
-        }
-    }
-
-    private static object? SafeValue(PSPropertyInfo property)
-    {
-        try
-        {
-            return property.Value;
-        }
-        catch (GetValueException)
-        {
-            return null;
-        }
     }
 }
