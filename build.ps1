@@ -225,7 +225,7 @@ function Invoke-PesterSuites {
     $pwsh = Get-PwshCommand
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Pester/Invoke-InstalledPester.ps1'),
         '-Repository', $repository, '-ModuleVersion', $version, '-ResultPath', (Join-Path $results 'Pester.xml'),
-        '-ToolModulePath', $toolModules, '-TestKitPath', $testKitDll, '-Path', ($paths -join [IO.Path]::PathSeparator))
+        '-ToolModulePath', $toolModules, '-TestKitPath', $testKitDll, '-Path') + $paths
     $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
     foreach ($a in @($pwsh | Select-Object -Skip 1) + $arguments) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false

@@ -18,8 +18,6 @@ param(
     [Parameter(Mandatory)] [string[]] $Path
 )
 $ErrorActionPreference = 'Stop'
-# pwsh -File passes one string per parameter: several suites come joined with the path separator.
-$Path = @($Path | ForEach-Object { $_ -split [IO.Path]::PathSeparator } | Where-Object { $_ })
 Set-StrictMode -Version Latest
 
 $installed = @(& (Join-Path $PSScriptRoot '../tools/Install-KafkaCatalogPackage.ps1') -Repository $Repository -ModuleVersion $ModuleVersion)
