@@ -56,8 +56,8 @@ public sealed class BridgeBoundTests(EngineFixture fx)
     /// </summary>
     private void HoldTheConsumer(string command, string source)
     {
-        using var bridges = new BridgeObserver();
         using var engine = fx.Open();
+        using var bridges = new BridgeObserver(engine.Runspace);
         using var gate = new ManualResetEventSlim(false);
         engine.SetVariable("gate", gate);
         engine.SetVariable("source", source);

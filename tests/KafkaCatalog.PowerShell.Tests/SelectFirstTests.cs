@@ -29,8 +29,8 @@ public sealed class SelectFirstTests(EngineFixture fx)
             fx.NewTopic(partitions: 2, prefix: "psel");
         }
 
-        using var bridges = new BridgeObserver();
         using var engine = fx.Open();
+        using var bridges = new BridgeObserver(engine.Runspace);
         var clientId = EngineFixture.Unique("select-first");
         engine.SetVariable("clientId", clientId);
 
@@ -45,8 +45,8 @@ public sealed class SelectFirstTests(EngineFixture fx)
     public void Receive_KafkaMessage_piped_to_Select_First_1_leaves_no_work_running()
     {
         var topic = fx.NewTopic(partitions: 3, prefix: "precv");
-        using var bridges = new BridgeObserver();
         using var engine = fx.Open();
+        using var bridges = new BridgeObserver(engine.Runspace);
         var clientId = EngineFixture.Unique("select-first");
         engine.SetVariable("clientId", clientId);
         engine.SetVariable("topic", topic);

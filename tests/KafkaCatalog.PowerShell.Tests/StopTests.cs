@@ -13,7 +13,7 @@ namespace KafkaCatalog.PowerShell.Tests;
 /// one table, to TestResults/stop-latency.md next to the test assembly (see <see cref="StopLatencyTable"/>);
 /// the only bound asserted is a generous one that catches a hang.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(DeadEndCollection.Name)]
 public sealed class StopTests(EngineFixture fx, StopLatencyTable table, ITestOutputHelper output) : IClassFixture<StopLatencyTable>
 {
     private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(20);
@@ -69,8 +69,8 @@ public sealed class StopTests(EngineFixture fx, StopLatencyTable table, ITestOut
 
     private void StopWhileWaiting(string family, string target, string script, string address, SilentListener? listener)
     {
-        using var bridges = new BridgeObserver();
         using var engine = fx.Open();
+        using var bridges = new BridgeObserver(engine.Runspace);
         engine.SetVariable("dead", address);
         engine.SetVariable("deadUri", $"http://{address}/");
         using var ps = engine.Create(script);

@@ -12,7 +12,7 @@ namespace KafkaCatalog.PowerShell.Tests;
 /// taken is written to the output; the only bound asserted is a generous one that a per-row timeout
 /// (20 rows x 2 s) could not meet.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(DeadEndCollection.Name)]
 public sealed class UnreachableClusterTests(EngineFixture fx, ITestOutputHelper output)
 {
     private const int TimeoutSec = 2;

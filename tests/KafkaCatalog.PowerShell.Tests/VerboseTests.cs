@@ -18,8 +18,8 @@ public sealed class VerboseTests(EngineFixture fx)
     public void Without_verbose_only_the_rows_are_posted_to_the_bridge()
     {
         var prefix = SeedGroups();
-        using var bridges = new BridgeObserver();
         using var engine = fx.Open();
+        using var bridges = new BridgeObserver(engine.Runspace);
         var run = engine.Run($"Get-KafkaConsumerGroupOffset -GroupId '{prefix}-*' -BootstrapServer $bs").AssertNoErrors();
         var rows = run.Objects<KafkaConsumerGroupOffset>();
         Assert.Equal(Groups * 2, rows.Count);

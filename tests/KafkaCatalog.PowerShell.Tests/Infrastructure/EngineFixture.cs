@@ -216,3 +216,13 @@ public sealed class SilentListener : IDisposable
         Interlocked.Decrement(ref _open);
     }
 }
+
+/// <summary>
+/// The tests that mostly wait on addresses that never answer (Stop latency, one KafkaClusterUnreachable
+/// per command): a fixture of their own, so xunit runs them beside the engine collection.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DeadEndCollection : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "engine-dead-ends";
+}
