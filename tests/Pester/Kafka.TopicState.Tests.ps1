@@ -92,15 +92,17 @@ $p-csv2,2,1,,
         $other = Start-TestSandbox -NoSeed
         try {
             $target = Connect-KafkaCluster -BootstrapServer $other.BootstrapServers -Name pester-topicstate-target
-            $plan = @(Get-KafkaTopic -Name "$p-*" | Compare-KafkaTopic -Connection $target)
+            $plan = @(Get-KafkaTopic -Name "$p-*" -Connection $script:kafka | Compare-KafkaTopic -Connection $target)
             $plan.Kind | Should -Be 'Create'
             $plan.DesiredTopic.Partitions | Should -Be 3
-            Get-KafkaTopic -Name "$p-*" | Sync-KafkaTopic -Connection $target | Select-Object -ExpandProperty Status | Should -Be 'Applied'
+            Get-KafkaTopic -Name "$p-*" -Connection $script:kafka | Sync-KafkaTopic -Connection $target | Select-Object -ExpandProperty Status | Should -Be 'Applied'
             (Get-KafkaTopic -Name "$p-src" -Connection $target).PartitionCount | Should -Be 3
         }
         finally {
             Disconnect-KafkaCluster -Name pester-topicstate-target -ErrorAction SilentlyContinue
             Stop-TestSandbox $other
+            # Connect-KafkaCluster made the target the session default: the sandbox is again.
+            $script:kafka = Connect-KafkaCluster -BootstrapServer $script:sandbox.BootstrapServers -Name pester-topicstate
         }
     }
 
@@ -216,9 +218,15 @@ topics:
 
     It 'ends with one KafkaClusterUnreachable when the cluster does not answer' {
         $dead = Connect-KafkaCluster -BootstrapServer '127.0.0.1:1' -Name pester-topicstate-dead -TimeoutSec 3 -SkipVerify
-        $path = Write-Desired 'unreachable.yaml' "topics:`n  - name: x`n"
-        { Compare-KafkaTopic -Path $path -Connection $dead } | Should -Throw -ErrorId 'KafkaClusterUnreachable,*'
-        { Sync-KafkaTopic -Path $path -Connection $dead } | Should -Throw -ErrorId 'KafkaClusterUnreachable,*'
+        try {
+            $path = Write-Desired 'unreachable.yaml' "topics:`n  - name: x`n"
+            { Compare-KafkaTopic -Path $path -Connection $dead } | Should -Throw -ErrorId 'KafkaClusterUnreachable,*'
+            { Sync-KafkaTopic -Path $path -Connection $dead } | Should -Throw -ErrorId 'KafkaClusterUnreachable,*'
+        }
+        finally {
+            Disconnect-KafkaCluster -Name pester-topicstate-dead
+            $script:kafka = Connect-KafkaCluster -BootstrapServer $script:sandbox.BootstrapServers -Name pester-topicstate
+        }
     }
 }
 
