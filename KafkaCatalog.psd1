@@ -15,10 +15,12 @@
         'KafkaCatalog.Catalog.format.ps1xml'
         'KafkaCatalog.Polaris.format.ps1xml'
         'KafkaCatalog.Partitions.format.ps1xml'
+        'KafkaCatalog.TopicState.format.ps1xml'
     )
     CmdletsToExport      = @(
         'Add-KafkaAcl'
         'Add-KafkaPartition'
+        'Compare-KafkaTopic'
         'Connect-Catalog'
         'Connect-KafkaCluster'
         'Connect-Polaris'
@@ -59,6 +61,7 @@
         'Start-PolarisIngestionJob'
         'Stop-PolarisIngestionJob'
         'Sync-CatalogKafkaAsset'
+        'Sync-KafkaTopic'
         'Test-KafkaCluster'
         'Test-PolarisConnection'
     )

@@ -28,6 +28,8 @@ public sealed class PipelineContractTests(ITestOutputHelper output)
         // Every pipeline of the design runs in the engine tests; new ones are checked here until they run there.
         PipelineRow.Of("Get-KafkaUserScramCredential", "Remove-KafkaUserScramCredential"),
         PipelineRow.Of("Get-KafkaTopic", "Invoke-KafkaLeaderElection"),
+        PipelineRow.Of("Get-KafkaTopic", "Compare-KafkaTopic"),
+        PipelineRow.Of("Get-KafkaTopic", "Sync-KafkaTopic"),
     ];
 
     private static ModuleUnderTest Module => ModuleUnderTest.Real;

@@ -141,6 +141,14 @@ public sealed class ShouldProcessTests(EngineFixture fx)
             return () => KafkaCatalog.TestKit.Kafka.Security.ScramCredentials.Of(a.Fx.Cluster).GetScram(user, "SCRAM-SHA-512") is null ? "absent" : "present";
         }, "Remove-KafkaUserScramCredential -User $user -Mechanism SCRAM-SHA-512 -BootstrapServer $bs"),
 
+        new("Sync-KafkaTopic", ConfirmImpact.Medium, false, a =>
+        {
+            var name = a.Set("name", EngineFixture.Unique("spsync"));
+            var path = a.Set("path", Path.Combine(Path.GetTempPath(), name + ".yaml"));
+            File.WriteAllText(path, $"topics:\n  - name: {name}\n    partitions: 2\n    replicationFactor: 1\n");
+            return () => a.Fx.Cluster.State.GetTopic(name) is null ? "absent" : "present";
+        }, "Sync-KafkaTopic -Path $path -BootstrapServer $bs"),
+
         new("Publish-KafkaMessage", ConfirmImpact.Medium, false, a =>
         {
             var name = a.Set("name", a.Fx.NewTopic(1, "sppub"));

@@ -96,6 +96,12 @@ BeforeAll {
         @{ When = '-Topic audit-log|-Name audit-log'; Do = {
             if (-not (Get-KafkaTopic -Name audit-log -ErrorAction SilentlyContinue)) { New-KafkaTopic -Name audit-log -Partitions 2 -Confirm:$false | Out-Null }
             foreach ($i in 1..10) { Publish-KafkaMessage -Topic audit-log -Partition ($i % 2) -Value "event $i" | Out-Null } } }
+        # The nightly drift job compares the repository's kafka/topics.yaml: here one that matches the cluster, so the job passes
+        # (tests/Pester/Kafka.TopicState.Tests.ps1 runs the same script against drift and checks that it fails).
+        @{ When = 'kafka/topics\.yaml'; Do = {
+            $orders = Get-KafkaTopic -Name orders
+            New-Item -ItemType Directory -Path kafka -Force | Out-Null
+            "topics:`n  - name: orders`n    partitions: $($orders.PartitionCount)`n    replicationFactor: $($orders.ReplicationFactor)" | Set-Content kafka/topics.yaml } }
         @{ When = 'New-KafkaTopic clicks-v2'; Do = { Remove-KafkaTopic -Name clicks-v2 -Force -ErrorAction SilentlyContinue } }
         @{ When = 'New-PolarisKafkaConnection( -Name clicks)? \| Start-PolarisIngestionJob -TableName clicks'; Do = {
             Get-PolarisIngestionJob -TableName clicks | Stop-PolarisIngestionJob -Force
