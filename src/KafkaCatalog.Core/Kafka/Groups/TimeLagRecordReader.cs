@@ -4,13 +4,15 @@ namespace KafkaCatalog.Core.Kafka;
 
 /// <summary>
 /// Reads the timestamp of the record at given offsets, for time lag. One long-lived consumer (no group,
-/// no commits) per reader, created on the first read and re-assigned between waves: each wave assigns at
-/// most <see cref="PartitionsPerRead"/> partitions at their offsets (librdkafka sends them as one small
-/// fetch per leader, at most <see cref="FetchMaxBytes"/> bytes per partition), and ends within
-/// <see cref="WaveTimeout"/> (kept on the .NET side: a partition that does not answer in time is
-/// reported as not read). Every blocking call into the consumer (assign, poll) goes through a
-/// <see cref="NativeCallGate"/>, so Ctrl+C returns at once; a cancelled or failed read retires the
-/// consumer, which is disposed only once no call is inside it. Not for concurrent use.
+/// no commits) per reader, created on the first read and kept between reads with nothing assigned. Each
+/// wave adds at most <see cref="PartitionsPerRead"/> partitions at their offsets (IncrementalAssign;
+/// librdkafka sends them as one small fetch per leader, at most <see cref="FetchMaxBytes"/> bytes per
+/// partition), removes each partition as soon as its record is read (IncrementalUnassign, which also
+/// drops what was fetched beyond it), and ends within <see cref="WaveTimeout"/> (kept on the .NET side:
+/// a partition that does not answer in time is reported as not read). Every blocking call into the
+/// consumer (assign, unassign, poll) goes through a <see cref="NativeCallGate"/>, so Ctrl+C returns at
+/// once; a cancelled or failed read retires the consumer, which is disposed only once no call is inside
+/// it (<see cref="ConsumerDisposal"/>), and the next read creates a new one. Not for concurrent use.
 /// </summary>
 public sealed class TimeLagRecordReader : IDisposable
 {
