@@ -20,6 +20,8 @@
     /proc/<pid>/status (reset through clear_refs before each in-session run; for whole processes the lifetime peak).
     Every run's totals (rows, lag, partitions) must match the seeded data or the script fails.
     Writes out/benchmarks/pwsh-benchmarks.md (tables and ratios for docs/benchmarks.md) and .json (every run).
+    -TimeLag: the lag data sets hold real records (serve --bench-records) and the imported session also runs
+    `Get-KafkaConsumerGroupOffset -IncludeTimeLag` (variant lag-timelag; its extra cost over lag-single is reported).
     -Smoke: tiny data, latency 0, one run each, the installed module already on PSModulePath (-UseInstalled);
     tests/Pester/Benchmarks.Tests.ps1 runs it that way.
 #>
@@ -33,6 +35,8 @@ param(
     [int[]] $LagSizes = @(1000, 10000),
     [int[]] $PartitionSizes = @(10000, 100000),
     [switch] $NoBuild,
+    # Also measure -IncludeTimeLag on the lag data sets (seeded with real records).
+    [switch] $TimeLag,
     # Use the KafkaCatalog already visible on PSModulePath (an installed package) instead of building and installing.
     [switch] $UseInstalled,
     [string] $Configuration = 'Release',
@@ -145,7 +149,7 @@ try {
     }
     $pwshArgs = @($pwsh | Select-Object -Skip 1)
 
-    $scenarios = @($lagSizes | ForEach-Object { [pscustomobject]@{ Name = 'lag'; N = $_; Serve = @('--bench-groups', "$_") } }) +
+    $scenarios = @($lagSizes | ForEach-Object { [pscustomobject]@{ Name = 'lag'; N = $_; Serve = @(@('--bench-groups', "$_") + @(if ($TimeLag) { '--bench-records' })) } }) +
         @($partitionSizes | ForEach-Object { [pscustomobject]@{ Name = 'topics'; N = $_; Serve = @('--bench-partitions', "$_") } })
     foreach ($scenario in $scenarios) {
         foreach ($ms in $Latency) {
@@ -182,7 +186,7 @@ try {
                 $session = [KafkaCatalogTestTools.SandboxProcess]::Start($pwsh[0], [string[]]($pwshArgs + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Pwsh/PwshBenchmarkSession.ps1'), '-BootstrapServer', $bootstrap, '-ExpectedModuleBase', $moduleBase)))
                 try {
                     if (-not $session.WaitForLine('^ready', 0, [timespan]::FromMinutes(2))) { throw "The pwsh session did not start: $($session.Lines -join "`n")" }
-                    $variants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single' } else { 'topics' })
+                    $variants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single'; if ($TimeLag) { 'lag-timelag' } } else { 'topics' })
                     if ($scenario.N -eq $scenarios.Where({ $_.Name -eq $scenario.Name })[0].N -and -not $Smoke) { $variants += "$($scenario.Name)-formatted" }
                     foreach ($variant in $variants) {
                         $null = $session.Send("run $variant", $timeout)
@@ -271,6 +275,10 @@ foreach ($ms in $Latency) {
         $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: kafka-python process / pwsh -c process (whole-process ratio) | $ms ms | $(Ratio $pyProc $psProc) |")
         $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: pwsh imported pipeline / Core same calls (target ≤ 1.25) | $ms ms | $(Ratio $ps $coreP) |")
         $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: pwsh imported pipeline / Core one GetOffsetsAsync | $ms ms | $(Ratio $ps $core) |")
+        $single = Get-Row 'lag' $n $ms 'pwsh, module imported' 'lag-single'; $withTimeLag = Get-Row 'lag' $n $ms 'pwsh, module imported' 'lag-timelag'
+        if ($single -and $withTimeLag) {
+            $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: -IncludeTimeLag extra, pwsh imported (lag-timelag - lag-single, s) | $ms ms | $('{0:0.000}' -f ($withTimeLag.seconds - $single.seconds)) |")
+        }
     }
     foreach ($n in $partitionSizes) {
         $ps = Get-Row 'topics' $n $ms 'pwsh, module imported' 'topics'; $core = Get-Row 'topics' $n $ms 'Core service (.NET process)' 'topics'

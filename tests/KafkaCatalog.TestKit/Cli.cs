@@ -10,12 +10,12 @@ namespace KafkaCatalog.TestKit;
 /// <summary>
 /// Command line of the TestKit sandbox:
 /// <c>serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose]</c>
-/// <c>[--latency MS] [--bench-groups N] [--bench-partitions N]</c>.
+/// <c>[--latency MS] [--bench-groups N] [--bench-records] [--bench-partitions N]</c>.
 /// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). Standard input also takes
 /// commands, one per line (<see cref="SandboxCommands"/>): stop-broker N, start-broker N, latency MS,
 /// drop-connections, move-leader, requests, status, help; each gets one answer line starting with "ok " or "error ".
 /// --latency delays every request on every broker from the start; --bench-groups / --bench-partitions seed benchmark
-/// data (<see cref="BenchmarkSeeder"/>, prefix "bench") and print <c>bench.*</c> lines with the totals a client must reproduce.
+/// data (<see cref="BenchmarkSeeder"/>, prefix "bench"; --bench-records gives the groups' partitions real records) and print <c>bench.*</c> lines with the totals a client must reproduce.
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
 /// with --tls <c>ssl.ca.location</c> (PEM of the generated CA), with --oauth <c>oauth.token_endpoint</c>,
@@ -24,7 +24,7 @@ namespace KafkaCatalog.TestKit;
 public static class Cli
 {
     public const string Usage =
-        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose] [--latency MS] [--bench-groups N] [--bench-partitions N]";
+        "usage: KafkaCatalog.TestKit serve [--brokers N] [--port-base N] [--seed|--no-seed] [--cluster-id ID] [--acls] [--auto-create-topics] [--sasl] [--sasl-user USER:PASSWORD] [--tls] [--oauth] [--atlan] [--polaris] [--ignore-stdin] [--verbose] [--latency MS] [--bench-groups N] [--bench-records] [--bench-partitions N]";
 
     /// <summary>OAuth client registered with the sandbox's token endpoint (--oauth).</summary>
     public const string OAuthClientId = "sandbox-client";
@@ -68,6 +68,9 @@ public static class Cli
         /// <summary>Benchmark consumer groups to seed (<see cref="BenchmarkSeeder.SeedLag"/>), 0 = none.</summary>
         public int BenchGroups { get; init; }
 
+        /// <summary>The --bench-groups partitions hold real records (for -IncludeTimeLag), not offsets only.</summary>
+        public bool BenchRecords { get; init; }
+
         /// <summary>Benchmark partitions to seed (<see cref="BenchmarkSeeder.SeedPartitions"/>), 0 = none.</summary>
         public int BenchPartitions { get; init; }
     }
@@ -80,6 +83,7 @@ public static class Cli
         }
 
         int brokers = 3, portBase = 0, latencyMs = 0, benchGroups = 0, benchPartitions = 0;
+        var benchRecords = false;
         bool seed = true, acls = false, autoCreate = false, ignoreStdin = false, verbose = false, sasl = false, atlan = false, polaris = false, tls = false, oauth = false;
         string? clusterId = null;
         string saslUser = "admin", saslPassword = "admin-secret";
@@ -154,6 +158,9 @@ public static class Cli
                         }
 
                         break;
+                    case "--bench-records":
+                        benchRecords = true;
+                        break;
                     case "--bench-groups":
                         benchGroups = int.Parse(Next(), CultureInfo.InvariantCulture);
                         if (benchGroups is < 0 or > 99_999)
@@ -185,7 +192,7 @@ public static class Cli
                 return (null, ex.Message);
             }
         }
-        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate, LatencyMs = latencyMs, BenchGroups = benchGroups, BenchPartitions = benchPartitions }, null);
+        return (new ServeOptions(brokers, portBase, seed, clusterId, acls, ignoreStdin, verbose, sasl, saslUser, saslPassword) { Atlan = atlan, Polaris = polaris, Tls = tls, OAuth = oauth, AutoCreateTopics = autoCreate, LatencyMs = latencyMs, BenchGroups = benchGroups, BenchRecords = benchRecords, BenchPartitions = benchPartitions }, null);
     }
 
     /// <summary>Reads chaos commands until end of input; one answer line per command, flushed at once.</summary>
@@ -350,7 +357,7 @@ public static class Cli
             }
             if (o.BenchGroups > 0 || o.BenchPartitions > 0)
             {
-                var lag = o.BenchGroups > 0 ? BenchmarkSeeder.SeedLag(cluster, "bench", o.BenchGroups) : null;
+                var lag = o.BenchGroups > 0 ? BenchmarkSeeder.SeedLag(cluster, "bench", o.BenchGroups, records: o.BenchRecords) : null;
                 var listing = o.BenchPartitions > 0 ? BenchmarkSeeder.SeedPartitions(cluster, "bench", o.BenchPartitions) : null;
                 await stdout.WriteLineAsync("bench.prefix=bench").ConfigureAwait(false);
                 if (lag is not null)

@@ -10,7 +10,8 @@ namespace KafkaCatalog.Benchmarks.KafkaGroups;
 /// The extra cost of Get-KafkaConsumerGroupOffset -IncludeTimeLag: 1,000 groups x 3 partitions on 20 topics of a
 /// 3-broker TestKit (in this process) whose partitions hold 1,000 real records each (batches of 100, 1 s apart);
 /// 80% of the groups lag (committed offsets spread over 400 values), 20% are caught up. The same session client
-/// reads the offsets without and with time lag, alternating, --runs times (3). Options: --groups N, --runs N.
+/// reads the offsets without and with time lag, alternating, --runs times (3). Options: --groups N, --runs N,
+/// --latency MS (added to every request on every broker, as serve --latency does).
 /// </summary>
 public static class TimeLagBenchmark
 {
@@ -18,6 +19,7 @@ public static class TimeLagBenchmark
     {
         var groups = Option(args, "--groups", 1000);
         var runs = Option(args, "--runs", 3);
+        var latencyMs = Option(args, "--latency", 0);
         const int topics = 20, partitions = 3, records = 1000;
         NativeLibraryLoader.EnsureLoaded();
         await using var cluster = await KafkaTestCluster.StartAsync(new KafkaTestClusterOptions { Brokers = 3, OffsetsTopicPartitions = 10 });
@@ -44,7 +46,12 @@ public static class TimeLagBenchmark
             lagging += caughtUp ? 0 : partitions;
         }
 
-        Console.WriteLine($"time-lag benchmark: {groups} groups x {partitions} partitions on {topics} topics ({records} records each), {lagging} lagging partition rows, 3-broker TestKit in this process");
+        if (latencyMs > 0)
+        {
+            cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(latencyMs));
+        }
+
+        Console.WriteLine($"time-lag benchmark: {groups} groups x {partitions} partitions on {topics} topics ({records} records each), {lagging} lagging partition rows, 3-broker TestKit in this process, latency {latencyMs} ms per request; load {Load()}");
         var query = new ConsumerGroupQuery { GroupIds = [prefix + "-*"] };
         using var factory = new KafkaClientFactory(new KafkaConnection("bench", new KafkaConnectionOptions { BootstrapServers = cluster.BootstrapServers }));
         await MeasureAsync(factory, query, timeLag: false, "warm-up without");
@@ -59,7 +66,7 @@ public static class TimeLagBenchmark
 
         var a = Median(without);
         var b2 = Median(with);
-        Console.WriteLine($"median: without {a:0.000} s, with {b2:0.000} s, extra {b2 - a:0.000} s ({(b2 - a) * 1000 / Math.Max(1, lagging):0.00} ms per lagging partition row)");
+        Console.WriteLine($"median: without {a:0.000} s, with {b2:0.000} s, extra {b2 - a:0.000} s ({(b2 - a) * 1000 / Math.Max(1, lagging):0.00} ms per lagging partition row); load {Load()}");
         return 0;
     }
 
@@ -96,6 +103,8 @@ public static class TimeLagBenchmark
 
         return seconds;
     }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static double Median(List<double> values)
     {

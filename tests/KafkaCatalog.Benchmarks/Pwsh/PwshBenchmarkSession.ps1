@@ -9,6 +9,8 @@
       lag             Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum
       lag-single      Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum   (one cmdlet, no describe upstream)
       lag-formatted   Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Out-String -Stream | Measure-Object
+      lag-timelag     Get-KafkaConsumerGroupOffset -IncludeTimeLag | Where-Object TimeLag -ne $null | Measure-Object Lag -Sum
+                      (lag-single with time lag; rows without a TimeLag drop out, so the totals check that every row has one)
       topics          Get-KafkaTopic | Measure-Object PartitionCount -Sum
       topics-formatted Get-KafkaTopic | Out-String -Stream | Measure-Object
     Time: a stopwatch around the pipeline. Memory: /proc/$PID/clear_refs is reset before each run, so peak_rss_kb
@@ -32,6 +34,7 @@ $pipelines = @{
     'lag'              = { Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum }
     'lag-single'       = { Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum }
     'lag-formatted'    = { Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Out-String -Stream | Measure-Object }
+    'lag-timelag'      = { Get-KafkaConsumerGroupOffset -IncludeTimeLag | Where-Object TimeLag -ne $null | Measure-Object Lag -Sum }
     'topics'           = { Get-KafkaTopic | Measure-Object PartitionCount -Sum }
     'topics-formatted' = { Get-KafkaTopic | Out-String -Stream | Measure-Object }
 }

@@ -92,14 +92,16 @@ public sealed class TimeLagCalculatorTests
     }
 
     [Fact]
-    public void The_reader_asks_for_small_fetches_and_an_error_instead_of_an_offset_reset()
+    public void The_reader_asks_for_small_fetches_short_back_offs_and_an_error_instead_of_an_offset_reset()
     {
         var settings = TimeLagRecordReader.ConsumerSettings;
 
-        Assert.Equal("65536", settings["fetch.max.bytes"]);
         Assert.Equal("65536", settings["max.partition.fetch.bytes"]);
+        Assert.Equal("1048576", settings["fetch.max.bytes"]);
+        Assert.Equal("1", settings["queued.min.messages"]);
+        Assert.Equal("10", settings["fetch.queue.backoff.ms"]);
         Assert.Equal("error", settings["auto.offset.reset"]);
         Assert.Equal("true", settings["enable.partition.eof"]);
-        Assert.Equal(8, TimeLagRecordReader.PartitionsPerRead);
+        Assert.Equal(64, TimeLagRecordReader.PartitionsPerRead);
     }
 }

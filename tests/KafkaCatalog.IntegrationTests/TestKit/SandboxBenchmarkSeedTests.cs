@@ -15,6 +15,27 @@ public sealed class SandboxBenchmarkSeedTests(ClusterFixture fx) : IClassFixture
         Assert.Equal("--latency must be between 0 and 60000 (milliseconds).", Cli.Parse(["serve", "--latency", "-1"]).Error);
         Assert.Equal("--bench-groups must be between 0 and 99999.", Cli.Parse(["serve", "--bench-groups", "100000"]).Error);
         Assert.Equal("--bench-partitions needs a value.", Cli.Parse(["serve", "--bench-partitions"]).Error);
+        Assert.False(o.BenchRecords);
+        Assert.True(Cli.Parse(["serve", "--bench-groups", "10", "--bench-records"]).Options!.BenchRecords);
+    }
+
+    [Fact]
+    public async Task Seeded_lag_with_records_has_the_same_totals_and_records_a_time_lag_read_finds()
+    {
+        var prefix = "seedrec-" + Guid.NewGuid().ToString("N")[..6];
+        var lag = BenchmarkSeeder.SeedLag(fx.Cluster, prefix, groups: 4, partitions: 3, topics: 2, records: true);
+
+        Assert.Equal((12, (1000 + 1001 + 1002) * 4 - 3 * (0 + 1 + 2 + 3)), (lag.ExpectedRows, lag.ExpectedLag));
+        var partition = fx.Cluster.State.GetPartition(prefix + "-topic-01", 2)!;
+        Assert.Equal((BenchmarkSeeder.RecordsFrom, 10_002L), (partition.LogStartOffset, partition.HighWatermark));
+
+        using var factory = new KafkaCatalog.Core.Kafka.KafkaClientFactory(new KafkaCatalog.Core.Connections.KafkaConnection("seed", new KafkaCatalog.Core.Connections.KafkaConnectionOptions { BootstrapServers = fx.Cluster.BootstrapServers }));
+        using var reader = new KafkaCatalog.Core.Kafka.TimeLagRecordReader(factory);
+        var committed = new KafkaCatalog.Core.Kafka.TimeLagRead(new KafkaCatalog.Core.Kafka.KafkaTopicPartition(prefix + "-topic-01", 2), 9_003);
+        var newest = committed with { Offset = 10_001 };
+        var read = await reader.ReadAsync([committed, newest], CancellationToken.None);
+        Assert.Equal(1_700_000_000_000 + (9_003 * 1000L), read[committed]);
+        Assert.Equal(1_700_000_000_000 + (10_001 * 1000L), read[newest]);
     }
 
     [Fact]

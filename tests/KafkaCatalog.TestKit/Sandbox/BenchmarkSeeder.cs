@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KafkaCatalog.TestKit.Kafka;
+using KafkaCatalog.TestKit.Kafka.Log;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 
 namespace KafkaCatalog.TestKit.Sandbox;
@@ -14,12 +15,17 @@ public sealed record BenchmarkSeed(string Prefix, int Groups, long ExpectedRows,
 /// </summary>
 public static class BenchmarkSeeder
 {
+    /// <summary>Log start of the lag data set's partitions when it holds real records (every committed offset is at or above it).</summary>
+    public const long RecordsFrom = 9_000;
+
     /// <summary>
     /// <paramref name="topics"/> topics "PREFIX-topic-NN" of <paramref name="partitions"/> partitions (high watermark
     /// 10,000 + partition), and <paramref name="groups"/> Empty groups "PREFIX-NNNNN", group g committed on every
-    /// partition of topic g mod topics at 9,000 + g mod 500.
+    /// partition of topic g mod topics at 9,000 + g mod 500. With <paramref name="records"/>, each partition holds real
+    /// records from 9,000 (its log start) to its end, in batches of 100, record at offset o stamped 1,700,000,000,000 +
+    /// o seconds (so Get-KafkaConsumerGroupOffset -IncludeTimeLag can read them); without, the log is offsets only.
     /// </summary>
-    public static BenchmarkSeed SeedLag(KafkaTestCluster cluster, string prefix, int groups, int partitions = 12, int topics = 20)
+    public static BenchmarkSeed SeedLag(KafkaTestCluster cluster, string prefix, int groups, int partitions = 12, int topics = 20, bool records = false)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var names = Enumerable.Range(0, topics).Select(t => $"{prefix}-topic-{t:D2}").ToArray();
@@ -31,8 +37,14 @@ public static class BenchmarkSeeder
                 var partition = cluster.State.GetPartition(name, p)!;
                 lock (cluster.State.Sync)
                 {
-                    partition.LogStartOffset = 0;
-                    partition.HighWatermark = 10_000 + p;
+                    partition.LogStartOffset = records ? RecordsFrom : 0;
+                    partition.HighWatermark = records ? RecordsFrom : 10_000 + p;
+                }
+
+                for (var offset = RecordsFrom; records && offset < 10_000 + p; offset += 100)
+                {
+                    var count = (int)Math.Min(100, 10_000 + p - offset);
+                    cluster.State.AppendRecords(name, p, Enumerable.Range(0, count).Select(i => new SeedRecord("k", "v", 1_700_000_000_000 + ((offset + i) * 1000))).ToArray());
                 }
             }
         }
