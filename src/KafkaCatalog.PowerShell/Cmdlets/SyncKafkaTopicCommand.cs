@@ -59,7 +59,8 @@ public sealed class SyncKafkaTopicCommand : TopicStateCmdlet
             }
             else if (change.Kind == KafkaTopicDifferenceKind.Missing)
             {
-                if (ConfirmDeletion(change, target, whatIf))
+                var deletion = $"topic '{change.Topic}' ({change.Current}) on {change.BootstrapServers}: in scope ({string.Join(", ", Scope ?? [])}), not in the desired state";
+                if (ConfirmDeletion(change, deletion, whatIf))
                 {
                     selected.Add(change);
                 }
