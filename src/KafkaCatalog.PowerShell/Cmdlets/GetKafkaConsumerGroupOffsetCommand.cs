@@ -76,14 +76,17 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
         RunWithClient(async (factory, sink, token) =>
         {
             var service = await ServiceForAsync(factory, sink, token).ConfigureAwait(false);
-            foreach (var group in groups ?? [])
+            foreach (var item in (IEnumerable<object>?)groups ?? ids ?? [])
             {
-                full |= service.Add(group);
-            }
-
-            foreach (var id in groups is null ? ids ?? [] : [])
-            {
-                full |= service.Add(id);
+                try
+                {
+                    full |= item is KafkaConsumerGroup group ? service.Add(group) : service.Add((string)item);
+                }
+                catch (KafkaCatalogException ex)
+                {
+                    // A group without an id: this item only.
+                    EmitItemError(ex);
+                }
             }
 
             if (full)

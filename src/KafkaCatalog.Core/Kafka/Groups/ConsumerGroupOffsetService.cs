@@ -54,7 +54,7 @@ public sealed class ConsumerGroupOffsetService
     }
 
     /// <summary>Queues a described group (its members name the partitions' owners); true when a batch is full.</summary>
-    /// <exception cref="KafkaCatalogException">InvalidGroupId for a group without a usable id (nothing is queued).</exception>
+    /// <exception cref="KafkaCatalogException">EmptyGroupId for a group without an id (nothing is queued).</exception>
     public bool Add(KafkaConsumerGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
