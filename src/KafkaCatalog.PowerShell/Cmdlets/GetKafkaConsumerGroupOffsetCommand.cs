@@ -29,10 +29,17 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     [ArgumentCompleter(typeof(ConsumerGroupIdCompleter))]
     public string[]? GroupId { get; set; }
 
-    /// <summary>Groups as Get-KafkaConsumerGroup described them: their offsets are read without describing them again.</summary>
+    /// <summary>
+    /// Groups as Get-KafkaConsumerGroup described them (KafkaConsumerGroup): their offsets are read without describing
+    /// them again. A group id string is read as -GroupId; any other object is read by its GroupId property.
+    /// </summary>
+    /// <remarks>
+    /// Typed object, not KafkaConsumerGroup: PowerShell would otherwise convert an Import-Csv row to an empty
+    /// KafkaConsumerGroup (binding by value with coercion comes before binding -GroupId by property name).
+    /// </remarks>
     [Parameter(ValueFromPipeline = true)]
     [ValidateNotNull]
-    public KafkaConsumerGroup[]? InputObject { get; set; }
+    public object[]? InputObject { get; set; }
 
     /// <summary>Only these topics.</summary>
     [Parameter]
@@ -57,7 +64,7 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     protected override void ProcessRecord()
     {
         var topics = Topic ?? Array.Empty<string>();
-        if (InputObject is null && (_groupIdFromCommandLine || GroupId is null))
+        if (_groupIdFromCommandLine || (InputObject is null && GroupId is null))
         {
             // -GroupId given (or nothing): one query, batched by the service.
             var query = new ConsumerGroupQuery { GroupIds = GroupId ?? Array.Empty<string>(), Topics = topics };
@@ -70,13 +77,17 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
         }
 
         // Piped groups or ids: queued in the invocation's service, read when a batch is full (or at the end).
-        var groups = InputObject;
-        var ids = GroupId;
+        var items = PipedGroups();
+        if (items.Count == 0)
+        {
+            return;
+        }
+
         var full = false;
         RunWithClient(async (factory, sink, token) =>
         {
             var service = await ServiceForAsync(factory, sink, token).ConfigureAwait(false);
-            foreach (var item in (IEnumerable<object>?)groups ?? ids ?? [])
+            foreach (var item in items)
             {
                 try
                 {
@@ -94,6 +105,45 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
                 await WriteAsync(service.DrainAsync(topics, token), token).ConfigureAwait(false);
             }
         });
+    }
+
+    /// <summary>
+    /// This record's groups (KafkaConsumerGroup) and ids (strings, or -GroupId bound by property name); an input
+    /// object that is neither and has no GroupId is a NotAConsumerGroup error for that object.
+    /// </summary>
+    private List<object> PipedGroups()
+    {
+        var items = new List<object>();
+        var byProperty = false;
+        foreach (var input in InputObject ?? [])
+        {
+            switch (input is PSObject wrapped ? wrapped.BaseObject : input)
+            {
+                case KafkaConsumerGroup group:
+                    items.Add(group);
+                    break;
+                case string id:
+                    items.Add(id);
+                    break;
+                case var _ when GroupId is not null:
+                    byProperty = true;
+                    break;
+                case var other:
+                    EmitItemError(new KafkaCatalogException(
+                        "NotAConsumerGroup",
+                        FailureKind.InvalidArgument,
+                        $"Get-KafkaConsumerGroupOffset reads consumer groups: pipe in what Get-KafkaConsumerGroup returns, group ids, or objects with a GroupId property (a {other.GetType().Name} has none).",
+                        other));
+                    break;
+            }
+        }
+
+        if (InputObject is null || byProperty)
+        {
+            items.AddRange(GroupId ?? []);
+        }
+
+        return items;
     }
 
     protected override void EndProcessing()

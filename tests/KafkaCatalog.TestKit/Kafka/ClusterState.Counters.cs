@@ -25,6 +25,10 @@ public sealed partial class ClusterState
     public IReadOnlyDictionary<short, int> GroupDescriptionsBy(string clientId, string groupId) =>
         _groupDescriptions.Where(kv => kv.Key.ClientId == clientId && kv.Key.GroupId == groupId).ToDictionary(kv => kv.Key.Version, kv => kv.Value);
 
+    /// <summary>Every DescribeGroups naming <paramref name="groupId"/>: "client.id vVersion: count" (for failure messages).</summary>
+    public string DescribeGroupsLog(string groupId) =>
+        string.Join(", ", _groupDescriptions.Where(kv => kv.Key.GroupId == groupId).OrderBy(kv => kv.Key.ClientId, StringComparer.Ordinal).ThenBy(kv => kv.Key.Version).Select(kv => $"{kv.Key.ClientId} v{kv.Key.Version}: {kv.Value}"));
+
     internal void CountAllTopicsMetadataRequest(string? clientId)
     {
         Interlocked.Increment(ref _allTopicsMetadataRequests);
