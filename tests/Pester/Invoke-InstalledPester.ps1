@@ -15,7 +15,8 @@ param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $ToolModulePath,
     [Parameter(Mandatory)] [string] $TestKitPath,
-    [Parameter(Mandatory)] [string[]] $Path
+    # Every remaining argument: build.ps1 -PesterPath a, b passes "-Path a b" through pwsh -File.
+    [Parameter(Mandatory, ValueFromRemainingArguments)] [string[]] $Path
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
