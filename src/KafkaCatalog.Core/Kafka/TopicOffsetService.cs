@@ -185,7 +185,7 @@ public sealed class TopicOffsetService
         {
             Keep(ex.Result.ResultInfos);
         }
-        catch (KafkaException ex) when (KafkaRetry.IsTransient(ex.Error.Code) && !KafkaRetry.IsUnreachable(ex.Error.Code))
+        catch (KafkaException ex) when (IsLeaderMoving(ex.Error.Code))
         {
             // Leaders still moving after the retries: those partitions stay failed, the caller reports them.
             lock (offsets)
@@ -203,6 +203,12 @@ public sealed class TopicOffsetService
 
         return new LogOffsets(offsets, failed);
     }
+
+    /// <summary>A partition whose leader is moving: after the retries it is one failed partition, not a failed call.</summary>
+    private static bool IsLeaderMoving(ErrorCode code) =>
+        code is ErrorCode.LeaderNotAvailable or ErrorCode.NotLeaderForPartition or ErrorCode.ReplicaNotAvailable or ErrorCode.FencedLeaderEpoch
+            or ErrorCode.UnknownLeaderEpoch or ErrorCode.OffsetNotAvailable or ErrorCode.KafkaStorageError or ErrorCode.PreferredLeaderNotAvailable
+            or ErrorCode.EligibleLeadersNotAvailable;
 
     private static string Describe(OffsetSpec spec) => spec switch
     {
