@@ -10,7 +10,7 @@
 #   qualifiedName default/kafka/1718000000, and what a user would type at Read-Host.
 # - Variables a page assumes from earlier steps: $kafka, $catalog, $conn, $prodUri/$prodKey,
 #   $testUri/$testKey; the environment a runbook has (KAFKA_BOOTSTRAP_SERVERS, ATLAN_BASE_URL,
-#   ATLAN_API_KEY, POLARIS_API_KEY); files the pages read (topics.csv, acls.csv, io_config.yaml).
+#   ATLAN_API_KEY, POLARIS_API_KEY); files the pages read (topics.csv, acls.csv, groups.csv, io_config.yaml).
 # - Before each block: a Kafka, catalog and Polaris session default (blocks disconnect, reconnect
 #   elsewhere or create connections). $ConfirmPreference is 'None', as in a runbook: a page that
 #   omits -Force would only add a question a user answers at the prompt.
@@ -130,6 +130,7 @@ BeforeAll {
         'Topic,orders,Literal,User:billing,Read,Allow,*'
         'Group,billing,Literal,User:billing,Read,Allow,*'
     ) | Set-Content (Join-Path $script:Workspace 'acls.csv')
+    @('GroupId', 'billing', 'orders-processor') | Set-Content (Join-Path $script:Workspace 'groups.csv')
     @(
         'connector_type: kafka'
         "bootstrap_server: $bootstrap"

@@ -15,7 +15,9 @@ param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [Parameter(Mandatory)] [string] $ToolModulePath,
     [Parameter(Mandatory)] [string] $TestKitPath,
-    [Parameter(Mandatory)] [string[]] $Path
+    [Parameter(Mandatory)] [string[]] $Path,
+    # The other suites: build.ps1 -PesterPath a, b passes "-Path a b" through pwsh -File.
+    [Parameter(ValueFromRemainingArguments)] [string[]] $MorePath
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -32,7 +34,7 @@ $env:PSModulePath = $ToolModulePath + [IO.Path]::PathSeparator + $env:PSModulePa
 Import-Module Pester -RequiredVersion 5.9.1
 
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = @($Path) + @($MorePath | Where-Object { $_ })
 $config.Run.Exit = $false
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'

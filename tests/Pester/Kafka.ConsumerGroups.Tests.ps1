@@ -61,6 +61,36 @@ Describe 'Get-KafkaConsumerGroupOffset' {
         $lagging.GroupId | Should -Not -Contain 'payments-audit'
     }
 
+    It 'takes the described groups themselves (-InputObject) and gives the same rows as -GroupId' {
+        $groups = @(Get-KafkaConsumerGroup -GroupId orders-processor, payments-audit)
+        $piped = @($groups | Get-KafkaConsumerGroupOffset | Sort-Object GroupId, Topic, Partition)
+        $byId = @(Get-KafkaConsumerGroupOffset -GroupId orders-processor, payments-audit | Sort-Object GroupId, Topic, Partition)
+        $piped.Count | Should -Be $byId.Count
+        $piped.Count | Should -BeGreaterThan 0
+        for ($i = 0; $i -lt $byId.Count; $i++) {
+            "$($piped[$i].GroupId) $($piped[$i].Topic)[$($piped[$i].Partition)] $($piped[$i].CommittedOffset) $($piped[$i].Lag)" |
+                Should -Be "$($byId[$i].GroupId) $($byId[$i].Topic)[$($byId[$i].Partition)] $($byId[$i].CommittedOffset) $($byId[$i].Lag)"
+        }
+        (Get-KafkaConsumerGroupOffset -InputObject $groups -Summary | Measure-Object TotalLag -Sum).Sum | Should -Be ($byId | Measure-Object Lag -Sum).Sum
+    }
+
+    It 'still binds group ids by property name (Import-Csv) and takes id strings' {
+        $csv = Join-Path ([IO.Path]::GetTempPath()) "groups-$([guid]::NewGuid().ToString('N')).csv"
+        try {
+            @('GroupId', 'orders-processor', 'payments-audit') | Set-Content $csv
+            (@(Import-Csv $csv | Get-KafkaConsumerGroupOffset).GroupId | Sort-Object -Unique) | Should -Be @('orders-processor', 'payments-audit')
+        } finally { Remove-Item $csv -ErrorAction SilentlyContinue }
+        (@('orders-processor' | Get-KafkaConsumerGroupOffset).GroupId | Sort-Object -Unique) | Should -Be 'orders-processor'
+    }
+
+    It 'reports a piped object that is no group as NotAConsumerGroup and emits no row' {
+        $rows = @([datetime]::UnixEpoch | Get-KafkaConsumerGroupOffset -ErrorVariable err -ErrorAction SilentlyContinue)
+        $rows.Count | Should -Be 0
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'NotAConsumerGroup,KafkaCatalog.PowerShell.Cmdlets.GetKafkaConsumerGroupOffsetCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'summarises the lag per group and topic with -Summary' {
         $summary = Get-KafkaConsumerGroupOffset -GroupId orders-processor -Summary
         $summary.GetType().Name | Should -Be 'KafkaConsumerGroupLagSummary'

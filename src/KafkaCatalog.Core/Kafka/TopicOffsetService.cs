@@ -95,44 +95,129 @@ public sealed class TopicOffsetService
             return result;
         }
 
-        _sink.Verbose($"ListOffsets ({what}) for {partitions.Count} partition(s) on {_factory.BootstrapServers}.");
-        IEnumerable<ListOffsetsResultInfo> infos;
+        var answer = await ListOffsetsAsync(partitions.Select(p => new KafkaTopicPartition(p.Topic, p.Partition)).ToArray(), spec, cancellationToken).ConfigureAwait(false);
+        foreach (var (tp, error) in answer.Failed)
+        {
+            onItemError?.Invoke(error.Code == ErrorCode.UnknownTopicOrPart
+                ? KafkaErrors.ForTopic(error.Code, error.Reason, tp.Topic, "read offsets of")
+                : KafkaErrors.General(error.Code, error.Reason, tp, $"list the {what} offset of {tp.Topic}[{tp.Partition}]"));
+        }
+
+        foreach (var (tp, offset) in answer.Offsets)
+        {
+            result[(tp.Topic, tp.Partition)] = offset;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The one ListOffsets path of the module (watermarks, consumer-group lag, offset reset): offsets for one
+    /// spec, one admin call that librdkafka sends as one request per partition leader. Partitions whose leader
+    /// is moving are asked again (what succeeded is kept); what still fails comes back in
+    /// <see cref="LogOffsets.Failed"/>. A cluster that does not answer is a terminating error.
+    /// </summary>
+    internal async Task<LogOffsets> ListOffsetsAsync(IReadOnlyCollection<KafkaTopicPartition> partitions, OffsetSpec spec, CancellationToken cancellationToken)
+    {
+        var offsets = new Dictionary<KafkaTopicPartition, long>();
+        var failed = new Dictionary<KafkaTopicPartition, Error>();
+        if (partitions.Count == 0)
+        {
+            return new LogOffsets(offsets, failed);
+        }
+
+        var pending = partitions.ToList();
+        var options = new ListOffsetsOptions { RequestTimeout = _factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
+        _sink.Verbose($"ListOffsets ({Describe(spec)}) for {pending.Count} partition(s) on {_factory.BootstrapServers}.");
+        void Keep(IEnumerable<ListOffsetsResultInfo> infos)
+        {
+            lock (offsets)
+            {
+                foreach (var tpo in infos.Select(i => i.TopicPartitionOffsetError))
+                {
+                    var tp = new KafkaTopicPartition(tpo.Topic, tpo.Partition.Value);
+                    if (tpo.Error.IsError)
+                    {
+                        failed[tp] = tpo.Error;
+                    }
+                    else
+                    {
+                        failed.Remove(tp);
+                        offsets[tp] = tpo.Offset.Value;
+                    }
+                }
+            }
+        }
+
         try
         {
             var answer = await _retry.ExecuteAsync(
                 "ListOffsets",
                 KafkaCallKind.Read,
                 _factory.BootstrapServers,
-                _ => _factory.AdminClient.ListOffsetsAsync(
-                    partitions.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }),
-                    new ListOffsetsOptions { RequestTimeout = _factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted }),
+                async _ =>
+                {
+                    try
+                    {
+                        return (await _factory.AdminClient.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
+                    }
+                    catch (ListOffsetsException ex) when (ex.Result.ResultInfos.Any(r => r.TopicPartitionOffsetError.Error.IsError)
+                        && ex.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsError || KafkaRetry.IsTransient(r.TopicPartitionOffsetError.Error.Code)))
+                    {
+                        // Keep what succeeded; ask again only for the partitions whose leader was moving.
+                        Keep(ex.Result.ResultInfos);
+                        var failedInfos = ex.Result.ResultInfos.Where(r => r.TopicPartitionOffsetError.Error.IsError).ToList();
+                        pending = failedInfos.Select(r => new KafkaTopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value)).ToList();
+                        throw new KafkaException(failedInfos[0].TopicPartitionOffsetError.Error);
+                    }
+                    catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoEnt)
+                    {
+                        // librdkafka knows no leader for a partition yet (a broker just stopped and its
+                        // partitions are moving): the same as LeaderNotAvailable, so asked again.
+                        throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, $"No leader known yet ({ex.Error.Reason})."));
+                    }
+                },
                 _sink,
                 cancellationToken).ConfigureAwait(false);
-            infos = answer.ResultInfos;
+            Keep(answer);
         }
         catch (ListOffsetsException ex)
         {
-            infos = ex.Result.ResultInfos;
+            Keep(ex.Result.ResultInfos);
+        }
+        catch (KafkaException ex) when (IsLeaderMoving(ex.Error.Code))
+        {
+            // Leaders still moving after the retries: those partitions stay failed, the caller reports them.
+            lock (offsets)
+            {
+                foreach (var tp in pending.Where(p => !offsets.ContainsKey(p)))
+                {
+                    failed.TryAdd(tp, ex.Error);
+                }
+            }
         }
         catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
         {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, $"list {what} offsets");
+            throw ClusterReachabilityGuard.Explain(_factory, ex, $"list {Describe(spec)} offsets");
         }
 
-        foreach (var info in infos)
-        {
-            var tpo = info.TopicPartitionOffsetError;
-            if (tpo.Error.IsError)
-            {
-                onItemError?.Invoke(tpo.Error.Code == ErrorCode.UnknownTopicOrPart
-                    ? KafkaErrors.ForTopic(tpo.Error.Code, tpo.Error.Reason, tpo.Topic, "read offsets of")
-                    : KafkaErrors.General(tpo.Error.Code, tpo.Error.Reason, new KafkaTopicPartition(tpo.Topic, tpo.Partition.Value), $"list the {what} offset of {tpo.Topic}[{tpo.Partition.Value}]"));
-                continue;
-            }
-
-            result[(tpo.Topic, tpo.Partition.Value)] = tpo.Offset.Value;
-        }
-
-        return result;
+        return new LogOffsets(offsets, failed);
     }
+
+    /// <summary>A partition whose leader is moving: after the retries it is one failed partition, not a failed call.</summary>
+    private static bool IsLeaderMoving(ErrorCode code) =>
+        code is ErrorCode.LeaderNotAvailable or ErrorCode.NotLeaderForPartition or ErrorCode.ReplicaNotAvailable or ErrorCode.FencedLeaderEpoch
+            or ErrorCode.UnknownLeaderEpoch or ErrorCode.OffsetNotAvailable or ErrorCode.KafkaStorageError or ErrorCode.PreferredLeaderNotAvailable
+            or ErrorCode.EligibleLeadersNotAvailable;
+
+    private static string Describe(OffsetSpec spec) => spec switch
+    {
+        OffsetSpec.EarliestSpec => "earliest",
+        OffsetSpec.LatestSpec => "latest",
+        OffsetSpec.TimestampSpec t => "for timestamp " + t.Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => spec.ToString() ?? "offsets",
+    };
 }
+
+/// <summary>What one ListOffsets call answered: an offset per partition, and the partitions it could not answer for.</summary>
+internal sealed record LogOffsets(IReadOnlyDictionary<KafkaTopicPartition, long> Offsets, IReadOnlyDictionary<KafkaTopicPartition, Error> Failed);

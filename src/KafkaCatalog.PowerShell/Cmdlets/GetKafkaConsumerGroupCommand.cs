@@ -30,6 +30,8 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
     [Parameter]
     public SwitchParameter IncludeOffsets { get; set; }
 
+    private ConsumerGroupOffsetService? _service;
+
     protected override void ProcessRecord()
     {
         var query = new ConsumerGroupQuery
@@ -40,10 +42,19 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
         };
         RunWithClient(async (factory, sink, token) =>
         {
-            var service = new ConsumerGroupService(factory, sink);
-            await foreach (var group in service.ListAsync(query, EmitItemError, token).ConfigureAwait(false))
+            // One service per invocation and connection: piped ids share its metadata read.
+            var service = _service is not null && ReferenceEquals(_service.Factory, factory) ? _service : _service = new ConsumerGroupOffsetService(factory, sink);
+            var groups = query.IncludeOffsets ? service.ReadWithOffsetsAsync(query, token) : service.Reader.ReadAsync(query, token);
+            await foreach (var result in groups.ConfigureAwait(false))
             {
-                Emit(group);
+                if (result.IsSuccess)
+                {
+                    Emit(result.Value);
+                }
+                else
+                {
+                    EmitItemError(result.Error!);
+                }
             }
         });
     }

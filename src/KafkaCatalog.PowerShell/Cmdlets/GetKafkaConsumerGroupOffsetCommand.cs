@@ -7,17 +7,20 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 
 /// <summary>
 /// Committed offset, log start/end offset, lag and owning member per partition of each group, or
-/// with -Summary the total lag per group and topic. Group ids piped in (Get-KafkaConsumerGroup)
-/// are gathered into batches so that many groups cost few requests; rows stream out group by group.
+/// with -Summary the total lag per group and topic. Groups piped in from Get-KafkaConsumerGroup
+/// (-InputObject) are not described again; piped groups and ids wait in the invocation's one
+/// <see cref="ConsumerGroupOffsetService"/>, which batches them (so many groups cost few requests and
+/// one metadata read); rows stream out group by group.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KafkaConsumerGroupOffset", DefaultParameterSetName = "Partitions")]
 [OutputType(typeof(KafkaConsumerGroupOffset), ParameterSetName = ["Partitions"])]
 [OutputType(typeof(KafkaConsumerGroupLagSummary), ParameterSetName = ["Summary"])]
 public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
 {
-    private const int PipelineBatch = 64;
-    private readonly List<string> _pending = [];
-    private string? _pendingConnectionName;
+    private ConsumerGroupOffsetService? _service;
+    private string? _serviceConnectionName;
+    private ConsumerGroupTimeLagService? _timeLag;
+    private bool _groupIdFromCommandLine;
 
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Group", "Id")]
@@ -25,6 +28,18 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ConsumerGroupIdCompleter))]
     public string[]? GroupId { get; set; }
+
+    /// <summary>
+    /// Groups as Get-KafkaConsumerGroup described them (KafkaConsumerGroup): their offsets are read without describing
+    /// them again. A group id string is read as -GroupId; any other object is read by its GroupId property.
+    /// </summary>
+    /// <remarks>
+    /// Typed object, not KafkaConsumerGroup: PowerShell would otherwise convert an Import-Csv row to an empty
+    /// KafkaConsumerGroup (binding by value with coercion comes before binding -GroupId by property name).
+    /// </remarks>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public object[]? InputObject { get; set; }
 
     /// <summary>Only these topics.</summary>
     [Parameter]
@@ -40,8 +55,6 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
     [Parameter]
     public SwitchParameter IncludeTimeLag { get; set; }
 
-    private bool _groupIdFromCommandLine;
-
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -50,100 +63,177 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
 
     protected override void ProcessRecord()
     {
-        if (_groupIdFromCommandLine || GroupId is null)
+        var topics = Topic ?? Array.Empty<string>();
+        if (_groupIdFromCommandLine || (InputObject is null && GroupId is null))
         {
-            Run(GroupId ?? Array.Empty<string>());
-            return;
-        }
-
-        // Piped group ids: batch them; a change of connection flushes the batch first.
-        if (_pending.Count > 0 && !string.Equals(_pendingConnectionName, ConnectionName, StringComparison.Ordinal))
-        {
-            Flush();
-        }
-
-        _pendingConnectionName = ConnectionName;
-        _pending.AddRange(GroupId);
-        if (_pending.Count >= PipelineBatch)
-        {
-            Flush();
-        }
-    }
-
-    protected override void EndProcessing()
-    {
-        if (_pending.Count > 0)
-        {
-            Flush();
-        }
-
-        base.EndProcessing();
-    }
-
-    private void Flush()
-    {
-        var ids = _pending.Distinct(StringComparer.Ordinal).ToArray();
-        _pending.Clear();
-        var current = ConnectionName;
-        ConnectionName = _pendingConnectionName;
-        try
-        {
-            Run(ids);
-        }
-        finally
-        {
-            ConnectionName = current;
-        }
-    }
-
-    private void Run(IReadOnlyList<string> groupIds)
-    {
-        var query = new ConsumerGroupQuery
-        {
-            GroupIds = groupIds,
-            Topics = Topic ?? Array.Empty<string>(),
-        };
-        var summary = Summary.IsPresent;
-        if (IncludeTimeLag.IsPresent)
-        {
+            // -GroupId given (or nothing): one query, batched by the service.
+            var query = new ConsumerGroupQuery { GroupIds = GroupId ?? Array.Empty<string>(), Topics = topics };
             RunWithClient(async (factory, sink, token) =>
             {
-                using var timeLag = new ConsumerGroupTimeLagService(factory, sink);
-                if (summary)
-                {
-                    await foreach (var row in timeLag.GetLagSummaryAsync(query, EmitItemError, token).ConfigureAwait(false))
-                    {
-                        Emit(row);
-                    }
-                }
-                else
-                {
-                    await foreach (var row in timeLag.GetOffsetsAsync(query, EmitItemError, token).ConfigureAwait(false))
-                    {
-                        Emit(row);
-                    }
-                }
+                var service = await ServiceForAsync(factory, sink, token).ConfigureAwait(false);
+                await WriteAsync(service.GetOffsetsAsync(query, token), token).ConfigureAwait(false);
             });
             return;
         }
 
+        // Piped groups or ids: queued in the invocation's service, read when a batch is full (or at the end).
+        var items = PipedGroups();
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var full = false;
         RunWithClient(async (factory, sink, token) =>
         {
-            var service = new ConsumerGroupService(factory, sink);
-            if (summary)
+            var service = await ServiceForAsync(factory, sink, token).ConfigureAwait(false);
+            foreach (var item in items)
             {
-                await foreach (var row in service.GetLagSummaryAsync(query, EmitItemError, token).ConfigureAwait(false))
+                try
+                {
+                    full |= item is KafkaConsumerGroup group ? service.Add(group) : service.Add((string)item);
+                }
+                catch (KafkaCatalogException ex)
+                {
+                    // A group without an id: this item only.
+                    EmitItemError(ex);
+                }
+            }
+
+            if (full)
+            {
+                await WriteAsync(service.DrainAsync(topics, token), token).ConfigureAwait(false);
+            }
+        });
+    }
+
+    /// <summary>
+    /// This record's groups (KafkaConsumerGroup) and ids (strings, or -GroupId bound by property name); an input
+    /// object that is neither and has no GroupId is a NotAConsumerGroup error for that object.
+    /// </summary>
+    private List<object> PipedGroups()
+    {
+        var items = new List<object>();
+        var byProperty = false;
+        foreach (var input in InputObject ?? [])
+        {
+            switch (input is PSObject wrapped ? wrapped.BaseObject : input)
+            {
+                case KafkaConsumerGroup group:
+                    items.Add(group);
+                    break;
+                case string id:
+                    items.Add(id);
+                    break;
+                case var _ when GroupId is not null:
+                    byProperty = true;
+                    break;
+                case var other:
+                    EmitItemError(new KafkaCatalogException(
+                        "NotAConsumerGroup",
+                        FailureKind.InvalidArgument,
+                        $"Get-KafkaConsumerGroupOffset reads consumer groups: pipe in what Get-KafkaConsumerGroup returns, group ids, or objects with a GroupId property (a {other.GetType().Name} has none).",
+                        other));
+                    break;
+            }
+        }
+
+        if (InputObject is null || byProperty)
+        {
+            items.AddRange(GroupId ?? []);
+        }
+
+        return items;
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_service is { HasPending: true } service)
+        {
+            // Run on the queue's own connection (a piped ConnectionName may have changed since).
+            var current = ConnectionName;
+            ConnectionName = _serviceConnectionName;
+            try
+            {
+                RunWithClient((_, _, token) => WriteAsync(service.DrainAsync(Topic ?? Array.Empty<string>(), token), token));
+            }
+            finally
+            {
+                ConnectionName = current;
+            }
+        }
+
+        base.EndProcessing();
+        DisposeTimeLag();
+    }
+
+    protected override void OnDispose()
+    {
+        base.OnDispose();
+        DisposeTimeLag();
+    }
+
+    /// <summary>
+    /// The invocation's service for <paramref name="factory"/>. When piped objects switch connection, the
+    /// previous connection's queue is read first (rows stay in input order).
+    /// </summary>
+    private async Task<ConsumerGroupOffsetService> ServiceForAsync(KafkaClientFactory factory, IOperationSink sink, CancellationToken token)
+    {
+        if (_service is not null && ReferenceEquals(_service.Factory, factory))
+        {
+            return _service;
+        }
+
+        if (_service is { HasPending: true } previous)
+        {
+            await WriteAsync(previous.DrainAsync(Topic ?? Array.Empty<string>(), token), token).ConfigureAwait(false);
+        }
+
+        DisposeTimeLag();
+        _service = new ConsumerGroupOffsetService(factory, sink);
+        _serviceConnectionName = ConnectionName;
+        return _service;
+    }
+
+    /// <summary>Writes each group's rows (or summary rows); a failed group is an error record, or ends the command when it must.</summary>
+    private async Task WriteAsync(IAsyncEnumerable<GroupResult<IReadOnlyList<KafkaConsumerGroupOffset>>> results, CancellationToken token)
+    {
+        if (IncludeTimeLag.IsPresent)
+        {
+            _timeLag ??= new ConsumerGroupTimeLagService(_service!.Factory, CreateSink());
+            results = _timeLag.ApplyAsync(results, token);
+        }
+
+        var summary = Summary.IsPresent;
+        await foreach (var result in results.WithCancellation(token).ConfigureAwait(false))
+        {
+            if (!result.IsSuccess)
+            {
+                EmitItemError(result.Error!);
+            }
+            else if (summary)
+            {
+                foreach (var row in IncludeTimeLag.IsPresent ? TimeLagCalculator.Summarize(result.Value!) : ConsumerGroupLag.Summarize(result.Value!))
                 {
                     Emit(row);
                 }
             }
             else
             {
-                await foreach (var row in service.GetOffsetsAsync(query, EmitItemError, token).ConfigureAwait(false))
+                foreach (var row in result.Value!)
                 {
                     Emit(row);
                 }
             }
-        });
+        }
+    }
+
+    private void DisposeTimeLag()
+    {
+        var timeLag = Interlocked.Exchange(ref _timeLag, null);
+        if (timeLag is not null)
+        {
+            WhenWorkersEnd(timeLag.Dispose);
+        }
     }
 }

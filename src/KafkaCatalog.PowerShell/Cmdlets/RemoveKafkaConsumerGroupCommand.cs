@@ -41,7 +41,7 @@ public sealed class RemoveKafkaConsumerGroupCommand : KafkaCmdlet
         var force = Force.IsPresent;
         RunWithClient(async (factory, sink, token) =>
         {
-            var service = new ConsumerGroupService(factory, sink);
+            var service = new ConsumerGroupRemovalService(factory, sink);
             foreach (var id in ids)
             {
                 try

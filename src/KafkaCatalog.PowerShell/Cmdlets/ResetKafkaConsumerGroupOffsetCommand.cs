@@ -79,7 +79,7 @@ public sealed class ResetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
         var force = Force.IsPresent;
         RunWithClient(async (factory, sink, token) =>
         {
-            var service = new ConsumerGroupService(factory, sink);
+            var service = new ConsumerGroupResetService(factory, sink);
             try
             {
                 var plan = await service.PlanResetAsync(request, token).ConfigureAwait(false);

@@ -11,16 +11,14 @@ namespace KafkaCatalog.Benchmarks.Kafka;
 /// one line "ok run {json}" (seconds, rows, lag, partitions, peak RSS of this process during the run, bytes allocated):
 /// <list type="bullet">
 /// <item><c>run lag</c>: ConsumerGroupService.GetOffsetsAsync over every group (what Get-KafkaConsumerGroupOffset without -GroupId calls);</item>
-/// <item><c>run lag-as-pipeline</c>: the calls `Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset` makes: ListAsync, and
-/// GetOffsetsAsync per 64 group ids piped on (the cmdlet's batch), one after the other;</item>
+/// <item><c>run lag-as-pipeline</c>: the calls `Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset` makes:
+/// ConsumerGroupReader.ReadAsync, each group added to one ConsumerGroupOffsetService, drained per full batch (64);</item>
 /// <item><c>run topics</c>: TopicService.ListAsync (Get-KafkaTopic).</item>
 /// </list>
 /// The peak is /proc/self/status VmHWM after writing 5 to /proc/self/clear_refs before the run (Linux).
 /// </summary>
 public static class PipelineCoreBenchmark
 {
-    private const int PipelineBatch = 64;
-
     public static async Task<int> RunAsync(string[] args)
     {
         NativeLibraryLoader.EnsureLoaded();
@@ -77,27 +75,33 @@ public static class PipelineCoreBenchmark
     private static async Task<(long Rows, long Lag, long Partitions)> LagAsPipelineAsync(KafkaClientFactory factory)
     {
         long rows = 0, lag = 0;
-        var pending = new List<string>();
-        async Task FlushAsync()
-        {
-            var (r, l, _) = await LagAsync(factory, new ConsumerGroupQuery { GroupIds = pending.ToArray() });
-            rows += r;
-            lag += l;
-            pending.Clear();
-        }
 
-        await foreach (var group in new ConsumerGroupService(factory).ListAsync(new ConsumerGroupQuery()))
+        // Get-KafkaConsumerGroup's service reads the groups; Get-KafkaConsumerGroupOffset's one service (per
+        // invocation) takes each described group as it comes, and reads a batch when its queue is full.
+        var offsets = new ConsumerGroupOffsetService(factory);
+        async Task DrainAsync()
         {
-            pending.Add(group.GroupId);
-            if (pending.Count >= PipelineBatch)
+            await foreach (var result in offsets.DrainAsync([]))
             {
-                await FlushAsync();
+                foreach (var row in result.Value ?? throw result.Error!)
+                {
+                    rows++;
+                    lag += row.Lag;
+                }
             }
         }
 
-        if (pending.Count > 0)
+        await foreach (var group in new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery()))
         {
-            await FlushAsync();
+            if (offsets.Add(group.Value ?? throw group.Error!))
+            {
+                await DrainAsync();
+            }
+        }
+
+        if (offsets.HasPending)
+        {
+            await DrainAsync();
         }
 
         return (rows, lag, 0);

@@ -4,7 +4,7 @@ namespace KafkaCatalog.Core.Kafka;
 
 /// <summary>
 /// What tab completion of consumer group ids asks the cluster: one ListGroups round per broker
-/// (<see cref="ConsumerGroupService.ListGroupListingsAsync"/>, never librdkafka's admin ListConsumerGroups
+/// (<see cref="ConsumerGroupReader.ListGroupListingsAsync"/>, never librdkafka's admin ListConsumerGroups
 /// fan-out, which can abort the process while a broker restarts), one attempt, with a deadline below the
 /// completer's wait so that a partial answer (a broker down) still lands in time. The completer waits at
 /// most <see cref="Wait"/> through <see cref="CompletionCache"/>, which answers with the names it already
@@ -21,7 +21,7 @@ public static class GroupIdCompletion
     public static async Task<IReadOnlyList<string>> FetchAsync(KafkaClientFactory factory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var service = new ConsumerGroupService(factory, retry: new KafkaRetry(new KafkaRetryOptions { MaxAttempts = 1 }));
+        var service = new ConsumerGroupReader(factory, retry: new KafkaRetry(new KafkaRetryOptions { MaxAttempts = 1 }));
         var listings = await service.ListGroupListingsAsync([], ListTimeout, cancellationToken).ConfigureAwait(false);
         return listings.Select(l => l.GroupId).Order(StringComparer.Ordinal).ToArray();
     }

@@ -519,6 +519,7 @@ internal sealed class DescribeGroupsHandler : IKafkaApiHandler
         var resp = ctx.NewResponse();
         foreach (var groupId in request.GetList<string>("Groups") ?? new List<string>())
         {
+            ctx.State.CountGroupDescription(ctx.ClientId, groupId, v);
             var g = resp.AddElement("Groups");
             g.Set("GroupId", groupId);
             short code = GroupRouting.CheckCoordinator(ctx, groupId);

@@ -39,7 +39,7 @@ internal sealed class MetadataHandler : IKafkaApiHandler
             var topics = new List<Message>();
             if (all)
             {
-                state.CountAllTopicsMetadataRequest();
+                state.CountAllTopicsMetadataRequest(ctx.ClientId);
                 foreach (var t in state.TopicsUnlocked.OrderBy(t => t.Name, StringComparer.Ordinal))
                 {
                     if (state.IsAuthorized(ctx.Principal, AclOperation.Describe, AclResourceType.Topic, t.Name))
