@@ -126,7 +126,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
             (message.Key is null ? ", no key" : $", key of {message.Key.Length} bytes") +
             (message.Value is null ? ", null value (tombstone)" : $", value of {message.Value.Length} bytes") +
             (message.Headers.Count > 0 ? $", {message.Headers.Count} header(s)" : string.Empty);
-        if (!ShouldProcess(target, "Publish"))
+        if (!Approval().Approve(target, "Publish"))
         {
             return;
         }

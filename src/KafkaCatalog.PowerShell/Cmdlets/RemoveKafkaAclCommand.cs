@@ -46,8 +46,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
             return;
         }
 
-        var whatIf = IsWhatIf();
-        var force = Force.IsPresent;
+        var approval = Approval(Force);
         var passThru = PassThru.IsPresent;
         RunWithClient(async (factory, sink, token) =>
         {
@@ -68,13 +67,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
                     description.AppendLine().Append("  ").Append(acl);
                 }
 
-                if (whatIf)
-                {
-                    AskShouldProcess(description.ToString(), "Remove ACL");
-                    return;
-                }
-
-                if (!force && !AskShouldProcess(description.ToString(), "Remove ACL"))
+                if (!approval.Approve(description.ToString(), "Remove ACL"))
                 {
                     return;
                 }

@@ -141,18 +141,6 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         EmitError(ex);
     }
 
-    /// <summary>True when -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>
-    protected bool IsWhatIf()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
-        {
-            return value is SwitchParameter s ? s.IsPresent : value is true;
-        }
-
-        var preference = SessionState?.PSVariable?.GetValue("WhatIfPreference");
-        return preference is SwitchParameter sp ? sp.IsPresent : preference is true;
-    }
-
     /// <summary>The one-off factories go when the workers using them have ended (see AsyncCmdlet.WhenWorkersEnd).</summary>
     private void ReleaseOwnedFactories()
     {

@@ -78,10 +78,6 @@ public abstract class CatalogCmdlet : AsyncCmdlet
         }
     }
 
-    protected bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true })
-        || (SessionState?.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true);
-
     internal static SecureString ToSecureString(string text)
     {
         var secure = new SecureString();
