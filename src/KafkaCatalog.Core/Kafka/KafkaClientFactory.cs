@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -220,7 +221,7 @@ public sealed class KafkaClientFactory : IDisposable
     /// </summary>
     public KafkaCatalogException Refine(KafkaCatalogException failure)
     {
-        if (failure.ErrorId != "KafkaClusterUnreachable" || _lastSecurityError is not { } error)
+        if (!failure.Is(ErrorCatalog.KafkaClusterUnreachable) || _lastSecurityError is not { } error)
         {
             return failure;
         }
@@ -228,14 +229,12 @@ public sealed class KafkaClientFactory : IDisposable
         return error.Code switch
         {
             ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed => new KafkaCatalogException(
-                "KafkaAuthenticationFailed",
-                FailureKind.AuthenticationError,
+                ErrorCatalog.KafkaAuthenticationFailed,
                 $"Authentication to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the credential, the SASL mechanism and the security protocol of connection '{Connection.Name}'.",
                 BootstrapServers,
                 failure),
             ErrorCode.Local_Ssl => new KafkaCatalogException(
-                "KafkaTlsFailed",
-                FailureKind.SecurityError,
+                ErrorCatalog.KafkaTlsFailed,
                 $"TLS to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the CA (-SslCaLocation), the client certificate and key, and that the brokers' certificates match their host names.",
                 BootstrapServers,
                 failure),
@@ -314,8 +313,7 @@ public sealed class KafkaClientFactory : IDisposable
         catch (Exception ex) when (ex is ArgumentException or KafkaException or InvalidOperationException)
         {
             throw new KafkaCatalogException(
-                "InvalidKafkaClientSetting",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.InvalidKafkaClientSetting,
                 $"The Kafka client rejected the settings of connection '{Connection.Name}': {Redact(ex.Message)} Check -Property and the security parameters of Connect-KafkaCluster.",
                 Connection.Name);
         }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -232,7 +233,7 @@ public sealed class TopicService
                 outcomes.Add(new KafkaTopicChange
                 {
                     Topic = topic,
-                    Error = new KafkaCatalogException("CannotDeleteInternalTopic", FailureKind.InvalidOperation,
+                    Error = new KafkaCatalogException(ErrorCatalog.CannotDeleteInternalTopic,
                         $"Topic '{topic}' is internal to Kafka and is not deleted.", topic),
                 });
             }
@@ -283,7 +284,7 @@ public sealed class TopicService
     {
         if (totalCount < 1)
         {
-            throw new KafkaCatalogException("InvalidPartitions", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidPartitions,
                 $"Cannot add partitions to topic '{topic}': the total count must be at least 1 (got {totalCount}).", topic);
         }
 
@@ -399,19 +400,19 @@ public sealed class TopicService
         var nameProblem = KafkaErrors.ValidateTopicName(spec.Name);
         if (nameProblem is not null)
         {
-            throw new KafkaCatalogException("InvalidTopicName", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidTopicName,
                 $"Cannot create topic '{spec.Name}': {nameProblem}. " + KafkaErrors.TopicNameRules, spec.Name);
         }
 
         if (spec.Partitions is < 1)
         {
-            throw new KafkaCatalogException("InvalidPartitions", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidPartitions,
                 $"Cannot create topic '{spec.Name}': the partition count must be at least 1 (got {spec.Partitions}). Omit -Partitions to use the broker's default.", spec.Name);
         }
 
         if (spec.ReplicationFactor is < 1 or > short.MaxValue)
         {
-            throw new KafkaCatalogException("InvalidReplicationFactor", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidReplicationFactor,
                 $"Cannot create topic '{spec.Name}': the replication factor must be between 1 and the number of brokers (got {spec.ReplicationFactor}). Omit -ReplicationFactor to use the broker's default.", spec.Name);
         }
 
@@ -419,13 +420,13 @@ public sealed class TopicService
         {
             if (string.IsNullOrWhiteSpace(key))
             {
-                throw new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.InvalidConfig,
                     $"Cannot create topic '{spec.Name}': a config entry has an empty name.", spec.Name);
             }
 
             if (value is null)
             {
-                throw new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.InvalidConfig,
                     $"Cannot create topic '{spec.Name}': config '{key}' has no value. Give a value or leave the entry out to use the default.", spec.Name);
             }
         }
@@ -488,7 +489,7 @@ public sealed class TopicService
             }
             catch (ArgumentException ex)
             {
-                throw new KafkaCatalogException("InvalidNamePattern", FailureKind.InvalidArgument, ex.Message, name, ex);
+                throw new KafkaCatalogException(ErrorCatalog.InvalidNamePattern, ex.Message, name, ex);
             }
         }
 
@@ -536,7 +537,7 @@ public sealed class TopicService
 
             if (attempt >= 8)
             {
-                throw new KafkaCatalogException("TopicNotYetVisible", FailureKind.ResourceUnavailable,
+                throw new KafkaCatalogException(ErrorCatalog.TopicNotYetVisible,
                     $"Topic '{name}' was created, but the cluster does not show it yet ({problem}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
             }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 using Polly;
 using Polly.Timeout;
@@ -53,7 +54,7 @@ public sealed class PolarisClient : IDisposable
         var reply = await SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
         if (!reply.IsSuccess)
         {
-            throw Failure(reply, _connection.ProjectUri, null, null, ("PolarisProjectNotFound", $"Polaris project {_connection.ProjectId} does not exist at {_connection.BaseUri}. Check the project id."));
+            throw Failure(reply, _connection.ProjectUri, null, null, (ErrorCatalog.PolarisProjectNotFound, $"Polaris project {_connection.ProjectId} does not exist at {_connection.BaseUri}. Check the project id."));
         }
     }
 
@@ -76,7 +77,7 @@ public sealed class PolarisClient : IDisposable
 
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, spec.Name, conflict: ("PolarisConnectionExists", $"Polaris connection '{spec.Name}' already exists in project {_connection.ProjectId}. Use Set-PolarisKafkaConnection to replace it, or Remove-PolarisKafkaConnection first."), badRequest: "PolarisInvalidConnectionSpec", notFound: null);
+            : throw Failure(reply, spec.Name, conflict: (ErrorCatalog.PolarisConnectionExists, $"Polaris connection '{spec.Name}' already exists in project {_connection.ProjectId}. Use Set-PolarisKafkaConnection to replace it, or Remove-PolarisKafkaConnection first."), badRequest: ErrorCatalog.PolarisInvalidConnectionSpec, notFound: null);
     }
 
     /// <summary>Validates the parameters and replaces the whole connection (PUT); secrets must be given again.</summary>
@@ -89,7 +90,7 @@ public sealed class PolarisClient : IDisposable
         var reply = await SendAsync(HttpMethod.Put, "connections/" + Uri.EscapeDataString(spec.Name), PolarisJson.WriteConnection(spec), ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, spec.Name, conflict: null, badRequest: "PolarisInvalidConnectionSpec", notFound: ("PolarisConnectionNotFound", NotFoundMessage(spec.Name) + " Use New-PolarisKafkaConnection to create it."));
+            : throw Failure(reply, spec.Name, conflict: null, badRequest: ErrorCatalog.PolarisInvalidConnectionSpec, notFound: (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(spec.Name) + " Use New-PolarisKafkaConnection to create it."));
     }
 
     public async Task<PolarisKafkaConnection> GetKafkaConnectionAsync(string name, CancellationToken ct = default)
@@ -98,7 +99,7 @@ public sealed class PolarisClient : IDisposable
         var reply = await SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, name, null, null, ("PolarisConnectionNotFound", NotFoundMessage(name)));
+            : throw Failure(reply, name, null, null, (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(name)));
     }
 
     public async Task<IReadOnlyList<PolarisKafkaConnection>> ListKafkaConnectionsAsync(CancellationToken ct = default)
@@ -127,9 +128,9 @@ public sealed class PolarisClient : IDisposable
         throw Failure(
             reply,
             name,
-            conflict: ("PolarisConnectionInUse", $"Polaris connection '{name}' is used by an ingestion job. Stop the job with Stop-PolarisIngestionJob first."),
+            conflict: (ErrorCatalog.PolarisConnectionInUse, $"Polaris connection '{name}' is used by an ingestion job. Stop the job with Stop-PolarisIngestionJob first."),
             badRequest: null,
-            notFound: ("PolarisConnectionNotFound", NotFoundMessage(name)));
+            notFound: (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(name)));
     }
 
     /// <summary>Asks Polaris to reach the cluster with the connection's settings. A failed test is a result, not an exception.</summary>
@@ -148,14 +149,14 @@ public sealed class PolarisClient : IDisposable
             {
                 ConnectionName = name,
                 Succeeded = false,
-                ErrorId = "PolarisConnectionNotFound",
+                ErrorId = ErrorCatalog.PolarisConnectionNotFound.Id,
                 Reason = NotFoundMessage(name),
             },
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.FailedDependency => new PolarisConnectionTestResult
             {
                 ConnectionName = name,
                 Succeeded = false,
-                ErrorId = "PolarisConnectionTestFailed",
+                ErrorId = ErrorCatalog.PolarisConnectionTestFailed.Id,
                 Reason = $"Polaris could not use connection '{name}': {reply.Message ?? "no reason given"}",
             },
             _ => throw Failure(reply, name, null, null, null),
@@ -189,8 +190,7 @@ public sealed class PolarisClient : IDisposable
             }
 
             throw new KafkaCatalogException(
-                "PolarisTableHasStreamingJob",
-                FailureKind.ResourceExists,
+                ErrorCatalog.PolarisTableHasStreamingJob,
                 $"Table '{spec.TableName}' already has a streaming job{(existing is null ? string.Empty : $" ({existing.JobId}, from connection '{existing.ConnectionName}')")}; Polaris allows one per table. Stop it with Stop-PolarisIngestionJob first.",
                 spec.TableName);
         }
@@ -200,17 +200,16 @@ public sealed class PolarisClient : IDisposable
             var connection = await SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(spec.ConnectionName), null, ct).ConfigureAwait(false);
             if (connection.Status == HttpStatusCode.NotFound)
             {
-                throw new KafkaCatalogException("PolarisConnectionNotFound", FailureKind.ObjectNotFound, NotFoundMessage(spec.ConnectionName) + " Create it with New-PolarisKafkaConnection.", spec.ConnectionName);
+                throw new KafkaCatalogException(ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(spec.ConnectionName) + " Create it with New-PolarisKafkaConnection.", spec.ConnectionName);
             }
 
             throw new KafkaCatalogException(
-                "PolarisTableNotFound",
-                FailureKind.ObjectNotFound,
+                ErrorCatalog.PolarisTableNotFound,
                 $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}: {reply.Message}. Use -CreateTable to create it from the job.",
                 spec.TableName);
         }
 
-        throw Failure(reply, spec.TableName, null, "PolarisInvalidJobSpec", null);
+        throw Failure(reply, spec.TableName, null, ErrorCatalog.PolarisInvalidJobSpec, null);
     }
 
     /// <summary>
@@ -224,7 +223,7 @@ public sealed class PolarisClient : IDisposable
         {
             if (!spec.CreateTableIfNotExists)
             {
-                throw new KafkaCatalogException("PolarisTableNotFound", FailureKind.ObjectNotFound, $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}. Use -CreateTable to create it from the job.", spec.TableName);
+                throw new KafkaCatalogException(ErrorCatalog.PolarisTableNotFound, $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}. Use -CreateTable to create it from the job.", spec.TableName);
             }
 
             return;
@@ -239,8 +238,7 @@ public sealed class PolarisClient : IDisposable
         if (!string.Equals(mode, "flexible", StringComparison.OrdinalIgnoreCase))
         {
             throw new KafkaCatalogException(
-                "PolarisSchemaDiscoveryNotAllowed",
-                FailureKind.InvalidOperation,
+                ErrorCatalog.PolarisSchemaDiscoveryNotAllowed,
                 $"Table '{spec.TableName}' exists in {(mode ?? "strict")} schema mode, so Polaris cannot discover its columns from the topic. Pass -InputSchema and -Mapping for its columns, or ingest into a new table (-CreateTable) or a flexible one.",
                 spec.TableName);
         }
@@ -252,7 +250,7 @@ public sealed class PolarisClient : IDisposable
         var reply = await SendAsync(HttpMethod.Get, "jobs/" + Uri.EscapeDataString(jobId), null, ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadJob(reply.Root, _connection)
-            : throw Failure(reply, jobId, null, null, ("PolarisJobNotFound", JobNotFoundMessage(jobId)));
+            : throw Failure(reply, jobId, null, null, (ErrorCatalog.PolarisJobNotFound, JobNotFoundMessage(jobId)));
     }
 
     /// <summary>Lists jobs, optionally only streaming ones into <paramref name="tableName"/>.</summary>
@@ -281,7 +279,7 @@ public sealed class PolarisClient : IDisposable
         var reply = await SendAsync(HttpMethod.Put, "jobs/" + Uri.EscapeDataString(jobId), PolarisJson.WriteCancel(), ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadJob(reply.Root, _connection)
-            : throw Failure(reply, jobId, null, "PolarisInvalidJobUpdate", ("PolarisJobNotFound", JobNotFoundMessage(jobId)));
+            : throw Failure(reply, jobId, null, ErrorCatalog.PolarisInvalidJobUpdate, (ErrorCatalog.PolarisJobNotFound, JobNotFoundMessage(jobId)));
     }
 
     private async Task<PolarisIngestionJob?> FindActiveJobAsync(string tableName, CancellationToken ct)
@@ -303,7 +301,7 @@ public sealed class PolarisClient : IDisposable
     {
         if (string.IsNullOrWhiteSpace(jobId) || jobId.Contains('/') || jobId.Length > 128)
         {
-            throw new KafkaCatalogException("PolarisInvalidJobId", FailureKind.InvalidArgument, $"'{jobId}' is not a Polaris job id.", jobId);
+            throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidJobId, $"'{jobId}' is not a Polaris job id.", jobId);
         }
     }
 
@@ -343,8 +341,7 @@ public sealed class PolarisClient : IDisposable
         catch (TimeoutRejectedException ex)
         {
             throw new KafkaCatalogException(
-                "PolarisTimeout",
-                FailureKind.OperationTimeout,
+                ErrorCatalog.PolarisTimeout,
                 $"Polaris did not answer {method} {uri} within {_connection.RequestTimeout.TotalSeconds:0} s after {attempts} attempt(s).",
                 uri,
                 ex);
@@ -352,8 +349,7 @@ public sealed class PolarisClient : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
             throw new KafkaCatalogException(
-                "PolarisUnreachable",
-                FailureKind.ConnectionError,
+                ErrorCatalog.PolarisUnreachable,
                 $"Cannot reach Polaris at {_connection.BaseUri} after {attempts} attempt(s): {ex.Message}",
                 uri,
                 ex);
@@ -371,7 +367,7 @@ public sealed class PolarisClient : IDisposable
                 }
                 catch (JsonException ex)
                 {
-                    throw new KafkaCatalogException("PolarisInvalidResponse", FailureKind.InvalidData, $"Polaris answered {method} {uri} with a body that is not JSON.", uri, ex);
+                    throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidResponse, $"Polaris answered {method} {uri} with a body that is not JSON.", uri, ex);
                 }
             }
 
@@ -379,42 +375,36 @@ public sealed class PolarisClient : IDisposable
         }
     }
 
-    private KafkaCatalogException Failure(Reply reply, object? target, (string Id, string Message)? conflict, string? badRequest, (string Id, string Message)? notFound)
+    private KafkaCatalogException Failure(Reply reply, object? target, (ErrorDefinition Error, string Message)? conflict, ErrorDefinition? badRequest, (ErrorDefinition Error, string Message)? notFound)
     {
         var detail = reply.Message is null ? string.Empty : $" Polaris says: {reply.Message}";
         var what = $"{reply.Method} {reply.Uri.AbsolutePath}";
         return reply.Status switch
         {
             HttpStatusCode.Unauthorized => new KafkaCatalogException(
-                "PolarisUnauthorized",
-                FailureKind.AuthenticationError,
+                ErrorCatalog.PolarisUnauthorized,
                 $"Polaris rejected the API key (HTTP 401) at {_connection.BaseUri}. Check -ApiKey or POLARIS_API_KEY and that the key belongs to this organization.{detail}",
                 target),
             HttpStatusCode.Forbidden => new KafkaCatalogException(
-                "PolarisForbidden",
-                FailureKind.PermissionDenied,
+                ErrorCatalog.PolarisForbidden,
                 $"The API key lacks the permission for {what} (HTTP 403). It needs ManageConnections, ManageTables and ManageIngestionJobs.{detail}",
                 target),
-            HttpStatusCode.NotFound when notFound is { } nf => new KafkaCatalogException(nf.Id, FailureKind.ObjectNotFound, nf.Message, target),
-            HttpStatusCode.Conflict when conflict is { } c => new KafkaCatalogException(c.Id, FailureKind.ResourceExists, c.Message + detail, target),
+            HttpStatusCode.NotFound when notFound is { } nf => new KafkaCatalogException(nf.Error, nf.Message, target),
+            HttpStatusCode.Conflict when conflict is { } c => new KafkaCatalogException(c.Error, c.Message + detail, target),
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity when badRequest is not null => new KafkaCatalogException(
                 badRequest,
-                FailureKind.InvalidArgument,
                 $"Polaris refused {what} (HTTP {(int)reply.Status}).{detail}",
                 target),
             HttpStatusCode.TooManyRequests => new KafkaCatalogException(
-                "PolarisRateLimited",
-                FailureKind.LimitsExceeded,
+                ErrorCatalog.PolarisRateLimited,
                 $"Polaris kept rate-limiting {what} (HTTP 429){(reply.RetryAfter is { } ra ? $"; it asks to wait {ra.TotalSeconds:0} s" : string.Empty)}. Try again later.{detail}",
                 target),
             >= HttpStatusCode.InternalServerError => new KafkaCatalogException(
-                "PolarisServerError",
-                FailureKind.ResourceUnavailable,
+                ErrorCatalog.PolarisServerError,
                 $"Polaris failed {what} with HTTP {(int)reply.Status} after {reply.Attempts} attempt(s).{detail}",
                 target),
             _ => new KafkaCatalogException(
-                "PolarisRequestFailed",
-                FailureKind.InvalidOperation,
+                ErrorCatalog.PolarisRequestFailed,
                 $"Polaris answered {what} with HTTP {(int)reply.Status}.{detail}",
                 target),
         };

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -56,7 +57,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
                 var matching = await service.GetAsync(filter, token).ConfigureAwait(false);
                 if (matching.Count == 0)
                 {
-                    EmitError(new KafkaCatalogException("AclNotFound", FailureKind.ObjectNotFound,
+                    EmitError(new KafkaCatalogException(ErrorCatalog.AclNotFound,
                         $"No ACL matches {filter}. Use Get-KafkaAcl to see the ACLs; nothing was removed.", filter));
                     return;
                 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
@@ -128,7 +129,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     /// </summary>
     protected static bool IsTerminating(KafkaCatalogException ex) =>
         ex.Kind is FailureKind.ConnectionError or FailureKind.NotInstalled or FailureKind.AuthenticationError or FailureKind.SecurityError
-        || ex.ErrorId == "InvalidKafkaClientSetting";
+        || ex.Is(ErrorCatalog.InvalidKafkaClientSetting);
 
     /// <summary>Reports a per-item failure, or rethrows it when it ends the command.</summary>
     protected void EmitItemError(KafkaCatalogException ex)

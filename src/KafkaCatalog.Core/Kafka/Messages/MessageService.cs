@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -53,8 +54,7 @@ public sealed class MessagePublisher : IDisposable
         if (message.Partition is { } p && p >= count)
         {
             throw new KafkaCatalogException(
-                "PartitionNotFound",
-                FailureKind.ObjectNotFound,
+                ErrorCatalog.PartitionNotFound,
                 $"Topic '{message.Topic}' has {count.ToString(CultureInfo.InvariantCulture)} partitions (0-{(count - 1).ToString(CultureInfo.InvariantCulture)}); partition {p.ToString(CultureInfo.InvariantCulture)} does not exist. Leave -Partition out to let the key choose. Nothing was sent.",
                 message.Topic);
         }
@@ -102,15 +102,15 @@ public sealed class MessagePublisher : IDisposable
             var code = ex.Error.Code;
             KafkaCatalogException mapped = code switch
             {
-                ErrorCode.MsgSizeTooLarge => new("MessageTooLarge", FailureKind.LimitsExceeded,
+                ErrorCode.MsgSizeTooLarge => new(ErrorCatalog.MessageTooLarge,
                     $"The message for topic '{message.Topic}' is too large ({(message.Value?.Length ?? 0).ToString(CultureInfo.InvariantCulture)} bytes) for the topic's max.message.bytes or the client's message.max.bytes.", message.Topic),
-                ErrorCode.Local_UnknownPartition => new("PartitionNotFound", FailureKind.ObjectNotFound,
+                ErrorCode.Local_UnknownPartition => new(ErrorCatalog.PartitionNotFound,
                     $"Topic '{message.Topic}' has no partition {message.Partition}.", message.Topic),
-                ErrorCode.Local_UnknownTopic or ErrorCode.UnknownTopicOrPart => new("TopicNotFound", FailureKind.ObjectNotFound,
+                ErrorCode.Local_UnknownTopic or ErrorCode.UnknownTopicOrPart => new(ErrorCatalog.TopicNotFound,
                     $"Topic '{message.Topic}' does not exist. Create it with New-KafkaTopic first.", message.Topic),
-                ErrorCode.InvalidTimestamp => new("InvalidTimestamp", FailureKind.InvalidArgument,
+                ErrorCode.InvalidTimestamp => new(ErrorCatalog.InvalidTimestamp,
                     $"Topic '{message.Topic}' refused the message's timestamp ({message.Timestamp:o}): it is too far from the broker's time (message.timestamp.difference.max.ms).", message.Topic),
-                ErrorCode.TopicAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                ErrorCode.TopicAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                     $"Not authorized to write to topic '{message.Topic}'. Ask the cluster's administrator for a Write ACL.", message.Topic),
                 _ => KafkaErrors.General(code, ex.Error.Reason, message.Topic, $"publish to topic '{message.Topic}'"),
             };
@@ -174,25 +174,25 @@ public sealed class MessageReader
         MessagePublishResolver.ValidateTopicName(request.Topic);
         if (request.MaxMessages < 0)
         {
-            throw new KafkaCatalogException("InvalidMaxMessages", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidMaxMessages,
                 $"-MaxMessages {request.MaxMessages} is negative. Give 1 or more, or 0 for no limit.", request.Topic);
         }
 
         if (request.Timeout <= TimeSpan.Zero)
         {
-            throw new KafkaCatalogException("InvalidTimeout", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidTimeout,
                 "-TimeoutSec must be more than 0 seconds.", request.Topic);
         }
 
         if (request.Start == MessageStartPosition.Offset && request.Offset < 0)
         {
-            throw new KafkaCatalogException("NegativeOffset", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.NegativeOffset,
                 $"-Offset {request.Offset} is negative. Offsets start at 0; use -FromBeginning or -FromEnd for the log's ends.", request.Topic);
         }
 
         if (request.Partitions is { } partitions && partitions.Any(p => p < 0))
         {
-            throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.NegativePartition,
                 "-Partition has a negative number. Partitions are numbered from 0.", request.Topic);
         }
 
@@ -230,7 +230,7 @@ public sealed class MessageReader
             {
                 KafkaOffsetReset.Earliest => new TopicPartitionOffset(tp, low),
                 KafkaOffsetReset.Latest => new TopicPartitionOffset(tp, high),
-                _ => throw new KafkaCatalogException("GroupOffsetMissing", FailureKind.ObjectNotFound,
+                _ => throw new KafkaCatalogException(ErrorCatalog.GroupOffsetMissing,
                     $"Consumer group '{request.GroupId}' cannot resume partition {partition} of '{request.Topic}': {why}, and the offset reset policy is none (kafka-python raises NoOffsetForPartitionError there). Use -AutoOffsetReset Earliest or Latest, or -FromBeginning.",
                     request.GroupId),
             });
@@ -315,7 +315,7 @@ public sealed class MessageReader
                 {
                     throw ex.Error.Code switch
                     {
-                        ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+                        ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException(ErrorCatalog.KafkaAuthorizationFailed,
                             $"Not authorized to read topic '{request.Topic}'. Ask the cluster's administrator for a Read ACL.", request.Topic, ex),
                         _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read),
                     };
@@ -381,7 +381,7 @@ public sealed class MessageReader
         var missing = wanted.FirstOrDefault(p => p >= count, -1);
         if (missing >= 0)
         {
-            throw new KafkaCatalogException("PartitionNotFound", FailureKind.ObjectNotFound,
+            throw new KafkaCatalogException(ErrorCatalog.PartitionNotFound,
                 $"Topic '{request.Topic}' has {count} partitions (0-{count - 1}); partition {missing} does not exist.", request.Topic);
         }
 
@@ -420,7 +420,7 @@ file static class SingleTopicMetadata
         var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
         if (described is null || described.Error.Code == ErrorCode.UnknownTopicOrPart || described.Partitions.Count == 0)
         {
-            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound, $"Topic '{topic}' does not exist. {notFoundHint}", topic);
+            throw new KafkaCatalogException(ErrorCatalog.TopicNotFound, $"Topic '{topic}' does not exist. {notFoundHint}", topic);
         }
 
         return described;
