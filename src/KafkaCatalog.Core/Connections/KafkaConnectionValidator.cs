@@ -27,7 +27,7 @@ internal static partial class KafkaConnectionValidator
     {
         ArgumentNullException.ThrowIfNull(o);
         var problems = new List<KafkaConnectionProblem>();
-        ValidateBootstrap(o, problems);
+        BootstrapServerRules.Validate(o, problems);
         ValidateTimings(o, problems);
         ValidateSasl(o, fileExists, problems);
         ValidateTls(o, fileExists, problems);
@@ -36,113 +36,8 @@ internal static partial class KafkaConnectionValidator
         return problems;
     }
 
-    private static void ValidateBootstrap(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
-    {
-        if (string.IsNullOrWhiteSpace(o.BootstrapServers))
-        {
-            problems.Add(KafkaConnectionProblem.Error("BootstrapServersMissing", nameof(o.BootstrapServers),
-                "No bootstrap server was given. Pass -BootstrapServer 'host:9092', set KAFKA_BOOTSTRAP_SERVERS, or use a profile with bootstrap servers."));
-        }
-        else
-        {
-            foreach (var entry in o.BootstrapServers.Split(','))
-            {
-                var error = CheckBootstrapEntry(entry.Trim());
-                if (error is not null)
-                {
-                    problems.Add(KafkaConnectionProblem.Error("BootstrapServerInvalid", nameof(o.BootstrapServers),
-                        $"Bootstrap server '{entry.Trim()}' in '{o.BootstrapServers}' is not valid: {error} Use a comma-separated list of host:port, e.g. 'broker1:9092,broker2:9092'."));
-                }
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(o.ClientId) || o.ClientId.Any(char.IsControl))
-        {
-            problems.Add(KafkaConnectionProblem.Error("ClientIdInvalid", nameof(o.ClientId),
-                "The client id must be a non-empty name without control characters, e.g. 'kafkacatalog'."));
-        }
-    }
-
     /// <summary>Returns why a single bootstrap entry is invalid, or null.</summary>
-    internal static string? CheckBootstrapEntry(string entry)
-    {
-        if (entry.Length == 0)
-        {
-            return "the entry is empty (look for a doubled or trailing comma).";
-        }
-
-        var hostPort = entry;
-        var scheme = entry.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            var name = entry[..scheme].ToLowerInvariant();
-            if (name is not ("plaintext" or "ssl" or "sasl_plaintext" or "sasl_ssl"))
-            {
-                return $"'{entry[..scheme]}://' is not a Kafka listener scheme (Kafka does not speak HTTP); leave the scheme out.";
-            }
-
-            hostPort = entry[(scheme + 3)..];
-        }
-
-        if (hostPort.Any(char.IsWhiteSpace))
-        {
-            return "it contains white space.";
-        }
-
-        string host;
-        string? port = null;
-        if (hostPort.StartsWith('['))
-        {
-            var close = hostPort.IndexOf(']');
-            if (close < 0)
-            {
-                return "the IPv6 address has no closing ']'.";
-            }
-
-            host = hostPort[1..close];
-            var rest = hostPort[(close + 1)..];
-            if (rest.Length > 0)
-            {
-                if (!rest.StartsWith(':'))
-                {
-                    return "expected ':port' after the IPv6 address.";
-                }
-
-                port = rest[1..];
-            }
-        }
-        else
-        {
-            var parts = hostPort.Split(':');
-            if (parts.Length > 2)
-            {
-                return "it has more than one ':' (write IPv6 addresses as [::1]:9092).";
-            }
-
-            host = parts[0];
-            port = parts.Length == 2 ? parts[1] : null;
-        }
-
-        if (host.Length == 0)
-        {
-            return "the host name is empty.";
-        }
-
-        if (!HostPattern().IsMatch(host) && !hostPort.StartsWith('['))
-        {
-            return $"'{host}' is not a valid host name.";
-        }
-
-        if (port is not null)
-        {
-            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1 || p > 65535)
-            {
-                return $"the port '{port}' is not a number from 1 to 65535.";
-            }
-        }
-
-        return null;
-    }
+    internal static string? CheckBootstrapEntry(string entry) => BootstrapServerRules.CheckEntry(entry);
 
     private static void ValidateTimings(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
     {
@@ -417,38 +312,6 @@ internal static partial class KafkaConnectionValidator
     internal static string Name(KafkaSaslMechanism mechanism) =>
         mechanism == KafkaSaslMechanism.None ? "(none)" : LibrdkafkaConfig.MechanismName(mechanism);
 
-    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")]
-    private static partial Regex HostPattern();
-
     [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*$")]
     private static partial Regex PropertyKeyPattern();
-}
-
-/// <summary>The only place that turns a <see cref="SecureString"/> into text, for as short a time as possible.</summary>
-internal static class SecretText
-{
-    public static string Reveal(SecureString secret) => new System.Net.NetworkCredential(string.Empty, secret).Password;
-
-    public static T Use<T>(SecureString secret, Func<string, T> use) => use(Reveal(secret));
-
-    public static SecureString Protect(string text)
-    {
-        var secure = new SecureString();
-        foreach (var c in text)
-        {
-            secure.AppendChar(c);
-        }
-
-        secure.MakeReadOnly();
-        return secure;
-    }
-
-    /// <summary>Property names whose values are secrets (kept out of JSON, errors and warnings).</summary>
-    public static bool IsSensitiveKey(string key)
-    {
-        var k = key.ToLowerInvariant();
-        return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
-            || k.Contains("token", StringComparison.Ordinal) || k.Contains("credential", StringComparison.Ordinal)
-            || k is "sasl.oauthbearer.config" or "ssl.key.pem" or "ssl_key_pem" or "ssl.keystore.password";
-    }
 }
