@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections;
 
@@ -10,7 +11,7 @@ internal static partial class BootstrapServerRules
     {
         if (string.IsNullOrWhiteSpace(o.BootstrapServers))
         {
-            problems.Add(KafkaConnectionProblem.Error("BootstrapServersMissing", nameof(o.BootstrapServers),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.BootstrapServersMissing, nameof(o.BootstrapServers),
                 "No bootstrap server was given. Pass -BootstrapServer 'host:9092', set KAFKA_BOOTSTRAP_SERVERS, or use a profile with bootstrap servers."));
         }
         else
@@ -20,7 +21,7 @@ internal static partial class BootstrapServerRules
                 var error = CheckEntry(entry.Trim());
                 if (error is not null)
                 {
-                    problems.Add(KafkaConnectionProblem.Error("BootstrapServerInvalid", nameof(o.BootstrapServers),
+                    problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.BootstrapServerInvalid, nameof(o.BootstrapServers),
                         $"Bootstrap server '{entry.Trim()}' in '{o.BootstrapServers}' is not valid: {error} Use a comma-separated list of host:port, e.g. 'broker1:9092,broker2:9092'."));
                 }
             }
@@ -28,7 +29,7 @@ internal static partial class BootstrapServerRules
 
         if (string.IsNullOrWhiteSpace(o.ClientId) || o.ClientId.Any(char.IsControl))
         {
-            problems.Add(KafkaConnectionProblem.Error("ClientIdInvalid", nameof(o.ClientId),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.ClientIdInvalid, nameof(o.ClientId),
                 "The client id must be a non-empty name without control characters, e.g. 'kafkacatalog'."));
         }
     }
