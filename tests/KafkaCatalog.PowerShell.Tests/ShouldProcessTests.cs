@@ -12,7 +12,8 @@ namespace KafkaCatalog.PowerShell.Tests;
 /// -Confirm answered No: asked, nothing changed; -Confirm answered Yes: asked, changed;
 /// neither (default $ConfirmPreference High) answered No: a High-impact cmdlet asks and changes
 /// nothing, a Medium one changes without asking, which is what its ConfirmImpact attribute says;
-/// -Force answered No (cmdlets whose -Force skips confirmation): changed without asking.
+/// -Force answered No (cmdlets whose -Force skips confirmation): changed without asking;
+/// -Force -WhatIf (every cmdlet with a -Force): -WhatIf wins, a "What if:" line and nothing changed.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class ShouldProcessTests(EngineFixture fx)
@@ -224,6 +225,16 @@ public sealed class ShouldProcessTests(EngineFixture fx)
 
     public static TheoryData<string> CmdletNames => new(Cases.Select(c => c.Cmdlet));
 
+    /// <summary>The ShouldProcess cmdlets that have a -Force parameter (whatever it skips).</summary>
+    public static readonly IReadOnlyList<string> CmdletsWithForce =
+    [
+        "Remove-KafkaTopic", "Reset-KafkaConsumerGroupOffset", "Remove-KafkaConsumerGroup", "Remove-KafkaAcl",
+        "Invoke-KafkaLeaderElection", "Remove-KafkaRecord", "Remove-KafkaUserScramCredential", "New-CatalogKafkaConnection",
+        "Sync-CatalogKafkaAsset", "Remove-CatalogKafkaAsset", "Remove-PolarisKafkaConnection", "Stop-PolarisIngestionJob",
+    ];
+
+    public static TheoryData<string> CmdletWithForceNames => new(CmdletsWithForce);
+
     public static TheoryData<string> ForceCmdletNames => new(Cases.Where(c => c.ForceSkipsConfirm).Select(c => c.Cmdlet));
 
     /// <summary>The table covers every ShouldProcess cmdlet the module exports, with the ConfirmImpact its attribute declares.</summary>
@@ -235,6 +246,29 @@ public sealed class ShouldProcessTests(EngineFixture fx)
             .AssertNoErrors().Output.Select(o => o.ToString()!).Order(StringComparer.Ordinal).ToList();
         var table = Cases.Select(c => $"{c.Cmdlet}={c.Impact}").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(declared, table);
+    }
+
+    /// <summary>The -Force list is every exported ShouldProcess cmdlet with a Force parameter, and each is in the table.</summary>
+    [Fact]
+    public void Every_ShouldProcess_cmdlet_with_Force_is_covered_by_the_Force_WhatIf_case()
+    {
+        using var engine = fx.Open();
+        var declared = engine.Run("Get-Command -Module KafkaCatalog -CommandType Cmdlet | Where-Object { $_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].SupportsShouldProcess -and $_.Parameters.ContainsKey('Force') } | ForEach-Object Name")
+            .AssertNoErrors().Output.Select(o => o.ToString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(declared, CmdletsWithForce.Order(StringComparer.Ordinal).ToList());
+        Assert.All(CmdletsWithForce, c => Assert.Contains(Cases, k => k.Cmdlet == c));
+    }
+
+    /// <summary>-WhatIf always wins over -Force: the "What if:" line, no prompt, TestKit/Atlan/Polaris state unchanged.</summary>
+    [Theory]
+    [MemberData(nameof(CmdletWithForceNames))]
+    public void Force_with_WhatIf_says_what_would_happen_and_changes_nothing(string cmdlet)
+    {
+        var (host, before, after, run) = Execute(cmdlet, "Y", " -Force -WhatIf");
+        run.AssertNoErrors();
+        Assert.Empty(host.Prompts);
+        Assert.Contains(host.Lines, l => l.StartsWith("What if:", StringComparison.Ordinal));
+        Assert.Equal(before, after);
     }
 
     [Theory]

@@ -6,6 +6,7 @@ using System.Security;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 using Polly;
 using Polly.Timeout;
@@ -15,8 +16,8 @@ namespace KafkaCatalog.Core.Catalog;
 /// <summary>An error answer from the catalog (or a call that never got one).</summary>
 public sealed class CatalogApiException : KafkaCatalogException
 {
-    public CatalogApiException(string errorId, FailureKind kind, string message, HttpStatusCode? statusCode, string? serverErrorCode, string? entityGuid, object? target = null, Exception? inner = null)
-        : base(errorId, kind, message, target, inner)
+    public CatalogApiException(ErrorDefinition error, string message, HttpStatusCode? statusCode, string? serverErrorCode, string? entityGuid, object? target = null, Exception? inner = null)
+        : base(error, message, target, inner)
     {
         StatusCode = statusCode;
         ServerErrorCode = serverErrorCode;
@@ -119,15 +120,15 @@ internal sealed class CatalogApiClient : IDisposable
         }
         catch (TimeoutRejectedException ex)
         {
-            throw new CatalogApiException("CatalogTimeout", FailureKind.OperationTimeout, $"The catalog did not answer {call} within {Stopwatch.GetElapsedTime(started).TotalSeconds:0.#} s, retries included. Check the tenant's health or raise the timeout.", null, null, null, call, ex);
+            throw new CatalogApiException(ErrorCatalog.CatalogTimeout, $"The catalog did not answer {call} within {Stopwatch.GetElapsedTime(started).TotalSeconds:0.#} s, retries included. Check the tenant's health or raise the timeout.", null, null, null, call, ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new CatalogApiException("CatalogUnreachable", FailureKind.ConnectionError, $"Could not reach the catalog at {_http.BaseAddress} for {call}: {ex.Message}", null, null, null, call, ex);
+            throw new CatalogApiException(ErrorCatalog.CatalogUnreachable, $"Could not reach the catalog at {_http.BaseAddress} for {call}: {ex.Message}", null, null, null, call, ex);
         }
         catch (IOException ex)
         {
-            throw new CatalogApiException("CatalogUnreachable", FailureKind.ConnectionError, $"The connection to the catalog at {_http.BaseAddress} broke during {call}: {ex.Message}", null, null, null, call, ex);
+            throw new CatalogApiException(ErrorCatalog.CatalogUnreachable, $"The connection to the catalog at {_http.BaseAddress} broke during {call}: {ex.Message}", null, null, null, call, ex);
         }
         finally
         {
@@ -165,20 +166,20 @@ internal sealed class CatalogApiClient : IDisposable
 
         var answered = $"The catalog answered {(int)status}{(code is null ? string.Empty : " " + code)} to {call}";
         var detail = string.IsNullOrWhiteSpace(message) ? "." : $": {message}";
-        var (id, kind, hint) = (int)status switch
+        var (error, hint) = (int)status switch
         {
-            401 => ("CatalogAuthenticationFailed", FailureKind.AuthenticationError, " Check the API token (Connect-Catalog -ApiToken, or ATLAN_API_KEY)."),
-            403 => ("CatalogPermissionDenied", FailureKind.PermissionDenied, " The token may not touch this connection: create the connection with the same token, give the token a persona on it, or wait until a new connection's access policies exist."),
-            404 when code == "ATLAS-404-00-00A" => ("CatalogReferencedAssetNotFound", FailureKind.ObjectNotFound, " A referenced asset does not exist in the catalog; publish topics before the groups that consume them."),
-            404 when code == "ATLAS-404-00-007" => ("CatalogInvalidAsset", FailureKind.InvalidData, string.Empty),
-            404 => ("CatalogAssetNotFound", FailureKind.ObjectNotFound, string.Empty),
-            400 => ("CatalogInvalidRequest", FailureKind.InvalidData, string.Empty),
-            409 => ("CatalogConflict", FailureKind.InvalidOperation, string.Empty),
-            429 => ("CatalogRateLimited", FailureKind.LimitsExceeded, " Retries were exhausted; try again later or lower -ThrottleLimit."),
-            >= 500 => ("CatalogServerError", FailureKind.ResourceUnavailable, " Retries were exhausted; the tenant may be unhealthy."),
-            _ => ("CatalogRequestFailed", FailureKind.NotSpecified, string.Empty),
+            401 => (ErrorCatalog.CatalogAuthenticationFailed, " Check the API token (Connect-Catalog -ApiToken, or ATLAN_API_KEY)."),
+            403 => (ErrorCatalog.CatalogPermissionDenied, " The token may not touch this connection: create the connection with the same token, give the token a persona on it, or wait until a new connection's access policies exist."),
+            404 when code == "ATLAS-404-00-00A" => (ErrorCatalog.CatalogReferencedAssetNotFound, " A referenced asset does not exist in the catalog; publish topics before the groups that consume them."),
+            404 when code == "ATLAS-404-00-007" => (ErrorCatalog.CatalogInvalidAsset, string.Empty),
+            404 => (ErrorCatalog.CatalogAssetNotFound, string.Empty),
+            400 => (ErrorCatalog.CatalogInvalidRequest, string.Empty),
+            409 => (ErrorCatalog.CatalogConflict, string.Empty),
+            429 => (ErrorCatalog.CatalogRateLimited, " Retries were exhausted; try again later or lower -ThrottleLimit."),
+            >= 500 => (ErrorCatalog.CatalogServerError, " Retries were exhausted; the tenant may be unhealthy."),
+            _ => (ErrorCatalog.CatalogRequestFailed, string.Empty),
         };
-        return new CatalogApiException(id, kind, answered + detail + hint, status, code, entityGuid, call);
+        return new CatalogApiException(error, answered + detail + hint, status, code, entityGuid, call);
     }
 
     private static string? First(JsonObject json, params string[] names)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 
 namespace KafkaCatalog.Core.Catalog;
@@ -56,7 +57,7 @@ public static class CatalogAssetBuilder
     {
         if (QualifiedNames.ValidateConnection(connectionQualifiedName) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, connectionQualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, connectionQualifiedName);
         }
 
         ValidateDecoration(decoration);
@@ -273,7 +274,7 @@ public static class CatalogAssetBuilder
     {
         if (d?.CertificateStatus is { } cert && !CatalogAssetDecoration.CertificateStatuses.Contains(cert))
         {
-            throw new KafkaCatalogException("CatalogInvalidCertificate", FailureKind.InvalidArgument, $"'{cert}' is not a certificate status Atlan knows; use VERIFIED, DRAFT or DEPRECATED.", cert);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidCertificate, $"'{cert}' is not a certificate status Atlan knows; use VERIFIED, DRAFT or DEPRECATED.", cert);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Catalog;
 
@@ -35,7 +36,7 @@ public static class CatalogAssetDeleter
         sink ??= NullOperationSink.Instance;
         if (options.BatchSize is < 1 or > 100)
         {
-            throw new KafkaCatalogException("CatalogInvalidBatchSize", FailureKind.InvalidArgument, $"Batch size {options.BatchSize} is outside 1..100.", options.BatchSize);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidBatchSize, $"Batch size {options.BatchSize} is outside 1..100.", options.BatchSize);
         }
 
         var unique = assets

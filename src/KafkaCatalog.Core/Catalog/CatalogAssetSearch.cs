@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Catalog;
 
@@ -64,12 +65,12 @@ public static class CatalogAssetSearch
         sink ??= NullOperationSink.Instance;
         if (QualifiedNames.ValidateConnection(query.ConnectionQualifiedName) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, query.ConnectionQualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, query.ConnectionQualifiedName);
         }
 
         if (query.PageSize is < 1 or > 1000)
         {
-            throw new KafkaCatalogException("CatalogInvalidPageSize", FailureKind.InvalidArgument, $"Page size {query.PageSize} is outside 1..1000.", query.PageSize);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidPageSize, $"Page size {query.PageSize} is outside 1..1000.", query.PageSize);
         }
 
         var filter = new NameFilter(query.Names);

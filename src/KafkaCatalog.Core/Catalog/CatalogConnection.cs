@@ -1,4 +1,5 @@
 using System.Security;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Catalog;
@@ -60,12 +61,12 @@ public sealed class CatalogConnection : IDisposable
         var baseUri = ParseBaseUri(options.BaseUri);
         if (options.ApiToken is null || options.ApiToken.Length == 0)
         {
-            throw new KafkaCatalogException("CatalogApiTokenMissing", FailureKind.InvalidArgument, "No API token was given. Pass -ApiToken (a SecureString) or set ATLAN_API_KEY.");
+            throw new KafkaCatalogException(ErrorCatalog.CatalogApiTokenMissing, "No API token was given. Pass -ApiToken (a SecureString) or set ATLAN_API_KEY.");
         }
 
         if (options.DefaultConnectionQualifiedName is { } qn && QualifiedNames.ValidateConnection(qn) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, qn);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, qn);
         }
 
         var api = new CatalogApiClient(baseUri, options.ApiToken, options.Resilience, options.UserAgent);
@@ -91,17 +92,17 @@ public sealed class CatalogConnection : IDisposable
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new KafkaCatalogException("CatalogBaseUriMissing", FailureKind.InvalidArgument, "No catalog URL was given. Pass -BaseUri https://<tenant>.atlan.com or set ATLAN_BASE_URL.");
+            throw new KafkaCatalogException(ErrorCatalog.CatalogBaseUriMissing, "No catalog URL was given. Pass -BaseUri https://<tenant>.atlan.com or set ATLAN_BASE_URL.");
         }
 
         if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new KafkaCatalogException("CatalogInvalidBaseUri", FailureKind.InvalidArgument, $"'{value}' is not a valid catalog URL. Use the tenant's address including https://, e.g. https://acme.atlan.com.", value);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidBaseUri, $"'{value}' is not a valid catalog URL. Use the tenant's address including https://, e.g. https://acme.atlan.com.", value);
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new KafkaCatalogException("CatalogInvalidBaseUri", FailureKind.InvalidArgument, "The catalog URL must not contain credentials, a query or a fragment; pass only https://<tenant>.atlan.com and the token through -ApiToken.", uri.GetLeftPart(UriPartial.Path));
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidBaseUri, "The catalog URL must not contain credentials, a query or a fragment; pass only https://<tenant>.atlan.com and the token through -ApiToken.", uri.GetLeftPart(UriPartial.Path));
         }
 
         var text = uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/";
@@ -114,12 +115,12 @@ public sealed class CatalogConnection : IDisposable
         var qn = string.IsNullOrWhiteSpace(given) ? DefaultConnectionQualifiedName : given.Trim();
         if (qn is null)
         {
-            throw new KafkaCatalogException("CatalogConnectionQualifiedNameMissing", FailureKind.InvalidArgument, "No Kafka connection in the catalog was named. Pass -ConnectionQualifiedName default/kafka/<epoch>, or run New-CatalogKafkaConnection first (it becomes the session default).");
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionQualifiedNameMissing, "No Kafka connection in the catalog was named. Pass -ConnectionQualifiedName default/kafka/<epoch>, or run New-CatalogKafkaConnection first (it becomes the session default).");
         }
 
         if (QualifiedNames.ValidateConnection(qn) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, qn);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, qn);
         }
 
         return qn;
@@ -134,7 +135,7 @@ public sealed class CatalogConnection : IDisposable
     {
         if (QualifiedNames.ValidateConnection(connectionQualifiedName) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, connectionQualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, connectionQualifiedName);
         }
 
         return new CatalogConnection(Name, BaseUri, Api, connectionQualifiedName, ConnectedAt, ownsApi: false);

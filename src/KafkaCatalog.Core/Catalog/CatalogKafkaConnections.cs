@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Catalog;
 
@@ -72,7 +73,7 @@ public static class CatalogKafkaConnections
         };
         var response = await catalog.Api.PostAsync(CatalogPublisher.BulkPath, body, sink, cancellationToken).ConfigureAwait(false);
         var guid = response?["guidAssignments"]?["-1"]?.GetValue<string>()
-            ?? throw new KafkaCatalogException("CatalogNoGuidAssigned", FailureKind.InvalidData, $"The catalog accepted connection '{request.Name}' but assigned it no GUID.", qn);
+            ?? throw new KafkaCatalogException(ErrorCatalog.CatalogNoGuidAssigned, $"The catalog accepted connection '{request.Name}' but assigned it no GUID.", qn);
         sink.Verbose($"Catalog: created Kafka connection '{request.Name}' as {qn} (GUID {guid}); waiting for its access policies.");
         var created = await WaitUntilReadableAsync(catalog, guid, request.AccessTimeout, sink, cancellationToken).ConfigureAwait(false);
         catalog.DefaultConnectionQualifiedName = created.QualifiedName;
@@ -83,17 +84,17 @@ public static class CatalogKafkaConnections
     {
         if (string.IsNullOrWhiteSpace(request.Name))
         {
-            throw new KafkaCatalogException("CatalogConnectionNameMissing", FailureKind.InvalidArgument, "The connection needs a name, such as 'production'.");
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionNameMissing, "The connection needs a name, such as 'production'.");
         }
 
         if (Clean(request.AdminRoles).Count + Clean(request.AdminGroups).Count + Clean(request.AdminUsers).Count == 0)
         {
-            throw new KafkaCatalogException("CatalogConnectionAdminRequired", FailureKind.InvalidArgument, $"Connection '{request.Name}' needs at least one administrator: pass -AdminRole (e.g. '$admin'), -AdminGroup or -AdminUser.", request.Name);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionAdminRequired, $"Connection '{request.Name}' needs at least one administrator: pass -AdminRole (e.g. '$admin'), -AdminGroup or -AdminUser.", request.Name);
         }
 
         if (request.AccessTimeout <= TimeSpan.Zero)
         {
-            throw new KafkaCatalogException("CatalogInvalidTimeout", FailureKind.InvalidArgument, "The access timeout must be positive.", request.AccessTimeout);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidTimeout, "The access timeout must be positive.", request.AccessTimeout);
         }
     }
 
@@ -123,7 +124,7 @@ public static class CatalogKafkaConnections
         sink ??= NullOperationSink.Instance;
         if (QualifiedNames.ValidateConnection(qualifiedName) is { } why)
         {
-            throw new KafkaCatalogException("CatalogInvalidConnectionQualifiedName", FailureKind.InvalidArgument, why, qualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidConnectionQualifiedName, why, qualifiedName);
         }
 
         JsonNode? response;
@@ -133,18 +134,18 @@ public static class CatalogKafkaConnections
         }
         catch (CatalogApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
-            throw new KafkaCatalogException("CatalogConnectionNotFound", FailureKind.ObjectNotFound, $"The catalog has no connection '{qualifiedName}'. Create one with New-CatalogKafkaConnection, or check -ConnectionQualifiedName.", qualifiedName, ex);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionNotFound, $"The catalog has no connection '{qualifiedName}'. Create one with New-CatalogKafkaConnection, or check -ConnectionQualifiedName.", qualifiedName, ex);
         }
 
         var connection = FromEntity(response?["entity"] as JsonObject)
-            ?? throw new KafkaCatalogException("CatalogConnectionNotFound", FailureKind.ObjectNotFound, $"The catalog returned no connection for '{qualifiedName}'.", qualifiedName);
+            ?? throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionNotFound, $"The catalog returned no connection for '{qualifiedName}'.", qualifiedName);
         if (connection.ConnectorName != QualifiedNames.ConnectorOf(qualifiedName))
         {
-            throw new KafkaCatalogException("CatalogNotAKafkaConnection", FailureKind.InvalidData, $"Connection '{qualifiedName}' has connectorName '{connection.ConnectorName}', which does not match its qualifiedName; Kafka assets go only into a connection whose connectorName is one of {string.Join(", ", QualifiedNames.KafkaConnectorNames)} and matches its qualifiedName.", qualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogNotAKafkaConnection, $"Connection '{qualifiedName}' has connectorName '{connection.ConnectorName}', which does not match its qualifiedName; Kafka assets go only into a connection whose connectorName is one of {string.Join(", ", QualifiedNames.KafkaConnectorNames)} and matches its qualifiedName.", qualifiedName);
         }
         if (connection.Status != "ACTIVE")
         {
-            throw new KafkaCatalogException("CatalogConnectionArchived", FailureKind.InvalidOperation, $"Connection '{qualifiedName}' is archived; restore it or create a new one with New-CatalogKafkaConnection.", qualifiedName);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionArchived, $"Connection '{qualifiedName}' is archived; restore it or create a new one with New-CatalogKafkaConnection.", qualifiedName);
         }
 
         return connection with { Session = catalog };
@@ -215,11 +216,11 @@ public static class CatalogKafkaConnections
                     sink.Progress(new OperationProgress(ProgressId, "Waiting for the catalog connection's access policies", $"Attempt {info.Attempt}: {info.Reason}; waited {waited.TotalSeconds:0} of {timeout.TotalSeconds:0} s", (int)Math.Min(99, 100 * waited / timeout)));
                 }).ConfigureAwait(false);
             return FromEntity(response?["entity"] as JsonObject)
-                ?? throw new KafkaCatalogException("CatalogConnectionNotFound", FailureKind.ObjectNotFound, $"The catalog returned no connection for GUID {guid}.", guid);
+                ?? throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionNotFound, $"The catalog returned no connection for GUID {guid}.", guid);
         }
-        catch (CatalogApiException ex) when (ex.ErrorId == "CatalogTimeout" || ex.StatusCode == HttpStatusCode.Forbidden)
+        catch (CatalogApiException ex) when (ex.Is(ErrorCatalog.CatalogTimeout) || ex.StatusCode == HttpStatusCode.Forbidden)
         {
-            throw new KafkaCatalogException("CatalogConnectionAccessTimeout", FailureKind.OperationTimeout, $"Connection {guid} exists but was still not readable after {timeout.TotalSeconds:0} s (Atlan creates its access policies asynchronously). Run the command again later (it reuses the connection), or raise -AccessTimeoutSec.", guid, ex);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogConnectionAccessTimeout, $"Connection {guid} exists but was still not readable after {timeout.TotalSeconds:0} s (Atlan creates its access policies asynchronously). Run the command again later (it reuses the connection), or raise -AccessTimeoutSec.", guid, ex);
         }
         finally
         {
@@ -277,7 +278,7 @@ public static class CatalogKafkaConnections
             }
             else
             {
-                throw new KafkaCatalogException("CatalogRoleNotFound", FailureKind.ObjectNotFound, $"The catalog has no role '{role}'. Known roles: {string.Join(", ", known.Keys.OrderBy(k => k, StringComparer.Ordinal))}.", role);
+                throw new KafkaCatalogException(ErrorCatalog.CatalogRoleNotFound, $"The catalog has no role '{role}'. Known roles: {string.Join(", ", known.Keys.OrderBy(k => k, StringComparer.Ordinal))}.", role);
             }
         }
 
@@ -305,7 +306,7 @@ public static class CatalogKafkaConnections
             var tokens = await catalog.Api.GetAsync($"api/service/apikeys?count=true&offset=0&limit=5&filter={Uri.EscapeDataString(filter)}", sink, ct).ConfigureAwait(false);
             if ((tokens?["records"] as JsonArray)?.Count is not > 0)
             {
-                throw new KafkaCatalogException("CatalogUserNotFound", FailureKind.ObjectNotFound, $"The catalog has no user '{user}' (nor an API token of that name); -AdminUser takes usernames as Atlan shows them.", user);
+                throw new KafkaCatalogException(ErrorCatalog.CatalogUserNotFound, $"The catalog has no user '{user}' (nor an API token of that name); -AdminUser takes usernames as Atlan shows them.", user);
             }
         }
     }
@@ -321,7 +322,7 @@ public static class CatalogKafkaConnections
         var known = await ListNamesAsync(catalog, "api/service/groups", "name", sink, ct).ConfigureAwait(false);
         if (groups.FirstOrDefault(g => !known.Contains(g)) is { } missing)
         {
-            throw new KafkaCatalogException("CatalogGroupNotFound", FailureKind.ObjectNotFound, $"The catalog has no group '{missing}'; -AdminGroup takes the group's internal name (for example 'data-engineers'), not its display name.", missing);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogGroupNotFound, $"The catalog has no group '{missing}'; -AdminGroup takes the group's internal name (for example 'data-engineers'), not its display name.", missing);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Catalog;
 
@@ -24,12 +25,12 @@ public sealed record CatalogPublishOptions
     {
         if (BatchSize is < 1 or > MaxBatchSize)
         {
-            throw new KafkaCatalogException("CatalogInvalidBatchSize", FailureKind.InvalidArgument, $"Batch size {BatchSize} is outside 1..{MaxBatchSize}.", BatchSize);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidBatchSize, $"Batch size {BatchSize} is outside 1..{MaxBatchSize}.", BatchSize);
         }
 
         if (MaxParallelism is < 1 or > 64)
         {
-            throw new KafkaCatalogException("CatalogInvalidParallelism", FailureKind.InvalidArgument, $"Parallelism {MaxParallelism} is outside 1..64.", MaxParallelism);
+            throw new KafkaCatalogException(ErrorCatalog.CatalogInvalidParallelism, $"Parallelism {MaxParallelism} is outside 1..64.", MaxParallelism);
         }
     }
 }
@@ -203,7 +204,7 @@ public static class CatalogPublisher
             catch (CatalogApiException ex) when (Blamed(ex, pending) is { } index)
             {
                 var blamed = pending[index];
-                var errorId = ex.ErrorId == "CatalogReferencedAssetNotFound" && !blamed.IsTopic ? "CatalogReferencedTopicMissing" : ex.ErrorId;
+                var errorId = ex.Is(ErrorCatalog.CatalogReferencedAssetNotFound) && !blamed.IsTopic ? ErrorCatalog.CatalogReferencedTopicMissing.Id : ex.ErrorId;
                 results.Add(Failure(blamed, connectionQn, errorId, ex.Message));
                 pending.RemoveAt(index);
                 continue;

@@ -1,3 +1,4 @@
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 
 namespace KafkaCatalog.Core.Catalog;
@@ -103,8 +104,7 @@ public sealed record CatalogSyncScope
         if (topics == CatalogInventorySource.None && groups == CatalogInventorySource.None)
         {
             throw new KafkaCatalogException(
-                "CatalogSyncNoInventory",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.CatalogSyncNoInventory,
                 "Nothing to sync from: pipe Get-KafkaTopic / Get-KafkaConsumerGroup output in (of a kind -AssetType includes), connect to the cluster (Connect-KafkaCluster or -Connection), or pass -AllowEmpty -ArchiveMissing to archive everything in scope.");
         }
 

@@ -16,6 +16,10 @@ public sealed record KafkaConnectionProblem(string Code, KafkaProblemSeverity Se
     public static KafkaConnectionProblem Error(string code, string option, string message) =>
         new(code, KafkaProblemSeverity.Error, option, message);
 
+    /// <summary>An error finding whose code is the catalogue entry <paramref name="error"/>.</summary>
+    public static KafkaConnectionProblem Error(Errors.ErrorDefinition error, string option, string message) =>
+        new(error.Id, KafkaProblemSeverity.Error, option, message);
+
     public static KafkaConnectionProblem Warning(string code, string option, string message) =>
         new(code, KafkaProblemSeverity.Warning, option, message);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections;
 
@@ -27,7 +28,7 @@ internal static partial class KafkaConnectionValidator
     {
         ArgumentNullException.ThrowIfNull(o);
         var problems = new List<KafkaConnectionProblem>();
-        ValidateBootstrap(o, problems);
+        BootstrapServerRules.Validate(o, problems);
         ValidateTimings(o, problems);
         ValidateSasl(o, fileExists, problems);
         ValidateTls(o, fileExists, problems);
@@ -36,113 +37,8 @@ internal static partial class KafkaConnectionValidator
         return problems;
     }
 
-    private static void ValidateBootstrap(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
-    {
-        if (string.IsNullOrWhiteSpace(o.BootstrapServers))
-        {
-            problems.Add(KafkaConnectionProblem.Error("BootstrapServersMissing", nameof(o.BootstrapServers),
-                "No bootstrap server was given. Pass -BootstrapServer 'host:9092', set KAFKA_BOOTSTRAP_SERVERS, or use a profile with bootstrap servers."));
-        }
-        else
-        {
-            foreach (var entry in o.BootstrapServers.Split(','))
-            {
-                var error = CheckBootstrapEntry(entry.Trim());
-                if (error is not null)
-                {
-                    problems.Add(KafkaConnectionProblem.Error("BootstrapServerInvalid", nameof(o.BootstrapServers),
-                        $"Bootstrap server '{entry.Trim()}' in '{o.BootstrapServers}' is not valid: {error} Use a comma-separated list of host:port, e.g. 'broker1:9092,broker2:9092'."));
-                }
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(o.ClientId) || o.ClientId.Any(char.IsControl))
-        {
-            problems.Add(KafkaConnectionProblem.Error("ClientIdInvalid", nameof(o.ClientId),
-                "The client id must be a non-empty name without control characters, e.g. 'kafkacatalog'."));
-        }
-    }
-
     /// <summary>Returns why a single bootstrap entry is invalid, or null.</summary>
-    internal static string? CheckBootstrapEntry(string entry)
-    {
-        if (entry.Length == 0)
-        {
-            return "the entry is empty (look for a doubled or trailing comma).";
-        }
-
-        var hostPort = entry;
-        var scheme = entry.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0)
-        {
-            var name = entry[..scheme].ToLowerInvariant();
-            if (name is not ("plaintext" or "ssl" or "sasl_plaintext" or "sasl_ssl"))
-            {
-                return $"'{entry[..scheme]}://' is not a Kafka listener scheme (Kafka does not speak HTTP); leave the scheme out.";
-            }
-
-            hostPort = entry[(scheme + 3)..];
-        }
-
-        if (hostPort.Any(char.IsWhiteSpace))
-        {
-            return "it contains white space.";
-        }
-
-        string host;
-        string? port = null;
-        if (hostPort.StartsWith('['))
-        {
-            var close = hostPort.IndexOf(']');
-            if (close < 0)
-            {
-                return "the IPv6 address has no closing ']'.";
-            }
-
-            host = hostPort[1..close];
-            var rest = hostPort[(close + 1)..];
-            if (rest.Length > 0)
-            {
-                if (!rest.StartsWith(':'))
-                {
-                    return "expected ':port' after the IPv6 address.";
-                }
-
-                port = rest[1..];
-            }
-        }
-        else
-        {
-            var parts = hostPort.Split(':');
-            if (parts.Length > 2)
-            {
-                return "it has more than one ':' (write IPv6 addresses as [::1]:9092).";
-            }
-
-            host = parts[0];
-            port = parts.Length == 2 ? parts[1] : null;
-        }
-
-        if (host.Length == 0)
-        {
-            return "the host name is empty.";
-        }
-
-        if (!HostPattern().IsMatch(host) && !hostPort.StartsWith('['))
-        {
-            return $"'{host}' is not a valid host name.";
-        }
-
-        if (port is not null)
-        {
-            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p < 1 || p > 65535)
-            {
-                return $"the port '{port}' is not a number from 1 to 65535.";
-            }
-        }
-
-        return null;
-    }
+    internal static string? CheckBootstrapEntry(string entry) => BootstrapServerRules.CheckEntry(entry);
 
     private static void ValidateTimings(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
     {
@@ -160,13 +56,13 @@ internal static partial class KafkaConnectionValidator
 
         if (o.RetryBackoff is { } rb && o.RetryBackoffMax is { } rbm && rbm < rb)
         {
-            problems.Add(KafkaConnectionProblem.Error("RetryBackoffMaxBelowBackoff", nameof(o.RetryBackoffMax),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.RetryBackoffMaxBelowBackoff, nameof(o.RetryBackoffMax),
                 $"The maximum retry backoff ({Ms(rbm)} ms) is smaller than the retry backoff ({Ms(rb)} ms). Make retry.backoff.max.ms at least retry.backoff.ms."));
         }
 
         if (o.ReconnectBackoff is { } cb && o.ReconnectBackoffMax is { } cbm && cbm < cb)
         {
-            problems.Add(KafkaConnectionProblem.Error("ReconnectBackoffMaxBelowBackoff", nameof(o.ReconnectBackoffMax),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.ReconnectBackoffMaxBelowBackoff, nameof(o.ReconnectBackoffMax),
                 $"The maximum reconnect backoff ({Ms(cbm)} ms) is smaller than the reconnect backoff ({Ms(cb)} ms). Make reconnect.backoff.max.ms at least reconnect.backoff.ms."));
         }
     }
@@ -182,7 +78,7 @@ internal static partial class KafkaConnectionValidator
         var ms = v.TotalMilliseconds;
         if (ms < min || ms > max || ms != Math.Floor(ms))
         {
-            problems.Add(KafkaConnectionProblem.Error("TimingOutOfRange", option,
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.TimingOutOfRange, option,
                 $"{option} is {ms.ToString(CultureInfo.InvariantCulture)} ms, but librdkafka's {property} accepts whole milliseconds from {min} to {max}. Choose a value in that range."));
         }
     }
@@ -192,13 +88,13 @@ internal static partial class KafkaConnectionValidator
         var mechanism = o.SaslMechanism;
         if (mechanism != KafkaSaslMechanism.None && !o.UsesSasl)
         {
-            problems.Add(KafkaConnectionProblem.Error("SaslMechanismWithoutSaslProtocol", nameof(o.SaslMechanism),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslMechanismWithoutSaslProtocol, nameof(o.SaslMechanism),
                 $"SASL mechanism {Name(mechanism)} needs security protocol SASL_SSL or SASL_PLAINTEXT, but the protocol is {Name(o.SecurityProtocol)}. Use -SecurityProtocol SaslSsl (or SaslPlaintext on a trusted network)."));
         }
 
         if (o.UsesSasl && mechanism == KafkaSaslMechanism.None)
         {
-            problems.Add(KafkaConnectionProblem.Error("SaslMechanismMissing", nameof(o.SaslMechanism),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslMechanismMissing, nameof(o.SaslMechanism),
                 $"Security protocol {Name(o.SecurityProtocol)} needs a SASL mechanism. Use -SaslMechanism Plain, ScramSha256, ScramSha512, OAuthBearer or Gssapi."));
         }
 
@@ -208,19 +104,19 @@ internal static partial class KafkaConnectionValidator
             // -Property sasl.username / sasl.password (held as a secret) count as given.
             if (string.IsNullOrWhiteSpace(o.SaslUsername) && !o.HasProperty("sasl.username"))
             {
-                problems.Add(KafkaConnectionProblem.Error("SaslUsernameMissing", nameof(o.SaslUsername),
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslUsernameMissing, nameof(o.SaslUsername),
                     $"SASL {Name(mechanism)} needs a user name. Pass -Credential, set KAFKA_SASL_USERNAME, or add the user name to the profile."));
             }
 
             if ((o.SaslPassword is null || o.SaslPassword.Length == 0) && !o.HasProperty("sasl.password"))
             {
-                problems.Add(KafkaConnectionProblem.Error("SaslPasswordMissing", nameof(o.SaslPassword),
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslPasswordMissing, nameof(o.SaslPassword),
                     $"SASL {Name(mechanism)} needs a password. Pass -Credential, set KAFKA_SASL_PASSWORD, or add the password to the profile."));
             }
         }
         else if (o.SaslUsername is not null || o.SaslPassword is not null)
         {
-            problems.Add(KafkaConnectionProblem.Error("SaslCredentialNotUsed", nameof(o.SaslUsername),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslCredentialNotUsed, nameof(o.SaslUsername),
                 mechanism == KafkaSaslMechanism.None
                     ? "A SASL user name or password was given, but no SASL mechanism. Add -SaslMechanism Plain (or ScramSha256/ScramSha512) and -SecurityProtocol SaslSsl, or remove the credential."
                     : $"A SASL user name or password was given, but mechanism {Name(mechanism)} does not use one. Use -SaslMechanism Plain/ScramSha256/ScramSha512, or remove the credential."));
@@ -229,7 +125,7 @@ internal static partial class KafkaConnectionValidator
         if (mechanism == KafkaSaslMechanism.OAuthBearer && o.OAuth is null
             && !o.HasProperty("sasl.oauthbearer.method") && !o.HasProperty("sasl.oauthbearer.config"))
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthSettingsMissing", nameof(o.OAuth),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthSettingsMissing, nameof(o.OAuth),
                 "SASL OAUTHBEARER needs an OAuth token endpoint and client credentials. Pass -OAuthTokenEndpoint and -OAuthClientCredential (client id as user name, client secret as password)."));
         }
 
@@ -237,7 +133,7 @@ internal static partial class KafkaConnectionValidator
         {
             if (mechanism != KafkaSaslMechanism.OAuthBearer)
             {
-                problems.Add(KafkaConnectionProblem.Error("OAuthWithoutOAuthBearer", nameof(o.OAuth),
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthWithoutOAuthBearer, nameof(o.OAuth),
                     $"OAuth client credentials were given, but the SASL mechanism is {Name(mechanism)}. Use -SaslMechanism OAuthBearer with -SecurityProtocol SaslSsl, or remove the OAuth settings."));
             }
 
@@ -246,7 +142,7 @@ internal static partial class KafkaConnectionValidator
                 "Check the path of the PEM file with the identity provider's CA certificates (-OAuthCaCertificatePath).");
             if (o.Properties.TryGetValue("enable.sasl.oauthbearer.unsecure.jwt", out var unsecure) && IsTrue(unsecure))
             {
-                problems.Add(KafkaConnectionProblem.Error("OAuthConflictsWithUnsecureJwt", "Properties[enable.sasl.oauthbearer.unsecure.jwt]",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthConflictsWithUnsecureJwt, "Properties[enable.sasl.oauthbearer.unsecure.jwt]",
                     "enable.sasl.oauthbearer.unsecure.jwt cannot be combined with an OAuth token endpoint (librdkafka allows only one token source). Remove the property."));
             }
 
@@ -269,15 +165,15 @@ internal static partial class KafkaConnectionValidator
         var anyTls = o.SslCaLocation ?? o.SslCaPem ?? o.SslCertificateLocation ?? o.SslCertificatePem ?? o.SslKeyLocation ?? o.SslCrlLocation;
         if (!o.UsesTls && (anyTls is not null || o.SslKeyPem is not null || o.SslKeyPassword is not null))
         {
-            problems.Add(KafkaConnectionProblem.Error("TlsSettingsWithoutTls", nameof(o.SecurityProtocol),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.TlsSettingsWithoutTls, nameof(o.SecurityProtocol),
                 $"TLS certificate settings were given, but the security protocol is {Name(o.SecurityProtocol)}, which does not use TLS. Use -SecurityProtocol Ssl or SaslSsl, or remove the certificate settings."));
         }
 
-        Exclusive(problems, "SslCaConflict", nameof(o.SslCaLocation), o.SslCaLocation is not null, o.SslCaPem is not null,
+        Exclusive(problems, ErrorCatalog.SslCaConflict, nameof(o.SslCaLocation), o.SslCaLocation is not null, o.SslCaPem is not null,
             "Give the CA either as a file (ssl.ca.location, -CaCertificatePath) or as PEM text (ssl.ca.pem, -CaCertificatePem), not both.");
-        Exclusive(problems, "SslCertificateConflict", nameof(o.SslCertificateLocation), o.SslCertificateLocation is not null, o.SslCertificatePem is not null,
+        Exclusive(problems, ErrorCatalog.SslCertificateConflict, nameof(o.SslCertificateLocation), o.SslCertificateLocation is not null, o.SslCertificatePem is not null,
             "Give the client certificate either as a file (ssl.certificate.location, -ClientCertificatePath) or as PEM text (ssl.certificate.pem, -ClientCertificatePem), not both.");
-        Exclusive(problems, "SslKeyConflict", nameof(o.SslKeyLocation), o.SslKeyLocation is not null, o.SslKeyPem is not null,
+        Exclusive(problems, ErrorCatalog.SslKeyConflict, nameof(o.SslKeyLocation), o.SslKeyLocation is not null, o.SslKeyPem is not null,
             "Give the client key either as a file (ssl.key.location, -ClientKeyPath) or as PEM text (ssl.key.pem, -ClientKeyPem), not both.");
 
         CheckFile(problems, fileExists, nameof(o.SslCaLocation), "CA file", "ssl.ca.location", o.SslCaLocation,
@@ -291,19 +187,19 @@ internal static partial class KafkaConnectionValidator
 
         if (o.SslCaPem is not null && !LooksLikePem(o.SslCaPem, "CERTIFICATE"))
         {
-            problems.Add(KafkaConnectionProblem.Error("SslCaPemInvalid", nameof(o.SslCaPem),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslCaPemInvalid, nameof(o.SslCaPem),
                 "The CA PEM text has no '-----BEGIN CERTIFICATE-----' block. Pass the content of a PEM file (not a path or DER bytes); for a file use -CaCertificatePath."));
         }
 
         if (o.SslCertificatePem is not null && !LooksLikePem(o.SslCertificatePem, "CERTIFICATE"))
         {
-            problems.Add(KafkaConnectionProblem.Error("SslCertificatePemInvalid", nameof(o.SslCertificatePem),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslCertificatePemInvalid, nameof(o.SslCertificatePem),
                 "The client certificate PEM text has no '-----BEGIN CERTIFICATE-----' block. Pass the content of a PEM file; for a file use -ClientCertificatePath."));
         }
 
         if (o.SslKeyPem is not null && !SecretText.Use(o.SslKeyPem, text => LooksLikePem(text, "PRIVATE KEY")))
         {
-            problems.Add(KafkaConnectionProblem.Error("SslKeyPemInvalid", nameof(o.SslKeyPem),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslKeyPemInvalid, nameof(o.SslKeyPem),
                 "The client key PEM text has no '-----BEGIN ... PRIVATE KEY-----' block. Pass the content of a PEM key file; for a file use -ClientKeyPath."));
         }
 
@@ -311,19 +207,19 @@ internal static partial class KafkaConnectionValidator
         var hasKey = o.SslKeyLocation is not null || o.SslKeyPem is not null;
         if (hasCert && !hasKey)
         {
-            problems.Add(KafkaConnectionProblem.Error("SslKeyMissing", nameof(o.SslKeyLocation),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslKeyMissing, nameof(o.SslKeyLocation),
                 "A client certificate was given without its private key. Add -ClientKeyPath (or -ClientKeyPem)."));
         }
 
         if (hasKey && !hasCert)
         {
-            problems.Add(KafkaConnectionProblem.Error("SslCertificateMissing", nameof(o.SslCertificateLocation),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslCertificateMissing, nameof(o.SslCertificateLocation),
                 "A client private key was given without its certificate. Add -ClientCertificatePath (or -ClientCertificatePem)."));
         }
 
         if (o.SslKeyPassword is not null && !hasKey)
         {
-            problems.Add(KafkaConnectionProblem.Error("SslKeyPasswordWithoutKey", nameof(o.SslKeyPassword),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslKeyPasswordWithoutKey, nameof(o.SslKeyPassword),
                 "A key password was given without a client key. Add -ClientKeyPath (or -ClientKeyPem), or remove the key password."));
         }
 
@@ -343,13 +239,13 @@ internal static partial class KafkaConnectionValidator
     {
         if (o.SaslMechanism != KafkaSaslMechanism.Gssapi && (o.KerberosServiceName ?? o.KerberosPrincipal ?? o.KerberosKeytab) is not null)
         {
-            problems.Add(KafkaConnectionProblem.Error("KerberosWithoutGssapi", nameof(o.KerberosPrincipal),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.KerberosWithoutGssapi, nameof(o.KerberosPrincipal),
                 $"Kerberos settings were given, but the SASL mechanism is {Name(o.SaslMechanism)}. Use -SaslMechanism Gssapi, or remove the Kerberos settings."));
         }
 
         if (o.KerberosServiceName is { } service && (service.Length == 0 || service.Any(char.IsWhiteSpace)))
         {
-            problems.Add(KafkaConnectionProblem.Error("KerberosServiceNameInvalid", nameof(o.KerberosServiceName),
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.KerberosServiceNameInvalid, nameof(o.KerberosServiceName),
                 "The Kerberos service name must be a single word such as 'kafka'."));
         }
 
@@ -364,23 +260,23 @@ internal static partial class KafkaConnectionValidator
         {
             if (string.IsNullOrWhiteSpace(key) || !PropertyKeyPattern().IsMatch(key))
             {
-                problems.Add(KafkaConnectionProblem.Error("PropertyNameInvalid", "Properties",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.PropertyNameInvalid, "Properties",
                     $"'{key}' is not a librdkafka property name. Names are lower-case words separated by dots, e.g. 'socket.keepalive.enable'; see librdkafka's CONFIGURATION.md."));
             }
             else if (value is null)
             {
-                problems.Add(KafkaConnectionProblem.Error("PropertyValueMissing", $"Properties[{key}]",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.PropertyValueMissing, $"Properties[{key}]",
                     $"Property '{key}' has no value. Give it a value, or leave it out to use the default."));
             }
             else if (key is "sasl.mechanism" or "sasl.mechanisms" && LibrdkafkaConfig.IsAwsMskIam(value))
             {
-                problems.Add(KafkaConnectionProblem.Error("SaslMechanismNotSupported", $"Properties[{key}]",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SaslMechanismNotSupported, $"Properties[{key}]",
                     LibrdkafkaConfig.AwsMskIamUnsupported + " " + LibrdkafkaConfig.AwsMskIamAlternatives));
             }
         }
     }
 
-    private static void Exclusive(List<KafkaConnectionProblem> problems, string code, string option, bool a, bool b, string message)
+    private static void Exclusive(List<KafkaConnectionProblem> problems, ErrorDefinition code, string option, bool a, bool b, string message)
     {
         if (a && b)
         {
@@ -397,11 +293,11 @@ internal static partial class KafkaConnectionValidator
 
         if (string.IsNullOrWhiteSpace(path))
         {
-            problems.Add(KafkaConnectionProblem.Error("FileNotFound", option, $"{what} ({property}) is an empty path. {fix}"));
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.FileNotFound, option, $"{what} ({property}) is an empty path. {fix}"));
         }
         else if (!fileExists(path))
         {
-            problems.Add(KafkaConnectionProblem.Error("FileNotFound", option, $"{what} '{path}' ({property}) does not exist. {fix}"));
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.FileNotFound, option, $"{what} '{path}' ({property}) does not exist. {fix}"));
         }
     }
 
@@ -417,38 +313,6 @@ internal static partial class KafkaConnectionValidator
     internal static string Name(KafkaSaslMechanism mechanism) =>
         mechanism == KafkaSaslMechanism.None ? "(none)" : LibrdkafkaConfig.MechanismName(mechanism);
 
-    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")]
-    private static partial Regex HostPattern();
-
     [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*$")]
     private static partial Regex PropertyKeyPattern();
-}
-
-/// <summary>The only place that turns a <see cref="SecureString"/> into text, for as short a time as possible.</summary>
-internal static class SecretText
-{
-    public static string Reveal(SecureString secret) => new System.Net.NetworkCredential(string.Empty, secret).Password;
-
-    public static T Use<T>(SecureString secret, Func<string, T> use) => use(Reveal(secret));
-
-    public static SecureString Protect(string text)
-    {
-        var secure = new SecureString();
-        foreach (var c in text)
-        {
-            secure.AppendChar(c);
-        }
-
-        secure.MakeReadOnly();
-        return secure;
-    }
-
-    /// <summary>Property names whose values are secrets (kept out of JSON, errors and warnings).</summary>
-    public static bool IsSensitiveKey(string key)
-    {
-        var k = key.ToLowerInvariant();
-        return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
-            || k.Contains("token", StringComparison.Ordinal) || k.Contains("credential", StringComparison.Ordinal)
-            || k is "sasl.oauthbearer.config" or "ssl.key.pem" or "ssl_key_pem" or "ssl.keystore.password";
-    }
 }

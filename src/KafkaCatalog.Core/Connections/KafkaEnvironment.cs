@@ -1,4 +1,5 @@
 using System.Collections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections;
 
@@ -34,7 +35,7 @@ public static class KafkaEnvironment
             }
             else
             {
-                problems.Add(KafkaConnectionProblem.Error("EnvironmentValueInvalid", SecurityProtocol,
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.EnvironmentValueInvalid, SecurityProtocol,
                     $"Environment variable {SecurityProtocol} is '{protocolText}', which is not a security protocol. Set it to PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, or remove it."));
             }
         }
@@ -48,7 +49,7 @@ public static class KafkaEnvironment
             }
             else
             {
-                problems.Add(KafkaConnectionProblem.Error("EnvironmentValueInvalid", SaslMechanism,
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.EnvironmentValueInvalid, SaslMechanism,
                     $"Environment variable {SaslMechanism} is '{mechanismText}', which is not a SASL mechanism. Set it to PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or GSSAPI, or remove it."));
             }
         }
@@ -61,7 +62,7 @@ public static class KafkaEnvironment
             {
                 if (KafkaConnectionValidator.CheckBootstrapEntry(entry) is { } error)
                 {
-                    problems.Add(KafkaConnectionProblem.Error("EnvironmentValueInvalid", BootstrapServers,
+                    problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.EnvironmentValueInvalid, BootstrapServers,
                         $"Environment variable {BootstrapServers} has an invalid entry '{entry}': {error} Use a comma-separated list of host:port."));
                 }
             }
@@ -71,7 +72,7 @@ public static class KafkaEnvironment
         var username = Get(environment, SaslUsername);
         if (password is not null && username is null)
         {
-            problems.Add(KafkaConnectionProblem.Error("EnvironmentValueInvalid", SaslUsername,
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.EnvironmentValueInvalid, SaslUsername,
                 $"Environment variable {SaslPassword} is set but {SaslUsername} is not. Set both, or neither."));
         }
 

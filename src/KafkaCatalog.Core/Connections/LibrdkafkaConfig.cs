@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections;
 
@@ -238,7 +239,7 @@ public static class LibrdkafkaConfig
             var key = entry.Key?.ToString()?.Trim();
             if (string.IsNullOrEmpty(key))
             {
-                problems.Add(KafkaConnectionProblem.Error("PropertyNameInvalid", "Properties",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.PropertyNameInvalid, "Properties",
                     "A -Property entry has an empty name. Use librdkafka property names such as 'socket.keepalive.enable'."));
                 continue;
             }
@@ -246,7 +247,7 @@ public static class LibrdkafkaConfig
             var value = ToText(entry.Value);
             if (value is null)
             {
-                problems.Add(KafkaConnectionProblem.Error(entry.Value is null ? "PropertyValueMissing" : "PropertyValueInvalid", $"Properties[{key}]",
+                problems.Add(KafkaConnectionProblem.Error(entry.Value is null ? ErrorCatalog.PropertyValueMissing : ErrorCatalog.PropertyValueInvalid, $"Properties[{key}]",
                     entry.Value is null
                         ? $"Property '{key}' has no value. Give it a value, or leave it out to use the default."
                         : $"Property '{key}' has a value of type {entry.Value.GetType().Name}; librdkafka properties take text, numbers, true/false or a list. Write the value as text."));

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -92,8 +93,7 @@ public sealed class ClusterReachabilityCheck
         ArgumentNullException.ThrowIfNull(factory);
         var reason = inner is KafkaException { Error.Code: not ErrorCode.Local_TimedOut } k ? $" ({factory.Redact(k.Error.Reason)})" : string.Empty;
         return new KafkaCatalogException(
-            "KafkaClusterUnreachable",
-            FailureKind.ConnectionError,
+            ErrorCatalog.KafkaClusterUnreachable,
             $"Cannot reach the Kafka cluster at {factory.BootstrapServers}: no broker answered within {Seconds(timeout)} s{reason}. " +
             $"Check that the brokers are running and reachable from here (host names, ports, firewalls), and the bootstrap servers and security settings of connection '{factory.Connection.Name}'; or raise -TimeoutSec. Nothing was changed.",
             factory.BootstrapServers,

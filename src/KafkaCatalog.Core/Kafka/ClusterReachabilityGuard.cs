@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -79,17 +80,17 @@ public static class ClusterReachabilityGuard
         ArgumentNullException.ThrowIfNull(failure);
         var mapped = failure as KafkaCatalogException
             ?? KafkaErrors.FromException(failure, target, action, factory.BootstrapServers, kind);
-        if (mapped.ErrorId is "KafkaClusterUnreachable" or "KafkaRequestTimedOut")
+        if (mapped.Is(ErrorCatalog.KafkaClusterUnreachable) || mapped.Is(ErrorCatalog.KafkaRequestTimedOut))
         {
             var refined = factory.Refine(KafkaRetry.ClusterUnreachable(factory.BootstrapServers, failure));
-            if (refined.ErrorId != "KafkaClusterUnreachable")
+            if (!refined.Is(ErrorCatalog.KafkaClusterUnreachable))
             {
                 return refined;
             }
         }
 
         // The one message for a cluster that does not answer: it names the servers and the timeout.
-        return mapped.ErrorId == "KafkaClusterUnreachable"
+        return mapped.Is(ErrorCatalog.KafkaClusterUnreachable)
             ? factory.Refine(ClusterReachabilityCheck.Unreachable(factory, factory.RequestTimeout, failure))
             : mapped;
     }
@@ -100,7 +101,7 @@ public static class ClusterReachabilityGuard
     /// failure looks like from the request's side).
     /// </summary>
     public static bool Explains(Exception failure) =>
-        failure is KafkaException or KafkaCatalogException { ErrorId: "KafkaClusterUnreachable" or "KafkaRequestTimedOut" };
+        failure is KafkaException || (failure is KafkaCatalogException k && (k.Is(ErrorCatalog.KafkaClusterUnreachable) || k.Is(ErrorCatalog.KafkaRequestTimedOut)));
 
     /// <summary>
     /// Runs an admin call that librdkafka must never time out itself: the coordinator-targeted ones

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -40,7 +41,7 @@ public sealed class ClusterService
         {
             throw ClusterReachabilityGuard.Explain(_factory, ex, "describe the cluster", _factory.BootstrapServers);
         }
-        catch (KafkaCatalogException ex) when (ex.ErrorId == "KafkaClusterUnreachable")
+        catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
         {
             // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout).
             throw ClusterReachabilityGuard.Explain(_factory, ex.InnerException ?? ex, "describe the cluster", _factory.BootstrapServers);
@@ -97,7 +98,7 @@ public sealed class ClusterService
             }
             else
             {
-                onItemError?.Invoke(new KafkaCatalogException("BrokerNotFound", FailureKind.ObjectNotFound,
+                onItemError?.Invoke(new KafkaCatalogException(ErrorCatalog.BrokerNotFound,
                     $"Broker {id} is not in the cluster (brokers: {string.Join(", ", known.Keys.Order())}). Use Get-KafkaBroker to list them.", id));
             }
         }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -95,7 +96,7 @@ public sealed class ConfigService
     {
         if (change.Set.Count == 0 && change.Remove.Count == 0)
         {
-            throw new KafkaCatalogException("NoConfigChange", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.NoConfigChange,
                 $"Nothing to change for {target}: give -Set @{{name=value}} and/or -Remove name.", target);
         }
 
@@ -103,7 +104,7 @@ public sealed class ConfigService
         {
             if (string.IsNullOrWhiteSpace(key))
             {
-                throw new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.InvalidConfig,
                     $"Cannot change {target}: a config name is empty.", target);
             }
         }
@@ -111,7 +112,7 @@ public sealed class ConfigService
         var both = change.Set.Keys.Intersect(change.Remove, StringComparer.Ordinal).ToArray();
         if (both.Length > 0)
         {
-            throw new KafkaCatalogException("ConflictingConfigChange", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.ConflictingConfigChange,
                 $"Cannot change {target}: '{string.Join("', '", both)}' is both set and removed. Use -Set or -Remove for it, not both.", target);
         }
     }
@@ -247,11 +248,11 @@ public sealed class ConfigService
         var target = name.Length == 0 ? "the cluster-wide broker default" : $"broker {name}";
         return error.Code switch
         {
-            ErrorCode.InvalidConfig => new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
+            ErrorCode.InvalidConfig => new KafkaCatalogException(ErrorCatalog.InvalidConfig,
                 $"Cannot {action} {target}: invalid configuration ({error.Reason}). Only dynamic broker configs can be changed at run time; see Get-KafkaBrokerConfig.", name),
-            ErrorCode.InvalidRequest => new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
+            ErrorCode.InvalidRequest => new KafkaCatalogException(ErrorCatalog.InvalidConfig,
                 $"Cannot {action} {target}: {error.Reason}", name),
-            ErrorCode.Local_UnknownBroker or ErrorCode.BrokerNotAvailable => new KafkaCatalogException("BrokerNotFound", FailureKind.ObjectNotFound,
+            ErrorCode.Local_UnknownBroker or ErrorCode.BrokerNotAvailable => new KafkaCatalogException(ErrorCatalog.BrokerNotFound,
                 $"Broker {name} is not in the cluster. Use Get-KafkaBroker to list the brokers.", name),
             _ => KafkaErrors.General(error.Code, error.Reason, name, $"{action} {target}"),
         };

@@ -1,4 +1,5 @@
 using System.Collections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -60,6 +61,6 @@ public static class ConfigText
     };
 
     private static KafkaCatalogException Invalid(string what, string problem) =>
-        new("InvalidConfig", FailureKind.InvalidArgument,
+        new(ErrorCatalog.InvalidConfig,
             $"Invalid {what}: {problem}. Give a hashtable like @{{'retention.ms'='86400000'}} or text like 'retention.ms=86400000;cleanup.policy=compact'.");
 }

@@ -1,21 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
-
-/// <summary>An OAUTHBEARER token handed to librdkafka.</summary>
-public sealed record KafkaOAuthBearerToken(string Value, DateTimeOffset ExpiresAt, string Principal)
-{
-    public IReadOnlyDictionary<string, string>? Extensions { get; init; }
-
-    /// <summary>Never shows the token.</summary>
-    public override string ToString() => $"OAuthBearerToken(principal={Principal}, expires={ExpiresAt:O})";
-}
-
-/// <summary>Fetches an OAUTHBEARER token (the connections area's token source plugs in here).</summary>
-public delegate Task<KafkaOAuthBearerToken> KafkaOAuthBearerTokenProvider(CancellationToken cancellationToken);
 
 /// <summary>
 /// The one place that turns a <see cref="KafkaConnection"/> into Confluent.Kafka configs and
@@ -26,9 +14,7 @@ public delegate Task<KafkaOAuthBearerToken> KafkaOAuthBearerTokenProvider(Cancel
 /// </summary>
 public sealed class KafkaClientFactory : IDisposable
 {
-    private static readonly string[] SensitiveKeyFragments = ["password", "secret", "token", "private", "key.pem", "credentials"];
-
-    private readonly ConcurrentDictionary<IOperationSink, byte> _sinks = new();
+    private readonly KafkaClientLog _log = new();
     private readonly Lazy<IAdminClient> _admin;
     private readonly Lazy<ConsumerHandleAdmin> _groupAdmin;
     private readonly NativeCallGate _adminGate = new();
@@ -107,9 +93,7 @@ public sealed class KafkaClientFactory : IDisposable
     /// <summary>Routes librdkafka log lines and client errors to <paramref name="sink"/> until disposed.</summary>
     public IDisposable AttachSink(IOperationSink sink)
     {
-        ArgumentNullException.ThrowIfNull(sink);
-        _sinks[sink] = 0;
-        return new SinkLease(this, sink);
+        return _log.Attach(sink);
     }
 
     /// <summary>
@@ -218,7 +202,7 @@ public sealed class KafkaClientFactory : IDisposable
                 _admin.Value.Dispose();
             }
         });
-        _sinks.Clear();
+        _log.Clear();
     }
 
     /// <summary>
@@ -227,7 +211,7 @@ public sealed class KafkaClientFactory : IDisposable
     /// </summary>
     public KafkaCatalogException Refine(KafkaCatalogException failure)
     {
-        if (failure.ErrorId != "KafkaClusterUnreachable" || _lastSecurityError is not { } error)
+        if (!failure.Is(ErrorCatalog.KafkaClusterUnreachable) || _lastSecurityError is not { } error)
         {
             return failure;
         }
@@ -235,14 +219,12 @@ public sealed class KafkaClientFactory : IDisposable
         return error.Code switch
         {
             ErrorCode.Local_Authentication or ErrorCode.SaslAuthenticationFailed => new KafkaCatalogException(
-                "KafkaAuthenticationFailed",
-                FailureKind.AuthenticationError,
+                ErrorCatalog.KafkaAuthenticationFailed,
                 $"Authentication to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the credential, the SASL mechanism and the security protocol of connection '{Connection.Name}'.",
                 BootstrapServers,
                 failure),
             ErrorCode.Local_Ssl => new KafkaCatalogException(
-                "KafkaTlsFailed",
-                FailureKind.SecurityError,
+                ErrorCatalog.KafkaTlsFailed,
                 $"TLS to the Kafka cluster at {BootstrapServers} failed ({Redact(error.Reason)}). Check the CA (-SslCaLocation), the client certificate and key, and that the brokers' certificates match their host names.",
                 BootstrapServers,
                 failure),
@@ -251,21 +233,9 @@ public sealed class KafkaClientFactory : IDisposable
     }
 
     /// <summary>Replaces the values of secret-looking keys in a text (librdkafka errors may quote them).</summary>
-    internal string Redact(string text)
-    {
-        foreach (var (key, value) in LibrdkafkaConfig.Build(Connection.GetOptions()))
-        {
-            if (value.Length > 0 && IsSensitiveKey(key))
-            {
-                text = text.Replace(value, "***", StringComparison.Ordinal);
-            }
-        }
+    internal string Redact(string text) => KafkaSecretRedaction.Redact(Connection, text);
 
-        return text;
-    }
-
-    internal static bool IsSensitiveKey(string key) =>
-        SensitiveKeyFragments.Any(f => key.Contains(f, StringComparison.OrdinalIgnoreCase));
+    internal static bool IsSensitiveKey(string key) => KafkaSecretRedaction.IsSensitiveKey(key);
 
     /// <summary>The connection's own OAuth client-credentials token source (connections area), if it has one.</summary>
     private static KafkaOAuthBearerTokenProvider? FromTokenSource(KafkaConnection connection)
@@ -321,8 +291,7 @@ public sealed class KafkaClientFactory : IDisposable
         catch (Exception ex) when (ex is ArgumentException or KafkaException or InvalidOperationException)
         {
             throw new KafkaCatalogException(
-                "InvalidKafkaClientSetting",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.InvalidKafkaClientSetting,
                 $"The Kafka client rejected the settings of connection '{Connection.Name}': {Redact(ex.Message)} Check -Property and the security parameters of Connect-KafkaCluster.",
                 Connection.Name);
         }
@@ -354,13 +323,13 @@ public sealed class KafkaClientFactory : IDisposable
         catch (Exception ex)
         {
             var reason = ex is KafkaCatalogException k ? k.Message : ex.GetType().Name + ": " + Redact(ex.Message);
-            Broadcast($"OAUTHBEARER token refresh failed: {reason}", null);
+            _log.Broadcast($"OAUTHBEARER token refresh failed: {reason}", null);
             client.OAuthBearerSetTokenFailure(reason);
         }
     }
 
     private void OnLog(LogMessage message, IOperationSink? extra) =>
-        Broadcast($"librdkafka {message.Level} [{message.Facility}] {Redact(message.Message)}", extra);
+        _log.Broadcast($"librdkafka {message.Level} [{message.Facility}] {Redact(message.Message)}", extra);
 
     private void OnError(Error error, IOperationSink? extra)
     {
@@ -372,95 +341,10 @@ public sealed class KafkaClientFactory : IDisposable
             Interlocked.Exchange(ref _nextSecurityError, new TaskCompletionSource<Error>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(error);
         }
 
-        Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
-    }
-
-    // Runs on librdkafka's threads: an exception must never travel back into native code.
-    private void Broadcast(string line, IOperationSink? extra)
-    {
-        foreach (var sink in _sinks.Keys)
-        {
-            Tell(sink, line);
-        }
-
-        if (extra is not null)
-        {
-            Tell(extra, line);
-        }
-    }
-
-    private static void Tell(IOperationSink sink, string line)
-    {
-        try
-        {
-            sink.Verbose(line);
-        }
-        catch (Exception)
-        {
-            // A sink whose command has ended; the line has nowhere to go.
-        }
+        _log.Broadcast($"librdkafka error {error.Code}: {Redact(error.Reason)}", extra);
     }
 
     private static string Milliseconds(TimeSpan value) =>
         ((long)value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>See <see cref="GroupAdminClient"/>: a consumer that is only polled, and an admin client on its handle.</summary>
-    private sealed class ConsumerHandleAdmin : IDisposable
-    {
-        private readonly IConsumer<byte[]?, byte[]?> _consumer;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Thread _poller;
-
-        public ConsumerHandleAdmin(KafkaClientFactory owner)
-        {
-            _consumer = owner.CreateConsumer("kafkacatalog-admin-" + Guid.NewGuid().ToString("N"));
-            Admin = new DependentAdminClientBuilder(_consumer.Handle).Build();
-            _poller = new Thread(Poll) { IsBackground = true, Name = "KafkaCatalog group admin poll" };
-            _poller.Start();
-        }
-
-        public IAdminClient Admin { get; }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _poller.Join(TimeSpan.FromSeconds(5));
-            Admin.Dispose();
-            try
-            {
-                // Never subscribed: nothing to commit or leave.
-                _consumer.Close();
-            }
-            catch (KafkaException)
-            {
-            }
-
-            _consumer.Dispose();
-            _stop.Dispose();
-        }
-
-        private void Poll()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                try
-                {
-                    // Nothing is assigned: this only serves the handle's callbacks.
-                    _consumer.Consume(TimeSpan.FromMilliseconds(200));
-                }
-                catch (ConsumeException)
-                {
-                }
-                catch (ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private sealed class SinkLease(KafkaClientFactory owner, IOperationSink sink) : IDisposable
-    {
-        public void Dispose() => owner._sinks.TryRemove(sink, out _);
-    }
 }

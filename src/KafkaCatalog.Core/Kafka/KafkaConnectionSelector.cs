@@ -1,5 +1,6 @@
 using System.Collections;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -56,8 +57,7 @@ public static class KafkaConnectionSelector
             }
 
             throw new KafkaCatalogException(
-                "KafkaConnectionNotFound",
-                FailureKind.ObjectNotFound,
+                ErrorCatalog.KafkaConnectionNotFound,
                 $"The piped object came through Kafka connection '{pipedConnectionName}', which is not open in this session. Pass -Connection or -BootstrapServer, or run Connect-KafkaCluster -Name '{pipedConnectionName}'.",
                 pipedConnectionName);
         }
@@ -73,8 +73,7 @@ public static class KafkaConnectionSelector
         }
 
         throw new KafkaCatalogException(
-            "NoKafkaConnection",
-            FailureKind.ConnectionError,
+            ErrorCatalog.NoKafkaConnection,
             "No Kafka connection. Run Connect-KafkaCluster or set KAFKA_BOOTSTRAP_SERVERS.");
     }
 
@@ -86,7 +85,7 @@ public static class KafkaConnectionSelector
             .ToArray();
         if (parts.Length == 0)
         {
-            throw new KafkaCatalogException("BootstrapServersMissing", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.BootstrapServersMissing,
                 "No bootstrap server given. Use host:port, e.g. -BootstrapServer broker1:9092,broker2:9092.");
         }
 
@@ -95,7 +94,7 @@ public static class KafkaConnectionSelector
         {
             if (Connections.KafkaConnectionValidator.CheckBootstrapEntry(part) is { } error)
             {
-                throw new KafkaCatalogException("BootstrapServerInvalid", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.BootstrapServerInvalid,
                     $"Bootstrap server '{part}' is not valid: {error} Use host:port with a port from 1 to 65535, e.g. broker1:9092.", part);
             }
         }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -12,25 +13,25 @@ public static class KafkaErrors
         var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
-            ErrorCode.TopicAlreadyExists => new("TopicAlreadyExists", FailureKind.ResourceExists,
+            ErrorCode.TopicAlreadyExists => new(ErrorCatalog.TopicAlreadyExists,
                 $"Topic '{topic}' already exists. Use Get-KafkaTopic to inspect it.", topic),
-            ErrorCode.TopicException => new("InvalidTopicName", FailureKind.InvalidArgument,
+            ErrorCode.TopicException => new(ErrorCatalog.InvalidTopicName,
                 $"Cannot {action} topic '{topic}': the name is not valid ({detail}). " + TopicNameRules, topic),
-            ErrorCode.InvalidPartitions => new("InvalidPartitions", FailureKind.InvalidArgument,
+            ErrorCode.InvalidPartitions => new(ErrorCatalog.InvalidPartitions,
                 $"Cannot {action} topic '{topic}': invalid partition count ({detail}).", topic),
-            ErrorCode.InvalidReplicationFactor => new("InvalidReplicationFactor", FailureKind.InvalidArgument,
+            ErrorCode.InvalidReplicationFactor => new(ErrorCatalog.InvalidReplicationFactor,
                 $"Cannot {action} topic '{topic}': invalid replication factor ({detail}). It must be between 1 and the number of brokers (Get-KafkaBroker).", topic),
-            ErrorCode.InvalidReplicaAssignment => new("InvalidReplicaAssignment", FailureKind.InvalidArgument,
+            ErrorCode.InvalidReplicaAssignment => new(ErrorCatalog.InvalidReplicaAssignment,
                 $"Cannot {action} topic '{topic}': invalid replica assignment ({detail}).", topic),
-            ErrorCode.InvalidConfig => new("InvalidConfig", FailureKind.InvalidArgument,
+            ErrorCode.InvalidConfig => new(ErrorCatalog.InvalidConfig,
                 $"Cannot {action} topic '{topic}': invalid configuration ({detail}). See Get-KafkaTopicConfig for the names and values the cluster accepts.", topic),
-            ErrorCode.PolicyViolation => new("PolicyViolation", FailureKind.PermissionDenied,
+            ErrorCode.PolicyViolation => new(ErrorCatalog.PolicyViolation,
                 $"Cannot {action} topic '{topic}': the cluster's policy refused it ({detail}).", topic),
-            ErrorCode.UnknownTopicOrPart => new("TopicNotFound", FailureKind.ObjectNotFound,
+            ErrorCode.UnknownTopicOrPart => new(ErrorCatalog.TopicNotFound,
                 $"Topic '{topic}' was not found. Use Get-KafkaTopic to list the topics.", topic),
-            ErrorCode.TopicDeletionDisabled => new("TopicDeletionDisabled", FailureKind.InvalidOperation,
+            ErrorCode.TopicDeletionDisabled => new(ErrorCatalog.TopicDeletionDisabled,
                 $"Cannot delete topic '{topic}': topic deletion is disabled on this cluster (delete.topic.enable=false).", topic),
-            ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+            ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action} topic '{topic}' ({detail}). Ask the cluster's administrator for the ACL.", topic),
             _ => General(code, detail, topic, $"{action} topic '{topic}'"),
         };
@@ -42,19 +43,19 @@ public static class KafkaErrors
         var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
-            ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut => new("KafkaRequestTimedOut", FailureKind.OperationTimeout,
+            ErrorCode.Local_TimedOut or ErrorCode.RequestTimedOut => new(ErrorCatalog.KafkaRequestTimedOut,
                 $"Timed out trying to {what} ({detail}). The cluster may or may not have applied it; check before retrying, or raise -TimeoutSec.", target),
-            ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed or ErrorCode.GroupAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+            ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed or ErrorCode.GroupAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {what} ({detail}). Ask the cluster's administrator for the ACL.", target),
-            ErrorCode.SaslAuthenticationFailed or ErrorCode.Local_Authentication => new("KafkaAuthenticationFailed", FailureKind.AuthenticationError,
+            ErrorCode.SaslAuthenticationFailed or ErrorCode.Local_Authentication => new(ErrorCatalog.KafkaAuthenticationFailed,
                 $"Authentication failed while trying to {what} ({detail}). Check the credential and SASL mechanism of the connection.", target),
-            ErrorCode.Local_Ssl => new("KafkaTlsFailed", FailureKind.SecurityError,
+            ErrorCode.Local_Ssl => new(ErrorCatalog.KafkaTlsFailed,
                 $"TLS failed while trying to {what} ({detail}). Check the CA and client certificate settings of the connection.", target),
-            ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature => new("KafkaFeatureUnsupported", FailureKind.InvalidOperation,
+            ErrorCode.UnsupportedVersion or ErrorCode.Local_UnsupportedFeature => new(ErrorCatalog.KafkaFeatureUnsupported,
                 $"The cluster does not support what is needed to {what} ({detail}).", target),
-            ErrorCode.InvalidRequest => new("KafkaInvalidRequest", FailureKind.InvalidArgument,
+            ErrorCode.InvalidRequest => new(ErrorCatalog.KafkaInvalidRequest,
                 $"The cluster rejected the request to {what} as invalid ({detail}).", target),
-            _ => new("KafkaError" + code, FailureKind.NotSpecified,
+            _ => new(ErrorCatalog.KafkaErrorId(code.ToString()), ErrorCatalog.KafkaError.Kind,
                 $"Failed to {what}: {detail} ({code}).", target),
         };
     }

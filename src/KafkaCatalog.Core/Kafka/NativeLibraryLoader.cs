@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -159,8 +160,7 @@ public static class NativeLibraryLoader
         if (!string.Equals(actualVersion, ExpectedVersion, StringComparison.Ordinal))
         {
             throw new KafkaCatalogException(
-                "LibrdkafkaVersionMismatch",
-                FailureKind.NotInstalled,
+                ErrorCatalog.LibrdkafkaVersionMismatch,
                 $"KafkaCatalog needs librdkafka {ExpectedVersion} but found {actualVersion ?? "an unknown version"} at {path ?? "the system library path"}. " +
                 FixHint);
         }
@@ -219,8 +219,7 @@ public static class NativeLibraryLoader
         if (!string.IsNullOrWhiteSpace(environmentPath) && !File.Exists(environmentPath))
         {
             throw new KafkaCatalogException(
-                "LibrdkafkaNotFound",
-                FailureKind.NotInstalled,
+                ErrorCatalog.LibrdkafkaNotFound,
                 $"{PathEnvironmentVariable} is set to '{environmentPath}', but no such file exists. Point it at librdkafka {ExpectedVersion} or unset it to use the module's own copy.");
         }
 
@@ -232,8 +231,7 @@ public static class NativeLibraryLoader
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)
         {
             throw new KafkaCatalogException(
-                "LibrdkafkaNotFound",
-                FailureKind.NotInstalled,
+                ErrorCatalog.LibrdkafkaNotFound,
                 $"librdkafka {ExpectedVersion} could not be loaded; looked in: {string.Join(", ", candidates)}. {FixHint}",
                 innerException: ex);
         }

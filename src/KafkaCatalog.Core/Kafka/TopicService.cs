@@ -1,73 +1,12 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
 
-/// <summary>What Get-KafkaTopic asks for.</summary>
-public sealed record TopicQuery
-{
-    /// <summary>Names or wildcard patterns; empty means every topic.</summary>
-    public IReadOnlyList<string> Names { get; init; } = Array.Empty<string>();
-
-    /// <summary>Include internal topics (__consumer_offsets, __transaction_state) matched by a wildcard.</summary>
-    public bool IncludeInternal { get; init; }
-
-    /// <summary>Only topics with a partition whose in-sync replicas are fewer than its replicas.</summary>
-    public bool UnderReplicated { get; init; }
-
-    /// <summary>Only topics with a partition that has no leader.</summary>
-    public bool Unavailable { get; init; }
-
-    /// <summary>Only topics with a partition whose in-sync replicas are fewer than the topic's min.insync.replicas.</summary>
-    public bool UnderMinIsr { get; init; }
-
-    /// <summary>Fill <see cref="KafkaTopic.Config"/> (one batched DescribeConfigs).</summary>
-    public bool IncludeConfig { get; init; }
-
-    /// <summary>Fill <see cref="KafkaTopic.MessageCount"/> from the partitions' watermarks (ListOffsets earliest and latest).</summary>
-    public bool IncludeMessageCount { get; init; }
-
-    public bool HasHealthFilter => UnderReplicated || Unavailable || UnderMinIsr;
-}
-
-/// <summary>A topic to create, as New-KafkaTopic binds it.</summary>
-public sealed record NewTopicSpec
-{
-    public required string Name { get; init; }
-
-    /// <summary>Partition count; null means the broker's default (num.partitions).</summary>
-    public int? Partitions { get; init; }
-
-    /// <summary>Replication factor; null means the broker's default (default.replication.factor).</summary>
-    public int? ReplicationFactor { get; init; }
-
-    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
-
-    public override string ToString()
-    {
-        var parts = $"partitions={(Partitions?.ToString() ?? "broker default")}, replication factor={(ReplicationFactor?.ToString() ?? "broker default")}";
-        if (Config.Count > 0)
-        {
-            parts += ", config " + string.Join(", ", Config.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"));
-        }
-
-        return $"topic '{Name}' ({parts})";
-    }
-}
-
-/// <summary>The outcome of a create: the validated spec, and the topic as it now exists unless only validated.</summary>
-public sealed record TopicCreationResult
-{
-    public required NewTopicSpec Spec { get; init; }
-    public required bool ValidateOnly { get; init; }
-
-    /// <summary>The created topic (null when <see cref="ValidateOnly"/>).</summary>
-    public KafkaTopic? Topic { get; init; }
-}
-
-/// <summary>Topics: list and describe with wildcards, create (or validate a creation).</summary>
+/// <summary>Topics: list and describe with wildcards, delete, add partitions; creation is <see cref="TopicCreator"/>.</summary>
 public sealed class TopicService
 {
     /// <summary>Kafka's internal topics (org.apache.kafka.common.internals.Topic).</summary>
@@ -99,14 +38,14 @@ public sealed class TopicService
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var patterns = ParsePatterns(query.Names);
+        var patterns = TopicSelection.ParsePatterns(query.Names);
         var metadata = await GetMetadataAsync(cancellationToken).ConfigureAwait(false);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var selected = new List<TopicMetadata>();
         foreach (var topic in metadata.Topics.OrderBy(t => t.Topic, StringComparer.Ordinal))
         {
-            if (Selected(topic.Topic, patterns, query.IncludeInternal))
+            if (TopicSelection.Selected(topic.Topic, patterns, query.IncludeInternal))
             {
                 seen.Add(topic.Topic);
                 selected.Add(topic);
@@ -136,7 +75,7 @@ public sealed class TopicService
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var item = WithCount(ToTopic(topic));
-                if (!query.HasHealthFilter || IsUnhealthy(item, query, null))
+                if (!query.HasHealthFilter || TopicSelection.IsUnhealthy(item, query, null))
                 {
                     yield return item;
                 }
@@ -157,7 +96,7 @@ public sealed class TopicService
                 item = item with { Config = config };
             }
 
-            if (!query.HasHealthFilter || IsUnhealthy(item, query, config))
+            if (!query.HasHealthFilter || TopicSelection.IsUnhealthy(item, query, config))
             {
                 yield return item;
             }
@@ -194,28 +133,8 @@ public sealed class TopicService
     }
 
     /// <summary>Whether a topic matches any of the query's health filters.</summary>
-    public static bool IsUnhealthy(KafkaTopic topic, TopicQuery query, IReadOnlyDictionary<string, string?>? config)
-    {
-        if (query.UnderReplicated && topic.Partitions.Any(p => p.IsUnderReplicated))
-        {
-            return true;
-        }
-
-        if (query.Unavailable && topic.Partitions.Any(p => !p.HasLeader))
-        {
-            return true;
-        }
-
-        if (query.UnderMinIsr && config is not null
-            && config.TryGetValue("min.insync.replicas", out var text)
-            && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var minIsr)
-            && topic.Partitions.Any(p => p.InSyncReplicas.Count < minIsr))
-        {
-            return true;
-        }
-
-        return false;
-    }
+    public static bool IsUnhealthy(KafkaTopic topic, TopicQuery query, IReadOnlyDictionary<string, string?>? config) =>
+        TopicSelection.IsUnhealthy(topic, query, config);
 
     /// <summary>
     /// Deletes topics in one DeleteTopics request and reports each topic's outcome. Internal
@@ -232,7 +151,7 @@ public sealed class TopicService
                 outcomes.Add(new KafkaTopicChange
                 {
                     Topic = topic,
-                    Error = new KafkaCatalogException("CannotDeleteInternalTopic", FailureKind.InvalidOperation,
+                    Error = new KafkaCatalogException(ErrorCatalog.CannotDeleteInternalTopic,
                         $"Topic '{topic}' is internal to Kafka and is not deleted.", topic),
                 });
             }
@@ -283,7 +202,7 @@ public sealed class TopicService
     {
         if (totalCount < 1)
         {
-            throw new KafkaCatalogException("InvalidPartitions", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidPartitions,
                 $"Cannot add partitions to topic '{topic}': the total count must be at least 1 (got {totalCount}).", topic);
         }
 
@@ -337,99 +256,14 @@ public sealed class TopicService
     }
 
     /// <summary>
-    /// Creates one topic, or with <paramref name="validateOnly"/> asks the cluster to validate
-    /// the creation without doing it. Bad input is refused before any call; the cluster's
-    /// refusals become TopicAlreadyExists, InvalidTopicName, InvalidPartitions,
-    /// InvalidReplicationFactor, InvalidConfig, ... (<see cref="KafkaErrors.ForTopic"/>).
+    /// Creates one topic, or with <paramref name="validateOnly"/> asks the cluster to validate the
+    /// creation without doing it (<see cref="TopicCreator"/>).
     /// </summary>
-    public async Task<TopicCreationResult> CreateAsync(NewTopicSpec spec, bool validateOnly, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        Validate(spec);
-
-        var specification = new TopicSpecification
-        {
-            Name = spec.Name,
-            NumPartitions = spec.Partitions ?? -1,
-            ReplicationFactor = (short)(spec.ReplicationFactor ?? -1),
-            Configs = spec.Config.Count == 0 ? null : new Dictionary<string, string>(spec.Config, StringComparer.Ordinal),
-        };
-        var options = new CreateTopicsOptions
-        {
-            ValidateOnly = validateOnly,
-            RequestTimeout = _factory.RequestTimeout,
-            OperationTimeout = _factory.RequestTimeout,
-        };
-
-        var verb = validateOnly ? "validate the creation of" : "create";
-        _sink.Verbose($"CreateTopics{(validateOnly ? " (validate only)" : string.Empty)}: {spec} on {_factory.BootstrapServers}.");
-        try
-        {
-            await _retry.ExecuteAsync(
-                "CreateTopics",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreateTopicsAsync([specification], options),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            var mapped = KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, spec.Name, verb);
-            throw new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, spec.Name, $"{verb} topic '{spec.Name}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
-
-        if (validateOnly)
-        {
-            return new TopicCreationResult { Spec = spec, ValidateOnly = true };
-        }
-
-        var created = await DescribeCreatedAsync(spec.Name, cancellationToken).ConfigureAwait(false);
-        return new TopicCreationResult { Spec = spec, ValidateOnly = false, Topic = created };
-    }
+    public Task<TopicCreationResult> CreateAsync(NewTopicSpec spec, bool validateOnly, CancellationToken cancellationToken = default) =>
+        new TopicCreator(_factory, _sink, _retry, this).CreateAsync(spec, validateOnly, cancellationToken);
 
     /// <summary>The client-side checks of <see cref="CreateAsync"/> (nothing is sent when they fail).</summary>
-    public static void Validate(NewTopicSpec spec)
-    {
-        var nameProblem = KafkaErrors.ValidateTopicName(spec.Name);
-        if (nameProblem is not null)
-        {
-            throw new KafkaCatalogException("InvalidTopicName", FailureKind.InvalidArgument,
-                $"Cannot create topic '{spec.Name}': {nameProblem}. " + KafkaErrors.TopicNameRules, spec.Name);
-        }
-
-        if (spec.Partitions is < 1)
-        {
-            throw new KafkaCatalogException("InvalidPartitions", FailureKind.InvalidArgument,
-                $"Cannot create topic '{spec.Name}': the partition count must be at least 1 (got {spec.Partitions}). Omit -Partitions to use the broker's default.", spec.Name);
-        }
-
-        if (spec.ReplicationFactor is < 1 or > short.MaxValue)
-        {
-            throw new KafkaCatalogException("InvalidReplicationFactor", FailureKind.InvalidArgument,
-                $"Cannot create topic '{spec.Name}': the replication factor must be between 1 and the number of brokers (got {spec.ReplicationFactor}). Omit -ReplicationFactor to use the broker's default.", spec.Name);
-        }
-
-        foreach (var (key, value) in spec.Config)
-        {
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                throw new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
-                    $"Cannot create topic '{spec.Name}': a config entry has an empty name.", spec.Name);
-            }
-
-            if (value is null)
-            {
-                throw new KafkaCatalogException("InvalidConfig", FailureKind.InvalidArgument,
-                    $"Cannot create topic '{spec.Name}': config '{key}' has no value. Give a value or leave the entry out to use the default.", spec.Name);
-            }
-        }
-    }
+    public static void Validate(NewTopicSpec spec) => TopicCreator.Validate(spec);
 
     /// <summary>One metadata request for every topic, retried when transient.</summary>
     internal async Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
@@ -456,94 +290,7 @@ public sealed class TopicService
             cancellationToken);
     }
 
-    internal KafkaTopic ToTopic(TopicMetadata topic) => new()
-    {
-        Name = topic.Topic,
-        IsInternal = InternalTopics.Contains(topic.Topic),
-        Partitions = topic.Partitions
-            .OrderBy(p => p.PartitionId)
-            .Select(p => new KafkaPartition
-            {
-                Topic = topic.Topic,
-                Partition = p.PartitionId,
-                Leader = p.Leader,
-                Replicas = p.Replicas,
-                InSyncReplicas = p.InSyncReplicas,
-                Error = p.Error is { IsError: true } e ? e.Code.ToString() : null,
-            })
-            .ToArray(),
-        ConnectionName = _factory.Connection.Name,
-        ClusterId = _factory.Connection.ClusterId,
-        BootstrapServers = _factory.BootstrapServers,
-    };
-
-    private static IReadOnlyList<NamePattern> ParsePatterns(IReadOnlyList<string> names)
-    {
-        var patterns = new List<NamePattern>(names.Count);
-        foreach (var name in names)
-        {
-            try
-            {
-                patterns.Add(NamePattern.Parse(name));
-            }
-            catch (ArgumentException ex)
-            {
-                throw new KafkaCatalogException("InvalidNamePattern", FailureKind.InvalidArgument, ex.Message, name, ex);
-            }
-        }
-
-        return patterns;
-    }
-
-    private static bool Selected(string topic, IReadOnlyList<NamePattern> patterns, bool includeInternal)
-    {
-        if (patterns.Count == 0)
-        {
-            return includeInternal || !InternalTopics.Contains(topic);
-        }
-
-        foreach (var pattern in patterns)
-        {
-            if (!pattern.HasWildcards)
-            {
-                // Naming an internal topic outright is asking for it.
-                if (pattern.IsMatch(topic))
-                {
-                    return true;
-                }
-            }
-            else if (pattern.IsMatch(topic) && (includeInternal || !InternalTopics.Contains(topic)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task<KafkaTopic> DescribeCreatedAsync(string name, CancellationToken cancellationToken)
-    {
-        // A new topic reaches every broker's metadata cache shortly after CreateTopics returns;
-        // until then a broker answers UNKNOWN_TOPIC_OR_PART or LEADER_NOT_AVAILABLE.
-        var delay = TimeSpan.FromMilliseconds(50);
-        for (var attempt = 1; ; attempt++)
-        {
-            var (topic, problem) = await TryDescribeAsync(name, cancellationToken).ConfigureAwait(false);
-            if (topic is not null)
-            {
-                return topic;
-            }
-
-            if (attempt >= 8)
-            {
-                throw new KafkaCatalogException("TopicNotYetVisible", FailureKind.ResourceUnavailable,
-                    $"Topic '{name}' was created, but the cluster does not show it yet ({problem}). Run Get-KafkaTopic -Name '{name}' in a moment.", name);
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
-        }
-    }
+    internal KafkaTopic ToTopic(TopicMetadata topic) => TopicMapping.FromMetadata(topic, _factory);
 
     /// <summary>Describes one topic (DescribeTopics: async, with topic id and the cluster's internal flag).</summary>
     internal async Task<(KafkaTopic? Topic, string Problem)> TryDescribeAsync(string name, CancellationToken cancellationToken)
@@ -578,24 +325,5 @@ public sealed class TopicService
         return (ToTopic(description), string.Empty);
     }
 
-    internal KafkaTopic ToTopic(TopicDescription description) => new()
-    {
-        Name = description.Name,
-        TopicId = description.TopicId?.ToString(),
-        IsInternal = description.IsInternal || InternalTopics.Contains(description.Name),
-        Partitions = description.Partitions
-            .OrderBy(p => p.Partition)
-            .Select(p => new KafkaPartition
-            {
-                Topic = description.Name,
-                Partition = p.Partition,
-                Leader = p.Leader?.Id ?? -1,
-                Replicas = p.Replicas.Select(n => n.Id).ToArray(),
-                InSyncReplicas = p.ISR.Select(n => n.Id).ToArray(),
-            })
-            .ToArray(),
-        ConnectionName = _factory.Connection.Name,
-        ClusterId = _factory.Connection.ClusterId,
-        BootstrapServers = _factory.BootstrapServers,
-    };
+    internal KafkaTopic ToTopic(TopicDescription description) => TopicMapping.FromDescription(description, _factory);
 }

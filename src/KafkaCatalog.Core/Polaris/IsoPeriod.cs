@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Polaris;
 
@@ -45,8 +46,7 @@ public static partial class IsoPeriod
         if (!TryParse(text, out var period))
         {
             throw new KafkaCatalogException(
-                "PolarisInvalidPeriod",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisInvalidPeriod,
                 $"'{text}' is not an ISO-8601 period for {parameterName}. Examples: P30D (30 days), P90D, PT6H, P1Y.",
                 text);
         }

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
-using Polly;
-using Polly.Timeout;
 
 namespace KafkaCatalog.Core.Polaris;
 
@@ -24,36 +22,28 @@ public sealed record PolarisClientOptions
 /// </summary>
 public sealed class PolarisClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly PolarisConnection _connection;
-    private readonly HttpClient _http;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly PolarisTransport _transport;
     private readonly IOperationSink _sink;
 
     public PolarisClient(PolarisConnection connection, PolarisClientOptions? options = null, IOperationSink? sink = null)
     {
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));
-        options ??= new PolarisClientOptions();
         _sink = sink ?? NullOperationSink.Instance;
-        _http = options.Handler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
-            : new HttpClient(options.Handler, disposeHandler: false);
-        _http.Timeout = Timeout.InfiniteTimeSpan; // the pipeline's per-attempt timeout applies
-        var resilience = options.Resilience with { AttemptTimeout = connection.RequestTimeout < options.Resilience.AttemptTimeout ? connection.RequestTimeout : options.Resilience.AttemptTimeout };
-        _pipeline = PolarisHttpResilience.Create(resilience, _sink.Verbose);
+        _transport = new PolarisTransport(connection, options ?? new PolarisClientOptions(), _sink);
     }
 
     public PolarisConnection Connection => _connection;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _transport.Dispose();
 
     /// <summary>Checks that the API key and project work (one read of the connection list).</summary>
     public async Task VerifyAsync(CancellationToken ct = default)
     {
-        var reply = await SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
         if (!reply.IsSuccess)
         {
-            throw Failure(reply, _connection.ProjectUri, null, null, ("PolarisProjectNotFound", $"Polaris project {_connection.ProjectId} does not exist at {_connection.BaseUri}. Check the project id."));
+            throw _transport.Failure(reply, _connection.ProjectUri, null, null, (ErrorCatalog.PolarisProjectNotFound, $"Polaris project {_connection.ProjectId} does not exist at {_connection.BaseUri}. Check the project id."));
         }
     }
 
@@ -66,7 +56,7 @@ public sealed class PolarisClient : IDisposable
     public async Task<PolarisKafkaConnection> CreateKafkaConnectionAsync(PolarisKafkaConnectionSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var reply = await SendAsync(HttpMethod.Post, "connections", PolarisJson.WriteConnection(spec), ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Post, "connections", PolarisJson.WriteConnection(spec), ct).ConfigureAwait(false);
         if (reply.Status == HttpStatusCode.Conflict && reply.Attempts > 1)
         {
             // An earlier attempt got through before the failure we retried: it exists now.
@@ -76,7 +66,7 @@ public sealed class PolarisClient : IDisposable
 
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, spec.Name, conflict: ("PolarisConnectionExists", $"Polaris connection '{spec.Name}' already exists in project {_connection.ProjectId}. Use Set-PolarisKafkaConnection to replace it, or Remove-PolarisKafkaConnection first."), badRequest: "PolarisInvalidConnectionSpec", notFound: null);
+            : throw _transport.Failure(reply, spec.Name, conflict: (ErrorCatalog.PolarisConnectionExists, $"Polaris connection '{spec.Name}' already exists in project {_connection.ProjectId}. Use Set-PolarisKafkaConnection to replace it, or Remove-PolarisKafkaConnection first."), badRequest: ErrorCatalog.PolarisInvalidConnectionSpec, notFound: null);
     }
 
     /// <summary>Validates the parameters and replaces the whole connection (PUT); secrets must be given again.</summary>
@@ -86,27 +76,27 @@ public sealed class PolarisClient : IDisposable
     public async Task<PolarisKafkaConnection> ReplaceKafkaConnectionAsync(PolarisKafkaConnectionSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var reply = await SendAsync(HttpMethod.Put, "connections/" + Uri.EscapeDataString(spec.Name), PolarisJson.WriteConnection(spec), ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Put, "connections/" + Uri.EscapeDataString(spec.Name), PolarisJson.WriteConnection(spec), ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, spec.Name, conflict: null, badRequest: "PolarisInvalidConnectionSpec", notFound: ("PolarisConnectionNotFound", NotFoundMessage(spec.Name) + " Use New-PolarisKafkaConnection to create it."));
+            : throw _transport.Failure(reply, spec.Name, conflict: null, badRequest: ErrorCatalog.PolarisInvalidConnectionSpec, notFound: (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(spec.Name) + " Use New-PolarisKafkaConnection to create it."));
     }
 
     public async Task<PolarisKafkaConnection> GetKafkaConnectionAsync(string name, CancellationToken ct = default)
     {
         PolarisNameRules.ValidateConnectionName(name);
-        var reply = await SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadConnection(reply.Root, _connection)
-            : throw Failure(reply, name, null, null, ("PolarisConnectionNotFound", NotFoundMessage(name)));
+            : throw _transport.Failure(reply, name, null, null, (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(name)));
     }
 
     public async Task<IReadOnlyList<PolarisKafkaConnection>> ListKafkaConnectionsAsync(CancellationToken ct = default)
     {
-        var reply = await SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Get, "connections", null, ct).ConfigureAwait(false);
         if (!reply.IsSuccess)
         {
-            throw Failure(reply, null, null, null, null);
+            throw _transport.Failure(reply, null, null, null, null);
         }
 
         return PolarisJson.Items(reply.Root)
@@ -118,25 +108,25 @@ public sealed class PolarisClient : IDisposable
     public async Task RemoveKafkaConnectionAsync(string name, CancellationToken ct = default)
     {
         PolarisNameRules.ValidateConnectionName(name);
-        var reply = await SendAsync(HttpMethod.Delete, "connections/" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Delete, "connections/" + Uri.EscapeDataString(name), null, ct).ConfigureAwait(false);
         if (reply.IsSuccess || (reply.Status == HttpStatusCode.NotFound && reply.Attempts > 1))
         {
             return;
         }
 
-        throw Failure(
+        throw _transport.Failure(
             reply,
             name,
-            conflict: ("PolarisConnectionInUse", $"Polaris connection '{name}' is used by an ingestion job. Stop the job with Stop-PolarisIngestionJob first."),
+            conflict: (ErrorCatalog.PolarisConnectionInUse, $"Polaris connection '{name}' is used by an ingestion job. Stop the job with Stop-PolarisIngestionJob first."),
             badRequest: null,
-            notFound: ("PolarisConnectionNotFound", NotFoundMessage(name)));
+            notFound: (ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(name)));
     }
 
     /// <summary>Asks Polaris to reach the cluster with the connection's settings. A failed test is a result, not an exception.</summary>
     public async Task<PolarisConnectionTestResult> TestKafkaConnectionAsync(string name, CancellationToken ct = default)
     {
         PolarisNameRules.ValidateConnectionName(name);
-        var reply = await SendAsync(HttpMethod.Post, "connections/" + Uri.EscapeDataString(name) + "/test", null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Post, "connections/" + Uri.EscapeDataString(name) + "/test", null, ct).ConfigureAwait(false);
         if (reply.IsSuccess)
         {
             return new PolarisConnectionTestResult { ConnectionName = name, Succeeded = true };
@@ -148,17 +138,17 @@ public sealed class PolarisClient : IDisposable
             {
                 ConnectionName = name,
                 Succeeded = false,
-                ErrorId = "PolarisConnectionNotFound",
+                ErrorId = ErrorCatalog.PolarisConnectionNotFound.Id,
                 Reason = NotFoundMessage(name),
             },
             HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity or HttpStatusCode.FailedDependency => new PolarisConnectionTestResult
             {
                 ConnectionName = name,
                 Succeeded = false,
-                ErrorId = "PolarisConnectionTestFailed",
+                ErrorId = ErrorCatalog.PolarisConnectionTestFailed.Id,
                 Reason = $"Polaris could not use connection '{name}': {reply.Message ?? "no reason given"}",
             },
-            _ => throw Failure(reply, name, null, null, null),
+            _ => throw _transport.Failure(reply, name, null, null, null),
         };
     }
 
@@ -173,7 +163,7 @@ public sealed class PolarisClient : IDisposable
             await EnsureSchemaDiscoveryAllowedAsync(spec, ct).ConfigureAwait(false);
         }
 
-        var reply = await SendAsync(HttpMethod.Post, "jobs", PolarisJson.WriteJob(spec), ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Post, "jobs", PolarisJson.WriteJob(spec), ct).ConfigureAwait(false);
         if (reply.IsSuccess)
         {
             return PolarisJson.ReadJob(reply.Root, _connection);
@@ -189,28 +179,26 @@ public sealed class PolarisClient : IDisposable
             }
 
             throw new KafkaCatalogException(
-                "PolarisTableHasStreamingJob",
-                FailureKind.ResourceExists,
+                ErrorCatalog.PolarisTableHasStreamingJob,
                 $"Table '{spec.TableName}' already has a streaming job{(existing is null ? string.Empty : $" ({existing.JobId}, from connection '{existing.ConnectionName}')")}; Polaris allows one per table. Stop it with Stop-PolarisIngestionJob first.",
                 spec.TableName);
         }
 
         if (reply.Status == HttpStatusCode.NotFound)
         {
-            var connection = await SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(spec.ConnectionName), null, ct).ConfigureAwait(false);
+            var connection = await _transport.SendAsync(HttpMethod.Get, "connections/" + Uri.EscapeDataString(spec.ConnectionName), null, ct).ConfigureAwait(false);
             if (connection.Status == HttpStatusCode.NotFound)
             {
-                throw new KafkaCatalogException("PolarisConnectionNotFound", FailureKind.ObjectNotFound, NotFoundMessage(spec.ConnectionName) + " Create it with New-PolarisKafkaConnection.", spec.ConnectionName);
+                throw new KafkaCatalogException(ErrorCatalog.PolarisConnectionNotFound, NotFoundMessage(spec.ConnectionName) + " Create it with New-PolarisKafkaConnection.", spec.ConnectionName);
             }
 
             throw new KafkaCatalogException(
-                "PolarisTableNotFound",
-                FailureKind.ObjectNotFound,
+                ErrorCatalog.PolarisTableNotFound,
                 $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}: {reply.Message}. Use -CreateTable to create it from the job.",
                 spec.TableName);
         }
 
-        throw Failure(reply, spec.TableName, null, "PolarisInvalidJobSpec", null);
+        throw _transport.Failure(reply, spec.TableName, null, ErrorCatalog.PolarisInvalidJobSpec, null);
     }
 
     /// <summary>
@@ -219,12 +207,12 @@ public sealed class PolarisClient : IDisposable
     /// </summary>
     private async Task EnsureSchemaDiscoveryAllowedAsync(PolarisIngestionJobSpec spec, CancellationToken ct)
     {
-        var table = await SendAsync(HttpMethod.Get, "tables/" + Uri.EscapeDataString(spec.TableName), null, ct).ConfigureAwait(false);
+        var table = await _transport.SendAsync(HttpMethod.Get, "tables/" + Uri.EscapeDataString(spec.TableName), null, ct).ConfigureAwait(false);
         if (table.Status == HttpStatusCode.NotFound)
         {
             if (!spec.CreateTableIfNotExists)
             {
-                throw new KafkaCatalogException("PolarisTableNotFound", FailureKind.ObjectNotFound, $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}. Use -CreateTable to create it from the job.", spec.TableName);
+                throw new KafkaCatalogException(ErrorCatalog.PolarisTableNotFound, $"Table '{spec.TableName}' does not exist in project {_connection.ProjectId}. Use -CreateTable to create it from the job.", spec.TableName);
             }
 
             return;
@@ -232,15 +220,14 @@ public sealed class PolarisClient : IDisposable
 
         if (!table.IsSuccess)
         {
-            throw Failure(table, spec.TableName, null, null, null);
+            throw _transport.Failure(table, spec.TableName, null, null, null);
         }
 
         var mode = table.Root is JsonElement { ValueKind: JsonValueKind.Object } root && root.TryGetProperty("schemaMode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         if (!string.Equals(mode, "flexible", StringComparison.OrdinalIgnoreCase))
         {
             throw new KafkaCatalogException(
-                "PolarisSchemaDiscoveryNotAllowed",
-                FailureKind.InvalidOperation,
+                ErrorCatalog.PolarisSchemaDiscoveryNotAllowed,
                 $"Table '{spec.TableName}' exists in {(mode ?? "strict")} schema mode, so Polaris cannot discover its columns from the topic. Pass -InputSchema and -Mapping for its columns, or ingest into a new table (-CreateTable) or a flexible one.",
                 spec.TableName);
         }
@@ -249,19 +236,19 @@ public sealed class PolarisClient : IDisposable
     public async Task<PolarisIngestionJob> GetIngestionJobAsync(string jobId, CancellationToken ct = default)
     {
         ValidateJobId(jobId);
-        var reply = await SendAsync(HttpMethod.Get, "jobs/" + Uri.EscapeDataString(jobId), null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Get, "jobs/" + Uri.EscapeDataString(jobId), null, ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadJob(reply.Root, _connection)
-            : throw Failure(reply, jobId, null, null, ("PolarisJobNotFound", JobNotFoundMessage(jobId)));
+            : throw _transport.Failure(reply, jobId, null, null, (ErrorCatalog.PolarisJobNotFound, JobNotFoundMessage(jobId)));
     }
 
     /// <summary>Lists jobs, optionally only streaming ones into <paramref name="tableName"/>.</summary>
     public async IAsyncEnumerable<PolarisIngestionJob> ListIngestionJobsAsync(string? tableName = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        var reply = await SendAsync(HttpMethod.Get, "jobs?type=streaming", null, ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Get, "jobs?type=streaming", null, ct).ConfigureAwait(false);
         if (!reply.IsSuccess)
         {
-            throw Failure(reply, null, null, null, null);
+            throw _transport.Failure(reply, null, null, null, null);
         }
 
         foreach (var item in PolarisJson.Items(reply.Root))
@@ -278,10 +265,10 @@ public sealed class PolarisClient : IDisposable
     public async Task<PolarisIngestionJob> StopIngestionJobAsync(string jobId, CancellationToken ct = default)
     {
         ValidateJobId(jobId);
-        var reply = await SendAsync(HttpMethod.Put, "jobs/" + Uri.EscapeDataString(jobId), PolarisJson.WriteCancel(), ct).ConfigureAwait(false);
+        var reply = await _transport.SendAsync(HttpMethod.Put, "jobs/" + Uri.EscapeDataString(jobId), PolarisJson.WriteCancel(), ct).ConfigureAwait(false);
         return reply.IsSuccess
             ? PolarisJson.ReadJob(reply.Root, _connection)
-            : throw Failure(reply, jobId, null, "PolarisInvalidJobUpdate", ("PolarisJobNotFound", JobNotFoundMessage(jobId)));
+            : throw _transport.Failure(reply, jobId, null, ErrorCatalog.PolarisInvalidJobUpdate, (ErrorCatalog.PolarisJobNotFound, JobNotFoundMessage(jobId)));
     }
 
     private async Task<PolarisIngestionJob?> FindActiveJobAsync(string tableName, CancellationToken ct)
@@ -303,125 +290,11 @@ public sealed class PolarisClient : IDisposable
     {
         if (string.IsNullOrWhiteSpace(jobId) || jobId.Contains('/') || jobId.Length > 128)
         {
-            throw new KafkaCatalogException("PolarisInvalidJobId", FailureKind.InvalidArgument, $"'{jobId}' is not a Polaris job id.", jobId);
+            throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidJobId, $"'{jobId}' is not a Polaris job id.", jobId);
         }
     }
 
     private string NotFoundMessage(string name) => $"Polaris connection '{name}' does not exist in project {_connection.ProjectId}.";
 
     private string JobNotFoundMessage(string id) => $"Polaris ingestion job '{id}' does not exist in project {_connection.ProjectId}.";
-
-    private async Task<Reply> SendAsync(HttpMethod method, string relative, byte[]? body, CancellationToken ct)
-    {
-        var uri = new Uri(_connection.ProjectUri, relative);
-        var attempts = 0;
-        HttpResponseMessage response;
-        try
-        {
-            response = await _pipeline.ExecuteAsync(
-                async token =>
-                {
-                    attempts++;
-                    _sink.Verbose($"{method} {uri}{(attempts > 1 ? $" (attempt {attempts})" : string.Empty)}");
-                    using var request = new HttpRequestMessage(method, uri);
-                    request.Headers.Authorization = _connection.CreateAuthorizationHeader();
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                    if (body is not null)
-                    {
-                        request.Content = new ByteArrayContent(body);
-                        request.Content.Headers.ContentType = Json;
-                    }
-
-                    return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
-                },
-                ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new KafkaCatalogException(
-                "PolarisTimeout",
-                FailureKind.OperationTimeout,
-                $"Polaris did not answer {method} {uri} within {_connection.RequestTimeout.TotalSeconds:0} s after {attempts} attempt(s).",
-                uri,
-                ex);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
-        {
-            throw new KafkaCatalogException(
-                "PolarisUnreachable",
-                FailureKind.ConnectionError,
-                $"Cannot reach Polaris at {_connection.BaseUri} after {attempts} attempt(s): {ex.Message}",
-                uri,
-                ex);
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            JsonElement root = default;
-            if (response.IsSuccessStatusCode && !string.IsNullOrWhiteSpace(text))
-            {
-                try
-                {
-                    root = JsonDocument.Parse(text).RootElement.Clone();
-                }
-                catch (JsonException ex)
-                {
-                    throw new KafkaCatalogException("PolarisInvalidResponse", FailureKind.InvalidData, $"Polaris answered {method} {uri} with a body that is not JSON.", uri, ex);
-                }
-            }
-
-            return new Reply(response.StatusCode, root, response.IsSuccessStatusCode ? null : PolarisJson.ErrorMessage(text), attempts, PolarisHttpResilience.RetryAfter(response), method, uri);
-        }
-    }
-
-    private KafkaCatalogException Failure(Reply reply, object? target, (string Id, string Message)? conflict, string? badRequest, (string Id, string Message)? notFound)
-    {
-        var detail = reply.Message is null ? string.Empty : $" Polaris says: {reply.Message}";
-        var what = $"{reply.Method} {reply.Uri.AbsolutePath}";
-        return reply.Status switch
-        {
-            HttpStatusCode.Unauthorized => new KafkaCatalogException(
-                "PolarisUnauthorized",
-                FailureKind.AuthenticationError,
-                $"Polaris rejected the API key (HTTP 401) at {_connection.BaseUri}. Check -ApiKey or POLARIS_API_KEY and that the key belongs to this organization.{detail}",
-                target),
-            HttpStatusCode.Forbidden => new KafkaCatalogException(
-                "PolarisForbidden",
-                FailureKind.PermissionDenied,
-                $"The API key lacks the permission for {what} (HTTP 403). It needs ManageConnections, ManageTables and ManageIngestionJobs.{detail}",
-                target),
-            HttpStatusCode.NotFound when notFound is { } nf => new KafkaCatalogException(nf.Id, FailureKind.ObjectNotFound, nf.Message, target),
-            HttpStatusCode.Conflict when conflict is { } c => new KafkaCatalogException(c.Id, FailureKind.ResourceExists, c.Message + detail, target),
-            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity when badRequest is not null => new KafkaCatalogException(
-                badRequest,
-                FailureKind.InvalidArgument,
-                $"Polaris refused {what} (HTTP {(int)reply.Status}).{detail}",
-                target),
-            HttpStatusCode.TooManyRequests => new KafkaCatalogException(
-                "PolarisRateLimited",
-                FailureKind.LimitsExceeded,
-                $"Polaris kept rate-limiting {what} (HTTP 429){(reply.RetryAfter is { } ra ? $"; it asks to wait {ra.TotalSeconds:0} s" : string.Empty)}. Try again later.{detail}",
-                target),
-            >= HttpStatusCode.InternalServerError => new KafkaCatalogException(
-                "PolarisServerError",
-                FailureKind.ResourceUnavailable,
-                $"Polaris failed {what} with HTTP {(int)reply.Status} after {reply.Attempts} attempt(s).{detail}",
-                target),
-            _ => new KafkaCatalogException(
-                "PolarisRequestFailed",
-                FailureKind.InvalidOperation,
-                $"Polaris answered {what} with HTTP {(int)reply.Status}.{detail}",
-                target),
-        };
-    }
-
-    private sealed record Reply(HttpStatusCode Status, JsonElement Root, string? Message, int Attempts, TimeSpan? RetryAfter, HttpMethod Method, Uri Uri)
-    {
-        public bool IsSuccess => (int)Status is >= 200 and < 300;
-    }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Polaris;
 
@@ -52,16 +53,14 @@ public sealed partial class PolarisConnection
         if (apiKey is null || apiKey.Length == 0)
         {
             throw new KafkaCatalogException(
-                "PolarisApiKeyMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisApiKeyMissing,
                 "No Polaris API key. Pass -ApiKey (a SecureString) or set the POLARIS_API_KEY environment variable.");
         }
 
         if (!baseUri.IsAbsoluteUri || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
         {
             throw new KafkaCatalogException(
-                "PolarisInvalidBaseUri",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisInvalidBaseUri,
                 $"'{baseUri}' is not an absolute http(s) URI. Use the regional API address, e.g. https://ORG.REGION.CLOUD.api.imply.io/v1/projects/PROJECT_ID.",
                 baseUri);
         }
@@ -79,8 +78,7 @@ public sealed partial class PolarisConnection
             && !string.Equals(projectFromUri, projectId, StringComparison.OrdinalIgnoreCase))
         {
             throw new KafkaCatalogException(
-                "PolarisProjectIdConflict",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisProjectIdConflict,
                 $"The URI names project '{projectFromUri}' but -ProjectId is '{projectId}'. Give the project once.",
                 projectId);
         }
@@ -89,8 +87,7 @@ public sealed partial class PolarisConnection
         if (string.IsNullOrWhiteSpace(project))
         {
             throw new KafkaCatalogException(
-                "PolarisProjectIdMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisProjectIdMissing,
                 $"No Polaris project id. Use a project URI ({baseUri.GetLeftPart(UriPartial.Authority)}/v1/projects/PROJECT_ID) or pass -ProjectId.",
                 baseUri);
         }

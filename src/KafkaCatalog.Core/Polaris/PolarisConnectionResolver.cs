@@ -1,4 +1,5 @@
 using System.Security;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Polaris;
 
@@ -20,8 +21,7 @@ public static class PolarisConnectionResolver
         if (baseUri is null)
         {
             throw new KafkaCatalogException(
-                "PolarisBaseUriMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisBaseUriMissing,
                 $"No Polaris API address. Pass -BaseUri (https://ORG.REGION.CLOUD.api.imply.io/v1/projects/PROJECT_ID) or set {BaseUrlVariable}.");
         }
 
@@ -61,15 +61,14 @@ public static class PolarisConnectionResolver
         }
 
         throw new KafkaCatalogException(
-            "PolarisNotConnected",
-            FailureKind.ResourceUnavailable,
+            ErrorCatalog.PolarisNotConnected,
             $"No Polaris connection. Run Connect-Polaris, pass -PolarisConnection, or set {BaseUrlVariable} and {ApiKeyVariable}.");
     }
 
     private static Uri? ParseUri(string? text) =>
         string.IsNullOrWhiteSpace(text) ? null
         : Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? uri
-        : throw new KafkaCatalogException("PolarisInvalidBaseUri", FailureKind.InvalidArgument, $"{BaseUrlVariable} '{text}' is not an absolute URI.", text);
+        : throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidBaseUri, $"{BaseUrlVariable} '{text}' is not an absolute URI.", text);
 
     private static SecureString? ToSecureString(string? text)
     {

@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Polaris;
 
 /// <summary>What Start-PolarisIngestionJob was given; <see cref="PolarisIngestionJobSpecBuilder"/> validates it.</summary>
@@ -57,13 +59,13 @@ public static class PolarisIngestionJobSpecBuilder
         {
             if (string.IsNullOrWhiteSpace(field.Name))
             {
-                throw Invalid("PolarisInvalidInputSchema", "An input schema field has no name.", field);
+                throw Invalid(ErrorCatalog.PolarisInvalidInputSchema, "An input schema field has no name.", field);
             }
 
             if (!DataTypes.Contains(field.DataType))
             {
                 throw Invalid(
-                    "PolarisInvalidInputSchema",
+                    ErrorCatalog.PolarisInvalidInputSchema,
                     $"Input field '{field.Name}' has data type '{field.DataType}'. Use one of: {string.Join(", ", DataTypes)}.",
                     field);
             }
@@ -72,7 +74,7 @@ public static class PolarisIngestionJobSpecBuilder
         var duplicate = p.InputSchema.GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw Invalid("PolarisInvalidInputSchema", $"Input field '{duplicate.Key}' appears more than once.", duplicate.Key);
+            throw Invalid(ErrorCatalog.PolarisInvalidInputSchema, $"Input field '{duplicate.Key}' appears more than once.", duplicate.Key);
         }
 
         var (timeField, timeExpression) = p.Format == PolarisIngestionFormat.Kafka
@@ -88,14 +90,14 @@ public static class PolarisIngestionJobSpecBuilder
             {
                 if (string.IsNullOrWhiteSpace(mapping.ColumnName) || string.IsNullOrWhiteSpace(mapping.Expression))
                 {
-                    throw Invalid("PolarisInvalidMapping", "Every mapping needs a column name and an expression.", mapping);
+                    throw Invalid(ErrorCatalog.PolarisInvalidMapping, "Every mapping needs a column name and an expression.", mapping);
                 }
             }
 
             if (!p.Mappings.Any(m => m.ColumnName == TimeColumn))
             {
                 throw Invalid(
-                    "PolarisTimeMappingMissing",
+                    ErrorCatalog.PolarisTimeMappingMissing,
                     $"The mappings have no '{TimeColumn}' column. Every Polaris row needs a timestamp: add a mapping such as @{{ColumnName='__time'; Expression='TIME_PARSE(\"timestamp\")'}}.",
                     p.TableName);
             }
@@ -103,7 +105,7 @@ public static class PolarisIngestionJobSpecBuilder
             var dup = p.Mappings.GroupBy(m => m.ColumnName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             if (dup is not null)
             {
-                throw Invalid("PolarisInvalidMapping", $"Column '{dup.Key}' is mapped more than once.", dup.Key);
+                throw Invalid(ErrorCatalog.PolarisInvalidMapping, $"Column '{dup.Key}' is mapped more than once.", dup.Key);
             }
 
             mappings = p.Mappings.ToList();
@@ -166,6 +168,6 @@ public static class PolarisIngestionJobSpecBuilder
 
     private static string Escape(string identifier) => identifier.Replace("\"", "\"\"", StringComparison.Ordinal);
 
-    private static KafkaCatalogException Invalid(string id, string message, object? target) =>
-        new(id, FailureKind.InvalidArgument, message, target);
+    private static KafkaCatalogException Invalid(ErrorDefinition error, string message, object? target) =>
+        new(error, message, target);
 }

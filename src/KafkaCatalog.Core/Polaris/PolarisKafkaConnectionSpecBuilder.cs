@@ -2,6 +2,7 @@ using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 
 namespace KafkaCatalog.Core.Polaris;
@@ -45,8 +46,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             ? p.Name
             : isPattern
                 ? throw new KafkaCatalogException(
-                    "PolarisConnectionNameMissing",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisConnectionNameMissing,
                     $"A connection for the topic pattern '{topicName}' needs -Name.",
                     topicName)
                 : PolarisNameRules.ConnectionNameFromTopic(topicName);
@@ -77,8 +77,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             if (p.Username is not null || p.Password is not null)
             {
                 throw new KafkaCatalogException(
-                    "PolarisConflictingSecrets",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisConflictingSecrets,
                     $"Connection '{connectionName}': give either SASL credentials or -AwsAssumedRoleArn, not both.",
                     connectionName);
             }
@@ -92,8 +91,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             if (!RoleArn().IsMatch(arn))
             {
                 throw new KafkaCatalogException(
-                    "PolarisInvalidRoleArn",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisInvalidRoleArn,
                     $"'{arn}' is not an IAM role ARN. Expected arn:aws:iam::123456789012:role/NAME.",
                     arn);
             }
@@ -131,8 +129,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
                     KafkaSaslMechanism.Plain => PolarisKafkaSecretType.SaslPlain,
                     KafkaSaslMechanism.ScramSha256 or KafkaSaslMechanism.ScramSha512 => PolarisKafkaSecretType.SaslScram,
                     _ => throw new KafkaCatalogException(
-                        "PolarisUnsupportedSaslMechanism",
-                        FailureKind.InvalidArgument,
+                        ErrorCatalog.PolarisUnsupportedSaslMechanism,
                         $"Kafka connection '{p.KafkaConnection!.Name}' uses SASL {kafka.SaslMechanism}; Polaris Kafka connections support SASL/PLAIN, SASL/SCRAM and AWS IAM. Pass -Credential with -SaslMechanism, or -AwsAssumedRoleArn.",
                         p.KafkaConnection.Name),
                 };
@@ -183,8 +180,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
         if (!File.Exists(path))
         {
             throw new KafkaCatalogException(
-                "PolarisCaFileNotFound",
-                FailureKind.ObjectNotFound,
+                ErrorCatalog.PolarisCaFileNotFound,
                 $"CA file '{path}' does not exist.",
                 path);
         }
@@ -194,8 +190,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
         if (blocks.Count == 0)
         {
             throw new KafkaCatalogException(
-                "PolarisInvalidCaFile",
-                FailureKind.InvalidData,
+                ErrorCatalog.PolarisInvalidCaFile,
                 $"CA file '{path}' holds no PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----).",
                 path);
         }
@@ -210,8 +205,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             if (!string.IsNullOrEmpty(p.TopicName))
             {
                 throw new KafkaCatalogException(
-                    "PolarisConflictingTopic",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisConflictingTopic,
                     "Give either -TopicName or -TopicPattern, not both.",
                     p.TopicPattern);
             }
@@ -223,8 +217,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             catch (ArgumentException ex)
             {
                 throw new KafkaCatalogException(
-                    "PolarisInvalidTopicPattern",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisInvalidTopicPattern,
                     $"-TopicPattern '{p.TopicPattern}' is not a valid regular expression: {ex.Message}",
                     p.TopicPattern,
                     ex);
@@ -237,8 +230,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
         if (string.IsNullOrEmpty(topic))
         {
             throw new KafkaCatalogException(
-                "PolarisTopicMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisTopicMissing,
                 "No topic. Pipe topics from Get-KafkaTopic, or pass -TopicName or -TopicPattern.");
         }
 
@@ -251,8 +243,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
         if (string.IsNullOrWhiteSpace(servers))
         {
             throw new KafkaCatalogException(
-                "PolarisBootstrapServersMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PolarisBootstrapServersMissing,
                 "No bootstrap servers. Pass -BootstrapServer, -KafkaConnection, or pipe topics from Get-KafkaTopic.");
         }
 
@@ -263,8 +254,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
             if (colon <= 0 || colon == part.Length - 1 || !int.TryParse(part[(colon + 1)..], out var port) || port is < 1 or > 65535)
             {
                 throw new KafkaCatalogException(
-                    "PolarisInvalidBootstrapServers",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PolarisInvalidBootstrapServers,
                     $"'{part}' is not host:port. Bootstrap servers look like broker1.example.com:9092,broker2.example.com:9092.",
                     servers);
             }
@@ -274,7 +264,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
     }
 
     private static KafkaCatalogException MissingSecret(string connectionName, string detail) =>
-        new("PolarisSecretMissing", FailureKind.InvalidArgument, $"Connection '{connectionName}': {detail}", connectionName);
+        new(ErrorCatalog.PolarisSecretMissing, $"Connection '{connectionName}': {detail}", connectionName);
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();

@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Polaris;
 
 /// <summary>Polaris' naming rules: connection names are 1–64 ASCII letters, digits, '.', '_' or '-'.</summary>
@@ -56,7 +58,7 @@ public static class PolarisNameRules
         var problem = ConnectionNameProblem(name);
         if (problem is not null)
         {
-            throw new KafkaCatalogException("PolarisInvalidConnectionName", FailureKind.InvalidArgument, problem, name);
+            throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidConnectionName, problem, name);
         }
     }
 
@@ -65,7 +67,7 @@ public static class PolarisNameRules
         var problem = TableNameProblem(name);
         if (problem is not null)
         {
-            throw new KafkaCatalogException("PolarisInvalidTableName", FailureKind.InvalidArgument, problem, name);
+            throw new KafkaCatalogException(ErrorCatalog.PolarisInvalidTableName, problem, name);
         }
     }
 

@@ -77,12 +77,13 @@ public sealed class AddKafkaAclCommand : KafkaCmdlet
         }
 
         var passThru = PassThru.IsPresent;
+        var approval = Approval();
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new AclService(factory, sink);
             foreach (var acl in acls)
             {
-                if (!AskShouldProcess($"ACL '{acl}' on {factory.BootstrapServers}", "Add ACL"))
+                if (!approval.Approve($"ACL '{acl}' on {factory.BootstrapServers}", "Add ACL"))
                 {
                     continue;
                 }

@@ -27,21 +27,21 @@ public sealed class AddKafkaPartitionCommand : KafkaCmdlet
 
     protected override void ProcessRecord()
     {
-        var whatIf = IsWhatIf();
+        var approval = Approval();
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new TopicService(factory, sink);
             var description = $"topic '{Name}' to {TotalCount} partitions on {factory.BootstrapServers}";
             try
             {
-                if (whatIf)
+                if (approval.WhatIf)
                 {
                     await service.AddPartitionsAsync(Name, TotalCount, validateOnly: true, token).ConfigureAwait(false);
-                    AskShouldProcess(description + " (validated by the cluster)", "Add partitions");
+                    approval.Approve(description + " (validated by the cluster)", "Add partitions");
                     return;
                 }
 
-                if (!AskShouldProcess(description, "Add partitions"))
+                if (!approval.Approve(description, "Add partitions"))
                 {
                     return;
                 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
             }
             else
             {
-                WriteError(ToErrorRecord(new KafkaCatalogException("NoKafkaConnection", FailureKind.ObjectNotFound,
+                WriteError(ToErrorRecord(new KafkaCatalogException(ErrorCatalog.NoKafkaConnection,
                     "There is no Kafka connection to close in this session.")));
             }
         }
@@ -58,7 +59,7 @@ public sealed class DisconnectKafkaClusterCommand : AsyncCmdlet
                     .ToArray();
                 if (matches.Length == 0 && !pattern.HasWildcards)
                 {
-                    WriteError(ToErrorRecord(new KafkaCatalogException("KafkaConnectionNotFound", FailureKind.ObjectNotFound,
+                    WriteError(ToErrorRecord(new KafkaCatalogException(ErrorCatalog.KafkaConnectionNotFound,
                         $"No Kafka connection named '{pattern.Literal}' in this session. Use Get-KafkaConnection to list them.", pattern.Literal)));
                 }
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class GetKafkaConnectionCommand : AsyncCmdlet
 
         foreach (var pattern in patterns.Where(p => !p.HasWildcards && !matched.Contains(p.Literal)))
         {
-            WriteError(ToErrorRecord(new KafkaCatalogException("KafkaConnectionNotFound", FailureKind.ObjectNotFound,
+            WriteError(ToErrorRecord(new KafkaCatalogException(ErrorCatalog.KafkaConnectionNotFound,
                 $"No Kafka connection named '{pattern.Literal}' in this session. Use Get-KafkaConnection to list them, or Connect-KafkaCluster -Name '{pattern.Literal}'.", pattern.Literal)));
         }
     }

@@ -50,7 +50,7 @@ public sealed class InvokeKafkaLeaderElectionCommand : KafkaCmdlet
             return;
         }
 
-        var whatIf = IsWhatIf();
+        var approval = Approval(Force);
         IReadOnlyList<KafkaLeaderElectionResult> plan = [];
         string description = string.Empty;
         RunWithClient(async (factory, sink, token) =>
@@ -67,13 +67,13 @@ public sealed class InvokeKafkaLeaderElectionCommand : KafkaCmdlet
             }
         });
 
-        if (plan.Count == 0 || !ShouldProcess(description, $"{type} leader election"))
+        if (plan.Count == 0 || !approval.Approve(description, $"{type} leader election"))
         {
             return;
         }
 
-        if (type == KafkaElectionType.Unclean && !Force.IsPresent
-            && !ShouldContinue($"An unclean election can make a replica that is not in sync the leader: records it lacks are lost.{Environment.NewLine}{description}{Environment.NewLine}Elect anyway?", "Unclean leader election"))
+        if (type == KafkaElectionType.Unclean
+            && !approval.ConfirmFurther($"An unclean election can make a replica that is not in sync the leader: records it lacks are lost.{Environment.NewLine}{description}{Environment.NewLine}Elect anyway?", "Unclean leader election"))
         {
             return;
         }

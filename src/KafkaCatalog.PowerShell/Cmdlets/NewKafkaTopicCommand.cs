@@ -58,22 +58,22 @@ public sealed class NewKafkaTopicCommand : KafkaCmdlet
             return;
         }
 
-        var whatIf = IsWhatIf();
+        var approval = Approval();
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new TopicService(factory, sink);
             var description = $"{spec} on {factory.BootstrapServers}";
             try
             {
-                if (whatIf)
+                if (approval.WhatIf)
                 {
                     // Ask the cluster whether it would accept the creation; nothing is created.
                     await service.CreateAsync(spec, validateOnly: true, token).ConfigureAwait(false);
-                    AskShouldProcess(description + " (validated by the cluster: it would accept this creation)", "Create topic");
+                    approval.Approve(description + " (validated by the cluster: it would accept this creation)", "Create topic");
                     return;
                 }
 
-                if (!AskShouldProcess(description, "Create topic"))
+                if (!approval.Approve(description, "Create topic"))
                 {
                     return;
                 }

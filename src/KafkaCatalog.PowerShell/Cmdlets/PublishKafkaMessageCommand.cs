@@ -122,7 +122,7 @@ public sealed class PublishKafkaMessageCommand : KafkaCmdlet
         }
 
         var target = DeliveryQueue.Describe(message, partitioner);
-        if (!ShouldProcess(target, "Publish"))
+        if (!Approval().Approve(target, "Publish"))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -46,8 +47,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
             return;
         }
 
-        var whatIf = IsWhatIf();
-        var force = Force.IsPresent;
+        var approval = Approval(Force);
         var passThru = PassThru.IsPresent;
         RunWithClient(async (factory, sink, token) =>
         {
@@ -57,7 +57,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
                 var matching = await service.GetAsync(filter, token).ConfigureAwait(false);
                 if (matching.Count == 0)
                 {
-                    EmitError(new KafkaCatalogException("AclNotFound", FailureKind.ObjectNotFound,
+                    EmitError(new KafkaCatalogException(ErrorCatalog.AclNotFound,
                         $"No ACL matches {filter}. Use Get-KafkaAcl to see the ACLs; nothing was removed.", filter));
                     return;
                 }
@@ -68,13 +68,7 @@ public sealed class RemoveKafkaAclCommand : KafkaAclFilterCmdlet
                     description.AppendLine().Append("  ").Append(acl);
                 }
 
-                if (whatIf)
-                {
-                    AskShouldProcess(description.ToString(), "Remove ACL");
-                    return;
-                }
-
-                if (!force && !AskShouldProcess(description.ToString(), "Remove ACL"))
+                if (!approval.Approve(description.ToString(), "Remove ACL"))
                 {
                     return;
                 }

@@ -37,8 +37,7 @@ public sealed class RemoveKafkaConsumerGroupCommand : KafkaCmdlet
     {
         var ids = GroupId;
         var topic = Topic;
-        var whatIf = IsWhatIf();
-        var force = Force.IsPresent;
+        var approval = Approval(Force);
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new ConsumerGroupRemovalService(factory, sink);
@@ -51,13 +50,7 @@ public sealed class RemoveKafkaConsumerGroupCommand : KafkaCmdlet
                         ? $"consumer group '{id}' on {factory.BootstrapServers}"
                         : $"committed offsets of consumer group '{id}' for topic '{topic}' on {factory.BootstrapServers}";
                     var action = topic is null ? "Delete consumer group" : "Delete consumer group offsets";
-                    if (whatIf)
-                    {
-                        AskShouldProcess(target, action);
-                        continue;
-                    }
-
-                    if (!force && !AskShouldProcess(target, action))
+                    if (!approval.Approve(target, action))
                     {
                         continue;
                     }

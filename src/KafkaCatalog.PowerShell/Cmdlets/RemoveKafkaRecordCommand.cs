@@ -47,8 +47,7 @@ public sealed class RemoveKafkaRecordCommand : KafkaCmdlet
             BeforeOffset = ParameterSetName == "BeforeOffset" ? BeforeOffset : null,
             BeforeTimestamp = ParameterSetName == "BeforeTimestamp" ? BeforeTimestamp : null,
         };
-        var whatIf = IsWhatIf();
-        var force = Force.IsPresent;
+        var approval = Approval(Force);
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new RecordDeletionService(factory, sink);
@@ -56,13 +55,7 @@ public sealed class RemoveKafkaRecordCommand : KafkaCmdlet
             {
                 var plan = await service.PlanAsync(request, token).ConfigureAwait(false);
                 var description = RecordDeletionPlanner.Describe(request, plan, factory.BootstrapServers);
-                if (whatIf)
-                {
-                    AskShouldProcess(description, "Delete records");
-                    return;
-                }
-
-                if (!force && !AskShouldProcess(description, "Delete records"))
+                if (!approval.Approve(description, "Delete records"))
                 {
                     return;
                 }

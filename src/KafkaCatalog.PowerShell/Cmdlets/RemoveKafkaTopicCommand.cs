@@ -44,28 +44,27 @@ public sealed class RemoveKafkaTopicCommand : KafkaCmdlet
             }
         });
 
-        var whatIf = IsWhatIf();
+        var approval = Approval(Force);
         var confirmed = new List<KafkaTopic>();
         foreach (var group in matched.GroupBy(m => m.Pattern))
         {
             var topics = group.Select(m => m.Topic).ToArray();
-            if (group.Key is not null && !Force.IsPresent && !whatIf)
+            if (group.Key is not null)
             {
-                // A wildcard always asks, listing every topic it matched.
+                // A wildcard is confirmed as a whole, listing every topic it matched.
                 var listing = string.Join(Environment.NewLine, topics.Select(Describe));
-                if (!ShouldContinue($"'{group.Key}' matches {topics.Length} topic(s):{Environment.NewLine}{listing}{Environment.NewLine}Delete them all?", "Remove Kafka topics"))
+                if (approval.Approve($"'{group.Key}', which matches {topics.Length} topic(s):{Environment.NewLine}{listing}", "Delete topics")
+                    && approval.ConfirmFurther($"'{group.Key}' matches {topics.Length} topic(s):{Environment.NewLine}{listing}{Environment.NewLine}Delete them all?", "Remove Kafka topics"))
                 {
-                    continue;
+                    confirmed.AddRange(topics);
                 }
 
-                confirmed.AddRange(topics);
                 continue;
             }
 
             foreach (var topic in topics)
             {
-                // -Force skips the confirmation; -WhatIf still only reports.
-                if ((Force.IsPresent && !whatIf) || ShouldProcess(Describe(topic), "Delete topic"))
+                if (approval.Approve(Describe(topic), "Delete topic"))
                 {
                     confirmed.Add(topic);
                 }

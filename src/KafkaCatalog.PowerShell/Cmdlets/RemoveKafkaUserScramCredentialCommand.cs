@@ -50,13 +50,7 @@ public sealed class RemoveKafkaUserScramCredentialCommand : KafkaCmdlet
         }
 
         var target = $"{mechanism} credential of user '{user}' on {connection.BootstrapServers}";
-        if (IsWhatIf())
-        {
-            ShouldProcess(target, "Remove SCRAM credential");
-            return;
-        }
-
-        if (!Force.IsPresent && !ShouldProcess(target, "Remove SCRAM credential"))
+        if (!Approval(Force).Approve(target, "Remove SCRAM credential"))
         {
             return;
         }

@@ -75,8 +75,7 @@ public sealed class ResetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
             Topics = Topic,
             Partitions = Partition,
         };
-        var whatIf = IsWhatIf();
-        var force = Force.IsPresent;
+        var approval = Approval(Force);
         RunWithClient(async (factory, sink, token) =>
         {
             var service = new ConsumerGroupResetService(factory, sink);
@@ -84,13 +83,7 @@ public sealed class ResetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
             {
                 var plan = await service.PlanResetAsync(request, token).ConfigureAwait(false);
                 var description = Describe(request, plan);
-                if (whatIf)
-                {
-                    AskShouldProcess(description, "Reset consumer group offsets");
-                    return;
-                }
-
-                if (!force && !AskShouldProcess(description, "Reset consumer group offsets"))
+                if (!approval.Approve(description, "Reset consumer group offsets"))
                 {
                     return;
                 }

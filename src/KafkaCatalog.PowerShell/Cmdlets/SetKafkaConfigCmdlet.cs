@@ -54,7 +54,7 @@ public abstract class SetKafkaConfigCmdlet : KafkaCmdlet
             return;
         }
 
-        var whatIf = IsWhatIf();
+        var approval = Approval();
         var passThru = PassThru.IsPresent;
         RunWithClient(async (factory, sink, token) =>
         {
@@ -63,14 +63,14 @@ public abstract class SetKafkaConfigCmdlet : KafkaCmdlet
             {
                 try
                 {
-                    if (whatIf)
+                    if (approval.WhatIf)
                     {
                         await target.Alter(configs, change, true, token).ConfigureAwait(false);
-                        AskShouldProcess($"{target.Description}: {change} (validated by the cluster)", action);
+                        approval.Approve($"{target.Description}: {change} (validated by the cluster)", action);
                         continue;
                     }
 
-                    if (!AskShouldProcess($"{target.Description}: {change}", action))
+                    if (!approval.Approve($"{target.Description}: {change}", action))
                     {
                         continue;
                     }

@@ -54,7 +54,7 @@ public sealed class SetKafkaUserScramCredentialCommand : KafkaCmdlet
         }
 
         var iterations = Iterations;
-        if (!ShouldProcess($"{mechanism} credential of user '{user}' ({iterations} iterations) on {connection.BootstrapServers}", "Set SCRAM credential"))
+        if (!Approval().Approve($"{mechanism} credential of user '{user}' ({iterations} iterations) on {connection.BootstrapServers}", "Set SCRAM credential"))
         {
             return;
         }

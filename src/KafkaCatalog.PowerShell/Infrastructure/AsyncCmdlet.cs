@@ -167,14 +167,29 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     protected void EmitWarning(string message) => OnPipeline(() => WriteWarning(message), isLog: true);
 
     /// <summary>
-    /// Asks ShouldProcess on the pipeline thread and waits for the answer; when the pump has stopped
-    /// (Ctrl+C, downstream stop) the wait ends with <see cref="OperationCanceledException"/>.
+    /// The ShouldProcess/Force decision of this invocation (see <see cref="ChangeApproval"/>): every
+    /// cmdlet that changes something asks it, never ShouldProcess directly. Call on the pipeline thread.
     /// </summary>
-    protected bool AskShouldProcess(string target, string action)
+    /// <param name="force">-Force of the cmdlet (false for cmdlets without one).</param>
+    protected ChangeApproval Approval(bool force = false)
+    {
+        OnPipelineThread();
+        return ChangeApproval.For(
+            this,
+            force,
+            (target, action) => AskOnPipeline(() => ShouldProcess(target, action)),
+            (query, caption) => AskOnPipeline(() => ShouldContinue(query, caption)));
+    }
+
+    /// <summary>
+    /// Asks a question (ShouldProcess, ShouldContinue) on the pipeline thread and waits for the answer;
+    /// when the pump has stopped (Ctrl+C, downstream stop) the wait ends with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private bool AskOnPipeline(Func<bool> question)
     {
         if (IsPipelineThread)
         {
-            return ShouldProcess(target, action);
+            return question();
         }
 
         var bridge = _bridge ?? throw new OperationCanceledException("The pipeline is no longer running.");
@@ -183,7 +198,7 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
         {
             try
             {
-                answer.SetResult(ShouldProcess(target, action));
+                answer.SetResult(question());
             }
             catch (Exception ex)
             {

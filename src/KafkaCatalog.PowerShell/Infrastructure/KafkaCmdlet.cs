@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
@@ -128,7 +129,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     /// </summary>
     protected static bool IsTerminating(KafkaCatalogException ex) =>
         ex.Kind is FailureKind.ConnectionError or FailureKind.NotInstalled or FailureKind.AuthenticationError or FailureKind.SecurityError
-        || ex.ErrorId == "InvalidKafkaClientSetting";
+        || ex.Is(ErrorCatalog.InvalidKafkaClientSetting);
 
     /// <summary>Reports a per-item failure, or rethrows it when it ends the command.</summary>
     protected void EmitItemError(KafkaCatalogException ex)
@@ -139,18 +140,6 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         }
 
         EmitError(ex);
-    }
-
-    /// <summary>True when -WhatIf is in effect (the parameter or $WhatIfPreference).</summary>
-    protected bool IsWhatIf()
-    {
-        if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value))
-        {
-            return value is SwitchParameter s ? s.IsPresent : value is true;
-        }
-
-        var preference = SessionState?.PSVariable?.GetValue("WhatIfPreference");
-        return preference is SwitchParameter sp ? sp.IsPresent : preference is true;
     }
 
     /// <summary>The one-off factories go when the workers using them have ended (see AsyncCmdlet.WhenWorkersEnd).</summary>

@@ -195,10 +195,10 @@ public class ConnectionFailureContractTests
     [Fact]
     public void Exceptions_are_KafkaCatalogExceptions_with_kind_and_target()
     {
-        KafkaCatalog.Core.KafkaCatalogException profile = new ProfileFormatException("ProfileUnknownKey", "/p.yaml", "k", "Unknown key.", "Remove it.");
+        KafkaCatalog.Core.KafkaCatalogException profile = new ProfileFormatException(KafkaCatalog.Core.Errors.ErrorCatalog.ProfileUnknownKey, "/p.yaml", "k", "Unknown key.", "Remove it.");
         Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, profile.Kind);
         Assert.Equal("/p.yaml", profile.Target);
-        Assert.Equal(KafkaCatalog.Core.FailureKind.ObjectNotFound, new ProfileFormatException("ProfileNotFound", "/p.yaml", null, "x", "y").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ObjectNotFound, new ProfileFormatException(KafkaCatalog.Core.Errors.ErrorCatalog.ProfileNotFound, "/p.yaml", null, "x", "y").Kind);
 
         var connection = new KafkaConnectionException(KafkaConnectionProblem.Error("SaslUsernameMissing", "SaslUsername", "m"));
         Assert.Equal("SaslUsernameMissing", connection.ErrorId);
@@ -207,11 +207,11 @@ public class ConnectionFailureContractTests
         Assert.Throws<ArgumentException>(() => new KafkaConnectionException(Array.Empty<KafkaConnectionProblem>()));
 
         var endpoint = new Uri("https://idp/token");
-        Assert.Equal(KafkaCatalog.Core.FailureKind.AuthenticationError, new OAuthTokenException("OAuthInvalidClient", endpoint, "m").Kind);
-        Assert.Equal(KafkaCatalog.Core.FailureKind.ConnectionError, new OAuthTokenException("OAuthEndpointUnreachable", endpoint, "m").Kind);
-        Assert.Equal(KafkaCatalog.Core.FailureKind.OperationTimeout, new OAuthTokenException("OAuthTimeout", endpoint, "m").Kind);
-        Assert.Equal(KafkaCatalog.Core.FailureKind.ResourceUnavailable, new OAuthTokenException("OAuthServerError", endpoint, "m").Kind);
-        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, new OAuthTokenException("OAuthResponseNotJson", endpoint, "m").Kind);
-        Assert.Equal(endpoint, new OAuthTokenException("OAuthTimeout", endpoint, "m").Target);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.AuthenticationError, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthInvalidClient, endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ConnectionError, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthEndpointUnreachable, endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.OperationTimeout, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthTimeout, endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.ResourceUnavailable, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthServerError, endpoint, "m").Kind);
+        Assert.Equal(KafkaCatalog.Core.FailureKind.InvalidData, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthResponseNotJson, endpoint, "m").Kind);
+        Assert.Equal(endpoint, new OAuthTokenException(KafkaCatalog.Core.Errors.ErrorCatalog.OAuthTimeout, endpoint, "m").Target);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.OAuth;
 
@@ -44,12 +45,12 @@ public sealed partial record KafkaOAuthOptions
         var problems = new List<KafkaConnectionProblem>();
         if (TokenEndpoint is null || TokenEndpoint == MissingEndpoint)
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthTokenEndpointMissing", "OAuth.TokenEndpoint",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthTokenEndpointMissing, "OAuth.TokenEndpoint",
                 "OAuth client credentials were given without a token endpoint. Pass -OAuthTokenEndpoint with the identity provider's token URL."));
         }
         else if (!TokenEndpoint.IsAbsoluteUri || (TokenEndpoint.Scheme != Uri.UriSchemeHttps && TokenEndpoint.Scheme != Uri.UriSchemeHttp))
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthTokenEndpointInvalid", "OAuth.TokenEndpoint",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthTokenEndpointInvalid, "OAuth.TokenEndpoint",
                 $"The OAuth token endpoint '{TokenEndpoint}' is not an absolute http(s) URL. Pass the full URL, e.g. -OAuthTokenEndpoint https://idp.example.com/realms/kafka/protocol/openid-connect/token."));
         }
         else if (TokenEndpoint.Scheme == Uri.UriSchemeHttp && !TokenEndpoint.IsLoopback)
@@ -60,19 +61,19 @@ public sealed partial record KafkaOAuthOptions
 
         if (string.IsNullOrWhiteSpace(ClientId))
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthClientIdMissing", "OAuth.ClientId",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthClientIdMissing, "OAuth.ClientId",
                 "The OAuth client id is empty. Pass -OAuthClientCredential with the client id as the user name."));
         }
 
         if (ClientSecret is null || ClientSecret.Length == 0)
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthClientSecretMissing", "OAuth.ClientSecret",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthClientSecretMissing, "OAuth.ClientSecret",
                 "The OAuth client secret is empty. Pass -OAuthClientCredential with the client secret as the password."));
         }
 
         if (Scope is not null && (Scope.Trim().Length == 0 || Scope.Any(char.IsControl)))
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthScopeInvalid", "OAuth.Scope",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthScopeInvalid, "OAuth.Scope",
                 "The OAuth scope must be one or more space-separated words without control characters, or left out."));
         }
 
@@ -80,25 +81,25 @@ public sealed partial record KafkaOAuthOptions
         {
             if (!ExtensionKeyPattern().IsMatch(key ?? string.Empty) || string.Equals(key, "auth", StringComparison.Ordinal))
             {
-                problems.Add(KafkaConnectionProblem.Error("OAuthExtensionKeyInvalid", "OAuth.Extensions",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthExtensionKeyInvalid, "OAuth.Extensions",
                     $"SASL extension name '{key}' is not allowed: names are letters only (RFC 7628) and 'auth' is reserved. Rename it."));
             }
             else if (value is null || !value.All(c => c is (>= '\x21' and <= '\x7e') or ' ' or '\t' or '\r' or '\n'))
             {
-                problems.Add(KafkaConnectionProblem.Error("OAuthExtensionValueInvalid", $"OAuth.Extensions[{key}]",
+                problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthExtensionValueInvalid, $"OAuth.Extensions[{key}]",
                     $"The value of SASL extension '{key}' must be printable ASCII (RFC 7628). Remove other characters."));
             }
         }
 
         if (RefreshBeforeExpiry < TimeSpan.Zero)
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthRefreshMarginInvalid", "OAuth.RefreshBeforeExpiry",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthRefreshMarginInvalid, "OAuth.RefreshBeforeExpiry",
                 "The token refresh margin cannot be negative. Use a value such as 60 seconds."));
         }
 
         if (HttpTimeout <= TimeSpan.Zero)
         {
-            problems.Add(KafkaConnectionProblem.Error("OAuthHttpTimeoutInvalid", "OAuth.HttpTimeout",
+            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthHttpTimeoutInvalid, "OAuth.HttpTimeout",
                 "The token request timeout must be positive. Use a value such as 10 seconds."));
         }
 

@@ -1,10 +1,12 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Connections.OAuth;
 
 /// <summary>A token could not be obtained. The message says why and what to do; it never contains the client secret.</summary>
 public sealed class OAuthTokenException : KafkaCatalogException
 {
-    public OAuthTokenException(string errorId, Uri endpoint, string message, int? statusCode = null, string? oauthError = null, Exception? innerException = null)
-        : base(errorId, KindOf(errorId), message, endpoint, innerException)
+    public OAuthTokenException(ErrorDefinition error, Uri endpoint, string message, int? statusCode = null, string? oauthError = null, Exception? innerException = null)
+        : base(error, message, endpoint, innerException)
     {
         Endpoint = endpoint;
         StatusCode = statusCode;
@@ -16,15 +18,4 @@ public sealed class OAuthTokenException : KafkaCatalogException
     public int? StatusCode { get; }
     /// <summary>The "error" field of an OAuth error response (e.g. invalid_client), when present.</summary>
     public string? OAuthError { get; }
-
-    /// <summary>ErrorId values: OAuthInvalidClient, OAuthRequestRejected, OAuthServerError, OAuthResponseNotJson,
-    /// OAuthAccessTokenMissing, OAuthTokenTypeUnsupported, OAuthTokenExpired, OAuthEndpointUnreachable, OAuthTimeout.</summary>
-    private static FailureKind KindOf(string errorId) => errorId switch
-    {
-        "OAuthInvalidClient" or "OAuthRequestRejected" => FailureKind.AuthenticationError,
-        "OAuthEndpointUnreachable" => FailureKind.ConnectionError,
-        "OAuthTimeout" => FailureKind.OperationTimeout,
-        "OAuthServerError" => FailureKind.ResourceUnavailable,
-        _ => FailureKind.InvalidData,
-    };
 }

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 using Polly;
 
@@ -70,13 +71,13 @@ public sealed class OAuthTokenSource
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new KafkaConnectionException(KafkaConnectionProblem.Error("OAuthCaInvalid", "OAuth.CaLocation",
+            throw new KafkaConnectionException(KafkaConnectionProblem.Error(ErrorCatalog.OAuthCaInvalid, "OAuth.CaLocation",
                 $"The OAuth CA file '{path}' cannot be read as PEM certificates ({ex.Message}). Pass a PEM file with the identity provider's CA certificates."));
         }
 
         if (roots.Count == 0)
         {
-            throw new KafkaConnectionException(KafkaConnectionProblem.Error("OAuthCaInvalid", "OAuth.CaLocation",
+            throw new KafkaConnectionException(KafkaConnectionProblem.Error(ErrorCatalog.OAuthCaInvalid, "OAuth.CaLocation",
                 $"The OAuth CA file '{path}' holds no '-----BEGIN CERTIFICATE-----' block. Pass a PEM file with the identity provider's CA certificates."));
         }
 
@@ -172,12 +173,12 @@ public sealed class OAuthTokenSource
         }
         catch (HttpRequestException ex)
         {
-            throw new OAuthTokenException("OAuthEndpointUnreachable", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthEndpointUnreachable, endpoint,
                 $"Could not reach the OAuth token endpoint {endpoint}: {Scrub(ex.Message)}. Check the URL, DNS, proxy and firewall.", innerException: ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new OAuthTokenException("OAuthTimeout", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthTimeout, endpoint,
                 $"The OAuth token endpoint {endpoint} did not answer within {_http.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s. Check that the identity provider is up, or raise the OAuth HTTP timeout.", innerException: ex);
         }
 
@@ -237,14 +238,14 @@ public sealed class OAuthTokenSource
         var head = $"The OAuth token endpoint {endpoint} answered HTTP {status} {response.ReasonPhrase}{detail}";
         if (response.StatusCode == HttpStatusCode.Unauthorized || error == "invalid_client")
         {
-            return new OAuthTokenException("OAuthInvalidClient", endpoint,
+            return new OAuthTokenException(ErrorCatalog.OAuthInvalidClient, endpoint,
                 $"{head}. The client id '{_options.ClientId}' or its secret was rejected: check -OAuthClientCredential, and whether the client expects {(_options.ClientAuthentication == OAuthClientAuthentication.ClientSecretPost ? "HTTP Basic authentication (client_secret_basic)" : "the secret in the form body (client_secret_post)")} instead.",
                 status, error);
         }
 
         if (status >= 500 || OAuthRetry.IsTransientStatus(response.StatusCode))
         {
-            return new OAuthTokenException("OAuthServerError", endpoint,
+            return new OAuthTokenException(ErrorCatalog.OAuthServerError, endpoint,
                 $"{head}, also after retries. The identity provider has a problem; try again later.", status, error);
         }
 
@@ -257,7 +258,7 @@ public sealed class OAuthTokenSource
             _ when status == 404 => "Check -OAuthTokenEndpoint: the URL does not exist.",
             _ => "Check -OAuthTokenEndpoint, -OAuthClientCredential and -OAuthScope.",
         };
-        return new OAuthTokenException("OAuthRequestRejected", endpoint, $"{head}. {fix}", status, error);
+        return new OAuthTokenException(ErrorCatalog.OAuthRequestRejected, endpoint, $"{head}. {fix}", status, error);
     }
 
     private OAuthToken ParseToken(HttpResponseMessage response, string body)
@@ -266,7 +267,7 @@ public sealed class OAuthTokenSource
         if (!TryParseObject(body, out var root))
         {
             var type = response.Content.Headers.ContentType?.MediaType ?? "no content type";
-            throw new OAuthTokenException("OAuthResponseNotJson", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthResponseNotJson, endpoint,
                 $"The OAuth token endpoint {endpoint} answered HTTP {(int)response.StatusCode} with a body that is not a JSON object ({type}, {body.Length} characters). Check that the URL is the token endpoint, not a login page.",
                 (int)response.StatusCode);
         }
@@ -274,7 +275,7 @@ public sealed class OAuthTokenSource
         var accessToken = GetString(root, "access_token");
         if (string.IsNullOrEmpty(accessToken))
         {
-            throw new OAuthTokenException("OAuthAccessTokenMissing", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthAccessTokenMissing, endpoint,
                 $"The OAuth token endpoint {endpoint} answered without an access_token. Check that it is an OAuth 2.0 token endpoint for the client_credentials grant.",
                 (int)response.StatusCode);
         }
@@ -282,7 +283,7 @@ public sealed class OAuthTokenSource
         var tokenType = GetString(root, "token_type") ?? "Bearer";
         if (!tokenType.Equals("bearer", StringComparison.OrdinalIgnoreCase))
         {
-            throw new OAuthTokenException("OAuthTokenTypeUnsupported", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthTokenTypeUnsupported, endpoint,
                 $"The OAuth token endpoint {endpoint} issued a '{Scrub(tokenType)}' token; Kafka's OAUTHBEARER needs a Bearer token. Configure the client on the identity provider to issue bearer tokens.",
                 (int)response.StatusCode);
         }
@@ -315,7 +316,7 @@ public sealed class OAuthTokenSource
 
         if (expires <= now)
         {
-            throw new OAuthTokenException("OAuthTokenExpired", endpoint,
+            throw new OAuthTokenException(ErrorCatalog.OAuthTokenExpired, endpoint,
                 $"The OAuth token endpoint {endpoint} issued a token that expires at {expires:u}, which is not after this machine's time {now:u}. Check the clocks of this machine and of the identity provider.",
                 (int)response.StatusCode);
         }

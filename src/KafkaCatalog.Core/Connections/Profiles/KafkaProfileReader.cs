@@ -1,4 +1,5 @@
 using System.Collections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -19,17 +20,17 @@ public static class KafkaProfileReader
     {
         if (string.IsNullOrWhiteSpace(path))
         {
-            throw new ProfileFormatException("ProfileNotFound", path ?? string.Empty, null, "No profile path was given.", "Pass the path of a profile file to -ProfilePath.");
+            throw new ProfileFormatException(ErrorCatalog.ProfileNotFound, path ?? string.Empty, null, "No profile path was given.", "Pass the path of a profile file to -ProfilePath.");
         }
 
         if (Directory.Exists(path))
         {
-            throw new ProfileFormatException("ProfileNotFound", path, null, "This is a folder, not a file.", "Pass the path of the profile file itself.");
+            throw new ProfileFormatException(ErrorCatalog.ProfileNotFound, path, null, "This is a folder, not a file.", "Pass the path of the profile file itself.");
         }
 
         if (!File.Exists(path))
         {
-            throw new ProfileFormatException("ProfileNotFound", path, null, "The file does not exist.",
+            throw new ProfileFormatException(ErrorCatalog.ProfileNotFound, path, null, "The file does not exist.",
                 "Check the path (relative paths are resolved against the current location).");
         }
 
@@ -40,7 +41,7 @@ public static class KafkaProfileReader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ProfileFormatException("ProfileUnreadable", path, null, $"The file cannot be read ({ex.Message}).", "Check the file's permissions.", innerException: ex);
+            throw new ProfileFormatException(ErrorCatalog.ProfileUnreadable, path, null, $"The file cannot be read ({ex.Message}).", "Check the file's permissions.", innerException: ex);
         }
 
         return Parse(text, path, environment);
@@ -53,7 +54,7 @@ public static class KafkaProfileReader
         environment ??= Environment.GetEnvironmentVariables();
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new ProfileFormatException("ProfileEmpty", path, null, "The file is empty.", "Write the connection settings into it: a Mage Kafka YAML, a Polaris Kafka connection JSON, kafka-python keyword arguments as JSON, or librdkafka key=value properties.");
+            throw new ProfileFormatException(ErrorCatalog.ProfileEmpty, path, null, "The file is empty.", "Write the connection settings into it: a Mage Kafka YAML, a Polaris Kafka connection JSON, kafka-python keyword arguments as JSON, or librdkafka key=value properties.");
         }
 
         var extension = System.IO.Path.GetExtension(path).ToLowerInvariant();
@@ -85,14 +86,14 @@ public static class KafkaProfileReader
     {
         if (root.Kind != ProfileNodeKind.Map)
         {
-            throw new ProfileFormatException("ProfileNotAMapping", path, null, $"The file holds a JSON {ProfileContext.Describe(root)}, not an object.",
+            throw new ProfileFormatException(ErrorCatalog.ProfileNotAMapping, path, null, $"The file holds a JSON {ProfileContext.Describe(root)}, not an object.",
                 "Write one JSON object with the connection settings.");
         }
 
         var keys = root.Entries.Select(e => e.Key).ToList();
         if (keys.Count == 0)
         {
-            throw new ProfileFormatException("ProfileEmpty", path, null, "The JSON object has no keys.", "Add at least the bootstrap servers.");
+            throw new ProfileFormatException(ErrorCatalog.ProfileEmpty, path, null, "The JSON object has no keys.", "Add at least the bootstrap servers.");
         }
 
         if (keys.Contains("connector_type") || keys.Contains("bootstrap_server"))
@@ -112,7 +113,7 @@ public static class KafkaProfileReader
 
         var firstKey = keys[0];
         var suggestion = KeySuggester.Closest(firstKey, KafkaPythonProfileReader.AllKeys.Concat(PolarisProfileReader.Keys));
-        throw new ProfileFormatException("ProfileFormatUnknown", path, firstKey,
+        throw new ProfileFormatException(ErrorCatalog.ProfileFormatUnknown, path, firstKey,
             "The JSON is neither a Polaris Kafka connection (bootstrapServers, secrets, ...) nor kafka-python keyword arguments (bootstrap_servers, security_protocol, ...).",
             suggestion is null ? "Use one of those two layouts, or a Mage YAML file." : $"Did you mean '{suggestion}'?");
     }
@@ -127,13 +128,13 @@ public static class KafkaProfileReader
             {
                 if (item.Kind != ProfileNodeKind.String || string.IsNullOrWhiteSpace(item.Text))
                 {
-                    throw context.Error("ProfileInvalidValue", key, item, "Every entry of the list must be a 'host:port' string.", "Write e.g. [\"broker1:9092\", \"broker2:9092\"].");
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, key, item, "Every entry of the list must be a 'host:port' string.", "Write e.g. [\"broker1:9092\", \"broker2:9092\"].");
                 }
 
                 var error = KafkaConnectionValidator.CheckBootstrapEntry(item.Text.Trim());
                 if (error is not null)
                 {
-                    throw context.Error("ProfileInvalidValue", key, item, $"Bootstrap server '{item.Text.Trim()}' is not valid: {error}", "Write 'host:port' entries.");
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, key, item, $"Bootstrap server '{item.Text.Trim()}' is not valid: {error}", "Write 'host:port' entries.");
                 }
 
                 servers.Add(item.Text.Trim());
@@ -141,7 +142,7 @@ public static class KafkaProfileReader
 
             if (servers.Count == 0)
             {
-                throw context.Error("ProfileInvalidValue", key, node, "The list of bootstrap servers is empty.", "Add at least one 'host:port'.");
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, key, node, "The list of bootstrap servers is empty.", "Add at least one 'host:port'.");
             }
 
             return string.Join(",", servers);
@@ -150,7 +151,7 @@ public static class KafkaProfileReader
         var text = context.String(map, null, key);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw context.Error("ProfileInvalidValue", key, node, "The bootstrap servers are empty.", "Write 'host:port' (comma-separated for several brokers).");
+            throw context.Error(ErrorCatalog.ProfileInvalidValue, key, node, "The bootstrap servers are empty.", "Write 'host:port' (comma-separated for several brokers).");
         }
 
         var cleaned = string.Join(",", text.Split(',').Select(s => s.Trim()));
@@ -159,7 +160,7 @@ public static class KafkaProfileReader
             var error = KafkaConnectionValidator.CheckBootstrapEntry(entry);
             if (error is not null)
             {
-                throw context.Error("ProfileInvalidValue", key, node, $"Bootstrap server '{entry}' is not valid: {error}", "Write 'host:port' entries separated by commas.");
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, key, node, $"Bootstrap server '{entry}' is not valid: {error}", "Write 'host:port' entries separated by commas.");
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -112,7 +113,7 @@ internal static class KafkaPythonProfileReader
             context.CheckKeys(provider, prefix, OAuthProviderKeys);
             if (mechanism is not null and not KafkaSaslMechanism.OAuthBearer)
             {
-                throw context.Error("ProfileKeyNotUsed", prefix, provider,
+                throw context.Error(ErrorCatalog.ProfileKeyNotUsed, prefix, provider,
                     $"A token provider is only used with sasl_mechanism OAUTHBEARER, but sasl_mechanism is {LibrdkafkaConfig.MechanismName(mechanism.Value)}.",
                     "Set sasl_mechanism to OAUTHBEARER, or remove sasl_oauth_token_provider.");
             }
@@ -219,7 +220,7 @@ internal static class KafkaPythonProfileReader
         var value = text.Trim().ToLowerInvariant();
         if (value is not ("use_all_dns_ips" or "resolve_canonical_bootstrap_servers_only"))
         {
-            throw context.Error("ProfileInvalidValue", "client_dns_lookup", ProfileContext.Get(root, "client_dns_lookup"),
+            throw context.Error(ErrorCatalog.ProfileInvalidValue, "client_dns_lookup", ProfileContext.Get(root, "client_dns_lookup"),
                 $"'{text}' is not a DNS lookup mode librdkafka knows.", "Use use_all_dns_ips or resolve_canonical_bootstrap_servers_only.");
         }
 
@@ -237,14 +238,14 @@ internal static class KafkaPythonProfileReader
 
         if (node.Kind != ProfileNodeKind.List)
         {
-            throw context.Error("ProfileInvalidValue", "socket_options", node, "Expected a list of [level, option, value] triples.", "Write e.g. [[6, 1, 1]] for TCP_NODELAY.");
+            throw context.Error(ErrorCatalog.ProfileInvalidValue, "socket_options", node, "Expected a list of [level, option, value] triples.", "Write e.g. [[6, 1, 1]] for TCP_NODELAY.");
         }
 
         foreach (var item in node.Items)
         {
             if (item.Kind != ProfileNodeKind.List || item.Items.Count != 3 || item.Items.Any(i => i.Kind != ProfileNodeKind.Number))
             {
-                throw context.Error("ProfileInvalidValue", "socket_options", item, "Each socket option must be a [level, option, value] triple of numbers.", "Write e.g. [6, 1, 1] for TCP_NODELAY.");
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, "socket_options", item, "Each socket option must be a [level, option, value] triple of numbers.", "Write e.g. [6, 1, 1] for TCP_NODELAY.");
             }
 
             var triple = string.Join(",", item.Items.Select(i => i.Text));
@@ -286,7 +287,7 @@ internal static class KafkaPythonProfileReader
         {
             if (part is null || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
             {
-                throw context.Error("ProfileInvalidValue", "api_version", node, "Expected a broker version such as \"2.8.0\" or [2, 8, 0].", "Write the version as dotted numbers, or remove the key (librdkafka negotiates).");
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, "api_version", node, "Expected a broker version such as \"2.8.0\" or [2, 8, 0].", "Write the version as dotted numbers, or remove the key (librdkafka negotiates).");
             }
 
             numbers.Add(n);
@@ -294,7 +295,7 @@ internal static class KafkaPythonProfileReader
 
         if (numbers.Count is < 2 or > 4)
         {
-            throw context.Error("ProfileInvalidValue", "api_version", node, "Expected two to four version numbers.", "Write e.g. \"0.10.2\" or [0, 10, 2].");
+            throw context.Error(ErrorCatalog.ProfileInvalidValue, "api_version", node, "Expected two to four version numbers.", "Write e.g. \"0.10.2\" or [0, 10, 2].");
         }
 
         var version = string.Join(".", numbers);

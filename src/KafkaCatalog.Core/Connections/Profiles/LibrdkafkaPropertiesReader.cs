@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -24,7 +25,7 @@ internal static partial class LibrdkafkaPropertiesReader
         var entries = Parse(text, context);
         if (entries.Count == 0)
         {
-            throw new ProfileFormatException("ProfileEmpty", path, null, "The file has no key=value line (only comments or blank lines).",
+            throw new ProfileFormatException(ErrorCatalog.ProfileEmpty, path, null, "The file has no key=value line (only comments or blank lines).",
                 "Write librdkafka properties such as bootstrap.servers=broker1:9092, one per line.");
         }
 
@@ -85,7 +86,7 @@ internal static partial class LibrdkafkaPropertiesReader
             var separator = FirstUnescapedEquals(line);
             if (separator < 0)
             {
-                throw new ProfileFormatException("ProfileSyntaxError", context.Path, null, "Expected property=value (as kcat -F does); this line has no '='.",
+                throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, context.Path, null, "Expected property=value (as kcat -F does); this line has no '='.",
                     "Write one librdkafka property per line, e.g. security.protocol=SASL_SSL, or start a comment with '#'.", number, 1);
             }
 
@@ -93,13 +94,13 @@ internal static partial class LibrdkafkaPropertiesReader
             var value = Unescape(line[(separator + 1)..].TrimStart());
             if (key.Length == 0)
             {
-                throw new ProfileFormatException("ProfileSyntaxError", context.Path, null, "The line starts with '=': the property name is missing.",
+                throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, context.Path, null, "The line starts with '=': the property name is missing.",
                     "Write property=value, e.g. bootstrap.servers=broker1:9092.", number, 1);
             }
 
             if (!PropertyName().IsMatch(key))
             {
-                throw new ProfileFormatException("ProfileSyntaxError", context.Path, key,
+                throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, context.Path, key,
                     $"'{key}' is not a librdkafka property name (lower-case words separated by dots, e.g. sasl.username).",
                     "Check the line for a typo, or comment it out with '#'.", number, 1);
             }
@@ -141,7 +142,7 @@ internal static partial class LibrdkafkaPropertiesReader
     private static KafkaConnectionSettings Apply(ProfileContext context, KafkaConnectionSettings settings, Dictionary<string, string> properties, string key, Entry entry)
     {
         var value = entry.Value;
-        ProfileFormatException Invalid(string problem, string fix) => new("ProfileInvalidValue", context.Path, key, problem, fix, entry.Line, null);
+        ProfileFormatException Invalid(string problem, string fix) => new(ErrorCatalog.ProfileInvalidValue, context.Path, key, problem, fix, entry.Line, null);
 
         switch (key)
         {
@@ -165,7 +166,7 @@ internal static partial class LibrdkafkaPropertiesReader
             case "sasl.mechanism" or "sasl.mechanisms":
                 if (LibrdkafkaConfig.IsAwsMskIam(value))
                 {
-                    throw new ProfileFormatException("ProfileUnsupportedAuth", context.Path, key, LibrdkafkaConfig.AwsMskIamUnsupported, LibrdkafkaConfig.AwsMskIamAlternatives, entry.Line, null);
+                    throw new ProfileFormatException(ErrorCatalog.ProfileUnsupportedAuth, context.Path, key, LibrdkafkaConfig.AwsMskIamUnsupported, LibrdkafkaConfig.AwsMskIamAlternatives, entry.Line, null);
                 }
 
                 return LibrdkafkaConfig.TryParseMechanism(value, out var mechanism)
@@ -273,7 +274,7 @@ internal static partial class LibrdkafkaPropertiesReader
                 "sasl.jaas.config is a Java setting; only the PlainLoginModule and ScramLoginModule forms with username=\"...\" password=\"...\" can be read.",
                 "Write sasl.username and sasl.password instead."),
         };
-        throw new ProfileFormatException("ProfileUnsupportedAuth", context.Path, key, problem, fix, entry.Line, null);
+        throw new ProfileFormatException(ErrorCatalog.ProfileUnsupportedAuth, context.Path, key, problem, fix, entry.Line, null);
     }
 
     private static string FilePath(ProfileContext context, string value) =>

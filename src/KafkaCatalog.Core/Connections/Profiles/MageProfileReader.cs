@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -36,7 +37,7 @@ internal static class MageProfileReader
         var root = context.RequireRootMap(rootNode, "Mage Kafka YAML");
         if (ProfileContext.Get(root, "oauth_config") is { } misplaced)
         {
-            throw context.Error("ProfileUnknownKey", "oauth_config", misplaced, "Mage has no oauth_config block.",
+            throw context.Error(ErrorCatalog.ProfileUnknownKey, "oauth_config", misplaced, "Mage has no oauth_config block.",
                 "Put oauth_token_url, oauth_client_id, oauth_client_secret and oauth_scope under sasl_config, with mechanism: OAUTHBEARER.");
         }
 
@@ -47,7 +48,7 @@ internal static class MageProfileReader
         var connector = context.String(root, null, "connector_type");
         if (connector is not null && !connector.Trim().Equals("kafka", StringComparison.OrdinalIgnoreCase))
         {
-            throw context.Error("ProfileWrongConnector", "connector_type", ProfileContext.Get(root, "connector_type"),
+            throw context.Error(ErrorCatalog.ProfileWrongConnector, "connector_type", ProfileContext.Get(root, "connector_type"),
                 $"connector_type is '{connector}', not 'kafka'.", "Use the Kafka source or destination YAML of the Mage pipeline.");
         }
 
@@ -100,7 +101,7 @@ internal static class MageProfileReader
         {
             if (timeout > LingerMaxMs)
             {
-                throw context.Error("ProfileInvalidValue", "timeout_ms", ProfileContext.Get(root, "timeout_ms"),
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, "timeout_ms", ProfileContext.Get(root, "timeout_ms"),
                     $"{timeout} ms is more than librdkafka's linger.ms accepts (Mage hands timeout_ms to the producer as linger_ms).",
                     $"Write at most {LingerMaxMs} (15 minutes), or 0 for Mage's default of {MageDefaultTimeoutMs}.");
             }
@@ -322,7 +323,7 @@ internal static class MageProfileReader
 
         if (node.Kind != ProfileNodeKind.List || node.Items.Any(i => !i.IsScalar || string.IsNullOrWhiteSpace(i.Text)))
         {
-            throw context.Error("ProfileInvalidValue", "topics", node, "topics must be a list of topic names.", "Write e.g. topics: [orders, payments].");
+            throw context.Error(ErrorCatalog.ProfileInvalidValue, "topics", node, "topics must be a list of topic names.", "Write e.g. topics: [orders, payments].");
         }
 
         return node.Items.Select(i => i.Text!.Trim()).ToList();

@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Connections.Profiles;
 
 /// <summary>
@@ -22,7 +24,7 @@ internal static class PolarisProfileReader
         var type = context.RequiredString(root, null, "type", "Add \"type\": \"kafka\".")!;
         if (!type.Equals("kafka", StringComparison.Ordinal) && !type.Equals("confluent", StringComparison.Ordinal))
         {
-            throw context.Error("ProfileWrongConnector", "type", ProfileContext.Get(root, "type"),
+            throw context.Error(ErrorCatalog.ProfileWrongConnector, "type", ProfileContext.Get(root, "type"),
                 $"Polaris connection type '{type}' is not a Kafka connection.", "Use a connection of type \"kafka\" or \"confluent\".");
         }
 
@@ -48,7 +50,7 @@ internal static class PolarisProfileReader
                     var mechanism = context.RequiredString(secrets, "secrets", "mechanism", "Add \"mechanism\": \"SCRAM-SHA-256\" or \"SCRAM-SHA-512\".")!;
                     if (!LibrdkafkaConfig.TryParseMechanism(mechanism, out var parsed) || parsed is not (KafkaSaslMechanism.ScramSha256 or KafkaSaslMechanism.ScramSha512))
                     {
-                        throw context.Error("ProfileInvalidValue", "secrets.mechanism", ProfileContext.Get(secrets, "mechanism"),
+                        throw context.Error(ErrorCatalog.ProfileInvalidValue, "secrets.mechanism", ProfileContext.Get(secrets, "mechanism"),
                             $"'{mechanism}' is not a SCRAM mechanism.", "Use SCRAM-SHA-256 or SCRAM-SHA-512.");
                     }
 
@@ -56,11 +58,11 @@ internal static class PolarisProfileReader
                     hasSasl = true;
                     break;
                 case "aws_iam":
-                    throw context.Error("ProfileUnsupportedAuth", "secrets.type", ProfileContext.Get(secrets, "type"),
+                    throw context.Error(ErrorCatalog.ProfileUnsupportedAuth, "secrets.type", ProfileContext.Get(secrets, "type"),
                         "MSK IAM authentication (aws_iam) is used by Polaris through an assumed role, which KafkaCatalog cannot use to connect.",
                         "Connect with SASL/SCRAM or TLS credentials for the same cluster (-Credential / -SaslMechanism), or pass librdkafka AWS IAM properties with -Property.");
                 default:
-                    throw context.Error("ProfileInvalidValue", "secrets.type", ProfileContext.Get(secrets, "type"),
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, "secrets.type", ProfileContext.Get(secrets, "type"),
                         $"'{secretType}' is not a Polaris Kafka secret type.", "Use sasl_plain, sasl_scram or aws_iam.");
             }
 
@@ -86,14 +88,14 @@ internal static class PolarisProfileReader
                 var storeType = context.String(truststore, "ssl.truststore", "type") ?? "pem";
                 if (!storeType.Equals("pem", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw context.Error("ProfileInvalidValue", "ssl.truststore.type", ProfileContext.Get(truststore, "type"),
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, "ssl.truststore.type", ProfileContext.Get(truststore, "type"),
                         $"Truststore type '{storeType}' is not supported.", "Use \"type\": \"pem\" with the CA certificates as PEM text.");
                 }
 
                 caPem = context.String(truststore, "ssl.truststore", "certificates");
                 if (caPem is not null && !KafkaConnectionValidator.LooksLikePem(caPem, "CERTIFICATE"))
                 {
-                    throw context.Error("ProfileInvalidValue", "ssl.truststore.certificates", ProfileContext.Get(truststore, "certificates"),
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, "ssl.truststore.certificates", ProfileContext.Get(truststore, "certificates"),
                         "The value has no '-----BEGIN CERTIFICATE-----' block.", "Paste the CA certificates in PEM format, with \\n line breaks.");
                 }
             }
@@ -123,7 +125,7 @@ internal static class PolarisProfileReader
             }
             catch (ArgumentException)
             {
-                throw context.Error("ProfileInvalidValue", "topicName", ProfileContext.Get(root, "topicName"),
+                throw context.Error(ErrorCatalog.ProfileInvalidValue, "topicName", ProfileContext.Get(root, "topicName"),
                     $"'{topic}' is not a valid regular expression, but topicNameIsPattern is true.", "Fix the pattern, or set topicNameIsPattern to false.");
             }
         }
@@ -150,7 +152,7 @@ internal static class PolarisProfileReader
     {
         if (ProfileContext.Get(map, key) is { } node)
         {
-            throw context.Error("ProfileKeyNotUsed", "secrets." + key, node, problem, fix);
+            throw context.Error(ErrorCatalog.ProfileKeyNotUsed, "secrets." + key, node, problem, fix);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Security;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Connections.Profiles;
 
@@ -22,7 +23,7 @@ internal sealed partial class ProfileContext
     public bool ExpandMageTemplates { get; }
     public List<KafkaConnectionProblem> Warnings { get; } = new();
 
-    public ProfileFormatException Error(string errorId, string? key, ProfileNode? node, string problem, string fix) =>
+    public ProfileFormatException Error(ErrorDefinition errorId, string? key, ProfileNode? node, string problem, string fix) =>
         new(errorId, Path, key, problem, fix, node?.Line, node?.Column);
 
     public void Warn(string code, string key, string message) =>
@@ -44,7 +45,7 @@ internal sealed partial class ProfileContext
                 var fix = suggestion is not null
                     ? $"Did you mean '{suggestion}'? Valid keys here: {string.Join(", ", known)}."
                     : $"Remove it. Valid keys here: {string.Join(", ", known)}.";
-                throw Error("ProfileUnknownKey", Join(prefix, key), value, "Unknown key.", fix);
+                throw Error(ErrorCatalog.ProfileUnknownKey, Join(prefix, key), value, "Unknown key.", fix);
             }
         }
     }
@@ -53,12 +54,12 @@ internal sealed partial class ProfileContext
     {
         if (root is null || root.Kind == ProfileNodeKind.Null)
         {
-            throw new ProfileFormatException("ProfileEmpty", Path, null, "The file is empty.", $"Write a {formatName} with at least the bootstrap servers.");
+            throw new ProfileFormatException(ErrorCatalog.ProfileEmpty, Path, null, "The file is empty.", $"Write a {formatName} with at least the bootstrap servers.");
         }
 
         if (root.Kind != ProfileNodeKind.Map)
         {
-            throw Error("ProfileNotAMapping", null, root, $"The file holds a {Describe(root)}, not a set of keys.", $"Write a {formatName} as key/value pairs.");
+            throw Error(ErrorCatalog.ProfileNotAMapping, null, root, $"The file holds a {Describe(root)}, not a set of keys.", $"Write a {formatName} as key/value pairs.");
         }
 
         return root;
@@ -74,7 +75,7 @@ internal sealed partial class ProfileContext
 
         if (node.Kind != ProfileNodeKind.Map)
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), node, $"Expected a nested block of keys, found a {Describe(node)}.",
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), node, $"Expected a nested block of keys, found a {Describe(node)}.",
                 "Indent the settings under this key (YAML) or use an object { ... } (JSON).");
         }
 
@@ -91,7 +92,7 @@ internal sealed partial class ProfileContext
 
         if (!node.IsScalar)
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), node, $"Expected a single value, found a {Describe(node)}.", "Write one value (a string).");
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), node, $"Expected a single value, found a {Describe(node)}.", "Write one value (a string).");
         }
 
         var text = node.Text ?? string.Empty;
@@ -108,7 +109,7 @@ internal sealed partial class ProfileContext
         var value = String(map, prefix, key);
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw Error("ProfileMissingKey", Join(prefix, key), Get(map, key) ?? map, "This key is required and has no value.", fix);
+            throw Error(ErrorCatalog.ProfileMissingKey, Join(prefix, key), Get(map, key) ?? map, "This key is required and has no value.", fix);
         }
 
         return value;
@@ -130,7 +131,7 @@ internal sealed partial class ProfileContext
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), Get(map, key), "The file path is empty.", "Give the path of the file, or remove the key.");
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), Get(map, key), "The file path is empty.", "Give the path of the file, or remove the key.");
         }
 
         return System.IO.Path.IsPathRooted(text) ? text : System.IO.Path.GetFullPath(System.IO.Path.Combine(Directory, text));
@@ -147,12 +148,12 @@ internal sealed partial class ProfileContext
         var text = node.IsScalar ? String(map, prefix, key) : null;
         if (text is null || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), node, $"Expected a whole number, found {Show(node)}.", $"Write a whole number from {min} to {max}.");
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), node, $"Expected a whole number, found {Show(node)}.", $"Write a whole number from {min} to {max}.");
         }
 
         if (value < min || value > max)
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), node, $"{value} is out of range.", $"Write a whole number from {min} to {max}.");
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), node, $"{value} is out of range.", $"Write a whole number from {min} to {max}.");
         }
 
         return value;
@@ -177,7 +178,7 @@ internal sealed partial class ProfileContext
         {
             "true" => true,
             "false" => false,
-            _ => throw Error("ProfileInvalidValue", Join(prefix, key), node, $"Expected true or false, found {Show(node)}.", "Write true or false."),
+            _ => throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), node, $"Expected true or false, found {Show(node)}.", "Write true or false."),
         };
     }
 
@@ -191,7 +192,7 @@ internal sealed partial class ProfileContext
 
         if (!LibrdkafkaConfig.TryParseProtocol(text, out var protocol))
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), Get(map, key), $"'{text}' is not a security protocol.",
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), Get(map, key), $"'{text}' is not a security protocol.",
                 "Use one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL.");
         }
 
@@ -208,12 +209,12 @@ internal sealed partial class ProfileContext
 
         if (LibrdkafkaConfig.IsAwsMskIam(text))
         {
-            throw Error("ProfileUnsupportedAuth", Join(prefix, key), Get(map, key), LibrdkafkaConfig.AwsMskIamUnsupported, LibrdkafkaConfig.AwsMskIamAlternatives);
+            throw Error(ErrorCatalog.ProfileUnsupportedAuth, Join(prefix, key), Get(map, key), LibrdkafkaConfig.AwsMskIamUnsupported, LibrdkafkaConfig.AwsMskIamAlternatives);
         }
 
         if (!LibrdkafkaConfig.TryParseMechanism(text, out var mechanism))
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), Get(map, key), $"'{text}' is not a SASL mechanism.",
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), Get(map, key), $"'{text}' is not a SASL mechanism.",
                 "Use one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, GSSAPI.");
         }
 
@@ -230,7 +231,7 @@ internal sealed partial class ProfileContext
 
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            throw Error("ProfileInvalidValue", Join(prefix, key), Get(map, key), $"'{text}' is not an absolute http(s) URL.",
+            throw Error(ErrorCatalog.ProfileInvalidValue, Join(prefix, key), Get(map, key), $"'{text}' is not an absolute http(s) URL.",
                 "Write the full token endpoint URL, e.g. https://idp.example.com/realms/kafka/protocol/openid-connect/token.");
         }
 
@@ -249,7 +250,7 @@ internal sealed partial class ProfileContext
         foreach (var (k, _) in node.Entries)
         {
             result[k] = String(node, Join(prefix, key), k, secret: SecretText.IsSensitiveKey(k))
-                ?? throw Error("ProfileInvalidValue", Join(Join(prefix, key), k), Get(node, k), "The value is empty.", "Give a value or remove the entry.");
+                ?? throw Error(ErrorCatalog.ProfileInvalidValue, Join(Join(prefix, key), k), Get(node, k), "The value is empty.", "Give a value or remove the entry.");
         }
 
         return result;
@@ -279,13 +280,13 @@ internal sealed partial class ProfileContext
         {
             var name = match.Groups[1].Value;
             var value = Environment?.Contains(name) == true ? Environment[name]?.ToString() : null;
-            return value ?? throw Error("ProfileEnvironmentVariableMissing", key, node,
+            return value ?? throw Error(ErrorCatalog.ProfileEnvironmentVariableMissing, key, node,
                 $"The value refers to environment variable '{name}', which is not set.",
                 $"Set {name} before connecting, or write the value into the profile{(secret ? " (or pass it as a parameter)" : string.Empty)}.");
         });
         if (expanded.Contains("{{", StringComparison.Ordinal))
         {
-            throw Error("ProfileTemplateUnsupported", key, node,
+            throw Error(ErrorCatalog.ProfileTemplateUnsupported, key, node,
                 "The value uses a Mage template other than env_var (such as mage_secret_var), which only Mage can resolve.",
                 "Use {{ env_var('NAME') }} with an environment variable, or write the value (or pass it as a parameter).");
         }

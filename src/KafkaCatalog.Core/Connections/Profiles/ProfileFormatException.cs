@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Connections.Profiles;
 
 /// <summary>
@@ -6,9 +8,8 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 /// </summary>
 public sealed class ProfileFormatException : KafkaCatalogException
 {
-    public ProfileFormatException(string errorId, string filePath, string? key, string problem, string fix, long? line = null, long? column = null, Exception? innerException = null)
-        : base(errorId, errorId is "ProfileNotFound" ? FailureKind.ObjectNotFound : FailureKind.InvalidData,
-            BuildMessage(filePath, key, problem, fix, line, column), filePath, innerException)
+    public ProfileFormatException(ErrorDefinition error, string filePath, string? key, string problem, string fix, long? line = null, long? column = null, Exception? innerException = null)
+        : base(error, BuildMessage(filePath, key, problem, fix, line, column), filePath, innerException)
     {
         FilePath = filePath;
         Key = key;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KafkaCatalog.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -36,7 +37,7 @@ internal sealed class ProfileNode
         }
         catch (JsonException ex)
         {
-            throw new ProfileFormatException("ProfileSyntaxError", path, null,
+            throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, path, null,
                 $"The file is not valid JSON ({FirstSentence(ex.Message)}).",
                 "Fix the JSON syntax there (quotes around keys and strings, commas between entries, no trailing comma).",
                 (ex.LineNumber ?? 0) + 1, (ex.BytePositionInLine ?? 0) + 1, ex);
@@ -54,7 +55,7 @@ internal sealed class ProfileNode
                     var childPath = keyPath is null ? property.Name : keyPath + "." + property.Name;
                     if (map.Entries.Any(e => e.Key == property.Name))
                     {
-                        throw new ProfileFormatException("ProfileDuplicateKey", path, childPath,
+                        throw new ProfileFormatException(ErrorCatalog.ProfileDuplicateKey, path, childPath,
                             "The key appears more than once.", "Keep only one of them.");
                     }
 
@@ -91,7 +92,7 @@ internal sealed class ProfileNode
         }
         catch (YamlException ex) when (ex.Message.StartsWith("Duplicate key ", StringComparison.Ordinal))
         {
-            throw new ProfileFormatException("ProfileDuplicateKey", path, ex.Message["Duplicate key ".Length..].Trim(),
+            throw new ProfileFormatException(ErrorCatalog.ProfileDuplicateKey, path, ex.Message["Duplicate key ".Length..].Trim(),
                 "The key appears more than once.", "Keep only one of them.", ex.Start.Line, ex.Start.Column, ex);
         }
         catch (YamlException ex)
@@ -99,7 +100,7 @@ internal sealed class ProfileNode
             var reason = ex.InnerException is { } inner && inner.Message.Contains("same key", StringComparison.OrdinalIgnoreCase)
                 ? "a key appears twice in the same mapping"
                 : FirstSentence(ex.Message);
-            throw new ProfileFormatException("ProfileSyntaxError", path, null,
+            throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, path, null,
                 $"The file is not valid YAML ({reason}).",
                 "Fix the YAML there (indent nested keys with spaces, not tabs; put a space after ':'; quote values that contain ': ' or start with '{', '[', '*' or '&').",
                 ex.Start.Line, ex.Start.Column, ex);
@@ -112,7 +113,7 @@ internal sealed class ProfileNode
 
         if (stream.Documents.Count > 1)
         {
-            throw new ProfileFormatException("ProfileSyntaxError", path, null,
+            throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, path, null,
                 $"The file holds {stream.Documents.Count} YAML documents.", "Keep one connection per file (remove the extra '---').");
         }
 
@@ -131,14 +132,14 @@ internal sealed class ProfileNode
                 {
                     if (keyNode is not YamlScalarNode { Value: { } key })
                     {
-                        throw new ProfileFormatException("ProfileSyntaxError", path, keyPath, "A key is not a plain name.",
+                        throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, path, keyPath, "A key is not a plain name.",
                             "Use simple names as keys.", keyNode.Start.Line, keyNode.Start.Column);
                     }
 
                     var childPath = keyPath is null ? key : keyPath + "." + key;
                     if (map.Entries.Any(e => e.Key == key))
                     {
-                        throw new ProfileFormatException("ProfileDuplicateKey", path, childPath,
+                        throw new ProfileFormatException(ErrorCatalog.ProfileDuplicateKey, path, childPath,
                             "The key appears more than once.", "Keep only one of them.", keyNode.Start.Line, keyNode.Start.Column);
                     }
 
@@ -157,7 +158,7 @@ internal sealed class ProfileNode
             case YamlScalarNode scalar:
                 return new ProfileNode { Kind = ScalarKind(scalar), Text = scalar.Value, Line = line, Column = column };
             default:
-                throw new ProfileFormatException("ProfileSyntaxError", path, keyPath, "YAML aliases and tags are not supported in profiles.",
+                throw new ProfileFormatException(ErrorCatalog.ProfileSyntaxError, path, keyPath, "YAML aliases and tags are not supported in profiles.",
                     "Write the value out in full.", line, column);
         }
     }

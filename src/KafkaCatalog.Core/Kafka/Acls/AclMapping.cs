@@ -1,4 +1,5 @@
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -25,13 +26,13 @@ public static class AclMapping
         CheckNameable(acl, acl.ResourceType, acl.PatternType, acl.Operation);
         if (acl.ResourceType == KafkaAclResourceType.Any)
         {
-            throw Invalid("AclResourceTypeRequired", "-ResourceType is required to add an ACL: Topic, Group or Cluster.", acl);
+            throw Invalid(ErrorCatalog.AclResourceTypeRequired, "-ResourceType is required to add an ACL: Topic, Group or Cluster.", acl);
         }
 
         var pattern = acl.PatternType ?? KafkaAclPatternType.Literal;
         if (pattern is KafkaAclPatternType.Any or KafkaAclPatternType.Match)
         {
-            throw Invalid("AclPatternTypeNotConcrete", $"-PatternType {pattern} only filters existing ACLs; a new ACL is Literal or Prefixed.", acl);
+            throw Invalid(ErrorCatalog.AclPatternTypeNotConcrete, $"-PatternType {pattern} only filters existing ACLs; a new ACL is Literal or Prefixed.", acl);
         }
 
         var name = acl.ResourceName;
@@ -40,18 +41,18 @@ public static class AclMapping
             name ??= ClusterResourceName;
             if (!string.Equals(name, ClusterResourceName, StringComparison.Ordinal) || pattern != KafkaAclPatternType.Literal)
             {
-                throw Invalid("AclClusterNameInvalid", $"The Cluster resource is always the literal name '{ClusterResourceName}'; got '{name}' ({pattern}).", acl);
+                throw Invalid(ErrorCatalog.AclClusterNameInvalid, $"The Cluster resource is always the literal name '{ClusterResourceName}'; got '{name}' ({pattern}).", acl);
             }
         }
 
         if (string.IsNullOrWhiteSpace(name))
         {
-            throw Invalid("AclResourceNameRequired", "-ResourceName is required to add an ACL (use '*' with -PatternType Literal for every resource of the type).", acl);
+            throw Invalid(ErrorCatalog.AclResourceNameRequired, "-ResourceName is required to add an ACL (use '*' with -PatternType Literal for every resource of the type).", acl);
         }
 
         if (pattern == KafkaAclPatternType.Prefixed && name == "*")
         {
-            throw Invalid("AclPrefixedWildcard", "A Prefixed ACL cannot use '*' as its prefix; use -PatternType Literal -ResourceName '*' for every resource.", acl);
+            throw Invalid(ErrorCatalog.AclPrefixedWildcard, "A Prefixed ACL cannot use '*' as its prefix; use -PatternType Literal -ResourceName '*' for every resource.", acl);
         }
 
         ValidatePrincipal(acl.Principal, required: true, acl);
@@ -59,12 +60,12 @@ public static class AclMapping
         ValidateHost(host, acl);
         if (acl.Operation == KafkaAclOperation.Any)
         {
-            throw Invalid("AclOperationRequired", "-Operation is required to add an ACL (Read, Write, Describe, All, ...); Any only filters.", acl);
+            throw Invalid(ErrorCatalog.AclOperationRequired, "-Operation is required to add an ACL (Read, Write, Describe, All, ...); Any only filters.", acl);
         }
 
         if (acl.Permission == KafkaAclPermission.Any)
         {
-            throw Invalid("AclPermissionRequired", "-Permission is required to add an ACL: Allow or Deny.", acl);
+            throw Invalid(ErrorCatalog.AclPermissionRequired, "-Permission is required to add an ACL: Allow or Deny.", acl);
         }
 
         return new AclBinding
@@ -87,13 +88,13 @@ public static class AclMapping
 
         if (filter.ResourceName is not null && string.IsNullOrWhiteSpace(filter.ResourceName))
         {
-            throw Invalid("AclResourceNameEmpty", "-ResourceName is empty. Leave it out to match every name, or give a name.", filter);
+            throw Invalid(ErrorCatalog.AclResourceNameEmpty, "-ResourceName is empty. Leave it out to match every name, or give a name.", filter);
         }
 
         if (forDelete && filter.ResourceName is null && filter.Principal is null)
         {
             throw Invalid(
-                "AclFilterTooBroad",
+                ErrorCatalog.AclFilterTooBroad,
                 "Remove-KafkaAcl needs at least -ResourceName or -Principal: a filter without either would delete ACLs across the whole cluster. Pipe the exact ACLs from Get-KafkaAcl instead.",
                 filter);
         }
@@ -207,7 +208,7 @@ public static class AclMapping
             || string.IsNullOrEmpty(acl.ResourceName) || string.IsNullOrEmpty(acl.Principal) || string.IsNullOrEmpty(acl.Host))
         {
             throw Invalid(
-                "AclBindingNotExact",
+                ErrorCatalog.AclBindingNotExact,
                 $"ACL '{acl}' is not one binding (pattern {acl.PatternType}, operation {acl.Operation}, permission {acl.Permission}): removing it would need a filter wider than the ACL, which could delete other ACLs. Pipe ACLs straight from Get-KafkaAcl, or give the filter parameters explicitly.",
                 filter);
         }
@@ -232,7 +233,7 @@ public static class AclMapping
         KafkaAclPatternType.Match => ResourcePatternType.Match,
         KafkaAclPatternType.Literal => ResourcePatternType.Literal,
         KafkaAclPatternType.Prefixed => ResourcePatternType.Prefixed,
-        _ => throw Invalid("AclPatternTypeNotSupported", $"Pattern type {type} only describes what the cluster returned; filter with Literal, Prefixed, Match or Any.", null),
+        _ => throw Invalid(ErrorCatalog.AclPatternTypeNotSupported, $"Pattern type {type} only describes what the cluster returned; filter with Literal, Prefixed, Match or Any.", null),
     };
 
     internal static AclOperation ToConfluent(KafkaAclOperation operation) => operation switch
@@ -249,7 +250,7 @@ public static class AclMapping
         KafkaAclOperation.DescribeConfigs => AclOperation.DescribeConfigs,
         KafkaAclOperation.AlterConfigs => AclOperation.AlterConfigs,
         KafkaAclOperation.IdempotentWrite => AclOperation.IdempotentWrite,
-        _ => throw Invalid("AclOperationNotSupported", $"Operation {operation} cannot be named by Confluent.Kafka 2.15 (librdkafka knows operations up to IdempotentWrite); use kafka-acls.sh for User-resource ACLs.", null),
+        _ => throw Invalid(ErrorCatalog.AclOperationNotSupported, $"Operation {operation} cannot be named by Confluent.Kafka 2.15 (librdkafka knows operations up to IdempotentWrite); use kafka-acls.sh for User-resource ACLs.", null),
     };
 
     internal static AclPermissionType ToConfluent(KafkaAclPermission permission) => permission switch
@@ -311,8 +312,7 @@ public static class AclMapping
             _ => "kafka-acls.sh",
         };
         return new KafkaCatalogException(
-            "AclResourceTypeNotSupported",
-            FailureKind.InvalidArgument,
+            ErrorCatalog.AclResourceTypeNotSupported,
             $"{what} is on a {type} resource, which Confluent.Kafka 2.15/2.16 cannot name; KafkaCatalog acts only on Topic, Group and Cluster ACLs (a filter of type Any would also match ACLs of other types with the same name, so nothing was changed). Use {remedy}. Get-KafkaAcl | Where-Object ResourceType -eq {type} lists them.",
             target);
     }
@@ -323,7 +323,7 @@ public static class AclMapping
         {
             if (required)
             {
-                throw Invalid("AclPrincipalRequired", "-Principal is required to add an ACL, e.g. 'User:alice' (or 'User:*' for every user).", target);
+                throw Invalid(ErrorCatalog.AclPrincipalRequired, "-Principal is required to add an ACL, e.g. 'User:alice' (or 'User:*' for every user).", target);
             }
 
             return;
@@ -332,7 +332,7 @@ public static class AclMapping
         var colon = principal.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == principal.Length - 1 || principal.Any(char.IsWhiteSpace))
         {
-            throw Invalid("AclPrincipalInvalid", $"Principal '{principal}' is not of the form 'Type:Name', e.g. 'User:alice' or 'User:*'.", target);
+            throw Invalid(ErrorCatalog.AclPrincipalInvalid, $"Principal '{principal}' is not of the form 'Type:Name', e.g. 'User:alice' or 'User:*'.", target);
         }
     }
 
@@ -340,10 +340,10 @@ public static class AclMapping
     {
         if (string.IsNullOrWhiteSpace(host) || host.Any(char.IsWhiteSpace))
         {
-            throw Invalid("AclHostInvalid", $"Host '{host}' is not valid: give an IP address or '*' for any host.", target);
+            throw Invalid(ErrorCatalog.AclHostInvalid, $"Host '{host}' is not valid: give an IP address or '*' for any host.", target);
         }
     }
 
-    private static KafkaCatalogException Invalid(string id, string message, KafkaAclFilter? target) =>
-        new(id, FailureKind.InvalidArgument, message, target);
+    private static KafkaCatalogException Invalid(ErrorDefinition error, string message, KafkaAclFilter? target) =>
+        new(error, message, target);
 }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -146,9 +147,9 @@ public sealed class AclService
     {
         KafkaCatalogException mapped = code switch
         {
-            ErrorCode.SecurityDisabled => new("AclAuthorizerDisabled", FailureKind.InvalidOperation,
+            ErrorCode.SecurityDisabled => new(ErrorCatalog.AclAuthorizerDisabled,
                 $"Cannot {action}: the cluster has no authorizer configured (SECURITY_DISABLED), so it keeps no ACLs. Enable an authorizer (authorizer.class.name) on the brokers first.", target),
-            ErrorCode.ClusterAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+            ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action}: managing ACLs needs the Alter (or Describe, to list) operation on the Cluster resource.", target),
             _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
             _ => KafkaErrors.General(code, reason, target, action),

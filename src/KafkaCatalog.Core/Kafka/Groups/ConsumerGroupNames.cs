@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -11,8 +12,7 @@ public static class ConsumerGroupNames
         if (string.IsNullOrWhiteSpace(groupId))
         {
             throw new KafkaCatalogException(
-                "EmptyGroupId",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.EmptyGroupId,
                 "The consumer group id is empty. Give a group id (Get-KafkaConsumerGroup lists them).",
                 groupId);
         }

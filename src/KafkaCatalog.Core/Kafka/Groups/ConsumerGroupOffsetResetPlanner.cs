@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -25,8 +26,7 @@ public static class ConsumerGroupOffsetResetPlanner
         if (request.Mode == OffsetResetMode.ToOffset && request.Offset < 0)
         {
             throw new KafkaCatalogException(
-                "NegativeResetOffset",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.NegativeResetOffset,
                 $"-ToOffset {request.Offset.ToString(CultureInfo.InvariantCulture)} is negative. Give an offset of 0 or more, or use -ToEarliest / -ToLatest.",
                 request.GroupId);
         }
@@ -38,8 +38,7 @@ public static class ConsumerGroupOffsetResetPlanner
                 if (string.IsNullOrWhiteSpace(topic))
                 {
                     throw new KafkaCatalogException(
-                        "EmptyTopicName",
-                        FailureKind.InvalidArgument,
+                        ErrorCatalog.EmptyTopicName,
                         "-Topic contains an empty name. Give the names of the topics whose offsets should be reset.",
                         request.GroupId);
                 }
@@ -51,8 +50,7 @@ public static class ConsumerGroupOffsetResetPlanner
             if (request.Topics is not { Count: 1 })
             {
                 throw new KafkaCatalogException(
-                    "PartitionNeedsSingleTopic",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PartitionNeedsSingleTopic,
                     "-Partition needs exactly one -Topic: partition numbers only mean something within one topic.",
                     request.GroupId);
             }
@@ -61,8 +59,7 @@ public static class ConsumerGroupOffsetResetPlanner
             if (negative < 0)
             {
                 throw new KafkaCatalogException(
-                    "NegativePartition",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.NegativePartition,
                     $"-Partition {negative.ToString(CultureInfo.InvariantCulture)} is negative. Partitions are numbered from 0.",
                     request.GroupId);
             }
@@ -81,8 +78,7 @@ public static class ConsumerGroupOffsetResetPlanner
 
         var members = memberCount == 1 ? "1 active member" : $"{memberCount.ToString(CultureInfo.InvariantCulture)} active members";
         throw new KafkaCatalogException(
-            "ConsumerGroupActive",
-            FailureKind.InvalidOperation,
+            ErrorCatalog.ConsumerGroupActive,
             $"Consumer group '{groupId}' has {members}; stop them first (the group must be Empty, it is {state}), then run the reset again. Offsets can only be reset while no consumer is in the group.",
             groupId);
     }
@@ -107,8 +103,7 @@ public static class ConsumerGroupOffsetResetPlanner
             if (committedPartitions.Count == 0)
             {
                 throw new KafkaCatalogException(
-                    "ConsumerGroupHasNoOffsets",
-                    FailureKind.ObjectNotFound,
+                    ErrorCatalog.ConsumerGroupHasNoOffsets,
                     $"Consumer group '{request.GroupId}' has no committed offsets, so there is nothing to reset. Name the topics with -Topic to give it offsets.",
                     request.GroupId);
             }
@@ -120,8 +115,7 @@ public static class ConsumerGroupOffsetResetPlanner
             if (scope.Count == 0)
             {
                 throw new KafkaCatalogException(
-                    "ConsumerGroupTopicsGone",
-                    FailureKind.ObjectNotFound,
+                    ErrorCatalog.ConsumerGroupTopicsGone,
                     $"Consumer group '{request.GroupId}' only has offsets for topics that no longer exist. Use Remove-KafkaConsumerGroup -Topic to drop them.",
                     request.GroupId);
             }
@@ -134,8 +128,7 @@ public static class ConsumerGroupOffsetResetPlanner
             if (!partitionCounts.TryGetValue(topic, out var count))
             {
                 throw new KafkaCatalogException(
-                    "TopicNotFound",
-                    FailureKind.ObjectNotFound,
+                    ErrorCatalog.TopicNotFound,
                     $"Topic '{topic}' does not exist. Check the name with Get-KafkaTopic; nothing was reset.",
                     topic);
             }
@@ -147,8 +140,7 @@ public static class ConsumerGroupOffsetResetPlanner
                     if (partition >= count)
                     {
                         throw new KafkaCatalogException(
-                            "PartitionNotFound",
-                            FailureKind.ObjectNotFound,
+                            ErrorCatalog.PartitionNotFound,
                             $"Topic '{topic}' has {count.ToString(CultureInfo.InvariantCulture)} partitions (0-{(count - 1).ToString(CultureInfo.InvariantCulture)}); partition {partition.ToString(CultureInfo.InvariantCulture)} does not exist. Nothing was reset.",
                             topic);
                     }
@@ -214,8 +206,7 @@ public static class ConsumerGroupOffsetResetPlanner
         if (state.CommittedOffset is not { } committed || committed < 0)
         {
             throw new KafkaCatalogException(
-                "NoCommittedOffsetToShift",
-                FailureKind.InvalidOperation,
+                ErrorCatalog.NoCommittedOffsetToShift,
                 $"Consumer group '{request.GroupId}' has no committed offset on {state.Partition}, so -ShiftBy has nothing to shift. Use -ToEarliest, -ToLatest or -ToOffset for that partition (scope it with -Topic/-Partition). Nothing was reset.",
                 request.GroupId);
         }

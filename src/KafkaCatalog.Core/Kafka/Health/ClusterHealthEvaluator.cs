@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -25,7 +26,7 @@ public static class ClusterHealthEvaluator
         foreach (var name in checks)
         {
             var known = KafkaHealthChecks.All.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new KafkaCatalogException("InvalidHealthCheck", FailureKind.InvalidArgument,
+                ?? throw new KafkaCatalogException(ErrorCatalog.InvalidHealthCheck,
                     $"'{name}' is not a Test-KafkaCluster check. Use one of: {string.Join(", ", KafkaHealthChecks.All)}.", name);
             if (!result.Contains(known))
             {

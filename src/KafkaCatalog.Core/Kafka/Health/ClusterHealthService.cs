@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -109,7 +110,7 @@ public sealed class ClusterHealthService
         {
             await NativeCallGate.Abandonable(ProveAsync(), cancellationToken).ConfigureAwait(false);
         }
-        catch (KafkaCatalogException ex) when (ex.ErrorId == "KafkaClusterUnreachable")
+        catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
         {
             _sink.Verbose($"{ex.Message} Test-KafkaCluster -Quiet returns False.");
             return false;

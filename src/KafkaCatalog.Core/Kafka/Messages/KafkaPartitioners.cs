@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Errors;
+
 namespace KafkaCatalog.Core.Kafka;
 
 /// <summary>
@@ -31,8 +33,7 @@ public static class KafkaPartitioners
         {
             var match = Names.FirstOrDefault(n => string.Equals(n, requested.Trim(), StringComparison.OrdinalIgnoreCase));
             return match ?? throw new KafkaCatalogException(
-                "PartitionerInvalid",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.PartitionerInvalid,
                 $"'{requested}' is not a librdkafka partitioner. Use one of {string.Join(", ", Names)} (murmur2_random, the default, places keys as the Java client and kafka-python do).",
                 requested);
         }

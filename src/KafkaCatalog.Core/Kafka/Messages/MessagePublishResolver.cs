@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -88,8 +89,7 @@ public static class MessagePublishResolver
             if (!typed.Contains("Value") && !input.PipelineParameters.Contains("Value"))
             {
                 throw new KafkaCatalogException(
-                    "PublishNothingToSend",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.PublishNothingToSend,
                     "Nothing to publish: give -Value (use -Value $null for a tombstone) or pipe objects to Publish-KafkaMessage.",
                     input.Topic);
             }
@@ -126,8 +126,7 @@ public static class MessagePublishResolver
                 if (metadataObject is not IDictionary metadata)
                 {
                     throw new KafkaCatalogException(
-                        "MageMetadataInvalid",
-                        FailureKind.InvalidData,
+                        ErrorCatalog.MageMetadataInvalid,
                         $"The message's 'metadata' is a {metadataObject.GetType().Name}, not a dictionary. Mage's format is @{{ data = ...; metadata = @{{ dest_topic = 'topic'; key = 'key'; time = <epoch ms> }} }}.",
                         item);
                 }
@@ -135,8 +134,7 @@ public static class MessagePublishResolver
                 if (TryGet(metadata, "dest_topic", out var destTopic) && destTopic is not null)
                 {
                     topic = destTopic as string is { Length: > 0 } t ? t : throw new KafkaCatalogException(
-                        "MageDestTopicInvalid",
-                        FailureKind.InvalidData,
+                        ErrorCatalog.MageDestTopicInvalid,
                         $"metadata.dest_topic must be a topic name (a non-empty string); got '{destTopic}'.",
                         item);
                 }
@@ -193,8 +191,7 @@ public static class MessagePublishResolver
     {
         string s => s,
         bool or IDictionary or IEnumerable => throw new KafkaCatalogException(
-            "MageKeyInvalid",
-            FailureKind.InvalidData,
+            ErrorCatalog.MageKeyInvalid,
             $"metadata.key must be a string or a number; got a {key.GetType().Name}.",
             item),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
@@ -220,8 +217,7 @@ public static class MessagePublishResolver
         if (ms is not { } value || value < 0 || value > 253402300799999)
         {
             throw new KafkaCatalogException(
-                "MageTimeInvalid",
-                FailureKind.InvalidData,
+                ErrorCatalog.MageTimeInvalid,
                 $"metadata.time must be a whole number of milliseconds since 1970-01-01 UTC (Mage's format); got '{time}'.",
                 item);
         }
@@ -266,8 +262,7 @@ public static class MessagePublishResolver
                 return result;
             default:
                 throw new KafkaCatalogException(
-                    "HeadersInvalid",
-                    FailureKind.InvalidArgument,
+                    ErrorCatalog.HeadersInvalid,
                     $"-Headers must be a hashtable of name = value (e.g. @{{ source = 'billing' }}); got a {headers.GetType().Name}.",
                     headers);
         }
@@ -278,8 +273,7 @@ public static class MessagePublishResolver
         if (string.IsNullOrEmpty(key))
         {
             throw new KafkaCatalogException(
-                "HeaderNameEmpty",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.HeaderNameEmpty,
                 "A header name is empty. Every header needs a name, e.g. @{ source = 'billing' }.",
                 key);
         }
@@ -295,8 +289,7 @@ public static class MessagePublishResolver
         if (message.Partition is < 0)
         {
             throw new KafkaCatalogException(
-                "NegativePartition",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.NegativePartition,
                 $"-Partition {message.Partition.Value.ToString(CultureInfo.InvariantCulture)} is negative. Partitions are numbered from 0; leave -Partition out to let the key choose.",
                 message.Topic);
         }
@@ -304,8 +297,7 @@ public static class MessagePublishResolver
         if (message.Timestamp is { } ts && ts < DateTimeOffset.UnixEpoch)
         {
             throw new KafkaCatalogException(
-                "TimestampBeforeEpoch",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.TimestampBeforeEpoch,
                 $"-Timestamp {ts:o} is before 1970-01-01 UTC; Kafka timestamps cannot be negative.",
                 message.Topic);
         }
@@ -321,16 +313,14 @@ public static class MessagePublishResolver
         if (topic is "." or ".." || !LegalTopic.IsMatch(topic))
         {
             throw new KafkaCatalogException(
-                "InvalidTopicName",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.InvalidTopicName,
                 $"'{topic}' is not a legal topic name: use 1-249 characters from a-z, A-Z, 0-9, '.', '_' and '-' (not '.' or '..').",
                 topic);
         }
     }
 
     private static KafkaCatalogException TopicMissing() => new(
-        "PublishTopicMissing",
-        FailureKind.InvalidArgument,
+        ErrorCatalog.PublishTopicMissing,
         "No topic to publish to: give -Topic, metadata.dest_topic in a Mage-format message, or connect with a profile that names a topic (Mage 'topic').",
         null);
 }

@@ -1,4 +1,5 @@
 using KafkaCatalog.Core.Connections;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -21,8 +22,7 @@ public static class ReceiveDefaults
         if (string.IsNullOrEmpty(topic))
         {
             throw new KafkaCatalogException(
-                "ReceiveTopicMissing",
-                FailureKind.InvalidArgument,
+                ErrorCatalog.ReceiveTopicMissing,
                 "No topic to read: give -Topic, or connect with a profile that names one (Mage 'topic').",
                 null);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -16,7 +17,7 @@ public static class LeaderElectionPlanner
         ArgumentNullException.ThrowIfNull(request);
         if (request.Topics.Count == 0 || request.Topics.Any(string.IsNullOrWhiteSpace))
         {
-            throw new KafkaCatalogException("EmptyTopicName", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.EmptyTopicName,
                 "-Topic is empty or contains an empty name. Give the topics whose partitions need a leader election, or pipe Get-KafkaTopic.");
         }
 
@@ -24,14 +25,14 @@ public static class LeaderElectionPlanner
         {
             if (request.Topics.Count != 1 || NamePattern.Parse(request.Topics[0]).HasWildcards)
             {
-                throw new KafkaCatalogException("PartitionNeedsSingleTopic", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.PartitionNeedsSingleTopic,
                     "-Partition needs exactly one -Topic without wildcards: partition numbers only mean something within one topic.", string.Join(",", request.Topics));
             }
 
             var negative = partitions.FirstOrDefault(p => p < 0, 0);
             if (negative < 0)
             {
-                throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.NegativePartition,
                     $"-Partition {negative.ToString(CultureInfo.InvariantCulture)} is negative. Partitions are numbered from 0.", request.Topics[0]);
             }
         }
@@ -54,7 +55,7 @@ public static class LeaderElectionPlanner
                 var missing = wanted.Where(w => topic.Partitions.All(p => p.Partition != w)).Distinct().Order().ToArray();
                 if (missing.Length > 0)
                 {
-                    throw new KafkaCatalogException("PartitionNotFound", FailureKind.ObjectNotFound,
+                    throw new KafkaCatalogException(ErrorCatalog.PartitionNotFound,
                         $"Topic '{topic.Name}' has no partition {string.Join(", ", missing)} (it has {topic.PartitionCount}, numbered from 0). No leader was elected.", new KafkaTopicPartition(topic.Name, missing[0]));
                 }
 
@@ -152,11 +153,11 @@ public static class LeaderElectionPlanner
         var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
-            ErrorCode.PreferredLeaderNotAvailable => new("PreferredLeaderNotAvailable", FailureKind.ResourceUnavailable,
+            ErrorCode.PreferredLeaderNotAvailable => new(ErrorCatalog.PreferredLeaderNotAvailable,
                 $"Cannot move the leadership of {target} to its preferred replica, broker {planned.PreferredLeader}: it is not alive or not in sync (in sync: [{string.Join(",", planned.InSyncReplicas)}]; {detail}). Start broker {planned.PreferredLeader} and let it catch up (Get-KafkaTopic shows the in-sync replicas), then run the election again.", target),
-            ErrorCode.EligibleLeadersNotAvailable => new("EligibleLeadersNotAvailable", FailureKind.ResourceUnavailable,
+            ErrorCode.EligibleLeadersNotAvailable => new(ErrorCatalog.EligibleLeadersNotAvailable,
                 $"Cannot elect a leader for {target}: none of its replicas [{string.Join(",", planned.Replicas)}] is alive ({detail}). Start one of those brokers, then run the election again.", target),
-            ErrorCode.UnknownTopicOrPart => new("PartitionNotFound", FailureKind.ObjectNotFound,
+            ErrorCode.UnknownTopicOrPart => new(ErrorCatalog.PartitionNotFound,
                 $"{target} does not exist (any more): {detail}. Use Get-KafkaTopic to list the partitions.", target),
             _ => KafkaErrors.General(code, reason, target, $"elect a leader for {target}"),
         };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -23,32 +24,32 @@ public static class RecordDeletionPlanner
         var problem = KafkaErrors.ValidateTopicName(request.Topic);
         if (problem is not null)
         {
-            throw new KafkaCatalogException("InvalidTopicName", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.InvalidTopicName,
                 $"Cannot delete records of topic '{request.Topic}': {problem}. " + KafkaErrors.TopicNameRules, request.Topic);
         }
 
         if (TopicService.InternalTopics.Contains(request.Topic))
         {
-            throw new KafkaCatalogException("CannotDeleteInternalTopicRecords", FailureKind.InvalidOperation,
+            throw new KafkaCatalogException(ErrorCatalog.CannotDeleteInternalTopicRecords,
                 $"Topic '{request.Topic}' is internal to Kafka; its records are not deleted (Kafka refuses it too).", request.Topic);
         }
 
         if ((request.BeforeOffset is null) == (request.BeforeTimestamp is null))
         {
-            throw new KafkaCatalogException("RecordDeletionNeedsOneBound", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.RecordDeletionNeedsOneBound,
                 "Give exactly one of -BeforeOffset and -BeforeTimestamp: the records before it are deleted.", request.Topic);
         }
 
         if (request.BeforeOffset is < 0)
         {
-            throw new KafkaCatalogException("NegativeOffset", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.NegativeOffset,
                 $"-BeforeOffset {request.BeforeOffset.Value.ToString(CultureInfo.InvariantCulture)} is negative. Give the first offset to keep (0 or more); Get-KafkaTopicOffset shows each partition's watermarks.", request.Topic);
         }
 
         var negative = request.Partitions?.FirstOrDefault(p => p < 0, 0) ?? 0;
         if (negative < 0)
         {
-            throw new KafkaCatalogException("NegativePartition", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.NegativePartition,
                 $"-Partition {negative.ToString(CultureInfo.InvariantCulture)} is negative. Partitions are numbered from 0.", request.Topic);
         }
     }
@@ -65,7 +66,7 @@ public static class RecordDeletionPlanner
         var missing = wanted.Where(p => p >= partitionCount).Distinct().Order().ToArray();
         if (missing.Length > 0)
         {
-            throw new KafkaCatalogException("PartitionNotFound", FailureKind.ObjectNotFound,
+            throw new KafkaCatalogException(ErrorCatalog.PartitionNotFound,
                 $"Topic '{request.Topic}' has no partition {string.Join(", ", missing)} (it has {partitionCount}, numbered from 0). No records were deleted.", new KafkaTopicPartition(request.Topic, missing[0]));
         }
 
@@ -87,7 +88,7 @@ public static class RecordDeletionPlanner
             if (beyond.Length > 0)
             {
                 var listing = string.Join(", ", beyond.Select(p => $"{request.Topic}[{p.Partition}] ends at {p.HighWatermark.ToString(CultureInfo.InvariantCulture)}"));
-                throw new KafkaCatalogException("BeforeOffsetBeyondHighWatermark", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.BeforeOffsetBeyondHighWatermark,
                     $"-BeforeOffset {before.ToString(CultureInfo.InvariantCulture)} is beyond the high watermark of {listing}: Kafka cannot delete records that do not exist yet. No records were deleted. Choose the partitions with -Partition, or a lower offset (Get-KafkaTopicOffset shows the watermarks).",
                     new KafkaTopicPartition(request.Topic, beyond[0].Partition));
             }

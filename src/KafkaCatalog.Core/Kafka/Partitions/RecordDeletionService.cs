@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -53,7 +54,7 @@ public sealed class RecordDeletionService
         if (errors.Count > 0 || offsets.Count != scope.Count)
         {
             var first = errors.FirstOrDefault();
-            throw new KafkaCatalogException("PartitionOffsetsUnavailable", FailureKind.ResourceUnavailable,
+            throw new KafkaCatalogException(ErrorCatalog.PartitionOffsetsUnavailable,
                 $"The watermarks of some partitions of topic '{request.Topic}' could not be read ({first?.Message ?? "no answer"}), so the deletion cannot be planned. No records were deleted; try again shortly.",
                 request.Topic, first);
         }
@@ -137,18 +138,18 @@ public sealed class RecordDeletionService
         var detail = string.IsNullOrWhiteSpace(reason) ? code.ToString() : reason;
         return code switch
         {
-            ErrorCode.OffsetOutOfRange => new("BeforeOffsetBeyondHighWatermark", FailureKind.InvalidArgument,
+            ErrorCode.OffsetOutOfRange => new(ErrorCatalog.BeforeOffsetBeyondHighWatermark,
                 $"The cluster refused to delete the records of {target} before offset {row.NewLowWatermark}: it is out of range ({detail}). Get-KafkaTopicOffset shows the watermarks.", target),
             ErrorCode.PolicyViolation => PolicyError(row.Topic, detail),
-            ErrorCode.TopicException => new("CannotDeleteInternalTopicRecords", FailureKind.InvalidOperation,
+            ErrorCode.TopicException => new(ErrorCatalog.CannotDeleteInternalTopicRecords,
                 $"The cluster refused to delete records of {target} ({detail}).", target),
-            ErrorCode.UnknownTopicOrPart => new("PartitionNotFound", FailureKind.ObjectNotFound,
+            ErrorCode.UnknownTopicOrPart => new(ErrorCatalog.PartitionNotFound,
                 $"{target} does not exist (any more): {detail}. Use Get-KafkaTopic to list the partitions.", target),
             _ => KafkaErrors.General(code, reason, target, $"delete records of {target}"),
         };
     }
 
-    private static KafkaCatalogException PolicyError(string topic, string detail) => new("RecordDeletionNotAllowed", FailureKind.InvalidOperation,
+    private static KafkaCatalogException PolicyError(string topic, string detail) => new(ErrorCatalog.RecordDeletionNotAllowed,
         $"Records of topic '{topic}' cannot be deleted: its cleanup.policy does not include 'delete' ({detail}). Kafka deletes records only from topics with cleanup.policy delete or compact,delete (Set-KafkaTopicConfig).", topic);
 
     /// <summary>Kafka refuses DeleteRecords for a log whose cleanup.policy lacks "delete"; say so before anything is sent.</summary>

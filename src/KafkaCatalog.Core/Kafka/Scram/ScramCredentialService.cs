@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -44,7 +45,7 @@ public sealed class ScramCredentialService
         {
             if (name.Length == 0)
             {
-                throw new KafkaCatalogException("ScramUserNameEmpty", FailureKind.InvalidArgument,
+                throw new KafkaCatalogException(ErrorCatalog.ScramUserNameEmpty,
                     "The user name is empty. Give the SCRAM user's name, or omit -User to list every user.", name);
             }
         }
@@ -121,21 +122,21 @@ public sealed class ScramCredentialService
     {
         if (string.IsNullOrEmpty(user))
         {
-            throw new KafkaCatalogException("ScramUserNameEmpty", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.ScramUserNameEmpty,
                 "The credential has no user name. Give -Credential a user name and a password: Get-Credential alice.", user);
         }
 
         if (password is null || password.Length == 0)
         {
-            throw new KafkaCatalogException("ScramPasswordEmpty", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.ScramPasswordEmpty,
                 $"The credential for user '{user}' has an empty password. Kafka would store it, and anyone could then log in as '{user}'; give a password.", user);
         }
 
-        var canonical = ScramMechanisms.Normalize(mechanism) ?? throw new KafkaCatalogException("ScramMechanismUnsupported", FailureKind.InvalidArgument,
+        var canonical = ScramMechanisms.Normalize(mechanism) ?? throw new KafkaCatalogException(ErrorCatalog.ScramMechanismUnsupported,
             $"'{mechanism}' is not a SCRAM mechanism Kafka stores. Use {ScramMechanisms.Sha256} or {ScramMechanisms.Sha512}.", mechanism);
         if (iterations is < ScramMechanisms.MinIterations or > ScramMechanisms.MaxIterations)
         {
-            throw new KafkaCatalogException("ScramIterationsOutOfRange", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.ScramIterationsOutOfRange,
                 $"{iterations} iterations is outside what Kafka accepts for {canonical}: {ScramMechanisms.MinIterations} to {ScramMechanisms.MaxIterations}. The default is {ScramMechanisms.DefaultIterations}.", iterations);
         }
 
@@ -176,17 +177,17 @@ public sealed class ScramCredentialService
     {
         if (string.IsNullOrEmpty(user))
         {
-            throw new KafkaCatalogException("ScramUserNameEmpty", FailureKind.InvalidArgument, "The user name is empty. Give the SCRAM user's name.", user);
+            throw new KafkaCatalogException(ErrorCatalog.ScramUserNameEmpty, "The user name is empty. Give the SCRAM user's name.", user);
         }
 
-        var canonical = ScramMechanisms.Normalize(mechanism) ?? throw new KafkaCatalogException("ScramMechanismUnsupported", FailureKind.InvalidArgument,
+        var canonical = ScramMechanisms.Normalize(mechanism) ?? throw new KafkaCatalogException(ErrorCatalog.ScramMechanismUnsupported,
             $"'{mechanism}' is not a SCRAM mechanism Kafka stores. Use {ScramMechanisms.Sha256} or {ScramMechanisms.Sha512}.", mechanism);
         var listing = await GetAsync([NamePattern.ContainsWildcard(user) ? EscapeWildcards(user) : user], cancellationToken).ConfigureAwait(false);
         var existing = listing.Credentials.FirstOrDefault(c => c.User == user && c.Mechanism == canonical);
         if (existing is null)
         {
             var has = listing.Credentials.Where(c => c.User == user).Select(c => c.Mechanism).ToArray();
-            throw new KafkaCatalogException("ScramCredentialNotFound", FailureKind.ObjectNotFound,
+            throw new KafkaCatalogException(ErrorCatalog.ScramCredentialNotFound,
                 has.Length == 0
                     ? $"User '{user}' has no SCRAM credential, so nothing was removed. Use Get-KafkaUserScramCredential to list the users."
                     : $"User '{user}' has no {canonical} credential (it has {string.Join(", ", has)}), so nothing was removed.",
@@ -243,7 +244,7 @@ public sealed class ScramCredentialService
         }
     }
 
-    private static KafkaCatalogException NotFound(string user) => new("ScramUserNotFound", FailureKind.ObjectNotFound,
+    private static KafkaCatalogException NotFound(string user) => new(ErrorCatalog.ScramUserNotFound,
         $"User '{user}' has no SCRAM credential on this cluster. Use Get-KafkaUserScramCredential to list the users, or Set-KafkaUserScramCredential to create one.", user);
 
     private KafkaCatalogException Map(ErrorCode code, string? reason, string target, string? mechanism, string action, Exception? inner)
@@ -252,15 +253,15 @@ public sealed class ScramCredentialService
         KafkaCatalogException mapped = code switch
         {
             ErrorCode.ResourceNotFound when mechanism is null => NotFound(target),
-            ErrorCode.ResourceNotFound => new("ScramCredentialNotFound", FailureKind.ObjectNotFound,
+            ErrorCode.ResourceNotFound => new(ErrorCatalog.ScramCredentialNotFound,
                 $"User '{target}' has no {mechanism} credential, so nothing was removed ({detail}). Use Get-KafkaUserScramCredential -User '{target}' to see its mechanisms.", target),
-            ErrorCode.UnacceptableCredential => new("ScramCredentialUnacceptable", FailureKind.InvalidArgument,
+            ErrorCode.UnacceptableCredential => new(ErrorCatalog.ScramCredentialUnacceptable,
                 $"The cluster refused to {action}: {detail}. Kafka accepts {ScramMechanisms.MinIterations} to {ScramMechanisms.MaxIterations} iterations and a non-empty user name.", target),
-            ErrorCode.UnsupportedSaslMechanism => new("ScramMechanismUnsupported", FailureKind.InvalidArgument,
+            ErrorCode.UnsupportedSaslMechanism => new(ErrorCatalog.ScramMechanismUnsupported,
                 $"The cluster refused to {action}: {detail}. Use {ScramMechanisms.Sha256} or {ScramMechanisms.Sha512}.", target),
-            ErrorCode.DuplicateResource => new("ScramUserDuplicate", FailureKind.InvalidArgument,
+            ErrorCode.DuplicateResource => new(ErrorCatalog.ScramUserDuplicate,
                 $"The cluster refused to {action}: {detail}. Change one credential of a user per call.", target),
-            ErrorCode.ClusterAuthorizationFailed => new("KafkaAuthorizationFailed", FailureKind.PermissionDenied,
+            ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action}: SCRAM credentials need the {(mechanism is null ? "Describe" : "Alter")} operation on the Cluster resource. Ask the cluster's administrator for the ACL.", target),
             _ when KafkaRetry.IsUnreachable(code) && inner is not null => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
             _ => KafkaErrors.General(code, reason, target, action),

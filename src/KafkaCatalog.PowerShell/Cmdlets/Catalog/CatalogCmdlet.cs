@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Catalog;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
@@ -48,8 +49,7 @@ public abstract class CatalogCmdlet : AsyncCmdlet
         }
 
         ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException(
-            "CatalogNotConnected",
-            FailureKind.ConnectionError,
+            ErrorCatalog.CatalogNotConnected,
             "No catalog session. Run Connect-Catalog -BaseUri https://<tenant>.atlan.com -ApiToken (Read-Host -AsSecureString), pass -CatalogConnection, or set ATLAN_BASE_URL and ATLAN_API_KEY.")));
         throw new InvalidOperationException("unreachable");
     }
@@ -74,13 +74,9 @@ public abstract class CatalogCmdlet : AsyncCmdlet
         Emit(result);
         if (result.Status == CatalogAssetStatus.Failed)
         {
-            EmitError(new KafkaCatalogException(result.ErrorId ?? "CatalogAssetFailed", KindOf(result.ErrorId), $"{result.TypeName} '{result.Name}' ({result.QualifiedName}): {result.Error}", result));
+            EmitError(new KafkaCatalogException(result.ErrorId ?? ErrorCatalog.CatalogAssetFailed.Id, ErrorCatalog.KindOf(result.ErrorId), $"{result.TypeName} '{result.Name}' ({result.QualifiedName}): {result.Error}", result));
         }
     }
-
-    protected bool IsWhatIf =>
-        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true })
-        || (SessionState?.PSVariable.GetValue("WhatIfPreference") is SwitchParameter { IsPresent: true } or true);
 
     internal static SecureString ToSecureString(string text)
     {
@@ -93,17 +89,4 @@ public abstract class CatalogCmdlet : AsyncCmdlet
         secure.MakeReadOnly();
         return secure;
     }
-
-    internal static FailureKind KindOf(string? errorId) => errorId switch
-    {
-        "CatalogInvalidTopicName" or "CatalogInvalidGroupId" or "CatalogInvalidAsset" or "CatalogInvalidRequest" or "CatalogUnsupportedInput" => FailureKind.InvalidData,
-        "CatalogReferencedTopicMissing" or "CatalogReferencedAssetNotFound" or "CatalogTopicNotPublished" or "CatalogAssetNotFound" => FailureKind.ObjectNotFound,
-        "CatalogPermissionDenied" => FailureKind.PermissionDenied,
-        "CatalogAuthenticationFailed" => FailureKind.AuthenticationError,
-        "CatalogRateLimited" => FailureKind.LimitsExceeded,
-        "CatalogTimeout" => FailureKind.OperationTimeout,
-        "CatalogServerError" => FailureKind.ResourceUnavailable,
-        "CatalogUnreachable" => FailureKind.ConnectionError,
-        _ => FailureKind.NotSpecified,
-    };
 }

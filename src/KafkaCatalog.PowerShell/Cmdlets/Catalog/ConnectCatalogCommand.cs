@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Catalog;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
@@ -43,7 +44,7 @@ public sealed class ConnectCatalogCommand : AsyncCmdlet
 
         if (token is null)
         {
-            ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException("CatalogApiTokenMissing", FailureKind.InvalidArgument, "No API token was given. Pass -ApiToken (a SecureString, e.g. Read-Host -AsSecureString) or set ATLAN_API_KEY.")));
+            ThrowTerminatingError(ToErrorRecord(new KafkaCatalogException(ErrorCatalog.CatalogApiTokenMissing, "No API token was given. Pass -ApiToken (a SecureString, e.g. Read-Host -AsSecureString) or set ATLAN_API_KEY.")));
             return;
         }
 

@@ -47,13 +47,14 @@ public sealed class NewCatalogKafkaConnectionCommand : CatalogCmdlet
             Force = Force.IsPresent,
             AccessTimeout = TimeSpan.FromSeconds(AccessTimeoutSec),
         };
+        var approval = Approval();
         RunAsync(async token =>
         {
             var connection = await CatalogKafkaConnections.EnsureAsync(
                 catalog,
                 request,
                 CreateSink(),
-                qn => AskShouldProcess($"Kafka connection '{Name}' ({qn}) in {catalog.BaseUri}", "Create"),
+                qn => approval.Approve($"Kafka connection '{Name}' ({qn}) in {catalog.BaseUri}", "Create"),
                 token).ConfigureAwait(false);
             if (connection is not null)
             {

@@ -78,7 +78,7 @@ public sealed class PublishCatalogKafkaAssetCommand : CatalogCmdlet
             CertificateStatusMessage = CertificateMessage,
         };
         var options = new CatalogPublishOptions { BatchSize = BatchSize, MaxParallelism = ThrottleLimit };
-        var whatIf = IsWhatIf;
+        var approval = Approval();
         RunAsync(async token =>
         {
             var set = CatalogAssetBuilder.Build(qn, _items, decoration);
@@ -99,12 +99,12 @@ public sealed class PublishCatalogKafkaAssetCommand : CatalogCmdlet
 
             bool Approve(CatalogPublishBatch batch)
             {
-                if (AskShouldProcess($"{catalog.BaseUri} connection {qn}", batch.Describe()))
+                if (approval.Approve($"{catalog.BaseUri} connection {qn}", batch.Describe()))
                 {
                     return true;
                 }
 
-                if (whatIf)
+                if (approval.WhatIf)
                 {
                     Emit(CatalogPublisher.Batches(new CatalogPublishSet { ConnectionQualifiedName = qn, Topics = batch.Assets.Where(a => a.IsTopic).ToList(), Groups = batch.Assets.Where(a => !a.IsTopic).ToList() }, options, indented: true).Single().Json);
                 }

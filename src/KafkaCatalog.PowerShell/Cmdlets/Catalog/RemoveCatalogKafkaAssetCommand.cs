@@ -60,8 +60,8 @@ public sealed class RemoveCatalogKafkaAssetCommand : CatalogCmdlet
             : IncludeConnection.IsPresent
                 ? _assets.Select(a => QualifiedNames.ConnectionOf(a.QualifiedName)).Where(c => c is not null).Select(c => c!).Distinct(StringComparer.Ordinal).ToList()
                 : new List<string>();
-        var skipConfirmation = Force.IsPresent && !IsWhatIf;
-        bool Approve(string action) => skipConfirmation || AskShouldProcess(catalog.BaseUri.ToString(), action);
+        var approval = Approval(Force);
+        bool Approve(string action) => approval.Approve(catalog.BaseUri.ToString(), action);
 
         RunAsync(async token =>
         {

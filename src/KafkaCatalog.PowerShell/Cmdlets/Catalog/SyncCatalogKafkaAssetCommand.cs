@@ -171,6 +171,7 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
 
         // Every change goes through ShouldProcess (so -WhatIf lists each one, archives included);
         // archives are removals and also need a High-impact confirmation.
+        var approval = Approval(Force);
         var approved = new List<CatalogSyncAction>();
         var archives = new List<CatalogSyncAction>();
         foreach (var action in plan.Actions)
@@ -179,19 +180,19 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
             {
                 approved.Add(action);
             }
-            else if (ShouldProcess($"{action.TypeName} '{action.QualifiedName}'", action.Describe()))
+            else if (approval.Approve($"{action.TypeName} '{action.QualifiedName}'", action.Describe()))
             {
                 (action.Kind == CatalogSyncActionKind.Archive ? archives : approved).Add(action);
             }
         }
 
-        if (IsWhatIf)
+        if (approval.WhatIf)
         {
             WriteObject(CatalogSynchronizer.Summarize(plan));
             return;
         }
 
-        if (archives.Count > 0 && ConfirmArchive(archives))
+        if (archives.Count > 0 && ConfirmArchive(approval, archives))
         {
             approved.AddRange(archives);
         }
@@ -209,21 +210,11 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         });
     }
 
-    /// <summary>What a ConfirmImpact High ShouldProcess would do, for the archives only: ask unless -Force, -Confirm (already asked) or -Confirm:$false / $ConfirmPreference None.</summary>
-    private bool ConfirmArchive(IReadOnlyList<CatalogSyncAction> archives)
+    /// <summary>Archives are removals: the second, High-impact question (unless -Force, or ShouldProcess already asked, or -Confirm:$false / $ConfirmPreference None).</summary>
+    private static bool ConfirmArchive(ChangeApproval approval, IReadOnlyList<CatalogSyncAction> archives)
     {
-        if (Force.IsPresent || MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            return true;
-        }
-
-        if (GetVariableValue("ConfirmPreference") is ConfirmImpact.None)
-        {
-            return true;
-        }
-
         var names = string.Join(", ", archives.Take(5).Select(a => a.Name)) + (archives.Count > 5 ? ", ..." : string.Empty);
-        return ShouldContinue(
+        return approval.ConfirmFurther(
             $"Archive {archives.Count} catalog asset(s) whose topic or consumer group is missing from the input ({names})? Use -Force to archive without this question.",
             "Confirm archiving catalog assets");
     }

@@ -19,10 +19,11 @@ public sealed class NewPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
     protected override void ProcessRecord()
     {
         using var client = OpenClientOrThrow();
+        var approval = Approval();
         RunForItem(async ct =>
         {
             var spec = PolarisKafkaConnectionSpecBuilder.Build(BuildParameters(Name));
-            if (!AskShouldProcess(spec.Describe(client.Connection.ProjectId), "Create"))
+            if (!approval.Approve(spec.Describe(client.Connection.ProjectId), "Create"))
             {
                 return;
             }

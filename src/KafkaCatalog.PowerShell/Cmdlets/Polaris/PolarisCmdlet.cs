@@ -39,21 +39,6 @@ public abstract class PolarisCmdlet : AsyncCmdlet
         });
     }
 
-    /// <summary>
-    /// ShouldProcess, except that -Force skips the confirmation prompt. -WhatIf and an explicit
-    /// -Confirm still apply.
-    /// </summary>
-    protected bool ShouldProceed(bool force, string target, string action)
-    {
-        var bound = MyInvocation.BoundParameters;
-        if (force && !bound.ContainsKey("WhatIf") && !bound.ContainsKey("Confirm"))
-        {
-            return true;
-        }
-
-        return AskShouldProcess(target, action);
-    }
-
     /// <summary>Resolves the connection on the pipeline thread, turning a failure into a terminating error.</summary>
     protected PolarisClient OpenClientOrThrow()
     {

@@ -20,11 +20,12 @@ public sealed class RemovePolarisKafkaConnectionCommand : PolarisCmdlet
     protected override void ProcessRecord()
     {
         using var client = OpenClientOrThrow();
+        var approval = Approval(Force);
         foreach (var name in Name)
         {
             RunForItem(async ct =>
             {
-                if (!ShouldProceed(Force, $"Polaris Kafka connection '{name}' in project {client.Connection.ProjectId}", "Delete"))
+                if (!approval.Approve($"Polaris Kafka connection '{name}' in project {client.Connection.ProjectId}", "Delete"))
                 {
                     return;
                 }

@@ -20,10 +20,11 @@ public sealed class SetPolarisKafkaConnectionCommand : PolarisKafkaConnectionCom
     protected override void ProcessRecord()
     {
         using var client = OpenClientOrThrow();
+        var approval = Approval();
         RunForItem(async ct =>
         {
             var spec = PolarisKafkaConnectionSpecBuilder.Build(BuildParameters(Name));
-            if (!AskShouldProcess(spec.Describe(client.Connection.ProjectId), "Replace (every setting not given is removed)"))
+            if (!approval.Approve(spec.Describe(client.Connection.ProjectId), "Replace (every setting not given is removed)"))
             {
                 return;
             }

@@ -62,6 +62,7 @@ public sealed class StartPolarisIngestionJobCommand : PolarisCmdlet
     protected override void ProcessRecord()
     {
         using var client = OpenClientOrThrow();
+        var approval = Approval();
         RunForItem(async ct =>
         {
             var plan = PolarisIngestionJobSpecBuilder.Build(new PolarisIngestionJobParameters
@@ -82,7 +83,7 @@ public sealed class StartPolarisIngestionJobCommand : PolarisCmdlet
                 EmitWarning(warning);
             }
 
-            if (!AskShouldProcess(plan.Spec.Describe(client.Connection.ProjectId), "Start"))
+            if (!approval.Approve(plan.Spec.Describe(client.Connection.ProjectId), "Start"))
             {
                 return;
             }

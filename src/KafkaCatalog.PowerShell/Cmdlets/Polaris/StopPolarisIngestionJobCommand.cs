@@ -21,11 +21,12 @@ public sealed class StopPolarisIngestionJobCommand : PolarisCmdlet
     protected override void ProcessRecord()
     {
         using var client = OpenClientOrThrow();
+        var approval = Approval(Force);
         foreach (var id in JobId)
         {
             RunForItem(async ct =>
             {
-                if (!ShouldProceed(Force, $"Polaris ingestion job {id} in project {client.Connection.ProjectId}", "Cancel"))
+                if (!approval.Approve($"Polaris ingestion job {id} in project {client.Connection.ProjectId}", "Cancel"))
                 {
                     return;
                 }

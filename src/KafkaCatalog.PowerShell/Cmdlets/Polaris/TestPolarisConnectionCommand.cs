@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.PowerShell.Cmdlets.Polaris;
 
@@ -25,7 +26,7 @@ public sealed class TestPolarisConnectionCommand : PolarisCmdlet
             var result = await client.TestKafkaConnectionAsync(Name, ct).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                if (result.ErrorId == "PolarisConnectionNotFound")
+                if (ErrorCatalog.Find(result.ErrorId) == ErrorCatalog.PolarisConnectionNotFound)
                 {
                     EmitError(new ErrorRecord(new ItemNotFoundException(result.Reason), result.ErrorId, ErrorCategory.ObjectNotFound, Name));
                 }
