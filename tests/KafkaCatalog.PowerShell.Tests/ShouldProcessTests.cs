@@ -230,7 +230,7 @@ public sealed class ShouldProcessTests(EngineFixture fx)
     [
         "Remove-KafkaTopic", "Reset-KafkaConsumerGroupOffset", "Remove-KafkaConsumerGroup", "Remove-KafkaAcl",
         "Invoke-KafkaLeaderElection", "Remove-KafkaRecord", "Remove-KafkaUserScramCredential", "New-CatalogKafkaConnection",
-        "Sync-CatalogKafkaAsset", "Remove-CatalogKafkaAsset", "Remove-PolarisKafkaConnection", "Stop-PolarisIngestionJob",
+        "Sync-CatalogKafkaAsset", "Remove-CatalogKafkaAsset", "Remove-PolarisKafkaConnection", "Stop-PolarisIngestionJob", "Sync-KafkaTopic",
     ];
 
     public static TheoryData<string> CmdletWithForceNames => new(CmdletsWithForce);

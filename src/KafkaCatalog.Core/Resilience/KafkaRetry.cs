@@ -1,5 +1,6 @@
 using System.Collections;
 using Confluent.Kafka;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using Polly;
 using Polly.Retry;
@@ -276,8 +277,7 @@ public sealed class KafkaRetry
 
     public static KafkaCatalogException ClusterUnreachable(string bootstrapServers, Exception? inner) =>
         new(
-            "KafkaClusterUnreachable",
-            FailureKind.ConnectionError,
+            ErrorCatalog.KafkaClusterUnreachable,
             $"Cannot reach the Kafka cluster at {bootstrapServers}" +
             (inner is KafkaException k ? $" ({k.Error.Reason})" : string.Empty) +
             ". Check that the brokers are running and reachable from here, the bootstrap servers and security settings of the connection, or raise -TimeoutSec.",

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.PowerShell.Infrastructure;
 
@@ -130,8 +131,7 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
                     break;
                 case var other:
                     EmitItemError(new KafkaCatalogException(
-                        "NotAConsumerGroup",
-                        FailureKind.InvalidArgument,
+                        ErrorCatalog.NotAConsumerGroup,
                         $"Get-KafkaConsumerGroupOffset reads consumer groups: pipe in what Get-KafkaConsumerGroup returns, group ids, or objects with a GroupId property (a {other.GetType().Name} has none).",
                         other));
                     break;

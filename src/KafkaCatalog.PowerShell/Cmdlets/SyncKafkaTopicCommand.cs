@@ -22,9 +22,6 @@ public sealed class SyncKafkaTopicCommand : TopicStateCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    private bool _yesToAll;
-    private bool _noToAll;
-
     protected override void EndProcessing()
     {
         var request = ReadRequest();
@@ -41,7 +38,7 @@ public sealed class SyncKafkaTopicCommand : TopicStateCmdlet
         IReadOnlyList<KafkaTopicDifference> plan = [];
         RunWithClient(async (factory, sink, token) => plan = await new TopicStateService(factory, sink).PlanAsync(request, token).ConfigureAwait(false));
 
-        var whatIf = IsWhatIf();
+        var approval = Approval(Force.IsPresent);
         var removeMissing = RemoveMissing.IsPresent;
         var selected = new List<KafkaTopicDifference>();
         foreach (var change in plan)
@@ -60,18 +57,22 @@ public sealed class SyncKafkaTopicCommand : TopicStateCmdlet
             else if (change.Kind == KafkaTopicDifferenceKind.Missing)
             {
                 var deletion = $"topic '{change.Topic}' ({change.Current}) on {change.BootstrapServers}: in scope ({string.Join(", ", Scope ?? [])}), not in the desired state";
-                if (ConfirmDeletion(change, deletion, whatIf))
+                // A ConfirmImpact High change inside a Medium command: asked even at the default $ConfirmPreference.
+                if (approval.Approve(deletion, "Delete topic (not in the desired state)")
+                    && approval.ConfirmFurther(
+                        $"Delete topic '{change.Topic}' ({change.Current}) on {change.BootstrapServers}? It is in scope ({string.Join(", ", Scope ?? [])}) but not in the desired state; its records are lost.",
+                        "Delete Kafka topic"))
                 {
                     selected.Add(change);
                 }
             }
-            else if (ShouldProcess(target, ActionOf(change.Kind)) && !whatIf)
+            else if (approval.Approve(target, ActionOf(change.Kind)))
             {
                 selected.Add(change);
             }
         }
 
-        if (whatIf || selected.Count == 0)
+        if (approval.WhatIf || selected.Count == 0)
         {
             return;
         }
@@ -88,50 +89,6 @@ public sealed class SyncKafkaTopicCommand : TopicStateCmdlet
                 Emit(outcome.Result);
             }
         });
-    }
-
-    /// <summary>
-    /// A deletion is a ConfirmImpact High change inside a Medium command: -WhatIf reports it, -Force deletes,
-    /// -Confirm asks once (ShouldProcess), -Confirm:$false or $ConfirmPreference None deletes, and otherwise the
-    /// question is asked even at the default $ConfirmPreference (High), as Remove-KafkaTopic would.
-    /// </summary>
-    private bool ConfirmDeletion(KafkaTopicDifference change, string target, bool whatIf)
-    {
-        const string Action = "Delete topic (not in the desired state)";
-        if (whatIf)
-        {
-            ShouldProcess(target, Action);
-            return false;
-        }
-
-        if (Force.IsPresent)
-        {
-            return true;
-        }
-
-        if (!ShouldProcess(target, Action))
-        {
-            return false;
-        }
-
-        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            // -Confirm: ShouldProcess just asked; -Confirm:$false: the user said not to ask.
-            return true;
-        }
-
-        var preference = LanguagePrimitives.TryConvertTo<ConfirmImpact>(GetVariableValue("ConfirmPreference"), out var impact) ? impact : ConfirmImpact.High;
-        if (preference is ConfirmImpact.None or ConfirmImpact.Low or ConfirmImpact.Medium)
-        {
-            // None: never ask. Low/Medium: ShouldProcess asked already for this Medium command.
-            return true;
-        }
-
-        return ShouldContinue(
-            $"Delete topic '{change.Topic}' ({change.Current}) on {change.BootstrapServers}? It is in scope ({string.Join(", ", Scope ?? [])}) but not in the desired state; its records are lost.",
-            "Delete Kafka topic",
-            ref _yesToAll,
-            ref _noToAll);
     }
 
     private static string ActionOf(KafkaTopicDifferenceKind kind) => kind switch

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -102,7 +103,7 @@ internal sealed class ConsumerGroupCalls
                 {
                     return (await DescribeOnceAsync([d.GroupId], cancellationToken).ConfigureAwait(false)).FirstOrDefault() ?? d;
                 }
-                catch (KafkaCatalogException ex) when (ex.ErrorId == "KafkaClusterUnreachable")
+                catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
                 {
                     return d;
                 }
@@ -213,10 +214,10 @@ internal sealed class ConsumerGroupCalls
             var code = report?.Error is { IsError: true } e ? e.Code : report?.Partitions.FirstOrDefault(p => p.Error.IsError)?.Error.Code ?? ErrorCode.Unknown;
             return new CommittedOffsets(groupId, null, ConsumerGroupErrors.ForGroup(code, report?.Error.Reason, groupId, "read the committed offsets of"), null);
         }
-        catch (Exception ex) when (ex is KafkaException || (ex is KafkaCatalogException k && k.ErrorId == "KafkaClusterUnreachable"))
+        catch (Exception ex) when (ex is KafkaException || (ex is KafkaCatalogException k && k.Is(ErrorCatalog.KafkaClusterUnreachable)))
         {
             var mapped = KafkaErrors.FromException(ex, groupId, $"read the committed offsets of consumer group '{groupId}'", Factory.BootstrapServers, KafkaCallKind.Read);
-            return mapped.ErrorId == "KafkaClusterUnreachable"
+            return mapped.Is(ErrorCatalog.KafkaClusterUnreachable)
 
                 // One broker (this group's coordinator) not answering is this group's problem; the
                 // caller decides whether the whole cluster is gone.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -49,7 +50,7 @@ public sealed class ConsumerGroupOffsetService
         ArgumentNullException.ThrowIfNull(topics);
         if (topics.Any(string.IsNullOrWhiteSpace))
         {
-            throw new KafkaCatalogException("EmptyTopicName", FailureKind.InvalidArgument, "-Topic contains an empty name. Give topic names, or leave -Topic out for every topic.", string.Empty);
+            throw new KafkaCatalogException(ErrorCatalog.EmptyTopicName, "-Topic contains an empty name. Give topic names, or leave -Topic out for every topic.", string.Empty);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -58,7 +59,7 @@ public sealed class ConsumerGroupReader
         foreach (var state in states)
         {
             var known = KnownStates.FirstOrDefault(k => string.Equals(k, state, StringComparison.OrdinalIgnoreCase))
-                ?? throw new KafkaCatalogException("InvalidGroupState", FailureKind.InvalidArgument, $"'{state}' is not a consumer group state. Use one of: {string.Join(", ", KnownStates)}.", state);
+                ?? throw new KafkaCatalogException(ErrorCatalog.InvalidGroupState, $"'{state}' is not a consumer group state. Use one of: {string.Join(", ", KnownStates)}.", state);
             parsed.Add(Enum.Parse<ConsumerGroupState>(known));
         }
 

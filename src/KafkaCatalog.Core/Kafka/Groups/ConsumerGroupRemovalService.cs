@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -63,7 +64,7 @@ public sealed class ConsumerGroupRemovalService
         var counts = await _calls.PartitionCountsAsync(cancellationToken).ConfigureAwait(false);
         if (!counts.TryGetValue(topic, out var count))
         {
-            throw new KafkaCatalogException("TopicNotFound", FailureKind.ObjectNotFound,
+            throw new KafkaCatalogException(ErrorCatalog.TopicNotFound,
                 $"Topic '{topic}' does not exist, so consumer group '{groupId}' has no offsets for it. Check the name with Get-KafkaConsumerGroupOffset -GroupId '{groupId}'.", topic);
         }
 
@@ -119,11 +120,11 @@ public sealed class ConsumerGroupRemovalService
                     // The count is only for the message.
                 }
 
-                mapped = new KafkaCatalogException("ConsumerGroupNotEmpty", FailureKind.InvalidOperation,
+                mapped = new KafkaCatalogException(ErrorCatalog.ConsumerGroupNotEmpty,
                     $"Consumer group '{groupId}' has {members}; stop them first (a group can only be deleted when Empty). Nothing was deleted.", groupId);
                 break;
             case ErrorCode.GroupSubscribedToTopic:
-                mapped = new KafkaCatalogException("ConsumerGroupSubscribedToTopic", FailureKind.InvalidOperation,
+                mapped = new KafkaCatalogException(ErrorCatalog.ConsumerGroupSubscribedToTopic,
                     $"Consumer group '{groupId}' is still consuming topic '{topic}'; stop its consumers (or unsubscribe them from the topic) first. Nothing was deleted.", groupId);
                 break;
             default:

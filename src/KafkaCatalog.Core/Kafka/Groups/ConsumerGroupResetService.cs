@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -49,8 +50,7 @@ public sealed class ConsumerGroupResetService
         if (missing.Length > 0)
         {
             throw new KafkaCatalogException(
-                "PartitionOffsetsUnavailable",
-                FailureKind.ResourceUnavailable,
+                ErrorCatalog.PartitionOffsetsUnavailable,
                 $"The log offsets of {string.Join(", ", missing.Take(10))} could not be read (no leader?), so the reset of consumer group '{request.GroupId}' cannot be planned. Nothing was reset; try again shortly.",
                 request.GroupId);
         }
@@ -117,8 +117,7 @@ public sealed class ConsumerGroupResetService
         code switch
         {
             ErrorCode.UnknownMemberId or ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration => new KafkaCatalogException(
-                "ConsumerGroupActive",
-                FailureKind.InvalidOperation,
+                ErrorCatalog.ConsumerGroupActive,
                 $"Consumer group '{groupId}' has active members again; stop them first, then run the reset again. The cluster refused the new offsets ({code}).",
                 groupId),
             _ => ConsumerGroupErrors.ForGroup(code, reason, groupId, "reset the offsets of"),

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -109,7 +110,7 @@ public sealed class ConsumerGroupService
             {
                 yield return result.Value!;
             }
-            else if (result.Error!.ErrorId == "KafkaClusterUnreachable")
+            else if (result.Error!.Is(ErrorCatalog.KafkaClusterUnreachable))
             {
                 throw result.Error;
             }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Kafka;
@@ -77,7 +78,7 @@ public sealed class ConsumerGroupTimeLagService : IDisposable
             {
                 yield return result.Value!;
             }
-            else if (result.Error!.ErrorId == "KafkaClusterUnreachable")
+            else if (result.Error!.Is(ErrorCatalog.KafkaClusterUnreachable))
             {
                 throw result.Error;
             }

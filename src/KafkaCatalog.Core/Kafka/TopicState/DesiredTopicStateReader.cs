@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using KafkaCatalog.Core.Connections.Profiles;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -33,13 +34,13 @@ public static class DesiredTopicStateReader
         var isYaml = extension is ".yaml" or ".yml";
         if (!isYaml && extension != ".json")
         {
-            throw new KafkaCatalogException("DesiredStateUnknownFormat", FailureKind.InvalidArgument,
+            throw new KafkaCatalogException(ErrorCatalog.DesiredStateUnknownFormat,
                 $"Cannot read the desired state from '{path}': the format is chosen by the extension, and '{extension}' is neither .yaml, .yml nor .json. Rename the file, or pipe objects instead (Import-Csv topics.csv | Compare-KafkaTopic).", path);
         }
 
         if (!File.Exists(path))
         {
-            throw new KafkaCatalogException("DesiredStateFileNotFound", FailureKind.ObjectNotFound,
+            throw new KafkaCatalogException(ErrorCatalog.DesiredStateFileNotFound,
                 $"The desired-state file '{path}' does not exist. Check the path (relative paths are resolved from the current location).", path);
         }
 
@@ -53,13 +54,13 @@ public static class DesiredTopicStateReader
         {
             var where = ex.Line is { } line ? $" at line {line}{(ex.Column is { } column ? $", column {column}" : string.Empty)}" : string.Empty;
             var fix = ex.Problem.Contains("YAML documents", StringComparison.Ordinal) ? "Keep one document per file (remove the extra '---')." : ex.Fix;
-            throw new KafkaCatalogException("DesiredStateSyntaxError", FailureKind.InvalidData,
+            throw new KafkaCatalogException(ErrorCatalog.DesiredStateSyntaxError,
                 $"The desired-state file '{path}'{(ex.Key is null ? string.Empty : $", key '{ex.Key}'")}{where} cannot be read: {ex.Problem} {fix}", path, ex);
         }
 
         if (root is null || root.Kind == ProfileNodeKind.Null)
         {
-            throw new KafkaCatalogException("DesiredStateEmpty", FailureKind.InvalidData,
+            throw new KafkaCatalogException(ErrorCatalog.DesiredStateEmpty,
                 $"The desired-state file '{path}' is empty. List the topics under 'topics:' (an explicit empty list 'topics: []' is accepted).", path);
         }
 
@@ -142,11 +143,11 @@ public static class DesiredTopicStateReader
             }
             else if (Is(key, PartitionKeys))
             {
-                partitions = value.Kind == ProfileNodeKind.Null ? null : Count(value.IsScalar ? value.Text : null, "DesiredStateInvalidPartitions", "partition count", path, origin);
+                partitions = value.Kind == ProfileNodeKind.Null ? null : Count(value.IsScalar ? value.Text : null, ErrorCatalog.DesiredStateInvalidPartitions, "partition count", path, origin);
             }
             else if (Is(key, ReplicationKeys))
             {
-                replication = value.Kind == ProfileNodeKind.Null ? null : Count(value.IsScalar ? value.Text : null, "DesiredStateInvalidReplicationFactor", "replication factor", path, origin);
+                replication = value.Kind == ProfileNodeKind.Null ? null : Count(value.IsScalar ? value.Text : null, ErrorCatalog.DesiredStateInvalidReplicationFactor, "replication factor", path, origin);
             }
             else if (Is(key, ConfigKeys))
             {
@@ -243,8 +244,8 @@ public static class DesiredTopicStateReader
             throw Invalid("the pipeline input", origin, "the object has no Name (or Topic) property with a topic name");
         }
 
-        var partitions = PipelineCount(partitionCountValue ?? partitionsValue, "DesiredStateInvalidPartitions", "partition count", origin);
-        var replication = PipelineCount(replicationValue, "DesiredStateInvalidReplicationFactor", "replication factor", origin);
+        var partitions = PipelineCount(partitionCountValue ?? partitionsValue, ErrorCatalog.DesiredStateInvalidPartitions, "partition count", origin);
+        var replication = PipelineCount(replicationValue, ErrorCatalog.DesiredStateInvalidReplicationFactor, "replication factor", origin);
 
         Dictionary<string, string>? config = null;
         switch (configValue)
@@ -292,11 +293,11 @@ public static class DesiredTopicStateReader
         }
         catch (KafkaCatalogException ex)
         {
-            throw new KafkaCatalogException("DesiredStateInvalidEntry", FailureKind.InvalidData, ex.Message, origin, ex);
+            throw new KafkaCatalogException(ErrorCatalog.DesiredStateInvalidEntry, ex.Message, origin, ex);
         }
     }
 
-    private static int? PipelineCount(object? value, string errorId, string what, string origin)
+    private static int? PipelineCount(object? value, ErrorDefinition errorId, string what, string origin)
     {
         switch (value)
         {
@@ -316,11 +317,11 @@ public static class DesiredTopicStateReader
         }
     }
 
-    private static int Count(string? text, string errorId, string what, string source, string origin)
+    private static int Count(string? text, ErrorDefinition errorId, string what, string source, string origin)
     {
-        if (!int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || (errorId == "DesiredStateInvalidReplicationFactor" && count > short.MaxValue))
+        if (!int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || (ReferenceEquals(errorId, ErrorCatalog.DesiredStateInvalidReplicationFactor) && count > short.MaxValue))
         {
-            throw new KafkaCatalogException(errorId, FailureKind.InvalidData,
+            throw new KafkaCatalogException(errorId,
                 $"Desired state ({source}), {origin}: the {what} '{text}' is not a whole number of at least 1. Fix it, or leave it out to keep the cluster's value (the broker's default on create).", origin);
         }
 
@@ -335,19 +336,19 @@ public static class DesiredTopicStateReader
             var problem = KafkaErrors.ValidateTopicName(topic.Name);
             if (problem is not null)
             {
-                throw new KafkaCatalogException("DesiredStateInvalidTopicName", FailureKind.InvalidData,
+                throw new KafkaCatalogException(ErrorCatalog.DesiredStateInvalidTopicName,
                     $"Desired state ({source}), {topic.Origin}: '{topic.Name}' is not a valid topic name: {problem}. " + KafkaErrors.TopicNameRules, topic.Name);
             }
 
             if (TopicService.InternalTopics.Contains(topic.Name))
             {
-                throw new KafkaCatalogException("DesiredStateInternalTopic", FailureKind.InvalidData,
+                throw new KafkaCatalogException(ErrorCatalog.DesiredStateInternalTopic,
                     $"Desired state ({source}), {topic.Origin}: '{topic.Name}' is internal to Kafka, which manages it; leave it out of the desired state.", topic.Name);
             }
 
             if (seen.TryGetValue(topic.Name, out var first))
             {
-                throw new KafkaCatalogException("DesiredStateDuplicateTopic", FailureKind.InvalidData,
+                throw new KafkaCatalogException(ErrorCatalog.DesiredStateDuplicateTopic,
                     $"Desired state ({source}): topic '{topic.Name}' is declared twice ({first.Origin} and {topic.Origin}). Keep one entry per topic.", topic.Name);
             }
 
@@ -356,7 +357,7 @@ public static class DesiredTopicStateReader
             {
                 if (string.IsNullOrWhiteSpace(key))
                 {
-                    throw new KafkaCatalogException("DesiredStateInvalidEntry", FailureKind.InvalidData,
+                    throw new KafkaCatalogException(ErrorCatalog.DesiredStateInvalidEntry,
                         $"Desired state ({source}), {topic.Origin}: a config of topic '{topic.Name}' has an empty name.", topic.Name);
                 }
             }
@@ -370,5 +371,5 @@ public static class DesiredTopicStateReader
     private static string At(ProfileNode node) => node.Line is { } line ? $", line {line}" : string.Empty;
 
     private static KafkaCatalogException Invalid(string source, string origin, string problem) =>
-        new("DesiredStateInvalidEntry", FailureKind.InvalidData, $"Desired state ({source}), {origin}: {problem}.", origin);
+        new(ErrorCatalog.DesiredStateInvalidEntry, $"Desired state ({source}), {origin}: {problem}.", origin);
 }

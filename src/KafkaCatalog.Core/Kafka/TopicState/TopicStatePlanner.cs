@@ -1,4 +1,5 @@
 using System.Globalization;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.Core.Kafka;
 
@@ -177,7 +178,7 @@ public static class TopicStatePlanner
             }
             catch (ArgumentException ex)
             {
-                throw new KafkaCatalogException("InvalidNamePattern", FailureKind.InvalidArgument, ex.Message, pattern, ex);
+                throw new KafkaCatalogException(ErrorCatalog.InvalidNamePattern, ex.Message, pattern, ex);
             }
         }
 
