@@ -14,7 +14,7 @@ namespace KafkaCatalog.TestKit;
 /// Runs until Ctrl+C, SIGTERM or end of standard input (unless --ignore-stdin). Standard input also takes
 /// commands, one per line (<see cref="SandboxCommands"/>): stop-broker N, start-broker N, latency MS,
 /// drop-connections, move-leader, requests, status, help; each gets one answer line starting with "ok " or "error ".
-/// --latency delays every request on every broker from the start; --bench-groups / --bench-partitions seed benchmark
+/// --latency is the network round trip to every broker from the start (see <see cref="KafkaFaults.NetworkLatency"/>); --bench-groups / --bench-partitions seed benchmark
 /// data (<see cref="BenchmarkSeeder"/>, prefix "bench"; --bench-records gives the groups' partitions real records) and print <c>bench.*</c> lines with the totals a client must reproduce.
 /// Prints the client settings as <c>key=value</c> lines: <c>bootstrap.servers</c>, <c>security.protocol</c>
 /// (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL), with --sasl <c>sasl.mechanisms</c>/<c>sasl.username</c>/<c>sasl.password</c>,
@@ -372,7 +372,7 @@ public static class Cli
             }
             if (o.LatencyMs > 0)
             {
-                cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(o.LatencyMs));
+                cluster.Faults.NetworkLatency = TimeSpan.FromMilliseconds(o.LatencyMs);
                 await stdout.WriteLineAsync($"latency.ms={o.LatencyMs}").ConfigureAwait(false);
             }
             await stdout.WriteLineAsync(o.IgnoreStdin

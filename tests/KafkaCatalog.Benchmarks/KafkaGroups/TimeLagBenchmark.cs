@@ -48,7 +48,7 @@ public static class TimeLagBenchmark
 
         if (latencyMs > 0)
         {
-            cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(latencyMs));
+            cluster.Faults.NetworkLatency = TimeSpan.FromMilliseconds(latencyMs);
         }
 
         Console.WriteLine($"time-lag benchmark: {groups} groups x {partitions} partitions on {topics} topics ({records} records each), {lagging} lagging partition rows, 3-broker TestKit in this process, latency {latencyMs} ms per request; load {Load()}");

@@ -200,6 +200,7 @@ public sealed class KafkaFaults
     private readonly object _sync = new();
     private readonly List<(int? Broker, short? ApiKey, TimeSpan Delay)> _latency = new();
     private readonly List<InjectedError> _errors = new();
+    private TimeSpan _networkLatency;
 
     internal KafkaFaults(KafkaTestCluster cluster) => _cluster = cluster;
 
@@ -211,7 +212,32 @@ public sealed class KafkaFaults
         public int Remaining { get; set; }
     }
 
-    /// <summary>Delays every matching request (null broker/api = all) before it is handled.</summary>
+    /// <summary>
+    /// The round trip of the network between the clients and every broker: each response is written
+    /// this long after its request arrived, while the broker goes on reading and handling the
+    /// connection's next requests (pipelined requests overlap their round trips, as on a real
+    /// network). <see cref="AddLatency"/> instead holds the request itself, like a slow broker.
+    /// </summary>
+    public TimeSpan NetworkLatency
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _networkLatency;
+            }
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (_sync)
+            {
+                _networkLatency = value;
+            }
+        }
+    }
+
+    /// <summary>Delays every matching request (null broker/api = all) before it is handled: a slow broker, one request at a time per connection.</summary>
     public void AddLatency(TimeSpan delay, int? brokerId = null, short? apiKey = null)
     {
         lock (_sync)
@@ -225,6 +251,7 @@ public sealed class KafkaFaults
         lock (_sync)
         {
             _latency.Clear();
+            _networkLatency = TimeSpan.Zero;
         }
     }
 

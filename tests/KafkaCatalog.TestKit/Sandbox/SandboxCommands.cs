@@ -5,8 +5,8 @@ namespace KafkaCatalog.TestKit.Sandbox;
 
 /// <summary>
 /// The chaos commands the sandbox reads from standard input, one per line, to rehearse a runbook
-/// against a broker outage: <c>stop-broker N</c>, <c>start-broker N</c>, <c>latency MS</c> (added to
-/// every request on every broker; 0 turns it off), <c>drop-connections</c>, <c>status</c> and
+/// against a broker outage: <c>stop-broker N</c>, <c>start-broker N</c>, <c>latency MS</c> (the network's
+/// round trip to every broker: each response leaves MS after its request arrived, pipelined requests overlap; 0 turns it off), <c>drop-connections</c>, <c>status</c> and
 /// <c>move-leader TOPIC PARTITION [BROKER]</c> (a non-preferred leader, for elections), the partition
 /// health states of <see cref="SandboxHealthCommands"/> (offline, under-replicated, log start moved), <c>requests</c> (the
 /// request counters), <c>help</c>. Every command gets exactly one answer line starting with <c>ok </c> or <c>error </c>.
@@ -118,7 +118,7 @@ public sealed class SandboxCommands
             return "ok latency off";
         }
 
-        _cluster.Faults.AddLatency(TimeSpan.FromMilliseconds(ms));
+        _cluster.Faults.NetworkLatency = TimeSpan.FromMilliseconds(ms);
         return $"ok latency {ms} ms per request on every broker";
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KafkaCatalog.TestKit.Kafka.Protocol;
@@ -130,30 +131,10 @@ internal sealed class BrokerServer
 
             await using (stream.ConfigureAwait(false))
             {
-                var sizeBuf = new byte[4];
-                while (!ct.IsCancellationRequested)
+                var sender = new ResponseSender(stream, () => _cluster.Faults.NetworkLatency, ct);
+                await using (sender.ConfigureAwait(false))
                 {
-                    if (!await ReadExactAsync(stream, sizeBuf, ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuf);
-                    if (size < 0 || size > _cluster.Options.MaxFrameBytes)
-                    {
-                        return;
-                    }
-
-                    var frame = new byte[size];
-                    if (!await ReadExactAsync(stream, frame, ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
-
-                    if (!await ProcessFrameAsync(conn, stream, frame, ct).ConfigureAwait(false))
-                    {
-                        return;
-                    }
+                    await ServeFramesAsync(conn, stream, sender, ct).ConfigureAwait(false);
                 }
             }
         }
@@ -168,6 +149,36 @@ internal sealed class BrokerServer
         {
             _connections.TryRemove(client, out _);
             client.Dispose();
+        }
+    }
+
+    private async Task ServeFramesAsync(ConnectionState conn, Stream stream, ResponseSender sender, CancellationToken ct)
+    {
+        var sizeBuf = new byte[4];
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await ReadExactAsync(stream, sizeBuf, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var size = BinaryPrimitives.ReadInt32BigEndian(sizeBuf);
+            if (size < 0 || size > _cluster.Options.MaxFrameBytes)
+            {
+                return;
+            }
+
+            var frame = new byte[size];
+            if (!await ReadExactAsync(stream, frame, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var arrived = Stopwatch.GetTimestamp();
+            if (!await ProcessFrameAsync(conn, sender, frame, arrived, ct).ConfigureAwait(false))
+            {
+                return;
+            }
         }
     }
 
@@ -188,7 +199,7 @@ internal sealed class BrokerServer
     }
 
     /// <summary>Handles one frame; false closes the connection.</summary>
-    private async Task<bool> ProcessFrameAsync(ConnectionState conn, Stream stream, byte[] frame, CancellationToken ct)
+    private async Task<bool> ProcessFrameAsync(ConnectionState conn, ResponseSender sender, byte[] frame, long arrived, CancellationToken ct)
     {
         if (conn.RawFrameHandler is { } raw)
         {
@@ -199,8 +210,7 @@ internal sealed class BrokerServer
                 var w = new KafkaWriter();
                 w.WriteInt32(result.Response.Length);
                 w.WriteRaw(result.Response);
-                await stream.WriteAsync(w.ToArray(), ct).ConfigureAwait(false);
-                await stream.FlushAsync(ct).ConfigureAwait(false);
+                await sender.SendAsync(w.ToArray(), arrived).ConfigureAwait(false);
             }
             return !result.Close;
         }
@@ -223,7 +233,7 @@ internal sealed class BrokerServer
             k.Set("ApiKey", ApiKeys.ApiVersions);
             k.Set("MinVersion", range?.Min ?? 0);
             k.Set("MaxVersion", range?.Max ?? 0);
-            await WriteResponseAsync(stream, ApiKeys.ApiVersions, 0, correlationId, false, resp, ct).ConfigureAwait(false);
+            await sender.SendAsync(ResponseFrame(ApiKeys.ApiVersions, 0, correlationId, false, resp), arrived).ConfigureAwait(false);
             return true;
         }
 
@@ -304,7 +314,7 @@ internal sealed class BrokerServer
         }
 
         var flexibleHeader = flexible && apiKey != ApiKeys.ApiVersions;
-        await WriteResponseAsync(stream, apiKey, apiVersion, correlationId, flexibleHeader, response, ct).ConfigureAwait(false);
+        await sender.SendAsync(ResponseFrame(apiKey, apiVersion, correlationId, flexibleHeader, response), arrived).ConfigureAwait(false);
         return true;
     }
 
@@ -318,7 +328,7 @@ internal sealed class BrokerServer
         }
     }
 
-    private static async Task WriteResponseAsync(Stream stream, short apiKey, short version, int correlationId, bool flexibleHeader, Message body, CancellationToken ct)
+    private static byte[] ResponseFrame(short apiKey, short version, int correlationId, bool flexibleHeader, Message body)
     {
         var w = new KafkaWriter();
         w.WriteInt32(0);
@@ -330,7 +340,6 @@ internal sealed class BrokerServer
 
         MessageCodec.Write(KafkaSchema.Response(apiKey)!, body, w, version);
         w.PatchInt32(0, w.Length - 4);
-        await stream.WriteAsync(w.ToArray(), ct).ConfigureAwait(false);
-        await stream.FlushAsync(ct).ConfigureAwait(false);
+        return w.ToArray();
     }
 }
