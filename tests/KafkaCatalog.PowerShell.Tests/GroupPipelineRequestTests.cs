@@ -7,9 +7,10 @@ namespace KafkaCatalog.PowerShell.Tests;
 /// <summary>
 /// <c>Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset</c> without double work, counted by TestKit for the
 /// command's own client.id after the pipeline has ended (every request is answered by then; nothing is counted in
-/// flight): each group is described by DescribeConsumerGroups once in all (Get-KafkaConsumerGroupOffset takes the
-/// described groups and does not describe them again), and every topic's metadata is read once per invocation,
-/// however many batches of 64 groups pass.
+/// flight): an Empty group is described once in all (by the listing round; Get-KafkaConsumerGroupOffset takes the
+/// groups and does not describe them again), its committed offsets are read once in all (Get-KafkaConsumerGroup's
+/// read travels with the group while Get-KafkaConsumerGroup still runs), and every topic's metadata is read once per
+/// invocation, however many batches of 64 groups pass. A group kept in a variable has its offsets read again.
 /// </summary>
 [Collection(EngineCollection.Name)]
 public sealed class GroupPipelineRequestTests(EngineFixture fx)
@@ -18,7 +19,7 @@ public sealed class GroupPipelineRequestTests(EngineFixture fx)
     private const int GroupCount = 70;
 
     [Fact]
-    public void Groups_piped_into_offsets_are_described_once_and_metadata_is_read_once_per_invocation()
+    public void Groups_piped_into_offsets_are_described_and_fetched_once_and_metadata_is_read_once_per_invocation()
     {
         var (prefix, topic, groups) = Seed();
         using var engine = fx.Open();
@@ -36,14 +37,40 @@ public sealed class GroupPipelineRequestTests(EngineFixture fx)
         // Two invocations, one all-topic metadata read each (not one per 64 groups).
         Assert.Equal(2, fx.Cluster.State.AllTopicsMetadataRequestsBy(clientId));
 
-        // Each group: named once by the listing's DescribeGroups round and once by DescribeConsumerGroups
-        // (upstream), never by Get-KafkaConsumerGroupOffset. The two use different request versions.
-        var listingVersion = ListingVersion(clientId, groups[0].Id);
+        // Each (Empty) group: named once by the listing's DescribeGroups round, never again (not by
+        // Get-KafkaConsumerGroup, not by Get-KafkaConsumerGroupOffset).
         foreach (var (id, _) in groups)
         {
             var byVersion = fx.Cluster.State.GroupDescriptionsBy(clientId, id);
-            Assert.True(byVersion.Count == 2 && byVersion.Values.All(n => n == 1), $"group {id} was described {Show(byVersion)} (listing v{listingVersion}); expected once by the listing and once by DescribeConsumerGroups");
+            Assert.True(byVersion.Values.Sum() == 1, $"group {id} was described {Show(byVersion)}; expected once, by the listing");
         }
+
+        // One OffsetFetch per group in all: Get-KafkaConsumerGroupOffset used what Get-KafkaConsumerGroup read.
+        Assert.Equal(GroupCount, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
+    }
+
+    [Fact]
+    public void Groups_kept_in_a_variable_have_their_offsets_read_again()
+    {
+        var (prefix, topic, groups) = Seed();
+        using var engine = fx.Open();
+        var readClient = EngineFixture.Unique("gvar");
+        engine.SetVariable("clientId", readClient);
+        engine.SetVariable("pattern", prefix + "*");
+        engine.Run("$env:KAFKA_CLIENT_ID = $clientId; try { $global:kept = Get-KafkaConsumerGroup -GroupId $pattern -BootstrapServer $bs } finally { Remove-Item Env:KAFKA_CLIENT_ID }").AssertNoErrors();
+
+        // The first group catches up on partition 0 after it was read.
+        fx.Cluster.State.CommitOffsets(groups[0].Id, topic, 0, 100);
+        var lagClient = EngineFixture.Unique("gvar2");
+        engine.SetVariable("clientId", lagClient);
+        var rows = engine.Run("$env:KAFKA_CLIENT_ID = $clientId; try { $global:kept | Get-KafkaConsumerGroupOffset -BootstrapServer $bs } finally { Remove-Item Env:KAFKA_CLIENT_ID }")
+            .AssertNoErrors().Objects<KafkaConsumerGroupOffset>();
+
+        var caughtUp = Assert.Single(rows, r => r.GroupId == groups[0].Id && r.Partition == 0);
+        Assert.Equal(100, caughtUp.CommittedOffset);
+        Assert.Equal(0, caughtUp.Lag);
+        Assert.Equal(GroupCount, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, lagClient));
+        Assert.Equal(groups.Skip(1).Sum(g => g.Lag), rows.Sum(r => r.Lag));
     }
 
     [Fact]
@@ -161,9 +188,6 @@ public sealed class GroupPipelineRequestTests(EngineFixture fx)
 
         return (prefix, topic, groups);
     }
-
-    private short ListingVersion(string clientId, string groupId) =>
-        fx.Cluster.State.GroupDescriptionsBy(clientId, groupId).Keys.DefaultIfEmpty((short)-1).Min();
 
     private static string Show(IReadOnlyDictionary<short, int> byVersion) =>
         byVersion.Count == 0 ? "never" : string.Join(", ", byVersion.OrderBy(kv => kv.Key).Select(kv => $"v{kv.Key}: {kv.Value}x"));

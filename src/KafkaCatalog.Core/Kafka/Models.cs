@@ -103,6 +103,13 @@ public sealed record KafkaConsumerGroup
     public string? ConnectionName { get; init; }
     public string? ClusterId { get; init; }
     public string? BootstrapServers { get; init; }
+
+    /// <summary>
+    /// The committed offsets read for this object (to name an Empty group's topics), and the scope they were read
+    /// under: Get-KafkaConsumerGroupOffset uses them instead of reading them again only while that scope is open,
+    /// i.e. while the Get-KafkaConsumerGroup that read them still streams into the same pipeline.
+    /// </summary>
+    internal CommittedOffsetsRead? CommittedRead { get; init; }
 }
 
 /// <summary>One row of Get-KafkaConsumerGroupOffset: a group's position in one partition.</summary>

@@ -8,7 +8,9 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// <summary>
 /// Lists consumer groups (wildcards, -State filter) and describes them: state, assignor,
 /// coordinator, members with client id, host and assignment; -IncludeOffsets adds per-partition
-/// offsets and lag.
+/// offsets and lag. The committed offsets read to name an Empty group's topics travel with each group to
+/// a Get-KafkaConsumerGroupOffset further down the same pipeline, which uses them while this invocation
+/// still runs (<see cref="CommittedOffsetScope"/>).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KafkaConsumerGroup")]
 [OutputType(typeof(KafkaConsumerGroup))]
@@ -32,6 +34,9 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
 
     private ConsumerGroupOffsetService? _service;
 
+    /// <summary>Open while this invocation runs: the next command of the pipeline may use the committed offsets read here.</summary>
+    private readonly CommittedOffsetScope _scope = new();
+
     protected override void ProcessRecord()
     {
         var query = new ConsumerGroupQuery
@@ -39,6 +44,7 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
             GroupIds = GroupId ?? Array.Empty<string>(),
             States = State ?? Array.Empty<string>(),
             IncludeOffsets = IncludeOffsets.IsPresent,
+            Scope = _scope,
         };
         RunWithClient(async (factory, sink, token) =>
         {
@@ -57,5 +63,17 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
                 }
             }
         });
+    }
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        _scope.Close();
+    }
+
+    protected override void OnDispose()
+    {
+        _scope.Close();
+        base.OnDispose();
     }
 }

@@ -54,13 +54,17 @@ public sealed class ConsumerGroupOffsetService
         }
     }
 
-    /// <summary>Queues a described group (its members name the partitions' owners); true when a batch is full.</summary>
+    /// <summary>
+    /// Queues a described group (its members name the partitions' owners); true when a batch is full. Its committed
+    /// offsets are used as they were read only when the scope they were read under is open now, as the group
+    /// arrives (it comes straight from a Get-KafkaConsumerGroup that is still running); otherwise they are read again.
+    /// </summary>
     /// <exception cref="KafkaCatalogException">EmptyGroupId for a group without an id (nothing is queued).</exception>
     public bool Add(KafkaConsumerGroup group)
     {
         ArgumentNullException.ThrowIfNull(group);
         ConsumerGroupNames.EnsureValidGroupId(group.GroupId);
-        _pendingGroups.Add(group);
+        _pendingGroups.Add(group.CommittedRead is { Scope.IsOpen: false } ? group with { CommittedRead = null } : group);
         return _pendingGroups.Count + _pendingIds.Count >= BatchSize;
     }
 
@@ -99,7 +103,7 @@ public sealed class ConsumerGroupOffsetService
     /// <summary>The offset rows of each group matching the query, group after group, as each batch completes.</summary>
     public async IAsyncEnumerable<GroupResult<IReadOnlyList<KafkaConsumerGroupOffset>>> GetOffsetsAsync(ConsumerGroupQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var result in ReadAsync(query, describeEmptyGroups: false, cancellationToken).ConfigureAwait(false))
+        await foreach (var result in ReadAsync(query, cancellationToken).ConfigureAwait(false))
         {
             yield return result.IsSuccess
                 ? GroupResult<IReadOnlyList<KafkaConsumerGroupOffset>>.Success(result.Value!.Offsets!)
@@ -109,7 +113,7 @@ public sealed class ConsumerGroupOffsetService
 
     /// <summary>The groups matching the query, described, with <see cref="KafkaConsumerGroup.Offsets"/> filled (Get-KafkaConsumerGroup -IncludeOffsets).</summary>
     public IAsyncEnumerable<GroupResult<KafkaConsumerGroup>> ReadWithOffsetsAsync(ConsumerGroupQuery query, CancellationToken cancellationToken = default) =>
-        ReadAsync(query, describeEmptyGroups: true, cancellationToken);
+        ReadAsync(query, cancellationToken);
 
     /// <summary>The offset rows of groups already described, in batches of <see cref="BatchSize"/> (none is described again).</summary>
     public async Task<IReadOnlyList<GroupResult<IReadOnlyList<KafkaConsumerGroupOffset>>>> GetOffsetsAsync(IReadOnlyList<KafkaConsumerGroup> groups, IReadOnlyList<string> topics, CancellationToken cancellationToken = default)
@@ -150,6 +154,10 @@ public sealed class ConsumerGroupOffsetService
             .ToDictionary(c => c.Partition.Value, c => c.Offset.Value);
     }
 
+    /// <summary>The group's committed offsets: those it carries from an open scope (see <see cref="Add(KafkaConsumerGroup)"/>), else one OffsetFetch.</summary>
+    private Task<CommittedOffsets> CommittedAsync(KafkaConsumerGroup group, SemaphoreSlim gate, CancellationToken cancellationToken) =>
+        group.CommittedRead is { Committed.Offsets: not null } read ? Task.FromResult(read.Committed) : FetchGatedAsync(Calls, group.GroupId, gate, cancellationToken);
+
     /// <summary>One OffsetFetch under the batch's concurrency gate.</summary>
     internal static async Task<CommittedOffsets> FetchGatedAsync(ConsumerGroupCalls calls, string groupId, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
@@ -164,8 +172,8 @@ public sealed class ConsumerGroupOffsetService
         }
     }
 
-    private IAsyncEnumerable<GroupResult<KafkaConsumerGroup>> ReadAsync(ConsumerGroupQuery query, bool describeEmptyGroups, CancellationToken cancellationToken) =>
-        Reader.StreamAsync(query, describeEmptyGroups, (batch, gate, token) => WithOffsetsAsync(batch, query, gate, token), progressId: 4102, "Reading consumer group offsets", cancellationToken);
+    private IAsyncEnumerable<GroupResult<KafkaConsumerGroup>> ReadAsync(ConsumerGroupQuery query, CancellationToken cancellationToken) =>
+        Reader.StreamAsync(query, (batch, gate, token) => WithOffsetsAsync(batch, query, gate, token), progressId: 4102, "Reading consumer group offsets", cancellationToken);
 
     /// <summary>
     /// The offsets of one batch: per group one OffsetFetch (under the gate), the rows (committed partitions and
@@ -176,7 +184,7 @@ public sealed class ConsumerGroupOffsetService
     private async Task<IReadOnlyList<GroupResult<KafkaConsumerGroup>>> WithOffsetsAsync(IReadOnlyList<GroupResult<KafkaConsumerGroup>> batch, ConsumerGroupQuery query, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var partitionCounts = await Calls.PartitionCountsAsync(cancellationToken).ConfigureAwait(false);
-        var fetched = await Task.WhenAll(batch.Select(async r => (Group: r, Committed: r.IsSuccess ? await FetchGatedAsync(Calls, r.Value!.GroupId, gate, cancellationToken).ConfigureAwait(false) : null))).ConfigureAwait(false);
+        var fetched = await Task.WhenAll(batch.Select(async r => (Group: r, Committed: r.IsSuccess ? await CommittedAsync(r.Value!, gate, cancellationToken).ConfigureAwait(false) : null))).ConfigureAwait(false);
         var topicFilter = query.Topics.Count == 0 ? null : query.Topics.ToHashSet(StringComparer.Ordinal);
         var perGroup = new List<(GroupResult<KafkaConsumerGroup> Group, CommittedOffsets? Committed, List<(KafkaTopicPartition Partition, long? Committed)> Rows)>();
         var allPartitions = new HashSet<KafkaTopicPartition>();
@@ -254,7 +262,12 @@ public sealed class ConsumerGroupOffsetService
             }
 
             var topics = offsetRows.Select(r => r.Topic);
-            results.Add(GroupResult<KafkaConsumerGroup>.Success(g with { Topics = g.Members.SelectMany(m => m.Assignment).Select(a => a.Topic).Concat(topics).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), Offsets = offsetRows }));
+            results.Add(GroupResult<KafkaConsumerGroup>.Success(g with
+            {
+                Topics = g.Members.SelectMany(m => m.Assignment).Select(a => a.Topic).Concat(topics).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+                Offsets = offsetRows,
+                CommittedRead = query.Scope is { } scope ? new CommittedOffsetsRead(committed, scope) : null,
+            }));
         }
 
         var asked = fetched.Count(f => f.Committed is not null);

@@ -26,7 +26,16 @@ public sealed record ConsumerGroupQuery
 
     /// <summary>How many groups share one describe call and one end/start offset lookup.</summary>
     public int BatchSize { get; init; } = 64;
+
+    /// <summary>
+    /// When set, each group read carries the committed offsets read for it, for the next command of the pipeline
+    /// to use while the scope is open (see <see cref="CommittedOffsetScope"/>).
+    /// </summary>
+    public CommittedOffsetScope? Scope { get; init; }
 }
+
+/// <summary>A group as the listing round saw it: the broker that listed it coordinates it.</summary>
+internal sealed record ListedGroup(ConsumerGroupListing Listing, int Coordinator);
 
 /// <summary>
 /// Reading consumer groups: the listing (one ListGroups round on every broker, <see cref="BrokerGroupList"/>),
@@ -72,7 +81,11 @@ public sealed class ConsumerGroupReader
     /// ListConsumerGroups, whose fan-out aborts the process when a broker stops or restarts during it).
     /// A broker that does not answer within the timeout leaves its groups out, with a warning.
     /// </summary>
-    public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupListingsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupListingsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        (await ListGroupsAsync(states, timeout, cancellationToken).ConfigureAwait(false)).Select(l => l.Listing).ToList();
+
+    /// <summary>The listing round of <see cref="ListGroupListingsAsync"/>, each group with its coordinator.</summary>
+    internal async Task<IReadOnlyList<ListedGroup>> ListGroupsAsync(IReadOnlyList<ConsumerGroupState> states, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         // Metadata first: a TLS, SASL or network failure is then KafkaTlsFailed / KafkaAuthenticationFailed /
         // KafkaClusterUnreachable instead of a listing that waits for brokers that never become usable.
@@ -85,7 +98,7 @@ public sealed class ConsumerGroupReader
             Calls.Sink.Warning($"Not every broker answered the group listing within {budget.TotalSeconds:0.#} s: the groups coordinated by a broker that is down or restarting are missing. Get-KafkaBroker shows the brokers; run the command again shortly.");
         }
 
-        var listings = new Dictionary<string, ConsumerGroupListing>(StringComparer.Ordinal);
+        var listings = new Dictionary<string, ListedGroup>(StringComparer.Ordinal);
         foreach (var group in result.Groups)
         {
             var state = group.Error == ErrorCode.NoError && Enum.TryParse<ConsumerGroupState>(group.State, ignoreCase: true, out var parsed) ? parsed : ConsumerGroupState.Unknown;
@@ -95,31 +108,37 @@ public sealed class ConsumerGroupReader
                 continue;
             }
 
-            if (!listings.TryGetValue(group.GroupId, out var known) || known.State == ConsumerGroupState.Unknown)
+            if (!listings.TryGetValue(group.GroupId, out var known) || known.Listing.State == ConsumerGroupState.Unknown)
             {
-                listings[group.GroupId] = new ConsumerGroupListing { GroupId = group.GroupId, State = state, IsSimpleConsumerGroup = group.ProtocolType.Length == 0 };
+                listings[group.GroupId] = new ListedGroup(new ConsumerGroupListing { GroupId = group.GroupId, State = state, IsSimpleConsumerGroup = group.ProtocolType.Length == 0 }, group.BrokerId);
             }
         }
 
         return listings.Values
-            .Where(l => states.Count == 0 || states.Contains(l.State))
-            .OrderBy(l => l.GroupId, StringComparer.Ordinal)
+            .Where(l => states.Count == 0 || states.Contains(l.Listing.State))
+            .OrderBy(l => l.Listing.GroupId, StringComparer.Ordinal)
             .ToList();
     }
 
-    /// <summary>Streams the groups matching the query, described, each with the topics it consumes or has committed offsets for.</summary>
-    public IAsyncEnumerable<GroupResult<KafkaConsumerGroup>> ReadAsync(ConsumerGroupQuery query, CancellationToken cancellationToken = default) =>
-        StreamAsync(query, describeEmptyGroups: true, WithCommittedTopicsAsync, progressId: 4101, "Describing consumer groups", cancellationToken);
+    /// <summary>
+    /// Streams the groups matching the query, each with the topics it consumes or has committed offsets for. A group
+    /// the listing showed Empty is not described again: the listing round already described it (no members, and the
+    /// broker that listed it is its coordinator).
+    /// </summary>
+    public IAsyncEnumerable<GroupResult<KafkaConsumerGroup>> ReadAsync(ConsumerGroupQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return StreamAsync(query, (batch, gate, token) => WithCommittedTopicsAsync(batch, query.Scope, gate, token), progressId: 4101, "Describing consumer groups", cancellationToken);
+    }
 
     /// <summary>
     /// Validates the query, resolves its groups (listing only when a wildcard or a state filter needs it),
-    /// describes them batch by batch (an Empty group the listing showed is not described when
-    /// <paramref name="describeEmptyGroups"/> is false: it has no members), hands each batch's groups to
+    /// describes them batch by batch (an Empty group the listing showed is not described: the listing round
+    /// described it already), hands each batch's groups to
     /// <paramref name="complete"/> and streams what it returns, with progress when there is more than one batch.
     /// </summary>
     internal async IAsyncEnumerable<GroupResult<T>> StreamAsync<T>(
         ConsumerGroupQuery query,
-        bool describeEmptyGroups,
         Func<IReadOnlyList<GroupResult<KafkaConsumerGroup>>, SemaphoreSlim, CancellationToken, Task<IReadOnlyList<GroupResult<T>>>> complete,
         int progressId,
         string activity,
@@ -145,12 +164,12 @@ public sealed class ConsumerGroupReader
             yield break;
         }
 
-        // Offset rows need a group's members only to name a partition's owner: a group the listing
-        // just showed Empty has none, so it is not described (half the requests when most groups
-        // are idle, as on most clusters). Get-KafkaConsumerGroup itself always describes.
-        var empty = describeEmptyGroups || listed is null
+        // The listing round described every group it listed (rd_kafka_list_groups sends DescribeGroups for
+        // them): a group it showed Empty has no members and its lister is its coordinator, so it is not
+        // described again (half the requests when most groups are idle, as on most clusters).
+        var empty = listed is null
             ? null
-            : listed.Values.Where(l => l.State == ConsumerGroupState.Empty).ToDictionary(l => l.GroupId, StringComparer.Ordinal);
+            : listed.Values.Where(l => l.Listing.State == ConsumerGroupState.Empty).ToDictionary(l => l.Listing.GroupId, StringComparer.Ordinal);
         var batches = groupIds.Chunk(query.BatchSize).ToArray();
         var done = 0;
 
@@ -214,7 +233,7 @@ public sealed class ConsumerGroupReader
         }
     }
 
-    private async Task<(IReadOnlyList<string> Ids, IReadOnlyDictionary<string, ConsumerGroupListing>? Listed)> ResolveGroupIdsAsync(ConsumerGroupQuery query, IReadOnlyList<ConsumerGroupState> states, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> Ids, IReadOnlyDictionary<string, ListedGroup>? Listed)> ResolveGroupIdsAsync(ConsumerGroupQuery query, IReadOnlyList<ConsumerGroupState> states, CancellationToken cancellationToken)
     {
         // Only plain ids and no state filter: no need to list every group of the cluster.
         if (query.GroupIds.Count > 0 && states.Count == 0 && !query.GroupIds.Any(ConsumerGroupNames.HasWildcard))
@@ -222,12 +241,12 @@ public sealed class ConsumerGroupReader
             return (query.GroupIds.Distinct(StringComparer.Ordinal).ToArray(), null);
         }
 
-        var listings = await ListGroupListingsAsync(states, null, cancellationToken).ConfigureAwait(false);
+        var listings = await ListGroupsAsync(states, null, cancellationToken).ConfigureAwait(false);
         var match = ConsumerGroupNames.CreateMatcher(query.GroupIds);
-        var listed = new Dictionary<string, ConsumerGroupListing>(StringComparer.Ordinal);
-        foreach (var listing in listings.Where(l => match(l.GroupId)))
+        var listed = new Dictionary<string, ListedGroup>(StringComparer.Ordinal);
+        foreach (var listing in listings.Where(l => match(l.Listing.GroupId)))
         {
-            listed.TryAdd(listing.GroupId, listing);
+            listed.TryAdd(listing.Listing.GroupId, listing);
         }
 
         var ids = listed.Keys.Order(StringComparer.Ordinal).ToList();
@@ -250,7 +269,7 @@ public sealed class ConsumerGroupReader
         string[] groupIds,
         ConsumerGroupQuery query,
         IReadOnlyList<ConsumerGroupState> states,
-        IReadOnlyDictionary<string, ConsumerGroupListing>? empty,
+        IReadOnlyDictionary<string, ListedGroup>? empty,
         CancellationToken cancellationToken)
     {
         var toDescribe = empty is null ? groupIds : groupIds.Where(id => !empty.ContainsKey(id)).ToArray();
@@ -261,18 +280,18 @@ public sealed class ConsumerGroupReader
         {
             if (!byId.TryGetValue(id, out var description))
             {
-                if (empty is not null && empty.TryGetValue(id, out var listing))
+                if (empty is not null && empty.TryGetValue(id, out var listed))
                 {
                     // What the listing already says about an Empty group: no members, nothing to describe.
                     results.Add(GroupResult<KafkaConsumerGroup>.Success(ToGroup(new ConsumerGroupDescription
                     {
-                        GroupId = listing.GroupId,
-                        State = listing.State,
-                        IsSimpleConsumerGroup = listing.IsSimpleConsumerGroup,
+                        GroupId = listed.Listing.GroupId,
+                        State = listed.Listing.State,
+                        IsSimpleConsumerGroup = listed.Listing.IsSimpleConsumerGroup,
                         Members = [],
                         Error = new Error(ErrorCode.NoError),
                         PartitionAssignor = string.Empty,
-                    }, [])));
+                    }, []) with { Coordinator = listed.Coordinator }));
                 }
 
                 continue;
@@ -302,7 +321,7 @@ public sealed class ConsumerGroupReader
     /// limited to topics that still exist. A group whose offsets cannot be read keeps the topics of its
     /// assignments, followed by its error.
     /// </summary>
-    private async Task<IReadOnlyList<GroupResult<KafkaConsumerGroup>>> WithCommittedTopicsAsync(IReadOnlyList<GroupResult<KafkaConsumerGroup>> batch, SemaphoreSlim gate, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<GroupResult<KafkaConsumerGroup>>> WithCommittedTopicsAsync(IReadOnlyList<GroupResult<KafkaConsumerGroup>> batch, CommittedOffsetScope? scope, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         var existing = await Calls.PartitionCountsAsync(cancellationToken).ConfigureAwait(false);
         var fetches = batch.Select(async r =>
@@ -319,7 +338,11 @@ public sealed class ConsumerGroupReader
             }
 
             var topics = committed.Offsets.Where(o => o.Offset.Value >= 0 && existing.ContainsKey(o.Topic)).Select(o => o.Topic);
-            return [GroupResult<KafkaConsumerGroup>.Success(r.Value with { Topics = r.Value.Topics.Concat(topics).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray() })];
+            return [GroupResult<KafkaConsumerGroup>.Success(r.Value with
+            {
+                Topics = r.Value.Topics.Concat(topics).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+                CommittedRead = scope is null ? null : new CommittedOffsetsRead(committed, scope),
+            })];
         }).ToArray();
         return (await Task.WhenAll(fetches).ConfigureAwait(false)).SelectMany(r => r).ToArray();
     }
