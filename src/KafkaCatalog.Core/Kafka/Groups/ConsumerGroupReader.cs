@@ -291,7 +291,8 @@ public sealed class ConsumerGroupReader
                         Members = [],
                         Error = new Error(ErrorCode.NoError),
                         PartitionAssignor = string.Empty,
-                    }, []) with { Coordinator = listed.Coordinator }));
+                    }, []) with
+                    { Coordinator = listed.Coordinator }));
                 }
 
                 continue;
