@@ -283,7 +283,7 @@ public sealed class ConsumerGroupReader
                 if (empty is not null && empty.TryGetValue(id, out var listed))
                 {
                     // What the listing already says about an Empty group: no members, nothing to describe.
-                    results.Add(GroupResult<KafkaConsumerGroup>.Success(ToGroup(new ConsumerGroupDescription
+                    var fromListing = ToGroup(new ConsumerGroupDescription
                     {
                         GroupId = listed.Listing.GroupId,
                         State = listed.Listing.State,
@@ -291,8 +291,8 @@ public sealed class ConsumerGroupReader
                         Members = [],
                         Error = new Error(ErrorCode.NoError),
                         PartitionAssignor = string.Empty,
-                    }, []) with
-                    { Coordinator = listed.Coordinator }));
+                    }, []);
+                    results.Add(GroupResult<KafkaConsumerGroup>.Success(fromListing with { Coordinator = listed.Coordinator }));
                 }
 
                 continue;
