@@ -66,10 +66,11 @@ public sealed class KafkaClusterInventory : IKafkaInventory
 
     private static async Task<IReadOnlyList<KafkaConsumerGroup>> ReadGroupsAsync(ConsumerGroupService groups, CancellationToken ct)
     {
+        // Every group or its error, in order: the first error ends the read (a group sync cannot see would be archived).
         var list = new List<KafkaConsumerGroup>();
-        await foreach (var group in groups.ListAsync(new ConsumerGroupQuery { IncludeOffsets = true }, ex => throw ex, ct).ConfigureAwait(false))
+        await foreach (var result in groups.Offsets.ReadWithOffsetsAsync(new ConsumerGroupQuery { IncludeOffsets = true }, ct).ConfigureAwait(false))
         {
-            list.Add(group);
+            list.Add(result.IsSuccess ? result.Value! : throw result.Error!);
         }
 
         return list;
