@@ -12,7 +12,8 @@ namespace KafkaCatalog.Benchmarks.Kafka;
 /// <list type="bullet">
 /// <item><c>run lag</c>: ConsumerGroupService.GetOffsetsAsync over every group (what Get-KafkaConsumerGroupOffset without -GroupId calls);</item>
 /// <item><c>run lag-as-pipeline</c>: the calls `Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset` makes:
-/// ConsumerGroupReader.ReadAsync, each group added to one ConsumerGroupOffsetService, drained per full batch (64);</item>
+/// ConsumerGroupReader.ReadAsync under an open CommittedOffsetScope, each group added to one ConsumerGroupOffsetService,
+/// drained per full batch (64);</item>
 /// <item><c>run topics</c>: TopicService.ListAsync (Get-KafkaTopic).</item>
 /// </list>
 /// The peak is /proc/self/status VmHWM after writing 5 to /proc/self/clear_refs before the run (Linux).
@@ -91,7 +92,10 @@ public static class PipelineCoreBenchmark
             }
         }
 
-        await foreach (var group in new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery()))
+        // Get-KafkaConsumerGroup's scope is open while it streams, so its committed-offset reads travel with the
+        // groups; it closes when the upstream command ends (before the downstream's EndProcessing drains the rest).
+        var scope = new CommittedOffsetScope();
+        await foreach (var group in new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery { Scope = scope }))
         {
             if (offsets.Add(group.Value ?? throw group.Error!))
             {
@@ -99,6 +103,7 @@ public static class PipelineCoreBenchmark
             }
         }
 
+        scope.Close();
         if (offsets.HasPending)
         {
             await DrainAsync();
