@@ -74,6 +74,24 @@ Describe 'Get-KafkaConsumerGroupOffset' {
         (Get-KafkaConsumerGroupOffset -InputObject $groups -Summary | Measure-Object TotalLag -Sum).Sum | Should -Be ($byId | Measure-Object Lag -Sum).Sum
     }
 
+    It 'reads committed offsets once per group in the pipeline, and again for groups kept in a variable' {
+        # TestKit's request counters (the sandbox's 'requests' line); nothing else in this file runs meanwhile.
+        function Get-OffsetFetchCount {
+            $line = Send-TestSandboxCommand $script:sandbox 'requests'
+            if ($line -match '\bOffsetFetch=(\d+)') { [int]$Matches[1] } else { 0 }
+        }
+        $before = Get-OffsetFetchCount
+        $rows = @(Get-KafkaConsumerGroup -GroupId orders-processor, payments-audit | Get-KafkaConsumerGroupOffset)
+        $rows.Count | Should -BeGreaterThan 0
+        ((Get-OffsetFetchCount) - $before) | Should -Be 2
+
+        $kept = @(Get-KafkaConsumerGroup -GroupId orders-processor, payments-audit)
+        $before = Get-OffsetFetchCount
+        $again = @($kept | Get-KafkaConsumerGroupOffset)
+        ((Get-OffsetFetchCount) - $before) | Should -Be 2
+        $again.Count | Should -Be $rows.Count
+    }
+
     It 'still binds group ids by property name (Import-Csv) and takes id strings' {
         $csv = Join-Path ([IO.Path]::GetTempPath()) "groups-$([guid]::NewGuid().ToString('N')).csv"
         try {

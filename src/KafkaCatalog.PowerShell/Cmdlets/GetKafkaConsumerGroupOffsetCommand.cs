@@ -84,28 +84,69 @@ public sealed class GetKafkaConsumerGroupOffsetCommand : KafkaCmdlet
             return;
         }
 
-        var full = false;
+        if (QueuedOnThisThread(items))
+        {
+            // The invocation's service already serves this record's connection and no batch filled up:
+            // nothing to send, so no worker for this record.
+            return;
+        }
+
         RunWithClient(async (factory, sink, token) =>
         {
             var service = await ServiceForAsync(factory, sink, token).ConfigureAwait(false);
-            foreach (var item in items)
-            {
-                try
-                {
-                    full |= item is KafkaConsumerGroup group ? service.Add(group) : service.Add((string)item);
-                }
-                catch (KafkaCatalogException ex)
-                {
-                    // A group without an id: this item only.
-                    EmitItemError(ex);
-                }
-            }
-
-            if (full)
+            if (Queue(service, items))
             {
                 await WriteAsync(service.DrainAsync(topics, token), token).ConfigureAwait(false);
             }
         });
+    }
+
+    /// <summary>
+    /// Queues the items right here when the invocation's service is already the one of this record's connection
+    /// and they do not fill a batch (most piped records); false leaves them to the worker path.
+    /// </summary>
+    private bool QueuedOnThisThread(List<object> items)
+    {
+        if (_service is not { } service || service.PendingCount + items.Count >= service.BatchSize)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (!ReferenceEquals(ResolveClientFactory(), service.Factory))
+            {
+                return false;
+            }
+        }
+        catch (KafkaCatalogException)
+        {
+            // The worker path reports it.
+            return false;
+        }
+
+        // Cannot fill a batch (checked above), so nothing is to be read yet.
+        Queue(service, items);
+        return true;
+    }
+
+    /// <summary>Queues each item (a group without an id is an error for that item only); true when a batch is full.</summary>
+    private bool Queue(ConsumerGroupOffsetService service, List<object> items)
+    {
+        var full = false;
+        foreach (var item in items)
+        {
+            try
+            {
+                full |= item is KafkaConsumerGroup group ? service.Add(group) : service.Add((string)item);
+            }
+            catch (KafkaCatalogException ex)
+            {
+                EmitItemError(ex);
+            }
+        }
+
+        return full;
     }
 
     /// <summary>

@@ -40,7 +40,10 @@ public sealed class ConsumerGroupOffsetService
     public int MaxConcurrency { get; init; } = 32;
 
     /// <summary>True when piped groups or ids wait for <see cref="DrainAsync"/>.</summary>
-    public bool HasPending => _pendingGroups.Count + _pendingIds.Count > 0;
+    public bool HasPending => PendingCount > 0;
+
+    /// <summary>How many piped groups and ids wait for <see cref="DrainAsync"/>.</summary>
+    public int PendingCount => _pendingGroups.Count + _pendingIds.Count;
 
     private ConsumerGroupCalls Calls => Reader.Calls;
 
