@@ -151,6 +151,24 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// <summary>Writes an object; from the worker it waits while the bridge is full (back pressure).</summary>
     protected void Emit(object? item) => OnPipeline(() => WriteObject(item), isLog: false);
 
+    /// <summary>Writes several output objects in one hand-over to the pipeline thread (one bridge slot for all of them).</summary>
+    protected void EmitAll<T>(IReadOnlyList<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count > 0)
+        {
+            OnPipeline(
+                () =>
+                {
+                    foreach (var item in items)
+                    {
+                        WriteObject(item);
+                    }
+                },
+                isLog: false);
+        }
+    }
+
     /// <summary>Writes a non-terminating error for one bad item.</summary>
     protected void EmitError(KafkaCatalogException error) => OnPipeline(() => WriteError(ToErrorRecord(error)), isLog: false);
 

@@ -63,10 +63,11 @@ internal sealed class ResponseSender : IAsyncDisposable
         {
             while (reader.TryRead(out var item))
             {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), item.Due);
-                if (wait > TimeSpan.Zero)
+                // Timers count whole milliseconds and may fire a fraction early: wait until the stopwatch agrees.
+                TimeSpan wait;
+                while ((wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), item.Due)) > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, _ct).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), _ct).ConfigureAwait(false);
                 }
 
                 await _stream.WriteAsync(item.Bytes, _ct).ConfigureAwait(false);
