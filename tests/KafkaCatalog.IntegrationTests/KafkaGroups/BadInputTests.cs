@@ -3,6 +3,9 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Acls;
+using KafkaCatalog.Core.Kafka.Groups;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
