@@ -1,4 +1,3 @@
-using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Resilience;
 

@@ -1,5 +1,4 @@
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Kafka.Acls;
 using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;

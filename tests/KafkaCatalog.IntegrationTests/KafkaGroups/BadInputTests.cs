@@ -2,7 +2,6 @@ using System.Collections;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
 using KafkaCatalog.Core.Kafka.Acls;
 using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Kafka.Messages;
