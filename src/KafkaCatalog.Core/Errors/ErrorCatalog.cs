@@ -109,7 +109,7 @@ public static partial class ErrorCatalog
 
     // ---------------------------------------------------------------- Connection settings
     public static readonly ErrorDefinition ClientIdInvalid = new("ClientIdInvalid", FailureKind.InvalidArgument, "Give -ClientId (client.id) a non-empty name without control characters, such as 'kafkacatalog', or leave it out.");
-    public static readonly ErrorDefinition EnvironmentValueInvalid = new("EnvironmentValueInvalid", FailureKind.InvalidArgument, "Set it to PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, or remove it.");
+    public static readonly ErrorDefinition EnvironmentValueInvalid = new("EnvironmentValueInvalid", FailureKind.InvalidArgument, "Correct or unset the environment variable the message names (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, or KAFKA_SASL_USERNAME with KAFKA_SASL_PASSWORD).");
     public static readonly ErrorDefinition FileNotFound = new("FileNotFound", FailureKind.InvalidArgument, "Check the path of the file the message names (CA, client certificate, key, CRL, keytab or OAuth CA); relative paths are resolved against the current location.");
     public static readonly ErrorDefinition KerberosServiceNameInvalid = new("KerberosServiceNameInvalid", FailureKind.InvalidArgument, "Give -KerberosServiceName the brokers' Kerberos service principal name, a single word such as 'kafka'.");
     public static readonly ErrorDefinition KerberosWithoutGssapi = new("KerberosWithoutGssapi", FailureKind.InvalidArgument, "Use -SaslMechanism Gssapi, or remove the Kerberos settings.");
@@ -264,5 +264,5 @@ public static partial class ErrorCatalog
     public static readonly ErrorDefinition PolarisTopicMissing = new("PolarisTopicMissing", FailureKind.InvalidArgument, "Pipe topics from Get-KafkaTopic, or pass -TopicName or -TopicPattern.");
     public static readonly ErrorDefinition PolarisUnauthorized = new("PolarisUnauthorized", FailureKind.AuthenticationError, "Check -ApiKey (or POLARIS_API_KEY) and that the key belongs to the organization of -BaseUri: Polaris answered HTTP 401.");
     public static readonly ErrorDefinition PolarisUnreachable = new("PolarisUnreachable", FailureKind.ConnectionError, "Check Connect-Polaris -BaseUri, DNS, proxy and firewall between this machine and Polaris.");
-    public static readonly ErrorDefinition PolarisUnsupportedSaslMechanism = new("PolarisUnsupportedSaslMechanism", FailureKind.InvalidArgument, "Pass -Credential with -SaslMechanism, or -AwsAssumedRoleArn.");
+    public static readonly ErrorDefinition PolarisUnsupportedSaslMechanism = new("PolarisUnsupportedSaslMechanism", FailureKind.InvalidArgument, "The -KafkaConnection signs in with a mechanism Polaris cannot use (OAuthBearer or Gssapi): pass -Credential (with -ScramMechanism for SCRAM) or -AwsAssumedRoleArn for the Polaris connection.");
 }
