@@ -165,7 +165,9 @@ public sealed partial class ErrorCatalogDocsTests
         text.Append("Every error the module writes has one of these ids as its FullyQualifiedErrorId (followed by the cmdlet's name) and the\n");
         text.Append("category shown. Scripts can key on the id: it never changes. The table is generated from\n");
         text.Append("src/KafkaCatalog.Core/Errors/ErrorCatalog.cs and checked by tests/KafkaCatalog.Module.Tests (ErrorCatalogDocsTests).\n");
-        text.Append("Kafka error codes without an id of their own are reported as KafkaError<Code> (for example KafkaErrorUnknown).\n\n");
+        text.Append("Kafka error codes without an id of their own are reported as KafkaError<Code> (for example KafkaErrorUnknown).\n");
+        text.Append("The Fix column is also in the error itself: $_.ErrorDetails.RecommendedAction (for example\n");
+        text.Append("`$err[0].ErrorDetails.RecommendedAction` after `-ErrorVariable err`); $_.ErrorDetails.Message is the error's message.\n\n");
         text.Append("| Error id | Category | Fix |\n");
         text.Append("| --- | --- | --- |\n");
         foreach (var entry in ErrorCatalog.All)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using KafkaCatalog.Core.Errors;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 using static KafkaCatalog.PowerShell.Tests.ShouldProcessTests;
 
@@ -8,7 +9,8 @@ namespace KafkaCatalog.PowerShell.Tests;
 /// <summary>
 /// Bad input for each cmdlet family, in a real runspace: the ErrorRecord PowerShell shows has a
 /// specific FullyQualifiedErrorId ("Id,Cmdlet type"), the right ErrorCategory and the command as
-/// its origin, and the state the command would have changed (cluster, catalog, Polaris, session)
+/// its origin, the catalogue's fix as ErrorDetails.RecommendedAction (ErrorDetails.Message is the exception's
+/// message), and the state the command would have changed (cluster, catalog, Polaris, session)
 /// is the same before and after.
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -192,6 +194,8 @@ public sealed class ErrorRecordTests(EngineFixture fx)
         Assert.Equal($"{@case.ErrorId},{command}", error.FullyQualifiedErrorId);
         Assert.Equal(@case.Category, error.CategoryInfo.Category);
         Assert.False(string.IsNullOrWhiteSpace(error.Exception.Message));
+        Assert.Equal(ErrorCatalog.Find(@case.ErrorId)!.Fix, error.ErrorDetails?.RecommendedAction);
+        Assert.Equal(error.Exception.Message, error.ErrorDetails!.Message);
         Assert.Equal(before, probe());
     }
 }

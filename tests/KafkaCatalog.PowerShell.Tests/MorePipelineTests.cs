@@ -1,6 +1,7 @@
 using System.Globalization;
 using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 using KafkaCatalog.TestKit.Kafka;
 using static KafkaCatalog.PowerShell.Tests.ShouldProcessTests;

@@ -1,4 +1,4 @@
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Tests;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 using KafkaCatalog.TestKit.Kafka.Protocol;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.TopicState;
 using KafkaCatalog.PowerShell.Tests.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Tests;

@@ -45,9 +45,9 @@ Describe 'New-CatalogKafkaConnection' {
 
     It 'fails with CatalogUserNotFound for an admin user the catalog does not have, and creates nothing' {
         { New-CatalogKafkaConnection -Name pester-bad-admin -AdminUser no-such-user -Confirm:$false } |
-            Should -Throw -ErrorId 'CatalogUserNotFound,KafkaCatalog.PowerShell.Cmdlets.NewCatalogKafkaConnectionCommand'
+            Should -Throw -ErrorId 'CatalogUserNotFound,KafkaCatalog.PowerShell.Cmdlets.Catalog.NewCatalogKafkaConnectionCommand'
         { New-CatalogKafkaConnection -Name pester-bad-admin -AdminGroup no-such-group -Confirm:$false } |
-            Should -Throw -ErrorId 'CatalogGroupNotFound,KafkaCatalog.PowerShell.Cmdlets.NewCatalogKafkaConnectionCommand'
+            Should -Throw -ErrorId 'CatalogGroupNotFound,KafkaCatalog.PowerShell.Cmdlets.Catalog.NewCatalogKafkaConnectionCommand'
         New-CatalogKafkaConnection -Name pester-bad-admin -AdminRole '$admin' -WhatIf | Should -BeNullOrEmpty
     }
 
@@ -113,7 +113,7 @@ Describe 'Publish-CatalogKafkaAsset' {
         $bare = [Activator]::CreateInstance($script:connection.GetType())
         $before = @(Get-CatalogKafkaAsset -AssetType Topic).Count
         { Get-KafkaTopic -Name payments | Publish-CatalogKafkaAsset -CatalogConnection $bare -Confirm:$false } |
-            Should -Throw -ErrorId 'ParameterArgumentTransformationError,KafkaCatalog.PowerShell.Cmdlets.PublishCatalogKafkaAssetCommand'
+            Should -Throw -ErrorId 'ParameterArgumentTransformationError,KafkaCatalog.PowerShell.Cmdlets.Catalog.PublishCatalogKafkaAssetCommand'
         @(Get-CatalogKafkaAsset -AssetType Topic).Count | Should -Be $before
     }
 
@@ -160,7 +160,7 @@ Describe 'Get-CatalogKafkaAsset' {
 
     It 'rejects an asset type outside the set at parameter binding' {
         { Get-CatalogKafkaAsset -AssetType Table } |
-            Should -Throw -ErrorId 'ParameterArgumentValidationError,KafkaCatalog.PowerShell.Cmdlets.GetCatalogKafkaAssetCommand'
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,KafkaCatalog.PowerShell.Cmdlets.Catalog.GetCatalogKafkaAssetCommand'
     }
 }
 
@@ -229,7 +229,7 @@ Describe 'Sync-CatalogKafkaAsset' {
         Disconnect-KafkaCluster -Name pester-catalog
         try {
             { Sync-CatalogKafkaAsset -AssetType Topic -Confirm:$false -WarningAction SilentlyContinue } |
-                Should -Throw -ErrorId 'CatalogSyncNoInventory,KafkaCatalog.PowerShell.Cmdlets.SyncCatalogKafkaAssetCommand'
+                Should -Throw -ErrorId 'CatalogSyncNoInventory,KafkaCatalog.PowerShell.Cmdlets.Catalog.SyncCatalogKafkaAssetCommand'
         }
         finally {
             $script:kafka = Connect-KafkaCluster -BootstrapServer $script:sandbox.BootstrapServers -Name pester-catalog
@@ -253,6 +253,6 @@ Describe 'Remove-CatalogKafkaAsset' {
 
     It 'writes CatalogAssetNotFound for a qualified name the catalog does not have' {
         Remove-CatalogKafkaAsset -QualifiedName "$($script:connection.QualifiedName)/topic/no-such-topic" -TypeName KafkaTopic -Force -ErrorAction SilentlyContinue -ErrorVariable err
-        $err[0].FullyQualifiedErrorId | Should -Be 'CatalogAssetNotFound,KafkaCatalog.PowerShell.Cmdlets.RemoveCatalogKafkaAssetCommand'
+        $err[0].FullyQualifiedErrorId | Should -Be 'CatalogAssetNotFound,KafkaCatalog.PowerShell.Cmdlets.Catalog.RemoveCatalogKafkaAssetCommand'
     }
 }

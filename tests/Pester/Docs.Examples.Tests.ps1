@@ -17,6 +17,8 @@
 # - $Setup: objects a block names that the sandbox does not seed (a topic to remove, a group).
 # Blocks that cannot run here are in $NotRunnable, each with its reason; the suite fails when an
 # entry no longer matches a block, so the list stays exact.
+# Blocks that show error handling are in $ExpectedErrors with the error ids they must leave in $Error
+# (each with its ErrorDetails.RecommendedAction); they pass when exactly those errors were written.
 
 BeforeDiscovery {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -224,17 +226,23 @@ Describe 'Docs examples' {
             'Connect-KafkaCluster -BootstrapServer kafka1:9093 -Name as-alice -SecurityProtocol SaslPlaintext -SaslMechanism ScramSha512 -Credential ([pscredential]::new(''alice'', $password))' = 'The docs sandbox listener is PLAINTEXT; tests/Pester/Kafka.Scram.Tests.ps1 runs the same Set- then Connect-KafkaCluster over SASL_PLAINTEXT SCRAM against a --sasl sandbox.'
             'Install-PSResource -Name KafkaCatalog -TrustRepository -Scope CurrentUser' = 'The Azure DevOps script installs from the PowerShell Gallery, which this machine cannot reach; the suite runs against the same package installed with Install-PSResource from a local repository, and the rest of the script runs in the next check.'
         }
-        $script:Runnable = @($script:Blocks | Where-Object { -not $notRunnable.ContainsKey($_.First) })
+        # First code line of a block that shows error handling -> the error ids it writes on purpose.
+        $expectedErrors = @{
+            'New-KafkaTopic -Name orders -Partitions 3 -ErrorAction SilentlyContinue -ErrorVariable failed' = @('TopicAlreadyExists')
+        }
+        $script:Runnable = @($script:Blocks | Where-Object { -not $notRunnable.ContainsKey($_.First) } | ForEach-Object {
+            $_ + @{ ExpectedErrors = @(if ($expectedErrors.ContainsKey($_.First)) { $expectedErrors[$_.First] }) }
+        })
         $script:Skipped = @($script:Blocks | Where-Object { $notRunnable.ContainsKey($_.First) } | ForEach-Object { $_ + @{ Reason = $notRunnable[$_.First] } })
         $script:Counts = @{
             Total = $script:Blocks.Count
             Readme = @($script:Blocks | Where-Object File -eq 'README.md').Count
             About = @($script:Blocks | Where-Object File -like 'docs/about_*').Count
         }
-        $script:StaleCase = @{ Stale = @($notRunnable.Keys | Where-Object { $first = $_; -not ($script:Blocks | Where-Object { $_.First -eq $first }) }) }
+        $script:StaleCase = @{ Stale = @(@($notRunnable.Keys) + @($expectedErrors.Keys) | Where-Object { $first = $_; -not ($script:Blocks | Where-Object { $_.First -eq $first }) }) }
         # The Azure DevOps script without its install line: the package is already installed.
         $script:Runnable += @($script:Blocks | Where-Object { $_.First -like 'Install-PSResource -Name KafkaCatalog*' } | ForEach-Object {
-            @{ Id = $_.Id + ' (after the install)'; File = $_.File; First = 'Import-Module KafkaCatalog'; Code = (($_.Code -split "`n") | Where-Object { $_ -notlike 'Install-PSResource*' }) -join "`n" }
+            @{ Id = $_.Id + ' (after the install)'; File = $_.File; First = 'Import-Module KafkaCatalog'; Code = (($_.Code -split "`n") | Where-Object { $_ -notlike 'Install-PSResource*' }) -join "`n"; ExpectedErrors = @() }
         })
     }
 
@@ -244,8 +252,8 @@ Describe 'Docs examples' {
         $About | Should -BeGreaterThan 1
     }
 
-    It 'lists as not runnable only blocks that exist' -TestCases $script:StaleCase {
-        $Stale | Should -BeNullOrEmpty -Because 'every not-runnable entry must name the first line of a docs block'
+    It 'lists as not runnable or expecting errors only blocks that exist' -TestCases $script:StaleCase {
+        $Stale | Should -BeNullOrEmpty -Because 'every not-runnable and expected-errors entry must name the first line of a docs block'
     }
 
     It '<Id>: <First>' -ForEach $script:Runnable {
@@ -266,7 +274,17 @@ Describe 'Docs examples' {
         finally {
             $ErrorActionPreference = 'Continue'
         }
-        @($Error) | Should -BeNullOrEmpty -Because "the block should run without errors:`n$resolved"
+        if ($ExpectedErrors.Count -eq 0) {
+            @($Error) | Should -BeNullOrEmpty -Because "the block should run without errors:`n$resolved"
+        }
+        else {
+            $written = @($Error | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $_ } else { $_.ErrorRecord } })
+            @($written | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be $ExpectedErrors -Because "the block shows these errors:`n$resolved"
+            foreach ($record in $written) {
+                $record.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty -Because "$($record.FullyQualifiedErrorId) should say what to do"
+                $record.ErrorDetails.Message | Should -BeExactly $record.Exception.Message
+            }
+        }
     }
 
     It '<Id> is not run: <Reason>' -ForEach $script:Skipped {

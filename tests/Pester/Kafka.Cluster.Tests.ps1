@@ -99,7 +99,7 @@ Describe 'Test-KafkaCluster' {
         $checks.Check | Should -Be @('BrokersReachable', 'ControllerPresent', 'OfflinePartitions', 'UnderReplicatedPartitions',
             'UnderMinIsrPartitions', 'PreferredLeaderImbalance', 'GroupsLaggingWithoutMembers', 'CommittedOffsetsBelowLogStart')
         $checks | ForEach-Object {
-            $_.GetType().FullName | Should -Be 'KafkaCatalog.Core.Kafka.KafkaHealthCheck'
+            $_.GetType().FullName | Should -Be 'KafkaCatalog.Core.Kafka.Health.KafkaHealthCheck'
             $_.Status.ToString() | Should -BeIn @('Pass', 'Warning', 'Fail')
             $_.Message | Should -Not -BeNullOrEmpty
             $_.ConnectionName | Should -Be 'pester-cluster'

@@ -30,7 +30,7 @@ Describe 'Invoke-KafkaLeaderElection' {
         $moved.Leader | Should -Not -Be $moved.Replicas[0]
 
         $result = Invoke-KafkaLeaderElection -Topic orders -Partition 1 -Confirm:$false
-        $result.PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.KafkaLeaderElectionResult'
+        $result.PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.Partitions.KafkaLeaderElectionResult'
         $result.Outcome | Should -Be 'Elected'
         $result.PreviousLeader | Should -Be $moved.Leader
         $result.NewLeader | Should -Be $before.Replicas[0]
@@ -83,7 +83,7 @@ Describe 'Remove-KafkaRecord' {
         $name = New-FilledTopic
         $rows = @(Remove-KafkaRecord -Topic $name -BeforeOffset 4 -Force)
         $rows.Count | Should -Be 2
-        $rows[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.KafkaRecordDeletion'
+        $rows[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.Partitions.KafkaRecordDeletion'
         $rows | ForEach-Object { $_.PreviousLowWatermark | Should -Be 0; $_.NewLowWatermark | Should -Be 4; $_.RecordsRemoved | Should -Be 4; $_.Status | Should -Be 'Deleted' }
         (Get-KafkaTopicOffset -Name $name).LowWatermark | Sort-Object -Unique | Should -Be 4
         $first = Receive-KafkaMessage -Topic $name -Partition 0 -FromBeginning -MaxMessages 1 -TimeoutSec 10

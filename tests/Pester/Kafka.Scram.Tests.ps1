@@ -40,7 +40,7 @@ Describe 'Set-KafkaUserScramCredential' {
 
     It 'creates a user who then logs in over SCRAM-SHA-512, and the password is in no stream, object or log' {
         $streams = @(Set-KafkaUserScramCredential -Credential ([pscredential]::new('carol', $script:SecretSecure)) -Mechanism SCRAM-SHA-512 -Iterations 8192 -PassThru -Verbose -Debug *>&1)
-        $set = @($streams | Where-Object { $_.GetType().FullName -eq 'KafkaCatalog.Core.Kafka.KafkaUserScramCredential' })
+        $set = @($streams | Where-Object { $_.GetType().FullName -eq 'KafkaCatalog.Core.Kafka.Scram.KafkaUserScramCredential' })
         $set.Count | Should -Be 1
         $set[0].User | Should -Be 'carol'
         $set[0].Mechanism | Should -Be 'SCRAM-SHA-512'

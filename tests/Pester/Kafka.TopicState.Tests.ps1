@@ -47,7 +47,7 @@ topics:
 "@
         $before = Get-TopicSnapshot $p
         $plan = @(Compare-KafkaTopic -Path $path)
-        $plan[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.KafkaTopicDifference'
+        $plan[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.TopicState.KafkaTopicDifference'
         $plan | ForEach-Object { '{0} {1} {2}' -f $_.Topic, $_.Kind, $_.Setting } | Should -Be @(
             "$p-grow AddPartitions Partitions"
             "$p-grow SetConfig retention.ms"
@@ -159,7 +159,7 @@ topics:
       cleanup.policy: [compact, delete]
 "@
         $results = @(Sync-KafkaTopic -Path $path)
-        $results[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.KafkaTopicSyncResult'
+        $results[0].PSObject.TypeNames | Should -Contain 'KafkaCatalog.Core.Kafka.TopicState.KafkaTopicSyncResult'
         $results | ForEach-Object { '{0} {1} {2}' -f $_.Topic, $_.Kind, $_.Status } | Sort-Object | Should -Be @(
             "$p-a AddPartitions Applied"
             "$p-a ResetConfig Applied"

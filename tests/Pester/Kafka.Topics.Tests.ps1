@@ -81,6 +81,17 @@ Describe 'New-KafkaTopic' {
         (Get-KafkaTopic -Name orders).Partitions.Count | Should -Be 6
     }
 
+    It 'puts the fix docs/errors.md lists for TopicAlreadyExists into ErrorDetails.RecommendedAction' {
+        $row = Get-Content (Join-Path $PSScriptRoot '../../docs/errors.md') | Where-Object { $_ -like '| TopicAlreadyExists |*' }
+        $fix = ($row -split ' \| ')[2].TrimEnd(' |')
+        $fix | Should -Not -BeNullOrEmpty
+        New-KafkaTopic -Name orders -Partitions 1 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err.Count | Should -Be 1
+        $err[0].ErrorDetails.RecommendedAction | Should -BeExactly $fix
+        $err[0].ErrorDetails.Message | Should -BeExactly $err[0].Exception.Message
+        "$($err[0])" | Should -BeExactly $err[0].Exception.Message
+    }
+
     It 'writes InvalidTopicName for a name Kafka does not allow and creates nothing' {
         New-KafkaTopic -Name 'bad name!' -Partitions 1 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidTopicName,*'

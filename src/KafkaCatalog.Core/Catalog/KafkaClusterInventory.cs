@@ -1,4 +1,5 @@
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 
 namespace KafkaCatalog.Core.Catalog;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Errors;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.Core.Kafka;
 

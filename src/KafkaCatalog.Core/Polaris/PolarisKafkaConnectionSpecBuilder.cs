@@ -130,7 +130,7 @@ public static partial class PolarisKafkaConnectionSpecBuilder
                     KafkaSaslMechanism.ScramSha256 or KafkaSaslMechanism.ScramSha512 => PolarisKafkaSecretType.SaslScram,
                     _ => throw new KafkaCatalogException(
                         ErrorCatalog.PolarisUnsupportedSaslMechanism,
-                        $"Kafka connection '{p.KafkaConnection!.Name}' uses SASL {kafka.SaslMechanism}; Polaris Kafka connections support SASL/PLAIN, SASL/SCRAM and AWS IAM. Pass -Credential with -SaslMechanism, or -AwsAssumedRoleArn.",
+                        $"Kafka connection '{p.KafkaConnection!.Name}' uses SASL {kafka.SaslMechanism}; Polaris Kafka connections support SASL/PLAIN, SASL/SCRAM and AWS IAM. Pass -Credential (with -ScramMechanism for SCRAM), or -AwsAssumedRoleArn.",
                         p.KafkaConnection.Name),
                 };
             }

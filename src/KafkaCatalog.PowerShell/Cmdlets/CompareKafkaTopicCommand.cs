@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.TopicState;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Scram;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;

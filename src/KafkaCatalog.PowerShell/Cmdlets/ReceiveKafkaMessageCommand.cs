@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;

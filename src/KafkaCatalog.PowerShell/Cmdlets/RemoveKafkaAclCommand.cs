@@ -2,7 +2,7 @@ using System.Management.Automation;
 using System.Text;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Errors;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Acls;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;

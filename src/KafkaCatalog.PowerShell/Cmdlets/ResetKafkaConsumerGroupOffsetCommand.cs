@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;

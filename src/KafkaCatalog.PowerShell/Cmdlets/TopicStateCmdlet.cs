@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.TopicState;
 using KafkaCatalog.PowerShell.Infrastructure;
 
 namespace KafkaCatalog.PowerShell.Cmdlets;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using KafkaCatalog.Core;
+using KafkaCatalog.Core.Errors;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
 
@@ -249,8 +250,28 @@ public abstract class AsyncCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected IOperationSink CreateLogSink() => new CmdletSink(this, droppable: true);
 
-    protected static ErrorRecord ToErrorRecord(KafkaCatalogException ex) =>
-        new(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
+    /// <summary>
+    /// The ErrorRecord of a Core failure: the catalogue id as FullyQualifiedErrorId, the kind as category, and the
+    /// catalogue's fix as ErrorDetails.RecommendedAction (ErrorDetails.Message is the exception's message, so what
+    /// PowerShell shows and what $_.ErrorDetails.Message reads is the message, as before).
+    /// </summary>
+    protected static ErrorRecord ToErrorRecord(KafkaCatalogException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return WithRecommendedAction(new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target), ex.Error);
+    }
+
+    /// <summary>Sets <paramref name="record"/>'s ErrorDetails to its message with <paramref name="error"/>'s fix as RecommendedAction.</summary>
+    protected static ErrorRecord WithRecommendedAction(ErrorRecord record, ErrorDefinition? error)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (error is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = error.Fix };
+        }
+
+        return record;
+    }
 
     protected static ErrorCategory ToCategory(FailureKind kind) => kind switch
     {

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
 

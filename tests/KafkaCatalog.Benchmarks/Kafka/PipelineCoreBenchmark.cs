@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 
 namespace KafkaCatalog.Benchmarks.Kafka;
 

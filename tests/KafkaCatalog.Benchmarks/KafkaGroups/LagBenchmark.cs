@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.TestKit.Kafka;
 
 namespace KafkaCatalog.Benchmarks.KafkaGroups;

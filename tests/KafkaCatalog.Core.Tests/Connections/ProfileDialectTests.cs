@@ -2,6 +2,7 @@ using System.Collections;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Connections.Profiles;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.Core.Tests.Connections;
 

@@ -1,4 +1,6 @@
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
+using KafkaCatalog.Core.Kafka.Health;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

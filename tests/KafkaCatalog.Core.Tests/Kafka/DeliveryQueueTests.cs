@@ -1,5 +1,5 @@
 using System.Text;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

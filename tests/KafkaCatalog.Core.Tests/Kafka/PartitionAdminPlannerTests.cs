@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Partitions;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

@@ -1,5 +1,6 @@
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

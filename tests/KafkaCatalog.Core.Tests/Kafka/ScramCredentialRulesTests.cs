@@ -3,6 +3,7 @@ using System.Security;
 using System.Text.Json;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Scram;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

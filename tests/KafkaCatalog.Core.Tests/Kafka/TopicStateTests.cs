@@ -1,6 +1,7 @@
 using System.Collections;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.TopicState;
 
 namespace KafkaCatalog.Core.Tests.Kafka;
 

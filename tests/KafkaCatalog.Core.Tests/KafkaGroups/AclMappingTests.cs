@@ -1,5 +1,5 @@
 using Confluent.Kafka.Admin;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Acls;
 
 namespace KafkaCatalog.Core.Tests.KafkaGroups;
 

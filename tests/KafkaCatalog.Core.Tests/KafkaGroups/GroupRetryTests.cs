@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Resilience;
 
 namespace KafkaCatalog.Core.Tests.KafkaGroups;

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.Core.Tests.KafkaGroups;
 

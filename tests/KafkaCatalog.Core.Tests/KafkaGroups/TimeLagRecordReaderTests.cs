@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 
 namespace KafkaCatalog.Core.Tests.KafkaGroups;
 

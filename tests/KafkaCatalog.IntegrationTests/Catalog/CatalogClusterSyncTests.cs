@@ -1,5 +1,6 @@
 using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.IntegrationTests.Kafka;
 
 namespace KafkaCatalog.IntegrationTests.Catalog;

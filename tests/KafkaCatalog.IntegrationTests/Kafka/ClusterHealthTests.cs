@@ -1,6 +1,7 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Health;
 using KafkaCatalog.IntegrationTests.KafkaGroups;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Log;

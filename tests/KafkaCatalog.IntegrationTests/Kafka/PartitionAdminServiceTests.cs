@@ -1,5 +1,6 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Partitions;
 using KafkaCatalog.TestKit.Kafka.Log;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;

@@ -1,5 +1,6 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.TopicState;
 
 namespace KafkaCatalog.IntegrationTests.Kafka;
 

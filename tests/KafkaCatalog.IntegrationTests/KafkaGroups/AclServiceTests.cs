@@ -1,5 +1,5 @@
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Acls;
 using KafkaCatalog.IntegrationTests.RealCluster;
 using KafkaCatalog.TestKit.Kafka;
 using Cfk = Confluent.Kafka.Admin;

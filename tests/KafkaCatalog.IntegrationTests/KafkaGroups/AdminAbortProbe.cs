@@ -7,6 +7,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Security;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;

@@ -2,7 +2,9 @@ using System.Collections;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Acls;
+using KafkaCatalog.Core.Kafka.Groups;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;

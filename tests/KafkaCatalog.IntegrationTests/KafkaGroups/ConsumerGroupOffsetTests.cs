@@ -1,6 +1,7 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.IntegrationTests.RealCluster;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 

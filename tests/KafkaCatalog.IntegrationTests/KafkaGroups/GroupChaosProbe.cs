@@ -6,6 +6,7 @@ using KafkaCatalog.Core;
 using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Resilience;
 using KafkaCatalog.TestKit.Kafka;
 
@@ -226,8 +227,8 @@ internal static class GroupChaosProbe
     private static int GroupIdCompletion(KafkaClientFactory factory, CompletionCache completions)
     {
         var started = Stopwatch.StartNew();
-        var names = completions.GetOrFetch("groups|chaos", token => Core.Kafka.GroupIdCompletion.FetchAsync(factory, token), Core.Kafka.GroupIdCompletion.Wait);
-        if (started.Elapsed > Core.Kafka.GroupIdCompletion.Wait + TimeSpan.FromSeconds(1))
+        var names = completions.GetOrFetch("groups|chaos", token => Core.Kafka.Groups.GroupIdCompletion.FetchAsync(factory, token), Core.Kafka.Groups.GroupIdCompletion.Wait);
+        if (started.Elapsed > Core.Kafka.Groups.GroupIdCompletion.Wait + TimeSpan.FromSeconds(1))
         {
             throw new TimeoutException($"Completion took {started.Elapsed.TotalSeconds:0.0} s.");
         }

@@ -2,7 +2,8 @@ using System.Collections;
 using System.Text;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
-using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.IntegrationTests.RealCluster;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;

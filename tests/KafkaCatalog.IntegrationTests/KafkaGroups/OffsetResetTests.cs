@@ -1,5 +1,7 @@
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.IntegrationTests.RealCluster;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 using TestKitErrors = KafkaCatalog.TestKit.Kafka.Protocol.ErrorCode;

@@ -2,6 +2,7 @@ using System.Collections;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Messages;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;
 

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Log;
 

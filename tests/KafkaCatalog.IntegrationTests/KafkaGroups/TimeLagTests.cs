@@ -1,4 +1,5 @@
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Log;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Scram;
 using KafkaCatalog.IntegrationTests.Kafka;
 using KafkaCatalog.TestKit.Kafka;
 using KafkaCatalog.TestKit.Kafka.Security;

@@ -30,8 +30,8 @@ public sealed class SandboxBenchmarkSeedTests(ClusterFixture fx) : IClassFixture
         Assert.Equal((BenchmarkSeeder.RecordsFrom, 10_002L), (partition.LogStartOffset, partition.HighWatermark));
 
         using var factory = new KafkaCatalog.Core.Kafka.KafkaClientFactory(new KafkaCatalog.Core.Connections.KafkaConnection("seed", new KafkaCatalog.Core.Connections.KafkaConnectionOptions { BootstrapServers = fx.Cluster.BootstrapServers }));
-        using var reader = new KafkaCatalog.Core.Kafka.TimeLagRecordReader(factory);
-        var committed = new KafkaCatalog.Core.Kafka.TimeLagRead(new KafkaCatalog.Core.Kafka.KafkaTopicPartition(prefix + "-topic-01", 2), 9_003);
+        using var reader = new KafkaCatalog.Core.Kafka.Groups.TimeLagRecordReader(factory);
+        var committed = new KafkaCatalog.Core.Kafka.Groups.TimeLagRead(new KafkaCatalog.Core.Kafka.KafkaTopicPartition(prefix + "-topic-01", 2), 9_003);
         var newest = committed with { Offset = 10_001 };
         var read = await reader.ReadAsync([committed, newest], CancellationToken.None);
         Assert.Equal(1_700_000_000_000 + (9_003 * 1000L), read[committed]);

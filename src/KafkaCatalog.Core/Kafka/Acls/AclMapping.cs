@@ -1,7 +1,7 @@
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Acls;
 
 /// <summary>
 /// Our ACL records to and from Confluent.Kafka's ACL types, with the checks that catch bad input

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Acls;
 
 /// <summary>
 /// Resource types an ACL can protect. <see cref="Cluster"/> is Kafka's CLUSTER resource (named "kafka-cluster").

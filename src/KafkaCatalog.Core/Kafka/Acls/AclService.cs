@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Acls;
 
 /// <summary>ACLs: describe with a filter, create bindings, delete by filter.</summary>
 public sealed class AclService

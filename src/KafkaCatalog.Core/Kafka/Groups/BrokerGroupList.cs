@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>One group of a <see cref="BrokerGroupList"/> answer: what the broker that coordinates it said.</summary>
 internal sealed record BrokerGroup(string GroupId, string State, string ProtocolType, int BrokerId, ErrorCode Error);

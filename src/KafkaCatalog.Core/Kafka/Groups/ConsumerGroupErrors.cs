@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>The errors of the consumer-group services, from a Kafka error code to a KafkaCatalog error id.</summary>
 internal static class ConsumerGroupErrors

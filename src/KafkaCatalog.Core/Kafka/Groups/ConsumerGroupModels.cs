@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>One row of Get-KafkaConsumerGroupOffset -Summary: a group's lag on one topic.</summary>
 public sealed record KafkaConsumerGroupLagSummary

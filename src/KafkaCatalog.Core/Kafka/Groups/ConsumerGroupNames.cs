@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>Group id checks and PowerShell-style wildcard matching (*, ?, [abc]) for -GroupId.</summary>
 public static class ConsumerGroupNames

@@ -1,7 +1,7 @@
 using System.Globalization;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>What the planner needs to know about one partition: the group's committed offset and the log's bounds.</summary>
 public sealed record PartitionResetState(KafkaTopicPartition Partition, long? CommittedOffset, long LogStartOffset, long LogEndOffset)

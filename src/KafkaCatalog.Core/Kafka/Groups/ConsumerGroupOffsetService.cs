@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// Committed offsets and lag. For a batch of groups: one OffsetFetch per group (bounded concurrency),

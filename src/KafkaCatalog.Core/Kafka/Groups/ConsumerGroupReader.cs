@@ -4,7 +4,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>What Get-KafkaConsumerGroup and Get-KafkaConsumerGroupOffset ask for.</summary>
 public sealed record ConsumerGroupQuery

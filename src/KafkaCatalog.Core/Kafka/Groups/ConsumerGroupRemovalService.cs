@@ -1,9 +1,10 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
+using KafkaCatalog.Core.Kafka.Messages;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// Remove-KafkaConsumerGroup: deletes a whole group (DeleteGroups), or only its committed offsets

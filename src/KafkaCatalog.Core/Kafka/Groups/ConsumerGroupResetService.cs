@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// Reset-KafkaConsumerGroupOffset: reads the group and the logs and plans the reset with

@@ -4,7 +4,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// The consumer-group services behind one object, for callers that want all of them on one

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// Get-KafkaConsumerGroupOffset -IncludeTimeLag: the per-group offset rows of <see cref="ConsumerGroupOffsetService"/>

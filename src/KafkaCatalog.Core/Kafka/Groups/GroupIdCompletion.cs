@@ -1,6 +1,6 @@
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// What tab completion of consumer group ids asks the cluster: one ListGroups round per broker

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// One item of a consumer-group stream: its value, or the error that kept it out (ConsumerGroupNotFound,

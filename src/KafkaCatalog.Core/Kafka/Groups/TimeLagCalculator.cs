@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>Why a row's <see cref="KafkaConsumerGroupOffset.TimeLag"/> is null.</summary>
 public static class TimeLagReasons

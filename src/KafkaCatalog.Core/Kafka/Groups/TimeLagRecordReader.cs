@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// Reads the timestamp of the record at given offsets, for time lag. One long-lived consumer (no group,

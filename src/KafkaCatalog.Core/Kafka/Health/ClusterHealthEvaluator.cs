@@ -1,7 +1,7 @@
 using System.Globalization;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Health;
 
 /// <summary>
 /// The verdicts of Test-KafkaCluster from what the cluster reported, without any I/O (each rule is

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Health;
 
 /// <summary>The verdict of one health check.</summary>
 public enum KafkaHealthStatus

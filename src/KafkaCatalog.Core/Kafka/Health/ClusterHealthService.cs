@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using KafkaCatalog.Core.Errors;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Health;
 
 /// <summary>
 /// Test-KafkaCluster: one <see cref="KafkaHealthCheck"/> per check, streamed as each is known.

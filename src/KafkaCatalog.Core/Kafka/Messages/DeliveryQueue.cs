@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>
 /// Publish-KafkaMessage's acknowledgements, handed out in the order the messages were sent, whatever

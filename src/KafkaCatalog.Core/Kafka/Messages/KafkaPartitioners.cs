@@ -1,6 +1,6 @@
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>
 /// librdkafka's <c>partitioner</c> values (CONFIGURATION.md, topic property, librdkafka 2.15.1) and the one

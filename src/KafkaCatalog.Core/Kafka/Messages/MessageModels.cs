@@ -1,7 +1,7 @@
 using System.Text;
 using KafkaCatalog.Core.Connections;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>One record header; Kafka allows a key to repeat, so headers are a list.</summary>
 public sealed record KafkaMessageHeader(string Key, byte[]? ValueBytes)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>
 /// Publish-KafkaMessage's inputs for one message, as bound. <see cref="CommandLineParameters"/> names

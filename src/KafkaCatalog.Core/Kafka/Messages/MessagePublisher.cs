@@ -4,7 +4,7 @@ using Confluent.Kafka;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>
 /// A producer for one Publish-KafkaMessage pipeline: messages are sent without waiting for the

@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Errors;
+using KafkaCatalog.Core.Kafka.Groups;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>
 /// Reads messages without joining a consumer group or committing anything: the partitions are

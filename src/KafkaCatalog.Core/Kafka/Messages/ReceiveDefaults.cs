@@ -1,7 +1,7 @@
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>What a connection's profile adds to a Receive-KafkaMessage request.</summary>
 public static class ReceiveDefaults

@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Messages;
 
 /// <summary>The single-topic metadata lookup of <see cref="MessagePublisher"/> and <see cref="MessageReader"/>.</summary>
 internal static class SingleTopicMetadata

@@ -3,7 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Partitions;
 
 /// <summary>
 /// Pure logic of Invoke-KafkaLeaderElection: checks the request, picks the partitions from the topics'

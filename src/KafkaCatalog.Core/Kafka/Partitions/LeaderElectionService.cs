@@ -2,7 +2,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Partitions;
 
 /// <summary>
 /// Leader elections (ElectLeaders, sent by librdkafka to the controller): plan from the topics' metadata,

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Partitions;
 
 /// <summary>Kafka's two election types (ElectLeaders ElectionType 0 and 1).</summary>
 public enum KafkaElectionType

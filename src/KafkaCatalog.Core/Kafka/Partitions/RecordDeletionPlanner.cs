@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Partitions;
 
 /// <summary>The log bounds of one partition, and for -BeforeTimestamp the first offset at or after the instant (null: none).</summary>
 public sealed record PartitionLogState(int Partition, long LowWatermark, long HighWatermark)

@@ -3,7 +3,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Partitions;
 
 /// <summary>
 /// Record deletion (DeleteRecords, sent by librdkafka to each partition's leader): plan from the

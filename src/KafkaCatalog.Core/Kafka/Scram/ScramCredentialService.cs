@@ -7,7 +7,7 @@ using Confluent.Kafka.Admin;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Scram;
 
 /// <summary>What Get-KafkaUserScramCredential found: the credentials, and one error per named user the cluster does not know.</summary>
 public sealed record KafkaUserScramCredentialListing(IReadOnlyList<KafkaUserScramCredential> Credentials, IReadOnlyList<KafkaCatalogException> Errors);

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Scram;
 
 /// <summary>
 /// One SCRAM credential of a user as the cluster reports it (DescribeUserScramCredentials): the user, the mechanism

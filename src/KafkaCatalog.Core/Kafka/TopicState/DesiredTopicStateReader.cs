@@ -3,7 +3,7 @@ using System.Globalization;
 using KafkaCatalog.Core.Connections.Profiles;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.TopicState;
 
 /// <summary>
 /// Reads a desired topic state from a YAML or JSON file, or from pipeline objects (Import-Csv rows,

@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.TopicState;
 
 /// <summary>One topic as a desired-state file or a pipeline object declares it.</summary>
 public sealed record DesiredTopic

@@ -1,7 +1,7 @@
 using System.Globalization;
 using KafkaCatalog.Core.Errors;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.TopicState;
 
 /// <summary>
 /// Compares a desired topic state with the cluster's topics and configs and lists the differences,

@@ -1,6 +1,6 @@
 using KafkaCatalog.Core.Resilience;
 
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.TopicState;
 
 /// <summary>One change of Sync-KafkaTopic: its result, and the error when it failed.</summary>
 public sealed record TopicSyncOutcome(KafkaTopicSyncResult Result, KafkaCatalogException? Error);

@@ -5,7 +5,7 @@ using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.PowerShell.Infrastructure;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>
 /// Base of the catalog cmdlets: -CatalogConnection (alias -Catalog), falling back to the session

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Catalog;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>
 /// Lets -CatalogConnection take what the README passes it: the CatalogConnection of Connect-Catalog,

@@ -5,7 +5,7 @@ using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.PowerShell.Infrastructure;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>Opens a session with an Atlan tenant, checks the token, and makes it the session default.</summary>
 [Cmdlet(VerbsCommunications.Connect, "Catalog")]

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Catalog;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>Finds a connection's Kafka topics and consumer groups in the catalog (index search, paged, streamed).</summary>
 [Cmdlet(VerbsCommon.Get, "CatalogKafkaAsset")]

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Catalog;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>Creates (or reuses) the Kafka connection asset in the catalog and waits until it is usable.</summary>
 [Cmdlet(VerbsCommon.New, "CatalogKafkaConnection", SupportsShouldProcess = true)]

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using KafkaCatalog.Core.Catalog;
 using KafkaCatalog.Core.Kafka;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>
 /// Upserts Kafka topics and consumer groups from the pipeline into the catalog: topics first,

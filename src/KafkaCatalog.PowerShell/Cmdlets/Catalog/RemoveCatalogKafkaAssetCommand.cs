@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using KafkaCatalog.Core.Catalog;
 
-namespace KafkaCatalog.PowerShell.Cmdlets;
+namespace KafkaCatalog.PowerShell.Cmdlets.Catalog;
 
 /// <summary>
 /// Removes Kafka assets from the catalog, consumer groups before topics, then optionally their

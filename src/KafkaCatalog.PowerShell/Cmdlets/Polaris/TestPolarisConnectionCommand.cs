@@ -28,7 +28,7 @@ public sealed class TestPolarisConnectionCommand : PolarisCmdlet
             {
                 if (ErrorCatalog.Find(result.ErrorId) == ErrorCatalog.PolarisConnectionNotFound)
                 {
-                    EmitError(new ErrorRecord(new ItemNotFoundException(result.Reason), result.ErrorId, ErrorCategory.ObjectNotFound, Name));
+                    EmitError(WithRecommendedAction(new ErrorRecord(new ItemNotFoundException(result.Reason), result.ErrorId, ErrorCategory.ObjectNotFound, Name), ErrorCatalog.PolarisConnectionNotFound));
                 }
                 else
                 {
