@@ -1,3 +1,5 @@
+using KafkaCatalog.Core.Kafka.Groups;
+
 namespace KafkaCatalog.Core.Kafka;
 
 // The output records of the Kafka services. Their property names are the pipeline contract:

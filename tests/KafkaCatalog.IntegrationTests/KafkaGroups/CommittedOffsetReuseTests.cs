@@ -1,5 +1,6 @@
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 using ApiKeys = KafkaCatalog.TestKit.Kafka.Protocol.ApiKeys;
 
 namespace KafkaCatalog.IntegrationTests.KafkaGroups;

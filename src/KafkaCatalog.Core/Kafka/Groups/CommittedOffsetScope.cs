@@ -1,4 +1,4 @@
-namespace KafkaCatalog.Core.Kafka;
+namespace KafkaCatalog.Core.Kafka.Groups;
 
 /// <summary>
 /// The lifetime of one Get-KafkaConsumerGroup invocation, as far as the committed offsets it reads are concerned.
