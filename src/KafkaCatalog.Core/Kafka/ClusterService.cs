@@ -10,13 +10,13 @@ public sealed class ClusterService
 {
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ClusterService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(_factory, _sink, retry);
     }
 
     /// <summary>
@@ -26,30 +26,11 @@ public sealed class ClusterService
     public async Task<KafkaCluster> DescribeAsync(CancellationToken cancellationToken = default)
     {
         _sink.Verbose($"DescribeCluster request to {_factory.BootstrapServers}.");
-        DescribeClusterResult result;
-        try
-        {
-            result = await _retry.ExecuteAsync(
-                "DescribeCluster",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "describe the cluster", _factory.BootstrapServers);
-        }
-        catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
-        {
-            // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout).
-            throw ClusterReachabilityGuard.Explain(_factory, ex.InnerException ?? ex, "describe the cluster", _factory.BootstrapServers);
-        }
-        catch (KafkaCatalogException ex)
-        {
-            throw _factory.Refine(ex);
-        }
+        // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout), with librdkafka's reason.
+        var result = await _calls.RunAsync(
+            new KafkaCall("DescribeCluster", KafkaCallKind.Read, "describe the cluster", _factory.BootstrapServers) { Report = KafkaCallReport.ExplainedWithReason },
+            _ => _factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
 
         _factory.Connection.ClusterId = result.ClusterId;
         var controllerId = result.Controller?.Id ?? -1;

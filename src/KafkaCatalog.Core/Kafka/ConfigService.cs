@@ -31,13 +31,13 @@ public sealed class ConfigService
 {
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ConfigService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(_factory, _sink, retry);
     }
 
     /// <summary>How many resources go into one DescribeConfigs request.</summary>
@@ -131,38 +131,30 @@ public sealed class ConfigService
         {
             var batch = names.Skip(start).Take(batchSize).ToArray();
             _sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_factory.BootstrapServers}.");
-            List<DescribeConfigsResult> results;
-            try
-            {
-                results = await _retry.ExecuteAsync(
-                    "DescribeConfigs",
-                    KafkaCallKind.Read,
-                    _factory.BootstrapServers,
-                    _ => _factory.AdminClient.DescribeConfigsAsync(
-                        batch.Select(n => new ConfigResource { Type = type, Name = n }),
-                        new DescribeConfigsOptions { RequestTimeout = _factory.RequestTimeout }),
-                    _sink,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (DescribeConfigsException ex)
-            {
-                results = new List<DescribeConfigsResult>();
-                foreach (var report in ex.Results)
+            var results = await _calls.RunAsync<List<DescribeConfigsResult>, DescribeConfigsException>(
+                new KafkaCall("DescribeConfigs", KafkaCallKind.Read, "describe configs") { Report = KafkaCallReport.Explained },
+                _ => _factory.AdminClient.DescribeConfigsAsync(
+                    batch.Select(n => new ConfigResource { Type = type, Name = n }),
+                    new DescribeConfigsOptions { RequestTimeout = _factory.RequestTimeout }),
+                ex =>
                 {
-                    if (report.Error.IsError)
+                    var described = new List<DescribeConfigsResult>();
+                    foreach (var report in ex.Results)
                     {
-                        onItemError?.Invoke(ResourceError(type, report.ConfigResource.Name, report.Error, "describe the configs of"));
+                        if (report.Error.IsError)
+                        {
+                            onItemError?.Invoke(ResourceError(type, report.ConfigResource.Name, report.Error, "describe the configs of"));
+                        }
+                        else
+                        {
+                            described.Add(new DescribeConfigsResult { ConfigResource = report.ConfigResource, Entries = report.Entries });
+                        }
                     }
-                    else
-                    {
-                        results.Add(new DescribeConfigsResult { ConfigResource = report.ConfigResource, Entries = report.Entries });
-                    }
-                }
-            }
-            catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-            {
-                throw ClusterReachabilityGuard.Explain(_factory, ex, "describe configs");
-            }
+
+                    return described;
+                },
+                null,
+                cancellationToken).ConfigureAwait(false);
 
             var byName = results.ToDictionary(r => r.ConfigResource.Name, StringComparer.Ordinal);
             foreach (var name in batch)
@@ -216,26 +208,17 @@ public sealed class ConfigService
             .ToList();
         var request = new Dictionary<ConfigResource, List<ConfigEntry>> { [new ConfigResource { Type = type, Name = name }] = entries };
         _sink.Verbose($"IncrementalAlterConfigs{(validateOnly ? " (validate only)" : string.Empty)} for {target}: {change}.");
-        try
-        {
-            // Setting a value or removing an override is idempotent: repeating it leaves the same state.
-            await _retry.ExecuteAsync(
-                "IncrementalAlterConfigs",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (IncrementalAlterConfigsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            throw ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of");
-        }
-        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, $"change the configs of {target}", name, KafkaCallKind.IdempotentWrite);
-        }
+        // Setting a value or removing an override is idempotent: repeating it leaves the same state.
+        await _calls.RunAsync(
+            new KafkaCall("IncrementalAlterConfigs", KafkaCallKind.IdempotentWrite, $"change the configs of {target}", name)
+            {
+                Report = KafkaCallReport.Explained,
+                Map = ex => ex is IncrementalAlterConfigsException refused && (refused.Results.FirstOrDefault(r => r.Error.IsError) ?? refused.Results[0]) is { } report
+                    ? ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of")
+                    : null,
+            },
+            _ => _factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static KafkaCatalogException ResourceError(ResourceType type, string name, Error error, string action)

@@ -48,26 +48,15 @@ internal sealed class TopicCreator
 
         var verb = validateOnly ? "validate the creation of" : "create";
         _sink.Verbose($"CreateTopics{(validateOnly ? " (validate only)" : string.Empty)}: {spec} on {_factory.BootstrapServers}.");
-        try
-        {
-            await _retry.ExecuteAsync(
-                "CreateTopics",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreateTopicsAsync([specification], options),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            var mapped = KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, spec.Name, verb);
-            throw new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, spec.Name, $"{verb} topic '{spec.Name}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+        await new KafkaCalls(_factory, _sink, _retry).RunAsync(
+            new KafkaCall("CreateTopics", KafkaCallKind.NonIdempotentWrite, $"{verb} topic '{spec.Name}'", spec.Name)
+            {
+                Map = ex => ex is CreateTopicsException refused && (refused.Results.FirstOrDefault(r => r.Error.IsError) ?? refused.Results[0]) is { } report
+                    ? new KafkaCatalogException(KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, spec.Name, verb), ex)
+                    : null,
+            },
+            _ => _factory.AdminClient.CreateTopicsAsync([specification], options),
+            cancellationToken).ConfigureAwait(false);
 
         if (validateOnly)
         {

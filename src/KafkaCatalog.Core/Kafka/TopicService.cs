@@ -19,12 +19,14 @@ public sealed class TopicService
     private readonly KafkaClientFactory _factory;
     private readonly IOperationSink _sink;
     private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public TopicService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
         _factory = factory ?? throw new ArgumentNullException(nameof(factory));
         _sink = sink ?? NullOperationSink.Instance;
         _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(_factory, _sink, _retry);
     }
 
     /// <summary>
@@ -167,29 +169,20 @@ public sealed class TopicService
         }
 
         _sink.Verbose($"DeleteTopics: {string.Join(", ", toDelete)} on {_factory.BootstrapServers}.");
-        try
-        {
-            await _retry.ExecuteAsync(
-                "DeleteTopics",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DeleteTopicsAsync(toDelete, new DeleteTopicsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            outcomes.AddRange(toDelete.Select(t => new KafkaTopicChange { Topic = t }));
-        }
-        catch (DeleteTopicsException ex)
-        {
-            outcomes.AddRange(ex.Results.Select(r => new KafkaTopicChange
+        outcomes.AddRange(await _calls.RunAsync<IReadOnlyList<KafkaTopicChange>, DeleteTopicsException>(
+            new KafkaCall("DeleteTopics", KafkaCallKind.NonIdempotentWrite, "delete topics " + string.Join(", ", toDelete), string.Join(",", toDelete)),
+            async _ =>
+            {
+                await _factory.AdminClient.DeleteTopicsAsync(toDelete, new DeleteTopicsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                return toDelete.Select(t => new KafkaTopicChange { Topic = t }).ToArray();
+            },
+            ex => ex.Results.Select(r => new KafkaTopicChange
             {
                 Topic = r.Topic,
                 Error = r.Error.IsError ? KafkaErrors.ForTopic(r.Error.Code, r.Error.Reason, r.Topic, "delete") : null,
-            }));
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, string.Join(",", toDelete), "delete topics " + string.Join(", ", toDelete), _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+            }).ToArray(),
+            null,
+            cancellationToken).ConfigureAwait(false));
 
         return outcomes;
     }
@@ -208,27 +201,17 @@ public sealed class TopicService
 
         _sink.Verbose($"CreatePartitions{(validateOnly ? " (validate only)" : string.Empty)}: topic '{topic}' to {totalCount} partitions on {_factory.BootstrapServers}.");
         var verb = validateOnly ? "validate adding partitions to" : "add partitions to";
-        try
-        {
-            await _retry.ExecuteAsync(
-                "CreatePartitions",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreatePartitionsAsync(
-                    [new PartitionsSpecification { Topic = topic, IncreaseTo = totalCount }],
-                    new CreatePartitionsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreatePartitionsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            throw KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, topic, verb);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, topic, $"{verb} topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+        await _calls.RunAsync(
+            new KafkaCall("CreatePartitions", KafkaCallKind.NonIdempotentWrite, $"{verb} topic '{topic}'", topic)
+            {
+                Map = ex => ex is CreatePartitionsException partitions && (partitions.Results.FirstOrDefault(r => r.Error.IsError) ?? partitions.Results[0]) is { } report
+                    ? KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, topic, verb)
+                    : null,
+            },
+            _ => _factory.AdminClient.CreatePartitionsAsync(
+                [new PartitionsSpecification { Topic = topic, IncreaseTo = totalCount }],
+                new CreatePartitionsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
 
         if (validateOnly)
         {
@@ -295,34 +278,24 @@ public sealed class TopicService
     /// <summary>Describes one topic (DescribeTopics: async, with topic id and the cluster's internal flag).</summary>
     internal async Task<(KafkaTopic? Topic, string Problem)> TryDescribeAsync(string name, CancellationToken cancellationToken)
     {
-        DescribeTopicsResult result;
-        try
-        {
-            result = await _retry.ExecuteAsync(
-                "DescribeTopics",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (DescribeTopicsException ex)
-        {
-            var failed = ex.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError);
-            return (null, failed?.Error.Reason ?? ex.Message);
-        }
-        catch (KafkaException ex) when (!KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read))
-        {
-            return (null, ex.Error.Reason);
-        }
+        return await _calls.RunAsync<(KafkaTopic?, string), KafkaException>(
+            new KafkaCall("DescribeTopics", KafkaCallKind.Read, $"describe topic '{name}'", name),
+            async _ =>
+            {
+                var result = await _factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
+                if (description is null || description.Error.IsError || description.Partitions.Count == 0)
+                {
+                    return (null, description?.Error.Reason ?? "not in metadata");
+                }
 
-        var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
-        if (description is null || description.Error.IsError || description.Partitions.Count == 0)
-        {
-            return (null, description?.Error.Reason ?? "not in metadata");
-        }
-
-        return (ToTopic(description), string.Empty);
+                return (ToTopic(description), string.Empty);
+            },
+            ex => ex is DescribeTopicsException described
+                ? (null, described.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError)?.Error.Reason ?? ex.Message)
+                : (null, ex.Error.Reason),
+            ex => ex is DescribeTopicsException || !KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read),
+            cancellationToken).ConfigureAwait(false);
     }
 
     internal KafkaTopic ToTopic(TopicDescription description) => TopicMapping.FromDescription(description, _factory);

@@ -52,33 +52,22 @@ public sealed class LeaderElectionService
         var partitions = plan.Select(r => new TopicPartition(r.Topic, r.Partition)).ToList();
         var electionType = type == KafkaElectionType.Unclean ? ElectionType.Unclean : ElectionType.Preferred;
         _sink.Verbose($"ElectLeaders ({type}) for {plan.Count} partition(s) on {_factory.BootstrapServers}.");
-        List<TopicPartitionError> answers;
-        try
-        {
-            answers = await _retry.ExecuteAsync(
-                "ElectLeaders",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                async _ =>
+        var answers = await new KafkaCalls(_factory, _sink, _retry).RunAsync(
+            new KafkaCall("ElectLeaders", KafkaCallKind.IdempotentWrite, $"elect leaders for {plan.Count} partition(s)", plan[0].Topic),
+            async _ =>
+            {
+                try
                 {
-                    try
-                    {
-                        var result = await _factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
-                        return result.TopicPartitions;
-                    }
-                    catch (ElectLeadersException ex)
-                    {
-                        // Per-partition answers (ELECTION_NOT_NEEDED among them) are outcomes, not a failed call.
-                        return ex.Results.TopicPartitions;
-                    }
-                },
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, plan[0].Topic, $"elect leaders for {plan.Count} partition(s)", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
-        }
+                    var result = await _factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    return result.TopicPartitions;
+                }
+                catch (ElectLeadersException ex)
+                {
+                    // Per-partition answers (ELECTION_NOT_NEEDED among them) are outcomes, not a failed call.
+                    return ex.Results.TopicPartitions;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         var byPartition = answers.GroupBy(a => (a.Topic, a.Partition.Value)).ToDictionary(g => g.Key, g => g.First().Error);
         var outcomes = plan.Select(row => byPartition.TryGetValue((row.Topic, row.Partition), out var error)

@@ -79,28 +79,18 @@ public sealed class RecordDeletionService
         }
 
         _sink.Verbose($"DeleteRecords for {toSend.Length} partition(s) of '{toSend[0].Topic}' on {_factory.BootstrapServers}.");
-        List<DeleteRecordsReport> reports;
-        try
-        {
-            var results = await _retry.ExecuteAsync(
-                "DeleteRecords",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DeleteRecordsAsync(
+        var reports = await new KafkaCalls(_factory, _sink, _retry).RunAsync<List<DeleteRecordsReport>, DeleteRecordsException>(
+            new KafkaCall("DeleteRecords", KafkaCallKind.IdempotentWrite, $"delete records of topic '{toSend[0].Topic}'", toSend[0].Topic),
+            async _ =>
+            {
+                var results = await _factory.AdminClient.DeleteRecordsAsync(
                     toSend.Select(r => new TopicPartitionOffset(r.Topic, new Partition(r.Partition), new Offset(r.NewLowWatermark))),
-                    new DeleteRecordsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            reports = results.Select(r => new DeleteRecordsReport { Topic = r.Topic, Partition = r.Partition, Offset = r.Offset, Error = new Error(ErrorCode.NoError) }).ToList();
-        }
-        catch (DeleteRecordsException ex)
-        {
-            reports = ex.Results;
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, toSend[0].Topic, $"delete records of topic '{toSend[0].Topic}'", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
-        }
+                    new DeleteRecordsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                return results.Select(r => new DeleteRecordsReport { Topic = r.Topic, Partition = r.Partition, Offset = r.Offset, Error = new Error(ErrorCode.NoError) }).ToList();
+            },
+            ex => ex.Results,
+            null,
+            cancellationToken).ConfigureAwait(false);
 
         var byPartition = reports.GroupBy(r => r.Partition.Value).ToDictionary(g => g.Key, g => g.First());
         var done = new List<KafkaRecordDeletion>();
