@@ -8,15 +8,11 @@ namespace KafkaCatalog.Core.Kafka;
 /// <summary>The cluster as a whole: id, controller and brokers.</summary>
 public sealed class ClusterService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
     private readonly KafkaCalls _calls;
 
     public ClusterService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _calls = new KafkaCalls(_factory, _sink, retry);
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -25,14 +21,14 @@ public sealed class ClusterService
     /// </summary>
     public async Task<KafkaCluster> DescribeAsync(CancellationToken cancellationToken = default)
     {
-        _sink.Verbose($"DescribeCluster request to {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"DescribeCluster request to {_calls.Factory.BootstrapServers}.");
         // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout), with librdkafka's reason.
         var result = await _calls.RunAsync(
-            new KafkaCall("DescribeCluster", KafkaCallKind.Read, "describe the cluster", _factory.BootstrapServers) { Report = KafkaCallReport.ExplainedWithReason },
-            _ => _factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _factory.RequestTimeout }),
+            new KafkaCall("DescribeCluster", KafkaCallKind.Read, "describe the cluster", _calls.Factory.BootstrapServers) { Report = KafkaCallReport.ExplainedWithReason },
+            _ => _calls.Factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
             cancellationToken).ConfigureAwait(false);
 
-        _factory.Connection.ClusterId = result.ClusterId;
+        _calls.Factory.Connection.ClusterId = result.ClusterId;
         var controllerId = result.Controller?.Id ?? -1;
         var brokers = result.Nodes
             .OrderBy(n => n.Id)
@@ -43,7 +39,7 @@ public sealed class ClusterService
                 Port = n.Port,
                 Rack = string.IsNullOrEmpty(n.Rack) ? null : n.Rack,
                 IsController = n.Id == controllerId,
-                ConnectionName = _factory.Connection.Name,
+                ConnectionName = _calls.Factory.Connection.Name,
             })
             .ToArray();
         return new KafkaCluster
@@ -51,8 +47,8 @@ public sealed class ClusterService
             ClusterId = result.ClusterId,
             ControllerId = controllerId,
             Brokers = brokers,
-            ConnectionName = _factory.Connection.Name,
-            BootstrapServers = _factory.BootstrapServers,
+            ConnectionName = _calls.Factory.Connection.Name,
+            BootstrapServers = _calls.Factory.BootstrapServers,
         };
     }
 

@@ -29,15 +29,11 @@ public sealed record ConfigChange
 /// <summary>Topic and broker configs: describe (value, source, default, sensitive, read-only, synonyms) and incremental alter.</summary>
 public sealed class ConfigService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
     private readonly KafkaCalls _calls;
 
     public ConfigService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _calls = new KafkaCalls(_factory, _sink, retry);
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>How many resources go into one DescribeConfigs request.</summary>
@@ -130,12 +126,12 @@ public sealed class ConfigService
         for (var start = 0; start < names.Count; start += batchSize)
         {
             var batch = names.Skip(start).Take(batchSize).ToArray();
-            _sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_factory.BootstrapServers}.");
+            _calls.Sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_calls.Factory.BootstrapServers}.");
             var results = await _calls.RunAsync<List<DescribeConfigsResult>, DescribeConfigsException>(
                 new KafkaCall("DescribeConfigs", KafkaCallKind.Read, "describe configs") { Report = KafkaCallReport.Explained },
-                _ => _factory.AdminClient.DescribeConfigsAsync(
+                _ => _calls.Factory.AdminClient.DescribeConfigsAsync(
                     batch.Select(n => new ConfigResource { Type = type, Name = n }),
-                    new DescribeConfigsOptions { RequestTimeout = _factory.RequestTimeout }),
+                    new DescribeConfigsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
                 ex =>
                 {
                     var described = new List<DescribeConfigsResult>();
@@ -183,7 +179,7 @@ public sealed class ConfigService
                 Synonyms = (e.Synonyms ?? new List<ConfigSynonym>())
                     .Select(s => new KafkaConfigSynonym(s.Name, e.IsSensitive ? null : s.Value, SourceName(s.Source)))
                     .ToArray(),
-                ConnectionName = _factory.Connection.Name,
+                ConnectionName = _calls.Factory.Connection.Name,
             })
             .ToArray();
 
@@ -207,7 +203,7 @@ public sealed class ConfigService
             .Concat(change.Remove.Select(r => new ConfigEntry { Name = r, Value = string.Empty, IncrementalOperation = AlterConfigOpType.Delete }))
             .ToList();
         var request = new Dictionary<ConfigResource, List<ConfigEntry>> { [new ConfigResource { Type = type, Name = name }] = entries };
-        _sink.Verbose($"IncrementalAlterConfigs{(validateOnly ? " (validate only)" : string.Empty)} for {target}: {change}.");
+        _calls.Sink.Verbose($"IncrementalAlterConfigs{(validateOnly ? " (validate only)" : string.Empty)} for {target}: {change}.");
         // Setting a value or removing an override is idempotent: repeating it leaves the same state.
         await _calls.RunAsync(
             new KafkaCall("IncrementalAlterConfigs", KafkaCallKind.IdempotentWrite, $"change the configs of {target}", name)
@@ -217,7 +213,7 @@ public sealed class ConfigService
                     ? ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of")
                     : null,
             },
-            _ => _factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout }),
+            _ => _calls.Factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _calls.Factory.RequestTimeout }),
             cancellationToken).ConfigureAwait(false);
     }
 

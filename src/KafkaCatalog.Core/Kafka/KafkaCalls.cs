@@ -54,16 +54,19 @@ public sealed record KafkaCall(string Operation, KafkaCallKind Kind, string Acti
 /// </summary>
 public sealed class KafkaCalls
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
-
+    /// <summary>What a service's requests go through: <paramref name="factory"/>'s clients, <paramref name="sink"/> (none when null) and <paramref name="retry"/> (the default retry when null).</summary>
     public KafkaCalls(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        Factory = factory ?? throw new ArgumentNullException(nameof(factory));
+        Sink = sink ?? NullOperationSink.Instance;
+        Retry = retry ?? new KafkaRetry();
     }
+
+    public KafkaClientFactory Factory { get; }
+
+    public IOperationSink Sink { get; }
+
+    public KafkaRetry Retry { get; }
 
     /// <summary>Runs <paramref name="request"/> as <paramref name="call"/>; its failures are terminating errors.</summary>
     public Task<T> RunAsync<T>(KafkaCall call, Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken) =>
@@ -100,7 +103,7 @@ public sealed class KafkaCalls
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            return await _retry.ExecuteAsync(call.Operation, call.Kind, _factory.BootstrapServers, request, _sink, cancellationToken).ConfigureAwait(false);
+            return await Retry.ExecuteAsync(call.Operation, call.Kind, Factory.BootstrapServers, request, Sink, cancellationToken).ConfigureAwait(false);
         }
         catch (TAdminException ex) when (recover is not null && (recoverWhen is null || recoverWhen(ex)))
         {
@@ -114,7 +117,7 @@ public sealed class KafkaCalls
         {
             // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
             var failure = call.Report == KafkaCallReport.ExplainedWithReason ? ex.InnerException ?? ex : ex;
-            throw ClusterReachabilityGuard.Explain(_factory, failure, call.Action, call.Target, call.Kind);
+            throw ClusterReachabilityGuard.Explain(Factory, failure, call.Action, call.Target, call.Kind);
         }
     }
 
@@ -124,8 +127,8 @@ public sealed class KafkaCalls
         ArgumentNullException.ThrowIfNull(call);
         ArgumentNullException.ThrowIfNull(exception);
         return call.Map?.Invoke(exception) ?? (call.Report == KafkaCallReport.Mapped
-            ? KafkaErrors.FromException(exception, call.Target, call.Action, _factory.BootstrapServers, call.Kind)
-            : ClusterReachabilityGuard.Explain(_factory, exception, call.Action, call.Target, call.Kind));
+            ? KafkaErrors.FromException(exception, call.Target, call.Action, Factory.BootstrapServers, call.Kind)
+            : ClusterReachabilityGuard.Explain(Factory, exception, call.Action, call.Target, call.Kind));
     }
 
     private static bool Explains(KafkaCallReport report, KafkaCatalogException failure) => report switch

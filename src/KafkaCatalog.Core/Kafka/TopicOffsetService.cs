@@ -11,15 +11,11 @@ namespace KafkaCatalog.Core.Kafka;
 /// </summary>
 public sealed class TopicOffsetService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
     private readonly KafkaCalls _calls;
 
     public TopicOffsetService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _calls = new KafkaCalls(_factory, _sink, retry);
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>How many partitions go into one round of ListOffsets calls.</summary>
@@ -76,7 +72,7 @@ public sealed class TopicOffsetService
                     Timestamp = timestamp,
                     OffsetForTimestamp = offsetForTime,
                     Leader = p.Leader,
-                    ConnectionName = _factory.Connection.Name,
+                    ConnectionName = _calls.Factory.Connection.Name,
                 };
             }
         }
@@ -127,8 +123,8 @@ public sealed class TopicOffsetService
         }
 
         var pending = partitions.ToList();
-        var options = new ListOffsetsOptions { RequestTimeout = _factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
-        _sink.Verbose($"ListOffsets ({Describe(spec)}) for {pending.Count} partition(s) on {_factory.BootstrapServers}.");
+        var options = new ListOffsetsOptions { RequestTimeout = _calls.Factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
+        _calls.Sink.Verbose($"ListOffsets ({Describe(spec)}) for {pending.Count} partition(s) on {_calls.Factory.BootstrapServers}.");
         void Keep(IEnumerable<ListOffsetsResultInfo> infos)
         {
             lock (offsets)
@@ -155,7 +151,7 @@ public sealed class TopicOffsetService
             {
                 try
                 {
-                    return (await _factory.AdminClient.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
+                    return (await _calls.Factory.AdminClient.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
                 }
                 catch (ListOffsetsException ex) when (ex.Result.ResultInfos.Any(r => r.TopicPartitionOffsetError.Error.IsError)
                     && ex.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsError || KafkaRetry.IsTransient(r.TopicPartitionOffsetError.Error.Code)))

@@ -8,32 +8,28 @@ namespace KafkaCatalog.Core.Kafka;
 /// <summary>ACLs: describe with a filter, create bindings, delete by filter.</summary>
 public sealed class AclService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
     private readonly KafkaCalls _calls;
 
     public AclService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _calls = new KafkaCalls(_factory, _sink, retry);
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>The ACLs matching <paramref name="filter"/> (DescribeAcls), ordered by resource then principal.</summary>
     public async Task<IReadOnlyList<KafkaAcl>> GetAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
     {
         var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: false);
-        _sink.Verbose($"DescribeAcls ({filter}) on {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"DescribeAcls ({filter}) on {_calls.Factory.BootstrapServers}.");
         var result = await _calls.RunAsync(
             Call<DescribeAclsException>("DescribeAcls", KafkaCallKind.Read, "list ACLs", filter, ex => ex.Result.Error),
-            _ => _factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+            _ => _calls.Factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
             cancellationToken).ConfigureAwait(false);
-        var acls = Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+        var acls = Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _calls.Factory.Connection.Name)));
         foreach (var acl in acls)
         {
             if (AclMapping.DescribeUnrepresentable(acl) is { } why)
             {
-                _sink.Warning(why);
+                _calls.Sink.Warning(why);
             }
         }
 
@@ -44,14 +40,14 @@ public sealed class AclService
     public async Task<KafkaAcl> AddAsync(KafkaAclFilter acl, CancellationToken cancellationToken = default)
     {
         var binding = AclMapping.ToBinding(acl);
-        _sink.Verbose($"CreateAcls ({acl}) on {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"CreateAcls ({acl}) on {_calls.Factory.BootstrapServers}.");
         // Creating an ACL that already exists is a no-op on the broker, so a retry is safe.
         await _calls.RunAsync(
             Call<CreateAclsException>("CreateAcls", KafkaCallKind.IdempotentWrite, "add the ACL", acl, ex => FirstError(ex.Results.Select(r => r.Error))),
-            _ => _factory.AdminClient.CreateAclsAsync([binding], new CreateAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+            _ => _calls.Factory.AdminClient.CreateAclsAsync([binding], new CreateAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
             cancellationToken).ConfigureAwait(false);
 
-        return AclMapping.FromBinding(binding, _factory.Connection.Name);
+        return AclMapping.FromBinding(binding, _calls.Factory.Connection.Name);
     }
 
     /// <summary>
@@ -66,12 +62,12 @@ public sealed class AclService
     public async Task<IReadOnlyList<KafkaAcl>> RemoveAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
     {
         var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: true);
-        _sink.Verbose($"DeleteAcls ({filter}) on {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"DeleteAcls ({filter}) on {_calls.Factory.BootstrapServers}.");
         var results = await _calls.RunAsync(
             Call<DeleteAclsException>("DeleteAcls", KafkaCallKind.IdempotentWrite, "remove ACLs", filter, ex => FirstError(ex.Results.Select(r => r.Error))),
-            _ => _factory.AdminClient.DeleteAclsAsync([bindingFilter], new DeleteAclsOptions { RequestTimeout = _factory.RequestTimeout }),
+            _ => _calls.Factory.AdminClient.DeleteAclsAsync([bindingFilter], new DeleteAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
             cancellationToken).ConfigureAwait(false);
-        return Order(results.SelectMany(r => r.AclBindings).Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
+        return Order(results.SelectMany(r => r.AclBindings).Select(b => AclMapping.FromBinding(b, _calls.Factory.Connection.Name)));
     }
 
     private static IReadOnlyList<KafkaAcl> Order(IEnumerable<KafkaAcl> acls) => acls
@@ -110,7 +106,7 @@ public sealed class AclService
                 $"Cannot {action}: the cluster has no authorizer configured (SECURITY_DISABLED), so it keeps no ACLs. Enable an authorizer (authorizer.class.name) on the brokers first.", target),
             ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action}: managing ACLs needs the Alter (or Describe, to list) operation on the Cluster resource.", target),
-            _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
+            _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_calls.Factory.BootstrapServers, inner),
             _ => KafkaErrors.General(code, reason, target, action),
         };
         return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);

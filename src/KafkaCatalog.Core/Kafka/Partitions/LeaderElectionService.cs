@@ -10,15 +10,11 @@ namespace KafkaCatalog.Core.Kafka;
 /// </summary>
 public sealed class LeaderElectionService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public LeaderElectionService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -29,12 +25,12 @@ public sealed class LeaderElectionService
     {
         LeaderElectionPlanner.Validate(request);
         var topics = new List<KafkaTopic>();
-        await foreach (var topic in new TopicService(_factory, _sink, _retry).ListAsync(new TopicQuery { Names = request.Topics }, onItemError, cancellationToken).ConfigureAwait(false))
+        await foreach (var topic in new TopicService(_calls.Factory, _calls.Sink, _calls.Retry).ListAsync(new TopicQuery { Names = request.Topics }, onItemError, cancellationToken).ConfigureAwait(false))
         {
             topics.Add(topic);
         }
 
-        return LeaderElectionPlanner.Plan(request, topics, _factory.Connection.Name);
+        return LeaderElectionPlanner.Plan(request, topics, _calls.Factory.Connection.Name);
     }
 
     /// <summary>
@@ -51,14 +47,14 @@ public sealed class LeaderElectionService
 
         var partitions = plan.Select(r => new TopicPartition(r.Topic, r.Partition)).ToList();
         var electionType = type == KafkaElectionType.Unclean ? ElectionType.Unclean : ElectionType.Preferred;
-        _sink.Verbose($"ElectLeaders ({type}) for {plan.Count} partition(s) on {_factory.BootstrapServers}.");
-        var answers = await new KafkaCalls(_factory, _sink, _retry).RunAsync(
+        _calls.Sink.Verbose($"ElectLeaders ({type}) for {plan.Count} partition(s) on {_calls.Factory.BootstrapServers}.");
+        var answers = await _calls.RunAsync(
             new KafkaCall("ElectLeaders", KafkaCallKind.IdempotentWrite, $"elect leaders for {plan.Count} partition(s)", plan[0].Topic),
             async _ =>
             {
                 try
                 {
-                    var result = await _factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
+                    var result = await _calls.Factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _calls.Factory.RequestTimeout, OperationTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false);
                     return result.TopicPartitions;
                 }
                 catch (ElectLeadersException ex)
@@ -85,7 +81,7 @@ public sealed class LeaderElectionService
     /// <summary>An unclean election's new leader is only in metadata, which reaches the brokers shortly after the answer.</summary>
     private async Task FillNewLeadersAsync(List<LeaderElectionOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var topics = new TopicService(_factory, _sink, _retry);
+        var topics = new TopicService(_calls.Factory, _calls.Sink, _calls.Retry);
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; attempt <= 8; attempt++)
         {
@@ -109,6 +105,6 @@ public sealed class LeaderElectionService
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
 
-        _sink.Warning("The cluster elected the leaders, but its metadata does not show some of them yet; their NewLeader is empty. Run Get-KafkaTopic in a moment.");
+        _calls.Sink.Warning("The cluster elected the leaders, but its metadata does not show some of them yet; their NewLeader is empty. Run Get-KafkaTopic in a moment.");
     }
 }
