@@ -52,20 +52,10 @@ public static class ClusterReachabilityGuard
         ArgumentNullException.ThrowIfNull(retry);
         ArgumentNullException.ThrowIfNull(sink);
         sink.Verbose($"Metadata (all topics) from {factory.BootstrapServers}.");
-        try
-        {
-            return await retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                factory.BootstrapServers,
-                token => factory.GetMetadataAsync(null, token),
-                sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Explains(ex))
-        {
-            throw Explain(factory, ex, "read the cluster's metadata");
-        }
+        return await new KafkaCalls(factory, sink, retry).RunAsync(
+            new KafkaCall("Metadata", KafkaCallKind.Read, "read the cluster's metadata") { Report = KafkaCallReport.Explained },
+            token => factory.GetMetadataAsync(null, token),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

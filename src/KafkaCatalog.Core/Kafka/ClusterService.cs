@@ -8,15 +8,11 @@ namespace KafkaCatalog.Core.Kafka;
 /// <summary>The cluster as a whole: id, controller and brokers.</summary>
 public sealed class ClusterService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ClusterService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -25,33 +21,14 @@ public sealed class ClusterService
     /// </summary>
     public async Task<KafkaCluster> DescribeAsync(CancellationToken cancellationToken = default)
     {
-        _sink.Verbose($"DescribeCluster request to {_factory.BootstrapServers}.");
-        DescribeClusterResult result;
-        try
-        {
-            result = await _retry.ExecuteAsync(
-                "DescribeCluster",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "describe the cluster", _factory.BootstrapServers);
-        }
-        catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
-        {
-            // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout).
-            throw ClusterReachabilityGuard.Explain(_factory, ex.InnerException ?? ex, "describe the cluster", _factory.BootstrapServers);
-        }
-        catch (KafkaCatalogException ex)
-        {
-            throw _factory.Refine(ex);
-        }
+        _calls.Sink.Verbose($"DescribeCluster request to {_calls.Factory.BootstrapServers}.");
+        // Connect-KafkaCluster's check: the same message as every other command's (servers and timeout), with librdkafka's reason.
+        var result = await _calls.RunAsync(
+            new KafkaCall("DescribeCluster", KafkaCallKind.Read, "describe the cluster", _calls.Factory.BootstrapServers) { Report = KafkaCallReport.ExplainedWithReason },
+            _ => _calls.Factory.AdminClient.DescribeClusterAsync(new DescribeClusterOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
 
-        _factory.Connection.ClusterId = result.ClusterId;
+        _calls.Factory.Connection.ClusterId = result.ClusterId;
         var controllerId = result.Controller?.Id ?? -1;
         var brokers = result.Nodes
             .OrderBy(n => n.Id)
@@ -62,7 +39,7 @@ public sealed class ClusterService
                 Port = n.Port,
                 Rack = string.IsNullOrEmpty(n.Rack) ? null : n.Rack,
                 IsController = n.Id == controllerId,
-                ConnectionName = _factory.Connection.Name,
+                ConnectionName = _calls.Factory.Connection.Name,
             })
             .ToArray();
         return new KafkaCluster
@@ -70,8 +47,8 @@ public sealed class ClusterService
             ClusterId = result.ClusterId,
             ControllerId = controllerId,
             Brokers = brokers,
-            ConnectionName = _factory.Connection.Name,
-            BootstrapServers = _factory.BootstrapServers,
+            ConnectionName = _calls.Factory.Connection.Name,
+            BootstrapServers = _calls.Factory.BootstrapServers,
         };
     }
 

@@ -29,15 +29,11 @@ public sealed record ConfigChange
 /// <summary>Topic and broker configs: describe (value, source, default, sensitive, read-only, synonyms) and incremental alter.</summary>
 public sealed class ConfigService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ConfigService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>How many resources go into one DescribeConfigs request.</summary>
@@ -130,39 +126,31 @@ public sealed class ConfigService
         for (var start = 0; start < names.Count; start += batchSize)
         {
             var batch = names.Skip(start).Take(batchSize).ToArray();
-            _sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_factory.BootstrapServers}.");
-            List<DescribeConfigsResult> results;
-            try
-            {
-                results = await _retry.ExecuteAsync(
-                    "DescribeConfigs",
-                    KafkaCallKind.Read,
-                    _factory.BootstrapServers,
-                    _ => _factory.AdminClient.DescribeConfigsAsync(
-                        batch.Select(n => new ConfigResource { Type = type, Name = n }),
-                        new DescribeConfigsOptions { RequestTimeout = _factory.RequestTimeout }),
-                    _sink,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (DescribeConfigsException ex)
-            {
-                results = new List<DescribeConfigsResult>();
-                foreach (var report in ex.Results)
+            _calls.Sink.Verbose($"DescribeConfigs request for {batch.Length} {typeName.ToLowerInvariant()}(s) to {_calls.Factory.BootstrapServers}.");
+            var results = await _calls.RunAsync<List<DescribeConfigsResult>, DescribeConfigsException>(
+                new KafkaCall("DescribeConfigs", KafkaCallKind.Read, "describe configs") { Report = KafkaCallReport.Explained },
+                _ => _calls.Factory.AdminClient.DescribeConfigsAsync(
+                    batch.Select(n => new ConfigResource { Type = type, Name = n }),
+                    new DescribeConfigsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+                ex =>
                 {
-                    if (report.Error.IsError)
+                    var described = new List<DescribeConfigsResult>();
+                    foreach (var report in ex.Results)
                     {
-                        onItemError?.Invoke(ResourceError(type, report.ConfigResource.Name, report.Error, "describe the configs of"));
+                        if (report.Error.IsError)
+                        {
+                            onItemError?.Invoke(ResourceError(type, report.ConfigResource.Name, report.Error, "describe the configs of"));
+                        }
+                        else
+                        {
+                            described.Add(new DescribeConfigsResult { ConfigResource = report.ConfigResource, Entries = report.Entries });
+                        }
                     }
-                    else
-                    {
-                        results.Add(new DescribeConfigsResult { ConfigResource = report.ConfigResource, Entries = report.Entries });
-                    }
-                }
-            }
-            catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-            {
-                throw ClusterReachabilityGuard.Explain(_factory, ex, "describe configs");
-            }
+
+                    return described;
+                },
+                null,
+                cancellationToken).ConfigureAwait(false);
 
             var byName = results.ToDictionary(r => r.ConfigResource.Name, StringComparer.Ordinal);
             foreach (var name in batch)
@@ -191,7 +179,7 @@ public sealed class ConfigService
                 Synonyms = (e.Synonyms ?? new List<ConfigSynonym>())
                     .Select(s => new KafkaConfigSynonym(s.Name, e.IsSensitive ? null : s.Value, SourceName(s.Source)))
                     .ToArray(),
-                ConnectionName = _factory.Connection.Name,
+                ConnectionName = _calls.Factory.Connection.Name,
             })
             .ToArray();
 
@@ -215,27 +203,18 @@ public sealed class ConfigService
             .Concat(change.Remove.Select(r => new ConfigEntry { Name = r, Value = string.Empty, IncrementalOperation = AlterConfigOpType.Delete }))
             .ToList();
         var request = new Dictionary<ConfigResource, List<ConfigEntry>> { [new ConfigResource { Type = type, Name = name }] = entries };
-        _sink.Verbose($"IncrementalAlterConfigs{(validateOnly ? " (validate only)" : string.Empty)} for {target}: {change}.");
-        try
-        {
-            // Setting a value or removing an override is idempotent: repeating it leaves the same state.
-            await _retry.ExecuteAsync(
-                "IncrementalAlterConfigs",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (IncrementalAlterConfigsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            throw ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of");
-        }
-        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, $"change the configs of {target}", name, KafkaCallKind.IdempotentWrite);
-        }
+        _calls.Sink.Verbose($"IncrementalAlterConfigs{(validateOnly ? " (validate only)" : string.Empty)} for {target}: {change}.");
+        // Setting a value or removing an override is idempotent: repeating it leaves the same state.
+        await _calls.RunAsync(
+            new KafkaCall("IncrementalAlterConfigs", KafkaCallKind.IdempotentWrite, $"change the configs of {target}", name)
+            {
+                Report = KafkaCallReport.Explained,
+                Map = ex => ex is IncrementalAlterConfigsException refused && (refused.Results.FirstOrDefault(r => r.Error.IsError) ?? refused.Results[0]) is { } report
+                    ? ResourceError(type, name, report.Error, validateOnly ? "validate a config change of" : "change the configs of")
+                    : null,
+            },
+            _ => _calls.Factory.AdminClient.IncrementalAlterConfigsAsync(request, new IncrementalAlterConfigsOptions { ValidateOnly = validateOnly, RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static KafkaCatalogException ResourceError(ResourceType type, string name, Error error, string action)

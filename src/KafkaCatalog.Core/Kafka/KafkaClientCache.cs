@@ -28,6 +28,24 @@ public sealed class KafkaClientCache : IDisposable
             c => new Lazy<KafkaClientFactory>(() => new KafkaClientFactory(c, _oauthProviderFor?.Invoke(c)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
+    /// <summary>
+    /// The cached factory when <paramref name="connection"/> is <paramref name="registered"/> itself (the object
+    /// registered under its name, e.g. by Connect-KafkaCluster), else null: a one-off connection (-BootstrapServer,
+    /// the environment, an unregistered or replaced -Connection object) gets a factory its user owns.
+    /// </summary>
+    public KafkaClientFactory? Shared(KafkaCatalog.Core.Connections.KafkaConnection connection, KafkaCatalog.Core.Connections.KafkaConnection? registered)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return ReferenceEquals(registered, connection) ? GetOrCreate(connection) : null;
+    }
+
+    /// <summary>
+    /// The factory for <paramref name="connection"/>: the shared one of a registered connection (see <see cref="Shared"/>),
+    /// or a new one that the lease owns and disposes when released.
+    /// </summary>
+    public KafkaClientLease Lease(KafkaCatalog.Core.Connections.KafkaConnection connection, KafkaCatalog.Core.Connections.KafkaConnection? registered) =>
+        Shared(connection, registered) is { } shared ? KafkaClientLease.Shared(shared) : KafkaClientLease.Owned(new KafkaClientFactory(connection));
+
     /// <summary>Disposes the connection's clients; true if it had any.</summary>
     public bool Release(KafkaCatalog.Core.Connections.KafkaConnection connection)
     {

@@ -8,16 +8,12 @@ namespace KafkaCatalog.Core.Kafka;
 /// <summary>Creates one topic (or validates its creation): client-side checks, CreateTopics, then waits until the cluster shows it.</summary>
 internal sealed class TopicCreator
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
     private readonly TopicService _topics;
 
-    internal TopicCreator(KafkaClientFactory factory, IOperationSink sink, KafkaRetry retry, TopicService topics)
+    internal TopicCreator(KafkaCalls calls, TopicService topics)
     {
-        _factory = factory;
-        _sink = sink;
-        _retry = retry;
+        _calls = calls;
         _topics = topics;
     }
 
@@ -42,32 +38,21 @@ internal sealed class TopicCreator
         var options = new CreateTopicsOptions
         {
             ValidateOnly = validateOnly,
-            RequestTimeout = _factory.RequestTimeout,
-            OperationTimeout = _factory.RequestTimeout,
+            RequestTimeout = _calls.Factory.RequestTimeout,
+            OperationTimeout = _calls.Factory.RequestTimeout,
         };
 
         var verb = validateOnly ? "validate the creation of" : "create";
-        _sink.Verbose($"CreateTopics{(validateOnly ? " (validate only)" : string.Empty)}: {spec} on {_factory.BootstrapServers}.");
-        try
-        {
-            await _retry.ExecuteAsync(
-                "CreateTopics",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreateTopicsAsync([specification], options),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            var mapped = KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, spec.Name, verb);
-            throw new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, spec.Name, $"{verb} topic '{spec.Name}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+        _calls.Sink.Verbose($"CreateTopics{(validateOnly ? " (validate only)" : string.Empty)}: {spec} on {_calls.Factory.BootstrapServers}.");
+        await _calls.RunAsync(
+            new KafkaCall("CreateTopics", KafkaCallKind.NonIdempotentWrite, $"{verb} topic '{spec.Name}'", spec.Name)
+            {
+                Map = ex => ex is CreateTopicsException refused && (refused.Results.FirstOrDefault(r => r.Error.IsError) ?? refused.Results[0]) is { } report
+                    ? new KafkaCatalogException(KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, spec.Name, verb), ex)
+                    : null,
+            },
+            _ => _calls.Factory.AdminClient.CreateTopicsAsync([specification], options),
+            cancellationToken).ConfigureAwait(false);
 
         if (validateOnly)
         {

@@ -11,15 +11,11 @@ namespace KafkaCatalog.Core.Kafka;
 /// </summary>
 public sealed class TopicOffsetService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public TopicOffsetService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>How many partitions go into one round of ListOffsets calls.</summary>
@@ -76,7 +72,7 @@ public sealed class TopicOffsetService
                     Timestamp = timestamp,
                     OffsetForTimestamp = offsetForTime,
                     Leader = p.Leader,
-                    ConnectionName = _factory.Connection.Name,
+                    ConnectionName = _calls.Factory.Connection.Name,
                 };
             }
         }
@@ -127,8 +123,8 @@ public sealed class TopicOffsetService
         }
 
         var pending = partitions.ToList();
-        var options = new ListOffsetsOptions { RequestTimeout = _factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
-        _sink.Verbose($"ListOffsets ({Describe(spec)}) for {pending.Count} partition(s) on {_factory.BootstrapServers}.");
+        var options = new ListOffsetsOptions { RequestTimeout = _calls.Factory.RequestTimeout, IsolationLevel = IsolationLevel.ReadUncommitted };
+        _calls.Sink.Verbose($"ListOffsets ({Describe(spec)}) for {pending.Count} partition(s) on {_calls.Factory.BootstrapServers}.");
         void Keep(IEnumerable<ListOffsetsResultInfo> infos)
         {
             lock (offsets)
@@ -149,58 +145,51 @@ public sealed class TopicOffsetService
             }
         }
 
-        try
-        {
-            var answer = await _retry.ExecuteAsync(
-                "ListOffsets",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                async _ =>
-                {
-                    try
-                    {
-                        return (await _factory.AdminClient.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
-                    }
-                    catch (ListOffsetsException ex) when (ex.Result.ResultInfos.Any(r => r.TopicPartitionOffsetError.Error.IsError)
-                        && ex.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsError || KafkaRetry.IsTransient(r.TopicPartitionOffsetError.Error.Code)))
-                    {
-                        // Keep what succeeded; ask again only for the partitions whose leader was moving.
-                        Keep(ex.Result.ResultInfos);
-                        var failedInfos = ex.Result.ResultInfos.Where(r => r.TopicPartitionOffsetError.Error.IsError).ToList();
-                        pending = failedInfos.Select(r => new KafkaTopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value)).ToList();
-                        throw new KafkaException(failedInfos[0].TopicPartitionOffsetError.Error);
-                    }
-                    catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoEnt)
-                    {
-                        // librdkafka knows no leader for a partition yet (a broker just stopped and its
-                        // partitions are moving): the same as LeaderNotAvailable, so asked again.
-                        throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, $"No leader known yet ({ex.Error.Reason})."));
-                    }
-                },
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            Keep(answer);
-        }
-        catch (ListOffsetsException ex)
-        {
-            Keep(ex.Result.ResultInfos);
-        }
-        catch (KafkaException ex) when (IsLeaderMoving(ex.Error.Code))
-        {
-            // Leaders still moving after the retries: those partitions stay failed, the caller reports them.
-            lock (offsets)
+        var answer = await _calls.RunAsync<IEnumerable<ListOffsetsResultInfo>, KafkaException>(
+            new KafkaCall("ListOffsets", KafkaCallKind.Read, $"list {Describe(spec)} offsets") { Report = KafkaCallReport.Explained },
+            async _ =>
             {
-                foreach (var tp in pending.Where(p => !offsets.ContainsKey(p)))
+                try
                 {
-                    failed.TryAdd(tp, ex.Error);
+                    return (await _calls.Factory.AdminClient.ListOffsetsAsync(pending.Select(p => new TopicPartitionOffsetSpec { TopicPartition = new TopicPartition(p.Topic, p.Partition), OffsetSpec = spec }), options).ConfigureAwait(false)).ResultInfos;
                 }
-            }
-        }
-        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, $"list {Describe(spec)} offsets");
-        }
+                catch (ListOffsetsException ex) when (ex.Result.ResultInfos.Any(r => r.TopicPartitionOffsetError.Error.IsError)
+                    && ex.Result.ResultInfos.All(r => !r.TopicPartitionOffsetError.Error.IsError || KafkaRetry.IsTransient(r.TopicPartitionOffsetError.Error.Code)))
+                {
+                    // Keep what succeeded; ask again only for the partitions whose leader was moving.
+                    Keep(ex.Result.ResultInfos);
+                    var failedInfos = ex.Result.ResultInfos.Where(r => r.TopicPartitionOffsetError.Error.IsError).ToList();
+                    pending = failedInfos.Select(r => new KafkaTopicPartition(r.TopicPartitionOffsetError.Topic, r.TopicPartitionOffsetError.Partition.Value)).ToList();
+                    throw new KafkaException(failedInfos[0].TopicPartitionOffsetError.Error);
+                }
+                catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoEnt)
+                {
+                    // librdkafka knows no leader for a partition yet (a broker just stopped and its
+                    // partitions are moving): the same as LeaderNotAvailable, so asked again.
+                    throw new KafkaException(new Error(ErrorCode.LeaderNotAvailable, $"No leader known yet ({ex.Error.Reason})."));
+                }
+            },
+            ex =>
+            {
+                if (ex is ListOffsetsException answered)
+                {
+                    return answered.Result.ResultInfos;
+                }
 
+                // Leaders still moving after the retries: those partitions stay failed, the caller reports them.
+                lock (offsets)
+                {
+                    foreach (var tp in pending.Where(p => !offsets.ContainsKey(p)))
+                    {
+                        failed.TryAdd(tp, ex.Error);
+                    }
+                }
+
+                return [];
+            },
+            ex => ex is ListOffsetsException || IsLeaderMoving(ex.Error.Code),
+            cancellationToken).ConfigureAwait(false);
+        Keep(answer);
         return new LogOffsets(offsets, failed);
     }
 

@@ -16,15 +16,11 @@ public sealed class TopicService
         "__transaction_state",
     };
 
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public TopicService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -85,7 +81,7 @@ public sealed class TopicService
         }
 
         // Configs are needed: one DescribeConfigs per batch of topics, topics emitted as each batch completes.
-        var configs = new ConfigService(_factory, _sink, _retry);
+        var configs = new ConfigService(_calls.Factory, _calls.Sink, _calls.Retry);
         var byName = selected.ToDictionary(t => t.Topic, StringComparer.Ordinal);
         await foreach (var (name, entries) in configs.DescribeTopicsAsync(selected.Select(t => t.Topic).ToArray(), onItemError, cancellationToken).ConfigureAwait(false))
         {
@@ -112,8 +108,8 @@ public sealed class TopicService
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var rows = new Dictionary<string, int>(StringComparer.Ordinal);
-        var offsets = new TopicOffsetService(_factory, _sink, _retry);
-        _sink.Verbose("Message counts are high watermark minus log start offset per partition (approximate for compacted topics and for transactional topics, whose markers take offsets). Sizes in bytes are not read: they need DescribeLogDirs, which Confluent.Kafka does not offer.");
+        var offsets = new TopicOffsetService(_calls.Factory, _calls.Sink, _calls.Retry);
+        _calls.Sink.Verbose("Message counts are high watermark minus log start offset per partition (approximate for compacted topics and for transactional topics, whose markers take offsets). Sizes in bytes are not read: they need DescribeLogDirs, which Confluent.Kafka does not offer.");
         await foreach (var row in offsets.GetAsync(topics, null, _ => { }, cancellationToken).ConfigureAwait(false))
         {
             counts[row.Topic] = counts.GetValueOrDefault(row.Topic) + row.MessageCount;
@@ -125,7 +121,7 @@ public sealed class TopicService
             if (rows.GetValueOrDefault(topic.Name) != topic.Partitions.Count)
             {
                 counts.Remove(topic.Name);
-                _sink.Warning($"The offsets of some partitions of topic '{topic.Name}' could not be read; its MessageCount is left empty.");
+                _calls.Sink.Warning($"The offsets of some partitions of topic '{topic.Name}' could not be read; its MessageCount is left empty.");
             }
         }
 
@@ -166,30 +162,21 @@ public sealed class TopicService
             return outcomes;
         }
 
-        _sink.Verbose($"DeleteTopics: {string.Join(", ", toDelete)} on {_factory.BootstrapServers}.");
-        try
-        {
-            await _retry.ExecuteAsync(
-                "DeleteTopics",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DeleteTopicsAsync(toDelete, new DeleteTopicsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            outcomes.AddRange(toDelete.Select(t => new KafkaTopicChange { Topic = t }));
-        }
-        catch (DeleteTopicsException ex)
-        {
-            outcomes.AddRange(ex.Results.Select(r => new KafkaTopicChange
+        _calls.Sink.Verbose($"DeleteTopics: {string.Join(", ", toDelete)} on {_calls.Factory.BootstrapServers}.");
+        outcomes.AddRange(await _calls.RunAsync<IReadOnlyList<KafkaTopicChange>, DeleteTopicsException>(
+            new KafkaCall("DeleteTopics", KafkaCallKind.NonIdempotentWrite, "delete topics " + string.Join(", ", toDelete), string.Join(",", toDelete)),
+            async _ =>
+            {
+                await _calls.Factory.AdminClient.DeleteTopicsAsync(toDelete, new DeleteTopicsOptions { RequestTimeout = _calls.Factory.RequestTimeout, OperationTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false);
+                return toDelete.Select(t => new KafkaTopicChange { Topic = t }).ToArray();
+            },
+            ex => ex.Results.Select(r => new KafkaTopicChange
             {
                 Topic = r.Topic,
                 Error = r.Error.IsError ? KafkaErrors.ForTopic(r.Error.Code, r.Error.Reason, r.Topic, "delete") : null,
-            }));
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, string.Join(",", toDelete), "delete topics " + string.Join(", ", toDelete), _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+            }).ToArray(),
+            null,
+            cancellationToken).ConfigureAwait(false));
 
         return outcomes;
     }
@@ -206,29 +193,19 @@ public sealed class TopicService
                 $"Cannot add partitions to topic '{topic}': the total count must be at least 1 (got {totalCount}).", topic);
         }
 
-        _sink.Verbose($"CreatePartitions{(validateOnly ? " (validate only)" : string.Empty)}: topic '{topic}' to {totalCount} partitions on {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"CreatePartitions{(validateOnly ? " (validate only)" : string.Empty)}: topic '{topic}' to {totalCount} partitions on {_calls.Factory.BootstrapServers}.");
         var verb = validateOnly ? "validate adding partitions to" : "add partitions to";
-        try
-        {
-            await _retry.ExecuteAsync(
-                "CreatePartitions",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreatePartitionsAsync(
-                    [new PartitionsSpecification { Topic = topic, IncreaseTo = totalCount }],
-                    new CreatePartitionsOptions { ValidateOnly = validateOnly, RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreatePartitionsException ex)
-        {
-            var report = ex.Results.FirstOrDefault(r => r.Error.IsError) ?? ex.Results[0];
-            throw KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, topic, verb);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, topic, $"{verb} topic '{topic}'", _factory.BootstrapServers, KafkaCallKind.NonIdempotentWrite);
-        }
+        await _calls.RunAsync(
+            new KafkaCall("CreatePartitions", KafkaCallKind.NonIdempotentWrite, $"{verb} topic '{topic}'", topic)
+            {
+                Map = ex => ex is CreatePartitionsException partitions && (partitions.Results.FirstOrDefault(r => r.Error.IsError) ?? partitions.Results[0]) is { } report
+                    ? KafkaErrors.ForTopic(report.Error.Code, report.Error.Reason, topic, verb)
+                    : null,
+            },
+            _ => _calls.Factory.AdminClient.CreatePartitionsAsync(
+                [new PartitionsSpecification { Topic = topic, IncreaseTo = totalCount }],
+                new CreatePartitionsOptions { ValidateOnly = validateOnly, RequestTimeout = _calls.Factory.RequestTimeout, OperationTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
 
         if (validateOnly)
         {
@@ -260,7 +237,7 @@ public sealed class TopicService
     /// creation without doing it (<see cref="TopicCreator"/>).
     /// </summary>
     public Task<TopicCreationResult> CreateAsync(NewTopicSpec spec, bool validateOnly, CancellationToken cancellationToken = default) =>
-        new TopicCreator(_factory, _sink, _retry, this).CreateAsync(spec, validateOnly, cancellationToken);
+        new TopicCreator(_calls, this).CreateAsync(spec, validateOnly, cancellationToken);
 
     /// <summary>The client-side checks of <see cref="CreateAsync"/> (nothing is sent when they fail).</summary>
     public static void Validate(NewTopicSpec spec) => TopicCreator.Validate(spec);
@@ -268,62 +245,52 @@ public sealed class TopicService
     /// <summary>One metadata request for every topic, retried when transient.</summary>
     internal async Task<Metadata> GetMetadataAsync(CancellationToken cancellationToken)
     {
-        _sink.Verbose($"Metadata request (all topics) to {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"Metadata request (all topics) to {_calls.Factory.BootstrapServers}.");
         try
         {
             return await GetMetadataCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (KafkaCatalogException ex)
         {
-            throw _factory.Refine(ex);
+            throw _calls.Factory.Refine(ex);
         }
     }
 
     private Task<Metadata> GetMetadataCoreAsync(CancellationToken cancellationToken)
     {
-        return _retry.ExecuteAsync(
+        return _calls.Retry.ExecuteAsync(
             "Metadata",
             KafkaCallKind.Read,
-            _factory.BootstrapServers,
-            token => _factory.GetMetadataAsync(null, token),
-            _sink,
+            _calls.Factory.BootstrapServers,
+            token => _calls.Factory.GetMetadataAsync(null, token),
+            _calls.Sink,
             cancellationToken);
     }
 
-    internal KafkaTopic ToTopic(TopicMetadata topic) => TopicMapping.FromMetadata(topic, _factory);
+    internal KafkaTopic ToTopic(TopicMetadata topic) => TopicMapping.FromMetadata(topic, _calls.Factory);
 
     /// <summary>Describes one topic (DescribeTopics: async, with topic id and the cluster's internal flag).</summary>
     internal async Task<(KafkaTopic? Topic, string Problem)> TryDescribeAsync(string name, CancellationToken cancellationToken)
     {
-        DescribeTopicsResult result;
-        try
-        {
-            result = await _retry.ExecuteAsync(
-                "DescribeTopics",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (DescribeTopicsException ex)
-        {
-            var failed = ex.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError);
-            return (null, failed?.Error.Reason ?? ex.Message);
-        }
-        catch (KafkaException ex) when (!KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read))
-        {
-            return (null, ex.Error.Reason);
-        }
+        return await _calls.RunAsync<(KafkaTopic?, string), KafkaException>(
+            new KafkaCall("DescribeTopics", KafkaCallKind.Read, $"describe topic '{name}'", name),
+            async _ =>
+            {
+                var result = await _calls.Factory.AdminClient.DescribeTopicsAsync(TopicCollection.OfTopicNames([name]), new DescribeTopicsOptions { RequestTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false);
+                var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
+                if (description is null || description.Error.IsError || description.Partitions.Count == 0)
+                {
+                    return (null, description?.Error.Reason ?? "not in metadata");
+                }
 
-        var description = result.TopicDescriptions.FirstOrDefault(d => d.Name == name);
-        if (description is null || description.Error.IsError || description.Partitions.Count == 0)
-        {
-            return (null, description?.Error.Reason ?? "not in metadata");
-        }
-
-        return (ToTopic(description), string.Empty);
+                return (ToTopic(description), string.Empty);
+            },
+            ex => ex is DescribeTopicsException described
+                ? (null, described.Results.TopicDescriptions.FirstOrDefault(d => d.Error.IsError)?.Error.Reason ?? ex.Message)
+                : (null, ex.Error.Reason),
+            ex => ex is DescribeTopicsException || !KafkaRetry.IsClusterUnreachable(ex, KafkaCallKind.Read),
+            cancellationToken).ConfigureAwait(false);
     }
 
-    internal KafkaTopic ToTopic(TopicDescription description) => TopicMapping.FromDescription(description, _factory);
+    internal KafkaTopic ToTopic(TopicDescription description) => TopicMapping.FromDescription(description, _calls.Factory);
 }

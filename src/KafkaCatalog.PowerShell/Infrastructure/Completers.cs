@@ -55,19 +55,8 @@ public sealed class TopicNameCompleter : IArgumentCompleter
 
         var names = session.Completions.GetOrFetch(kind + "|" + connection.Name + "|" + connection.BootstrapServers, async token =>
         {
-            var registered = ReferenceEquals(session.Kafka.Get(connection.Name), connection);
-            var factory = registered ? session.KafkaClients.GetOrCreate(connection) : new KafkaClientFactory(connection);
-            try
-            {
-                return await fetch(factory, token).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (!registered)
-                {
-                    factory.Dispose();
-                }
-            }
+            using var client = session.LeaseKafkaClient(connection);
+            return await fetch(client.Factory, token).ConfigureAwait(false);
         }, Timeout);
 
         return CompletionCache.Filter(names, wordToComplete).Select(ToResult).ToArray();

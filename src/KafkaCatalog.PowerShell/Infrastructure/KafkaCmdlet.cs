@@ -14,7 +14,7 @@ namespace KafkaCatalog.PowerShell.Infrastructure;
 /// </summary>
 public abstract class KafkaCmdlet : AsyncCmdlet
 {
-    private readonly Dictionary<string, KafkaClientFactory> _ownedFactories = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KafkaClientLease> _ownedFactories = new(StringComparer.Ordinal);
     private readonly ClusterReachabilityCheck _reachability = new();
 
     /// <summary>The connection to use (from Connect-KafkaCluster or Get-KafkaConnection).</summary>
@@ -62,9 +62,9 @@ public abstract class KafkaCmdlet : AsyncCmdlet
 
     protected KafkaClientFactory GetClientFactory(KafkaConnection connection)
     {
-        if (ReferenceEquals(Session.Kafka.Get(connection.Name), connection))
+        if (Session.SharedKafkaClient(connection) is { } shared)
         {
-            return Session.KafkaClients.GetOrCreate(connection);
+            return shared;
         }
 
         // One-off connections (-BootstrapServer, -Connection not registered, environment) live as long as this
@@ -76,13 +76,13 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         {
             var key = connection.Name + "\n" + connection.BootstrapServers + "\n" +
                 (Connection is null ? string.Empty : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(connection).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (!_ownedFactories.TryGetValue(key, out var factory))
+            if (!_ownedFactories.TryGetValue(key, out var lease))
             {
-                factory = new KafkaClientFactory(connection);
-                _ownedFactories[key] = factory;
+                lease = Session.LeaseKafkaClient(connection);
+                _ownedFactories[key] = lease;
             }
 
-            return factory;
+            return lease.Factory;
         }
     }
 
@@ -145,7 +145,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
     /// <summary>The one-off factories go when the workers using them have ended (see AsyncCmdlet.WhenWorkersEnd).</summary>
     private void ReleaseOwnedFactories()
     {
-        KafkaClientFactory[] owned;
+        KafkaClientLease[] owned;
         lock (_ownedFactories)
         {
             owned = _ownedFactories.Values.ToArray();
@@ -156,9 +156,9 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         {
             WhenWorkersEnd(() =>
             {
-                foreach (var factory in owned)
+                foreach (var lease in owned)
                 {
-                    factory.Dispose();
+                    lease.Dispose();
                 }
             });
         }

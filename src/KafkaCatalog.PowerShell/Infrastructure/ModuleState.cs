@@ -73,6 +73,15 @@ public sealed partial class ModuleSession : IDisposable
     /// <summary>The clients (one admin client each) of the registered Kafka connections.</summary>
     public KafkaClientCache KafkaClients { get; } = new();
 
+    /// <summary>
+    /// The shared client factory of <paramref name="connection"/> when it is the one registered under its name,
+    /// else null (a one-off connection: its user owns a factory of its own).
+    /// </summary>
+    public KafkaClientFactory? SharedKafkaClient(KafkaConnection connection) => KafkaClients.Shared(connection, Kafka.Get(connection.Name));
+
+    /// <summary>A client factory for <paramref name="connection"/>: shared when it is registered, else owned by the lease.</summary>
+    public KafkaClientLease LeaseKafkaClient(KafkaConnection connection) => KafkaClients.Lease(connection, Kafka.Get(connection.Name));
+
     /// <summary>Names for tab completion (topics, group ids...), per connection, kept 60 s.</summary>
     public CompletionCache Completions { get; } = new();
 

@@ -8,89 +8,46 @@ namespace KafkaCatalog.Core.Kafka.Acls;
 /// <summary>ACLs: describe with a filter, create bindings, delete by filter.</summary>
 public sealed class AclService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public AclService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>The ACLs matching <paramref name="filter"/> (DescribeAcls), ordered by resource then principal.</summary>
     public async Task<IReadOnlyList<KafkaAcl>> GetAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
     {
         var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: false);
-        _sink.Verbose($"DescribeAcls ({filter}) on {_factory.BootstrapServers}.");
-        try
+        _calls.Sink.Verbose($"DescribeAcls ({filter}) on {_calls.Factory.BootstrapServers}.");
+        var result = await _calls.RunAsync(
+            Call<DescribeAclsException>("DescribeAcls", KafkaCallKind.Read, "list ACLs", filter, ex => ex.Result.Error),
+            _ => _calls.Factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
+        var acls = Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _calls.Factory.Connection.Name)));
+        foreach (var acl in acls)
         {
-            var result = await _retry.ExecuteAsync(
-                "DescribeAcls",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeAclsAsync(bindingFilter, new DescribeAclsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            var acls = Order(result.AclBindings.Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
-            foreach (var acl in acls)
+            if (AclMapping.DescribeUnrepresentable(acl) is { } why)
             {
-                if (AclMapping.DescribeUnrepresentable(acl) is { } why)
-                {
-                    _sink.Warning(why);
-                }
+                _calls.Sink.Warning(why);
             }
+        }
 
-            return acls;
-        }
-        catch (DescribeAclsException ex)
-        {
-            throw Map(ex.Result.Error.Code, ex.Result.Error.Reason, filter, "list ACLs", ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw Map(ex.Error.Code, ex.Error.Reason, filter, "list ACLs", ex);
-        }
-        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "list ACLs", filter);
-        }
+        return acls;
     }
 
     /// <summary>Creates one ACL (CreateAcls) and returns it as the cluster now holds it.</summary>
     public async Task<KafkaAcl> AddAsync(KafkaAclFilter acl, CancellationToken cancellationToken = default)
     {
         var binding = AclMapping.ToBinding(acl);
-        _sink.Verbose($"CreateAcls ({acl}) on {_factory.BootstrapServers}.");
-        try
-        {
-            // Creating an ACL that already exists is a no-op on the broker, so a retry is safe.
-            await _retry.ExecuteAsync(
-                "CreateAcls",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.CreateAclsAsync([binding], new CreateAclsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateAclsException ex)
-        {
-            var error = ex.Results.FirstOrDefault(r => r.Error.IsError)?.Error;
-            throw Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, acl, "add the ACL", ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw Map(ex.Error.Code, ex.Error.Reason, acl, "add the ACL", ex);
-        }
-        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "add the ACL", acl);
-        }
+        _calls.Sink.Verbose($"CreateAcls ({acl}) on {_calls.Factory.BootstrapServers}.");
+        // Creating an ACL that already exists is a no-op on the broker, so a retry is safe.
+        await _calls.RunAsync(
+            Call<CreateAclsException>("CreateAcls", KafkaCallKind.IdempotentWrite, "add the ACL", acl, ex => FirstError(ex.Results.Select(r => r.Error))),
+            _ => _calls.Factory.AdminClient.CreateAclsAsync([binding], new CreateAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
 
-        return AclMapping.FromBinding(binding, _factory.Connection.Name);
+        return AclMapping.FromBinding(binding, _calls.Factory.Connection.Name);
     }
 
     /// <summary>
@@ -105,32 +62,12 @@ public sealed class AclService
     public async Task<IReadOnlyList<KafkaAcl>> RemoveAsync(KafkaAclFilter filter, CancellationToken cancellationToken = default)
     {
         var bindingFilter = AclMapping.ToBindingFilter(filter, forDelete: true);
-        _sink.Verbose($"DeleteAcls ({filter}) on {_factory.BootstrapServers}.");
-        try
-        {
-            var results = await _retry.ExecuteAsync(
-                "DeleteAcls",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DeleteAclsAsync([bindingFilter], new DeleteAclsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            return Order(results.SelectMany(r => r.AclBindings).Select(b => AclMapping.FromBinding(b, _factory.Connection.Name)));
-        }
-        catch (DeleteAclsException ex)
-        {
-            var error = ex.Results.FirstOrDefault(r => r.Error.IsError)?.Error;
-            throw Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, filter, "remove ACLs", ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw Map(ex.Error.Code, ex.Error.Reason, filter, "remove ACLs", ex);
-        }
-        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            // "Cannot reach the cluster" may really be a TLS or SASL failure: say which.
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "remove ACLs", filter);
-        }
+        _calls.Sink.Verbose($"DeleteAcls ({filter}) on {_calls.Factory.BootstrapServers}.");
+        var results = await _calls.RunAsync(
+            Call<DeleteAclsException>("DeleteAcls", KafkaCallKind.IdempotentWrite, "remove ACLs", filter, ex => FirstError(ex.Results.Select(r => r.Error))),
+            _ => _calls.Factory.AdminClient.DeleteAclsAsync([bindingFilter], new DeleteAclsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken).ConfigureAwait(false);
+        return Order(results.SelectMany(r => r.AclBindings).Select(b => AclMapping.FromBinding(b, _calls.Factory.Connection.Name)));
     }
 
     private static IReadOnlyList<KafkaAcl> Order(IEnumerable<KafkaAcl> acls) => acls
@@ -143,6 +80,24 @@ public sealed class AclService
         .ThenBy(a => a.Host, StringComparer.Ordinal)
         .ToArray();
 
+    /// <summary>
+    /// An ACL request: its <typeparamref name="TAdminException"/> reports the error <paramref name="reportedError"/>
+    /// picks from it (Unknown when none), any other KafkaException its own; "cannot reach the cluster" is explained.
+    /// </summary>
+    private KafkaCall Call<TAdminException>(string operation, KafkaCallKind kind, string action, object target, Func<TAdminException, Error?> reportedError)
+        where TAdminException : KafkaException =>
+        new(operation, kind, action, target)
+        {
+            Report = KafkaCallReport.Explained,
+            Map = ex =>
+            {
+                var error = ex is TAdminException typed ? reportedError(typed) : ex.Error;
+                return Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, target, action, ex);
+            },
+        };
+
+    private static Error? FirstError(IEnumerable<Error> errors) => errors.FirstOrDefault(e => e.IsError);
+
     private KafkaCatalogException Map(ErrorCode code, string? reason, object target, string action, Exception inner)
     {
         KafkaCatalogException mapped = code switch
@@ -151,7 +106,7 @@ public sealed class AclService
                 $"Cannot {action}: the cluster has no authorizer configured (SECURITY_DISABLED), so it keeps no ACLs. Enable an authorizer (authorizer.class.name) on the brokers first.", target),
             ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action}: managing ACLs needs the Alter (or Describe, to list) operation on the Cluster resource.", target),
-            _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
+            _ when KafkaRetry.IsUnreachable(code) => KafkaRetry.ClusterUnreachable(_calls.Factory.BootstrapServers, inner),
             _ => KafkaErrors.General(code, reason, target, action),
         };
         return new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);

@@ -14,15 +14,11 @@ namespace KafkaCatalog.Core.Kafka.Health;
 /// </summary>
 public sealed class ClusterHealthService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ClusterHealthService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>Streams the checks asked for (all by default), in <see cref="KafkaHealthChecks.All"/> order.</summary>
@@ -31,15 +27,15 @@ public sealed class ClusterHealthService
         ArgumentNullException.ThrowIfNull(options);
         var checks = ClusterHealthEvaluator.ResolveChecks(options.Checks);
         const int progressId = 4301;
-        var cluster = await new ClusterService(_factory, _sink, _retry).DescribeAsync(cancellationToken).ConfigureAwait(false);
+        var cluster = await new ClusterService(_calls.Factory, _calls.Sink, _calls.Retry).DescribeAsync(cancellationToken).ConfigureAwait(false);
         var needsTopics = checks.Any(c => c is not KafkaHealthChecks.ControllerPresent and not KafkaHealthChecks.GroupsLaggingWithoutMembers and not KafkaHealthChecks.CommittedOffsetsBelowLogStart);
         IReadOnlyList<KafkaTopic> topics = [];
         if (needsTopics)
         {
-            _sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Reading topics and their min.insync.replicas", 10));
+            _calls.Sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Reading topics and their min.insync.replicas", 10));
             var list = new List<KafkaTopic>();
             var query = new TopicQuery { IncludeInternal = !options.ExcludeInternalTopics, IncludeConfig = checks.Contains(KafkaHealthChecks.UnderMinIsrPartitions) };
-            await foreach (var topic in new TopicService(_factory, _sink, _retry).ListAsync(query, e => _sink.Warning(e.Message), cancellationToken).ConfigureAwait(false))
+            await foreach (var topic in new TopicService(_calls.Factory, _calls.Sink, _calls.Retry).ListAsync(query, e => _calls.Sink.Warning(e.Message), cancellationToken).ConfigureAwait(false))
             {
                 list.Add(topic);
             }
@@ -77,9 +73,9 @@ public sealed class ClusterHealthService
 
         if (checks.Contains(KafkaHealthChecks.GroupsLaggingWithoutMembers) || checks.Contains(KafkaHealthChecks.CommittedOffsetsBelowLogStart))
         {
-            _sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Reading consumer groups and their offsets", 60));
+            _calls.Sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Reading consumer groups and their offsets", 60));
             var groups = new List<KafkaConsumerGroup>();
-            await foreach (var group in new ConsumerGroupService(_factory, _sink, _retry).ListAsync(new ConsumerGroupQuery { IncludeOffsets = true }, e => _sink.Warning(e.Message), cancellationToken).ConfigureAwait(false))
+            await foreach (var group in new ConsumerGroupService(_calls.Factory, _calls.Sink, _calls.Retry).ListAsync(new ConsumerGroupQuery { IncludeOffsets = true }, e => _calls.Sink.Warning(e.Message), cancellationToken).ConfigureAwait(false))
             {
                 groups.Add(group);
             }
@@ -95,7 +91,7 @@ public sealed class ClusterHealthService
             }
         }
 
-        _sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Done", 100, Completed: true));
+        _calls.Sink.Progress(new OperationProgress(progressId, "Testing the Kafka cluster", "Done", 100, Completed: true));
     }
 
     /// <summary>
@@ -113,14 +109,14 @@ public sealed class ClusterHealthService
         }
         catch (KafkaCatalogException ex) when (ex.Is(ErrorCatalog.KafkaClusterUnreachable))
         {
-            _sink.Verbose($"{ex.Message} Test-KafkaCluster -Quiet returns False.");
+            _calls.Sink.Verbose($"{ex.Message} Test-KafkaCluster -Quiet returns False.");
             return false;
         }
 
         var healthy = true;
         await foreach (var check in TestAsync(options, cancellationToken).ConfigureAwait(false))
         {
-            _sink.Verbose($"{check.Check}: {check.Status}. {check.Message}");
+            _calls.Sink.Verbose($"{check.Check}: {check.Status}. {check.Message}");
             healthy &= check.Status != KafkaHealthStatus.Fail;
         }
 
@@ -129,7 +125,7 @@ public sealed class ClusterHealthService
 
     private async Task<bool> ProveAsync()
     {
-        await ClusterReachabilityCheck.ProveAsync(_factory, _sink).ConfigureAwait(false);
+        await ClusterReachabilityCheck.ProveAsync(_calls.Factory, _calls.Sink).ConfigureAwait(false);
         return true;
     }
 
@@ -143,8 +139,8 @@ public sealed class ClusterHealthService
             return answered;
         }
 
-        var configs = new ConfigService(_factory, _sink, _retry);
-        await foreach (var (broker, _) in configs.DescribeBrokersAsync(ids, e => _sink.Verbose($"A broker did not answer: {e.Message}"), cancellationToken).ConfigureAwait(false))
+        var configs = new ConfigService(_calls.Factory, _calls.Sink, _calls.Retry);
+        await foreach (var (broker, _) in configs.DescribeBrokersAsync(ids, e => _calls.Sink.Verbose($"A broker did not answer: {e.Message}"), cancellationToken).ConfigureAwait(false))
         {
             answered.Add(int.Parse(broker, System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -152,5 +148,5 @@ public sealed class ClusterHealthService
         return ids.Where(id => !answered.Contains(id)).ToArray();
     }
 
-    private KafkaHealthCheck Named(KafkaHealthCheck check) => check with { ConnectionName = _factory.Connection.Name };
+    private KafkaHealthCheck Named(KafkaHealthCheck check) => check with { ConnectionName = _calls.Factory.Connection.Name };
 }

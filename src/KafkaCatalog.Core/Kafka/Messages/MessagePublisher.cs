@@ -14,9 +14,7 @@ namespace KafkaCatalog.Core.Kafka.Messages;
 /// </summary>
 public sealed class MessagePublisher : IDisposable
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
     private readonly ConcurrentDictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
 
@@ -24,11 +22,9 @@ public sealed class MessagePublisher : IDisposable
     /// <exception cref="KafkaCatalogException">PartitionerInvalid (checked here, before anything is sent).</exception>
     public MessagePublisher(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null, string? partitioner = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
         Partitioner = KafkaPartitioners.Resolve(partitioner, factory.Connection.GetOptions().Properties);
-        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _factory.CreateProducer(_sink, Partitioner), LazyThreadSafetyMode.ExecutionAndPublication);
+        _producer = new Lazy<IProducer<byte[]?, byte[]?>>(() => _calls.Factory.CreateProducer(_calls.Sink, Partitioner), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The librdkafka partitioner this publisher's producer uses.</summary>
@@ -92,7 +88,7 @@ public sealed class MessagePublisher : IDisposable
                 Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(delivery.Timestamp.UnixTimestampMs),
                 Key = message.Key is null ? null : MessageText.Decode(message.Key),
                 ValueLength = message.Value?.Length ?? 0,
-                ConnectionName = _factory.Connection.Name,
+                ConnectionName = _calls.Factory.Connection.Name,
             };
         }
         catch (ProduceException<byte[]?, byte[]?> ex)
@@ -124,7 +120,7 @@ public sealed class MessagePublisher : IDisposable
         }
 
         var described = await SingleTopicMetadata.DescribeAsync(
-            _factory, _retry, _sink, topic, "Create it with New-KafkaTopic (or check the name with Get-KafkaTopic); nothing was sent.", cancellationToken).ConfigureAwait(false);
+            _calls.Factory, _calls.Retry, _calls.Sink, topic, "Create it with New-KafkaTopic (or check the name with Get-KafkaTopic); nothing was sent.", cancellationToken).ConfigureAwait(false);
         _partitionCounts[topic] = described.Partitions.Count;
         return described.Partitions.Count;
     }

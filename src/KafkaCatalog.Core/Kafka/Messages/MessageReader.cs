@@ -15,15 +15,11 @@ public sealed class MessageReader
 {
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(200);
 
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public MessageReader(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     public static void Validate(ReceiveRequest request)
@@ -106,7 +102,7 @@ public sealed class MessageReader
     {
         Validate(request);
         var partitions = await ResolvePartitionsAsync(request, cancellationToken).ConfigureAwait(false);
-        var consumer = _factory.CreateConsumer(sink: _sink);
+        var consumer = _calls.Factory.CreateConsumer(sink: _calls.Sink);
 
         // The consumer's blocking calls stop waiting on Ctrl+C; the consumer is disposed after the last one returned.
         var calls = new NativeCallGate();
@@ -120,7 +116,7 @@ public sealed class MessageReader
             foreach (var partition in partitions)
             {
                 var tp = new TopicPartition(request.Topic, partition);
-                var watermarks = await calls.RunAsync(() => consumer.QueryWatermarkOffsets(tp, _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+                var watermarks = await calls.RunAsync(() => consumer.QueryWatermarkOffsets(tp, _calls.Factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
                 ends[partition] = watermarks.High.Value;
                 starts.Add(request.Start switch
                 {
@@ -133,8 +129,8 @@ public sealed class MessageReader
 
             if (request.Start == MessageStartPosition.Committed)
             {
-                var committed = await new ConsumerGroupService(_factory, _sink, _retry).GetCommittedOffsetsAsync(request.GroupId!, request.Topic, cancellationToken).ConfigureAwait(false);
-                _sink.Verbose($"Consumer group '{request.GroupId}' has committed offsets in {committed.Count} of {partitions.Count} partitions of '{request.Topic}'; the others start at {request.NoOffsetReset}.");
+                var committed = await new ConsumerGroupService(_calls.Factory, _calls.Sink, _calls.Retry).GetCommittedOffsetsAsync(request.GroupId!, request.Topic, cancellationToken).ConfigureAwait(false);
+                _calls.Sink.Verbose($"Consumer group '{request.GroupId}' has committed offsets in {committed.Count} of {partitions.Count} partitions of '{request.Topic}'; the others start at {request.NoOffsetReset}.");
                 var bounds = starts.ToDictionary(s => s.Partition.Value, s => (Low: s.Offset.Value, High: ends[s.Partition.Value]));
                 starts = CommittedStarts(request, bounds, committed).ToList();
             }
@@ -142,7 +138,7 @@ public sealed class MessageReader
             if (request.Start == MessageStartPosition.Timestamp)
             {
                 var ts = new Timestamp(request.Timestamp);
-                var found = await calls.RunAsync(() => consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(request.Topic, p, ts)), _factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
+                var found = await calls.RunAsync(() => consumer.OffsetsForTimes(partitions.Select(p => new TopicPartitionTimestamp(request.Topic, p, ts)), _calls.Factory.RequestTimeout), cancellationToken).ConfigureAwait(false);
                 starts = found.Select(f => new TopicPartitionOffset(f.TopicPartition, f.Offset.Value < 0 ? new Offset(ends[f.Partition.Value]) : f.Offset)).ToList();
             }
 
@@ -151,7 +147,7 @@ public sealed class MessageReader
                 ? partitions
                 : starts.Where(s => s.Offset.Value < ends[s.Partition.Value]).Select(s => s.Partition.Value));
 
-            _sink.Verbose($"Reading '{request.Topic}' partitions {string.Join(",", partitions)} from {request.Start} (no group, no commits).");
+            _calls.Sink.Verbose($"Reading '{request.Topic}' partitions {string.Join(",", partitions)} from {request.Start} (no group, no commits).");
             consumer.Assign(starts);
             var received = 0;
             while (remaining.Count > 0 && (request.MaxMessages == 0 || received < request.MaxMessages))
@@ -175,7 +171,7 @@ public sealed class MessageReader
                     {
                         ErrorCode.TopicAuthorizationFailed => new KafkaCatalogException(ErrorCatalog.KafkaAuthorizationFailed,
                             $"Not authorized to read topic '{request.Topic}'. Ask the cluster's administrator for a Read ACL.", request.Topic, ex),
-                        _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _factory.BootstrapServers, KafkaCallKind.Read),
+                        _ => KafkaErrors.FromException(ex, request.Topic, $"read topic '{request.Topic}'", _calls.Factory.BootstrapServers, KafkaCallKind.Read),
                     };
                 }
 
@@ -224,12 +220,12 @@ public sealed class MessageReader
             TimestampType.LogAppendTime => "LogAppendTime",
             _ => "NotAvailable",
         },
-        ConnectionName = _factory.Connection.Name,
+        ConnectionName = _calls.Factory.Connection.Name,
     };
 
     private async Task<IReadOnlyList<int>> ResolvePartitionsAsync(ReceiveRequest request, CancellationToken cancellationToken)
     {
-        var topic = await SingleTopicMetadata.DescribeAsync(_factory, _retry, _sink, request.Topic, "Check the name with Get-KafkaTopic.", cancellationToken).ConfigureAwait(false);
+        var topic = await SingleTopicMetadata.DescribeAsync(_calls.Factory, _calls.Retry, _calls.Sink, request.Topic, "Check the name with Get-KafkaTopic.", cancellationToken).ConfigureAwait(false);
         var count = topic.Partitions.Count;
         if (request.Partitions is not { Count: > 0 } wanted)
         {

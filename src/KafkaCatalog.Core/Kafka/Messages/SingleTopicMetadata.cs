@@ -15,22 +15,11 @@ internal static class SingleTopicMetadata
         KafkaClientFactory factory, KafkaRetry retry, IOperationSink sink, string topic, string notFoundHint, CancellationToken cancellationToken)
     {
         sink.Verbose($"Metadata for topic '{topic}'.");
-        Metadata metadata;
-        try
-        {
-            metadata = await retry.ExecuteAsync(
-                "Metadata",
-                KafkaCallKind.Read,
-                factory.BootstrapServers,
-                token => factory.GetMetadataAsync(topic, token),
-                sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            // KafkaTlsFailed / KafkaAuthenticationFailed when that is why the cluster did not answer.
-            throw ClusterReachabilityGuard.Explain(factory, ex, $"read the metadata of topic '{topic}'", topic);
-        }
+        // KafkaTlsFailed / KafkaAuthenticationFailed when that is why the cluster did not answer.
+        var metadata = await new KafkaCalls(factory, sink, retry).RunAsync(
+            new KafkaCall("Metadata", KafkaCallKind.Read, $"read the metadata of topic '{topic}'", topic) { Report = KafkaCallReport.Explained },
+            token => factory.GetMetadataAsync(topic, token),
+            cancellationToken).ConfigureAwait(false);
 
         var described = metadata.Topics.FirstOrDefault(t => t.Topic == topic);
         if (described is null || described.Error.Code == ErrorCode.UnknownTopicOrPart || described.Partitions.Count == 0)

@@ -10,15 +10,11 @@ namespace KafkaCatalog.Core.Kafka.Partitions;
 /// </summary>
 public sealed class LeaderElectionService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public LeaderElectionService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -29,12 +25,12 @@ public sealed class LeaderElectionService
     {
         LeaderElectionPlanner.Validate(request);
         var topics = new List<KafkaTopic>();
-        await foreach (var topic in new TopicService(_factory, _sink, _retry).ListAsync(new TopicQuery { Names = request.Topics }, onItemError, cancellationToken).ConfigureAwait(false))
+        await foreach (var topic in new TopicService(_calls.Factory, _calls.Sink, _calls.Retry).ListAsync(new TopicQuery { Names = request.Topics }, onItemError, cancellationToken).ConfigureAwait(false))
         {
             topics.Add(topic);
         }
 
-        return LeaderElectionPlanner.Plan(request, topics, _factory.Connection.Name);
+        return LeaderElectionPlanner.Plan(request, topics, _calls.Factory.Connection.Name);
     }
 
     /// <summary>
@@ -51,34 +47,23 @@ public sealed class LeaderElectionService
 
         var partitions = plan.Select(r => new TopicPartition(r.Topic, r.Partition)).ToList();
         var electionType = type == KafkaElectionType.Unclean ? ElectionType.Unclean : ElectionType.Preferred;
-        _sink.Verbose($"ElectLeaders ({type}) for {plan.Count} partition(s) on {_factory.BootstrapServers}.");
-        List<TopicPartitionError> answers;
-        try
-        {
-            answers = await _retry.ExecuteAsync(
-                "ElectLeaders",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                async _ =>
+        _calls.Sink.Verbose($"ElectLeaders ({type}) for {plan.Count} partition(s) on {_calls.Factory.BootstrapServers}.");
+        var answers = await _calls.RunAsync(
+            new KafkaCall("ElectLeaders", KafkaCallKind.IdempotentWrite, $"elect leaders for {plan.Count} partition(s)", plan[0].Topic),
+            async _ =>
+            {
+                try
                 {
-                    try
-                    {
-                        var result = await _factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }).ConfigureAwait(false);
-                        return result.TopicPartitions;
-                    }
-                    catch (ElectLeadersException ex)
-                    {
-                        // Per-partition answers (ELECTION_NOT_NEEDED among them) are outcomes, not a failed call.
-                        return ex.Results.TopicPartitions;
-                    }
-                },
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, plan[0].Topic, $"elect leaders for {plan.Count} partition(s)", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
-        }
+                    var result = await _calls.Factory.AdminClient.ElectLeadersAsync(electionType, partitions, new ElectLeadersOptions { RequestTimeout = _calls.Factory.RequestTimeout, OperationTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false);
+                    return result.TopicPartitions;
+                }
+                catch (ElectLeadersException ex)
+                {
+                    // Per-partition answers (ELECTION_NOT_NEEDED among them) are outcomes, not a failed call.
+                    return ex.Results.TopicPartitions;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
 
         var byPartition = answers.GroupBy(a => (a.Topic, a.Partition.Value)).ToDictionary(g => g.Key, g => g.First().Error);
         var outcomes = plan.Select(row => byPartition.TryGetValue((row.Topic, row.Partition), out var error)
@@ -96,7 +81,7 @@ public sealed class LeaderElectionService
     /// <summary>An unclean election's new leader is only in metadata, which reaches the brokers shortly after the answer.</summary>
     private async Task FillNewLeadersAsync(List<LeaderElectionOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var topics = new TopicService(_factory, _sink, _retry);
+        var topics = new TopicService(_calls.Factory, _calls.Sink, _calls.Retry);
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 1; attempt <= 8; attempt++)
         {
@@ -120,6 +105,6 @@ public sealed class LeaderElectionService
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
 
-        _sink.Warning("The cluster elected the leaders, but its metadata does not show some of them yet; their NewLeader is empty. Run Get-KafkaTopic in a moment.");
+        _calls.Sink.Warning("The cluster elected the leaders, but its metadata does not show some of them yet; their NewLeader is empty. Run Get-KafkaTopic in a moment.");
     }
 }

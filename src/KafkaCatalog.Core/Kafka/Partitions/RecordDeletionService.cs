@@ -11,15 +11,11 @@ namespace KafkaCatalog.Core.Kafka.Partitions;
 /// </summary>
 public sealed class RecordDeletionService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public RecordDeletionService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -31,7 +27,7 @@ public sealed class RecordDeletionService
     public async Task<IReadOnlyList<KafkaRecordDeletion>> PlanAsync(RecordDeletionRequest request, CancellationToken cancellationToken = default)
     {
         RecordDeletionPlanner.Validate(request);
-        var topics = new TopicService(_factory, _sink, _retry);
+        var topics = new TopicService(_calls.Factory, _calls.Sink, _calls.Retry);
         var metadata = await topics.GetMetadataAsync(cancellationToken).ConfigureAwait(false);
         var described = metadata.Topics.FirstOrDefault(t => t.Topic == request.Topic && t.Error.Code != ErrorCode.UnknownTopicOrPart);
         if (described is null)
@@ -46,7 +42,7 @@ public sealed class RecordDeletionService
         var selected = topic with { Partitions = topic.Partitions.Where(p => scope.Contains(p.Partition)).ToArray() };
         var errors = new List<KafkaCatalogException>();
         var offsets = new List<KafkaTopicOffset>();
-        await foreach (var row in new TopicOffsetService(_factory, _sink, _retry).GetAsync([selected], request.BeforeTimestamp, errors.Add, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in new TopicOffsetService(_calls.Factory, _calls.Sink, _calls.Retry).GetAsync([selected], request.BeforeTimestamp, errors.Add, cancellationToken).ConfigureAwait(false))
         {
             offsets.Add(row);
         }
@@ -60,7 +56,7 @@ public sealed class RecordDeletionService
         }
 
         var states = offsets.Select(o => new PartitionLogState(o.Partition, o.LowWatermark, o.HighWatermark) { OffsetForTimestamp = o.OffsetForTimestamp }).ToArray();
-        return RecordDeletionPlanner.Plan(request, states, _factory.Connection.Name);
+        return RecordDeletionPlanner.Plan(request, states, _calls.Factory.Connection.Name);
     }
 
     /// <summary>
@@ -78,29 +74,19 @@ public sealed class RecordDeletionService
             return plan;
         }
 
-        _sink.Verbose($"DeleteRecords for {toSend.Length} partition(s) of '{toSend[0].Topic}' on {_factory.BootstrapServers}.");
-        List<DeleteRecordsReport> reports;
-        try
-        {
-            var results = await _retry.ExecuteAsync(
-                "DeleteRecords",
-                KafkaCallKind.IdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DeleteRecordsAsync(
+        _calls.Sink.Verbose($"DeleteRecords for {toSend.Length} partition(s) of '{toSend[0].Topic}' on {_calls.Factory.BootstrapServers}.");
+        var reports = await _calls.RunAsync<List<DeleteRecordsReport>, DeleteRecordsException>(
+            new KafkaCall("DeleteRecords", KafkaCallKind.IdempotentWrite, $"delete records of topic '{toSend[0].Topic}'", toSend[0].Topic),
+            async _ =>
+            {
+                var results = await _calls.Factory.AdminClient.DeleteRecordsAsync(
                     toSend.Select(r => new TopicPartitionOffset(r.Topic, new Partition(r.Partition), new Offset(r.NewLowWatermark))),
-                    new DeleteRecordsOptions { RequestTimeout = _factory.RequestTimeout, OperationTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            reports = results.Select(r => new DeleteRecordsReport { Topic = r.Topic, Partition = r.Partition, Offset = r.Offset, Error = new Error(ErrorCode.NoError) }).ToList();
-        }
-        catch (DeleteRecordsException ex)
-        {
-            reports = ex.Results;
-        }
-        catch (KafkaException ex)
-        {
-            throw KafkaErrors.FromException(ex, toSend[0].Topic, $"delete records of topic '{toSend[0].Topic}'", _factory.BootstrapServers, KafkaCallKind.IdempotentWrite);
-        }
+                    new DeleteRecordsOptions { RequestTimeout = _calls.Factory.RequestTimeout, OperationTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false);
+                return results.Select(r => new DeleteRecordsReport { Topic = r.Topic, Partition = r.Partition, Offset = r.Offset, Error = new Error(ErrorCode.NoError) }).ToList();
+            },
+            ex => ex.Results,
+            null,
+            cancellationToken).ConfigureAwait(false);
 
         var byPartition = reports.GroupBy(r => r.Partition.Value).ToDictionary(g => g.Key, g => g.First());
         var done = new List<KafkaRecordDeletion>();
@@ -155,7 +141,7 @@ public sealed class RecordDeletionService
     /// <summary>Kafka refuses DeleteRecords for a log whose cleanup.policy lacks "delete"; say so before anything is sent.</summary>
     private async Task EnsureDeletePolicyAsync(string topic, CancellationToken cancellationToken)
     {
-        var configs = new ConfigService(_factory, _sink, _retry);
+        var configs = new ConfigService(_calls.Factory, _calls.Sink, _calls.Retry);
         var errors = new List<KafkaCatalogException>();
         await foreach (var (_, entries) in configs.DescribeTopicsAsync([topic], errors.Add, cancellationToken).ConfigureAwait(false))
         {

@@ -20,15 +20,11 @@ public sealed record KafkaUserScramCredentialListing(IReadOnlyList<KafkaUserScra
 /// </summary>
 public sealed class ScramCredentialService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public ScramCredentialService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -50,34 +46,22 @@ public sealed class ScramCredentialService
             }
         }
 
-        _sink.Verbose(asked.Length > 0
-            ? $"DescribeUserScramCredentials ({string.Join(", ", asked)}) on {_factory.BootstrapServers}."
-            : $"DescribeUserScramCredentials (all users) on {_factory.BootstrapServers}.");
-        List<UserScramCredentialsDescription> descriptions;
-        try
-        {
-            var result = await _retry.ExecuteAsync(
-                "DescribeUserScramCredentials",
-                KafkaCallKind.Read,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.DescribeUserScramCredentialsAsync(asked, new DescribeUserScramCredentialsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-            descriptions = result.UserScramCredentialsDescriptions;
-        }
-        catch (DescribeUserScramCredentialsException ex)
-        {
+        _calls.Sink.Verbose(asked.Length > 0
+            ? $"DescribeUserScramCredentials ({string.Join(", ", asked)}) on {_calls.Factory.BootstrapServers}."
+            : $"DescribeUserScramCredentials (all users) on {_calls.Factory.BootstrapServers}.");
+        const string action = "list SCRAM credentials";
+        var target = users is { Count: > 0 } ? string.Join(", ", users) : "(all users)";
+        var descriptions = await _calls.RunAsync<List<UserScramCredentialsDescription>, DescribeUserScramCredentialsException>(
+            new KafkaCall("DescribeUserScramCredentials", KafkaCallKind.Read, action, users)
+            {
+                Report = KafkaCallReport.Explained,
+                Map = ex => Map(ex.Error.Code, ex.Error.Reason, target, null, action, ex),
+            },
+            async _ => (await _calls.Factory.AdminClient.DescribeUserScramCredentialsAsync(asked, new DescribeUserScramCredentialsOptions { RequestTimeout = _calls.Factory.RequestTimeout }).ConfigureAwait(false)).UserScramCredentialsDescriptions,
             // Some users have an error (unknown user): the others are still in the report.
-            descriptions = ex.Results.UserScramCredentialsDescriptions;
-        }
-        catch (KafkaException ex)
-        {
-            throw Map(ex.Error.Code, ex.Error.Reason, users is { Count: > 0 } ? string.Join(", ", users) : "(all users)", null, "list SCRAM credentials", ex);
-        }
-        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, "list SCRAM credentials", users);
-        }
+            ex => ex.Results.UserScramCredentialsDescriptions,
+            null,
+            cancellationToken).ConfigureAwait(false);
 
         var credentials = new List<KafkaUserScramCredential>();
         var errors = new List<KafkaCatalogException>();
@@ -96,7 +80,7 @@ public sealed class ScramCredentialService
 
             foreach (var info in d.ScramCredentialInfos ?? [])
             {
-                credentials.Add(new KafkaUserScramCredential(d.User, NameOf(info.Mechanism), info.Iterations) { ConnectionName = _factory.Connection.Name });
+                credentials.Add(new KafkaUserScramCredential(d.User, NameOf(info.Mechanism), info.Iterations) { ConnectionName = _calls.Factory.Connection.Name });
             }
         }
 
@@ -158,7 +142,7 @@ public sealed class ScramCredentialService
                 Password = secret,
                 Salt = salt,
             };
-            _sink.Verbose($"AlterUserScramCredentials (upsert {canonical} for user '{user}', {iterations} iterations, new {salt.Length}-byte salt) on {_factory.BootstrapServers}.");
+            _calls.Sink.Verbose($"AlterUserScramCredentials (upsert {canonical} for user '{user}', {iterations} iterations, new {salt.Length}-byte salt) on {_calls.Factory.BootstrapServers}.");
             await AlterAsync(upsertion, user, canonical, "set the SCRAM credential", cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -166,7 +150,7 @@ public sealed class ScramCredentialService
             CryptographicOperations.ZeroMemory(secret);
         }
 
-        return new KafkaUserScramCredential(user, canonical, iterations) { ConnectionName = _factory.Connection.Name };
+        return new KafkaUserScramCredential(user, canonical, iterations) { ConnectionName = _calls.Factory.Connection.Name };
     }
 
     /// <summary>
@@ -194,7 +178,7 @@ public sealed class ScramCredentialService
                 user);
         }
 
-        _sink.Verbose($"AlterUserScramCredentials (delete {canonical} of user '{user}') on {_factory.BootstrapServers}.");
+        _calls.Sink.Verbose($"AlterUserScramCredentials (delete {canonical} of user '{user}') on {_calls.Factory.BootstrapServers}.");
         await AlterAsync(new UserScramCredentialDeletion { User = user, Mechanism = ToConfluent(canonical) }, user, canonical, "remove the SCRAM credential", cancellationToken).ConfigureAwait(false);
         return existing;
     }
@@ -215,34 +199,21 @@ public sealed class ScramCredentialService
         return sb.ToString();
     }
 
-    private async Task AlterAsync(UserScramCredentialAlteration alteration, string user, string mechanism, string action, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // A repeated deletion would fail with RESOURCE_NOT_FOUND, a repeated upsertion with a new salt: retried only
-            // when the error proves the cluster did not apply the first.
-            await _retry.ExecuteAsync(
-                "AlterUserScramCredentials",
-                KafkaCallKind.NonIdempotentWrite,
-                _factory.BootstrapServers,
-                _ => _factory.AdminClient.AlterUserScramCredentialsAsync([alteration], new AlterUserScramCredentialsOptions { RequestTimeout = _factory.RequestTimeout }),
-                _sink,
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (AlterUserScramCredentialsException ex)
-        {
-            var error = ex.Results.FirstOrDefault(r => r.Error.IsError)?.Error;
-            throw Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, user, mechanism, $"{action} of user '{user}'", ex);
-        }
-        catch (KafkaException ex)
-        {
-            throw Map(ex.Error.Code, ex.Error.Reason, user, mechanism, $"{action} of user '{user}'", ex);
-        }
-        catch (KafkaCatalogException ex) when (ClusterReachabilityGuard.Explains(ex))
-        {
-            throw ClusterReachabilityGuard.Explain(_factory, ex, $"{action} of user '{user}'", user);
-        }
-    }
+    // A repeated deletion would fail with RESOURCE_NOT_FOUND, a repeated upsertion with a new salt: retried only
+    // when the error proves the cluster did not apply the first.
+    private Task AlterAsync(UserScramCredentialAlteration alteration, string user, string mechanism, string action, CancellationToken cancellationToken) =>
+        _calls.RunAsync(
+            new KafkaCall("AlterUserScramCredentials", KafkaCallKind.NonIdempotentWrite, $"{action} of user '{user}'", user)
+            {
+                Report = KafkaCallReport.Explained,
+                Map = ex =>
+                {
+                    var error = ex is AlterUserScramCredentialsException refused ? refused.Results.FirstOrDefault(r => r.Error.IsError)?.Error : ex.Error;
+                    return Map(error?.Code ?? ErrorCode.Unknown, error?.Reason, user, mechanism, $"{action} of user '{user}'", ex);
+                },
+            },
+            _ => _calls.Factory.AdminClient.AlterUserScramCredentialsAsync([alteration], new AlterUserScramCredentialsOptions { RequestTimeout = _calls.Factory.RequestTimeout }),
+            cancellationToken);
 
     private static KafkaCatalogException NotFound(string user) => new(ErrorCatalog.ScramUserNotFound,
         $"User '{user}' has no SCRAM credential on this cluster. Use Get-KafkaUserScramCredential to list the users, or Set-KafkaUserScramCredential to create one.", user);
@@ -263,7 +234,7 @@ public sealed class ScramCredentialService
                 $"The cluster refused to {action}: {detail}. Change one credential of a user per call.", target),
             ErrorCode.ClusterAuthorizationFailed => new(ErrorCatalog.KafkaAuthorizationFailed,
                 $"Not authorized to {action}: SCRAM credentials need the {(mechanism is null ? "Describe" : "Alter")} operation on the Cluster resource. Ask the cluster's administrator for the ACL.", target),
-            _ when KafkaRetry.IsUnreachable(code) && inner is not null => KafkaRetry.ClusterUnreachable(_factory.BootstrapServers, inner),
+            _ when KafkaRetry.IsUnreachable(code) && inner is not null => KafkaRetry.ClusterUnreachable(_calls.Factory.BootstrapServers, inner),
             _ => KafkaErrors.General(code, reason, target, action),
         };
         return inner is null ? mapped : new KafkaCatalogException(mapped.ErrorId, mapped.Kind, mapped.Message, mapped.Target, inner);

@@ -11,15 +11,11 @@ public sealed record TopicSyncOutcome(KafkaTopicSyncResult Result, KafkaCatalogE
 /// </summary>
 public sealed class TopicStateService
 {
-    private readonly KafkaClientFactory _factory;
-    private readonly IOperationSink _sink;
-    private readonly KafkaRetry _retry;
+    private readonly KafkaCalls _calls;
 
     public TopicStateService(KafkaClientFactory factory, IOperationSink? sink = null, KafkaRetry? retry = null)
     {
-        _factory = factory ?? throw new ArgumentNullException(nameof(factory));
-        _sink = sink ?? NullOperationSink.Instance;
-        _retry = retry ?? new KafkaRetry();
+        _calls = new KafkaCalls(factory, sink, retry);
     }
 
     /// <summary>
@@ -30,7 +26,7 @@ public sealed class TopicStateService
     {
         ArgumentNullException.ThrowIfNull(request);
         TopicStatePlanner.ParsePatterns(request);
-        var topicService = new TopicService(_factory, _sink, _retry);
+        var topicService = new TopicService(_calls.Factory, _calls.Sink, _calls.Retry);
         var topics = new List<KafkaTopic>();
         await foreach (var topic in topicService.ListAsync(new TopicQuery(), null, cancellationToken).ConfigureAwait(false))
         {
@@ -43,7 +39,7 @@ public sealed class TopicStateService
         if (withConfigs.Length > 0)
         {
             KafkaCatalogException? failure = null;
-            var configService = new ConfigService(_factory, _sink, _retry);
+            var configService = new ConfigService(_calls.Factory, _calls.Sink, _calls.Retry);
             await foreach (var (name, entries) in configService.DescribeTopicsAsync(withConfigs, e => failure ??= e, cancellationToken).ConfigureAwait(false))
             {
                 configs[name] = entries;
@@ -56,8 +52,8 @@ public sealed class TopicStateService
             }
         }
 
-        var plan = TopicStatePlanner.Plan(request, topics, configs, _factory.Connection.Name, _factory.BootstrapServers);
-        _sink.Verbose($"Desired state: {request.Topics.Count} topic(s); cluster: {topics.Count} topic(s); {plan.Count} difference(s).");
+        var plan = TopicStatePlanner.Plan(request, topics, configs, _calls.Factory.Connection.Name, _calls.Factory.BootstrapServers);
+        _calls.Sink.Verbose($"Desired state: {request.Topics.Count} topic(s); cluster: {topics.Count} topic(s); {plan.Count} difference(s).");
         return plan;
     }
 
@@ -73,8 +69,8 @@ public sealed class TopicStateService
     {
         ArgumentNullException.ThrowIfNull(changes);
         var outcomes = new List<TopicSyncOutcome>(changes.Count);
-        var topics = new TopicService(_factory, _sink, _retry);
-        var configs = new ConfigService(_factory, _sink, _retry);
+        var topics = new TopicService(_calls.Factory, _calls.Sink, _calls.Retry);
+        var configs = new ConfigService(_calls.Factory, _calls.Sink, _calls.Retry);
 
         foreach (var change in changes.Where(c => !c.CanApply || (c.Kind == KafkaTopicDifferenceKind.Missing && !removeMissing)))
         {
@@ -151,7 +147,7 @@ public sealed class TopicStateService
         try
         {
             await apply().ConfigureAwait(false);
-            _sink.Verbose($"Applied: {change.Description}");
+            _calls.Sink.Verbose($"Applied: {change.Description}");
             return new TopicSyncOutcome(Result(change, KafkaTopicSyncStatus.Applied, null, null), null);
         }
         catch (KafkaCatalogException ex) when (!EndsCommand(ex))
@@ -170,6 +166,6 @@ public sealed class TopicStateService
         Status = status,
         Message = message,
         ErrorId = errorId,
-        ConnectionName = _factory.Connection.Name,
+        ConnectionName = _calls.Factory.Connection.Name,
     };
 }

@@ -129,13 +129,13 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
             WriteVerbose(note);
         }
 
-        KafkaClientFactory? ownedFactory = null;
+        KafkaClientLease? client = null;
         IKafkaInventory? cluster = null;
         if (scope.ReadsCluster)
         {
             EnsureKafkaClientLoaded();
-            var factory = ReferenceEquals(Session.Kafka.Get(kafka!.Name), kafka) ? Session.KafkaClients.GetOrCreate(kafka) : ownedFactory = new KafkaClientFactory(kafka);
-            cluster = KafkaClusterInventory.ForCluster(factory, CreateSink(), IncludeInternal.IsPresent);
+            client = Session.LeaseKafkaClient(kafka!);
+            cluster = KafkaClusterInventory.ForCluster(client.Factory, CreateSink(), IncludeInternal.IsPresent);
         }
 
         var options = scope.Apply(new CatalogSyncOptions
@@ -151,10 +151,10 @@ public sealed class SyncCatalogKafkaAssetCommand : CatalogCmdlet
         }
         finally
         {
-            // After the worker that reads the cluster has ended (bounded wait, then deferred).
-            if (ownedFactory is not null)
+            // After the worker that reads the cluster has ended (bounded wait, then deferred); a shared factory stays.
+            if (client is not null)
             {
-                WhenWorkersEnd(ownedFactory.Dispose);
+                WhenWorkersEnd(client.Dispose);
             }
         }
     }
