@@ -30,6 +30,22 @@ public sealed class CommittedOffsetReuseTests(GroupsFixture fx) : IClassFixture<
 
     private KafkaClientFactory Factory(string clientId) => new(new KafkaConnection("it", fx.Target.ConnectionOptions(clientId)));
 
+    /// <summary>What Get-KafkaConsumerGroup reads for the groups of <paramref name="prefix"/>.</summary>
+    private static Task<List<GroupResult<KafkaConsumerGroup>>> ReadAsync(KafkaClientFactory factory, string prefix, CommittedOffsetScope? scope) =>
+        new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"], Scope = scope }).ToListAsync();
+
+    /// <summary>What Get-KafkaConsumerGroupOffset makes of those groups piped in.</summary>
+    private static async Task<List<KafkaConsumerGroupOffset>> OffsetsOfAsync(KafkaClientFactory factory, List<GroupResult<KafkaConsumerGroup>> read)
+    {
+        var service = new ConsumerGroupOffsetService(factory);
+        foreach (var group in read)
+        {
+            service.Add(group.Value!);
+        }
+
+        return (await service.DrainAsync([]).ToListAsync()).SelectMany(r => r.Value!).ToList();
+    }
+
     [Fact]
     public async Task Offsets_read_under_an_open_scope_are_not_fetched_again()
     {
@@ -37,17 +53,11 @@ public sealed class CommittedOffsetReuseTests(GroupsFixture fx) : IClassFixture<
         var clientId = GroupsFixture.Unique("reuse-open");
         using var factory = Factory(clientId);
         var scope = new CommittedOffsetScope();
-        var read = await new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"], Scope = scope }).ToListAsync();
+        var read = await ReadAsync(factory, prefix, scope);
         Assert.All(read, r => Assert.True(r.IsSuccess));
         Assert.Equal(groups.Length, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
 
-        var service = new ConsumerGroupOffsetService(factory);
-        foreach (var group in read)
-        {
-            service.Add(group.Value!);
-        }
-
-        var rows = (await service.DrainAsync([]).ToListAsync()).SelectMany(r => r.Value!).ToList();
+        var rows = await OffsetsOfAsync(factory, read);
         Assert.Equal(groups.Length * 2, rows.Count);
         Assert.Equal(groups.Length * (60 + 40), rows.Sum(r => r.Lag));
         Assert.Equal(groups.Length, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
@@ -60,17 +70,11 @@ public sealed class CommittedOffsetReuseTests(GroupsFixture fx) : IClassFixture<
         var clientId = GroupsFixture.Unique("reuse-closed");
         using var factory = Factory(clientId);
         var scope = new CommittedOffsetScope();
-        var read = await new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"], Scope = scope }).ToListAsync();
+        var read = await ReadAsync(factory, prefix, scope);
         scope.Close();
         fx.Cluster.State.CommitOffsets(groups[0], topic, [100, 50]);
 
-        var service = new ConsumerGroupOffsetService(factory);
-        foreach (var group in read)
-        {
-            service.Add(group.Value!);
-        }
-
-        var rows = (await service.DrainAsync([]).ToListAsync()).SelectMany(r => r.Value!).ToList();
+        var rows = await OffsetsOfAsync(factory, read);
         Assert.Equal(2 * groups.Length, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
         Assert.All(rows.Where(r => r.GroupId == groups[0]), r => Assert.Equal(0, r.Lag));
         Assert.Equal((groups.Length - 1) * (60 + 40), rows.Sum(r => r.Lag));
@@ -82,14 +86,7 @@ public sealed class CommittedOffsetReuseTests(GroupsFixture fx) : IClassFixture<
         var (prefix, _, groups) = await SeedAsync();
         var clientId = GroupsFixture.Unique("reuse-none");
         using var factory = Factory(clientId);
-        var read = await new ConsumerGroupReader(factory).ReadAsync(new ConsumerGroupQuery { GroupIds = [prefix + "-*"] }).ToListAsync();
-        var service = new ConsumerGroupOffsetService(factory);
-        foreach (var group in read)
-        {
-            service.Add(group.Value!);
-        }
-
-        await service.DrainAsync([]).ToListAsync();
+        await OffsetsOfAsync(factory, await ReadAsync(factory, prefix, scope: null));
         Assert.Equal(2 * groups.Length, fx.Cluster.RequestCount(ApiKeys.OffsetFetch, clientId));
 
         var scope = new CommittedOffsetScope();
