@@ -146,7 +146,7 @@ public sealed record KafkaSettingDefinition
             return null;
         }
 
-        var dot = profileKey.IndexOf('.', StringComparison.Ordinal);
+        var dot = profileKey.LastIndexOf('.');
         if (section is null)
         {
             return dot < 0 ? profileKey : null;
@@ -461,6 +461,15 @@ public static class KafkaSettingDefinitions
     /// <summary>The definitions whose kafka-python / Mage / Polaris key lies in <paramref name="section"/> (null: the top level).</summary>
     internal static IEnumerable<(KafkaSettingDefinition Definition, string Key)> KeysIn(Func<KafkaSettingDefinition, string?> profileKey, string? section) =>
         All.Select(d => (d, KafkaSettingDefinition.KeyIn(profileKey(d), section))).Where(p => p.Item2 is not null).Select(p => (p.d, p.Item2!));
+
+    /// <summary>The distinct top-level keys (before the first '.') of a profile format, in table order.</summary>
+    internal static IEnumerable<string> TopLevelKeys(Func<KafkaSettingDefinition, string?> profileKey) =>
+        All.Select(profileKey).OfType<string>().Select(k => k.Split('.')[0]).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The key of setting <paramref name="name"/> in <paramref name="section"/> of a profile format (as <see cref="KafkaSettingDefinition.KeyIn"/>).</summary>
+    internal static string KeyOf(string name, Func<KafkaSettingDefinition, string?> profileKey, string? section = null) =>
+        KafkaSettingDefinition.KeyIn(profileKey(Get(name)), section)
+            ?? throw new InvalidOperationException($"Setting {name} has no key in section '{section}' of this profile format.");
 
     /// <summary>The definition a librdkafka properties file key sets, or null (the key then goes to librdkafka as written).</summary>
     internal static KafkaSettingDefinition? ForPropertiesFileKey(string key) => PropertiesFileKeys.GetValueOrDefault(key);
