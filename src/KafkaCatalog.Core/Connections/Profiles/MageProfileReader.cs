@@ -257,8 +257,8 @@ internal static class MageProfileReader
         }
 
         // Every ssl_config key with a setting, as the table types it; check_hostname with Mage's default.
-        return KafkaSettingDefinitions.With(settings, context.ReadAll(ssl, SslSection, KeyOf, d => d.Name != nameof(KafkaConnectionSettings.EnableHostnameVerification)))
-            with { EnableHostnameVerification = checkHostname ?? false };
+        var read = KafkaSettingDefinitions.With(settings, context.ReadAll(ssl, SslSection, KeyOf, d => d.Name != nameof(KafkaConnectionSettings.EnableHostnameVerification)));
+        return read with { EnableHostnameVerification = checkHostname ?? false };
     }
 
     private static KafkaConnectionSettings ReadSasl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
@@ -280,8 +280,8 @@ internal static class MageProfileReader
             }
 
             // Mage (kafka-python) sends the client credentials in the form body.
-            return KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, IsOAuth))
-                with { SaslMechanism = mechanism, OAuthClientAuthentication = OAuth.OAuthClientAuthentication.ClientSecretPost };
+            var oauth = KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, IsOAuth));
+            return oauth with { SaslMechanism = mechanism, OAuthClientAuthentication = OAuth.OAuthClientAuthentication.ClientSecretPost };
         }
 
         WarnUnused(context, sasl, OAuthKeys, LibrdkafkaConfig.MechanismName(mechanism), "Mage uses the oauth_* keys only with mechanism OAUTHBEARER.");
@@ -293,8 +293,8 @@ internal static class MageProfileReader
             return settings with { SaslMechanism = mechanism };
         }
 
-        return KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, d => d.Name is nameof(KafkaConnectionSettings.SaslUsername) or nameof(KafkaConnectionSettings.SaslPassword)))
-            with { SaslMechanism = mechanism };
+        var user = KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, d => d.Name is nameof(KafkaConnectionSettings.SaslUsername) or nameof(KafkaConnectionSettings.SaslPassword)));
+        return user with { SaslMechanism = mechanism };
     }
 
     private static void WarnUnused(ProfileContext context, ProfileNode sasl, IEnumerable<string> keys, string mechanism, string why)
