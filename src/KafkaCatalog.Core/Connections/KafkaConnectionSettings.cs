@@ -96,64 +96,32 @@ public sealed record KafkaConnectionSettings
         return result;
     }
 
-    /// <summary><paramref name="high"/> on top of <paramref name="low"/>.</summary>
+    /// <summary><paramref name="high"/> on top of <paramref name="low"/>, setting by setting as <see cref="KafkaSettingDefinitions"/> says.</summary>
     private static KafkaConnectionSettings Over(KafkaConnectionSettings high, KafkaConnectionSettings low)
     {
-        var saslFromHigh = high.SaslUsername is not null || high.SaslPassword is not null;
-        var oauthClientFromHigh = high.OAuthClientId is not null || high.OAuthClientSecret is not null;
-        var caFromHigh = high.SslCaLocation is not null || high.SslCaPem is not null;
-        var certFromHigh = high.SslCertificateLocation is not null || high.SslCertificatePem is not null;
-        var keyFromHigh = high.SslKeyLocation is not null || high.SslKeyPem is not null;
+        var groupsFromHigh = KafkaSettingDefinitions.All
+            .Where(d => d.MergeGroup is not null && d.ValueIn(high) is not null)
+            .Select(d => d.MergeGroup!)
+            .ToHashSet(StringComparer.Ordinal);
 
-        var properties = MergeProperties(high.Properties, low.Properties);
-
-        return new KafkaConnectionSettings
+        var result = new KafkaConnectionSettings();
+        foreach (var definition in KafkaSettingDefinitions.All)
         {
-            BootstrapServers = high.BootstrapServers ?? low.BootstrapServers,
-            ClientId = high.ClientId ?? low.ClientId,
-            SecurityProtocol = high.SecurityProtocol ?? low.SecurityProtocol,
-            SaslMechanism = high.SaslMechanism ?? low.SaslMechanism,
-            SaslUsername = saslFromHigh ? high.SaslUsername : low.SaslUsername,
-            SaslPassword = saslFromHigh ? high.SaslPassword : low.SaslPassword,
-            RequestTimeout = high.RequestTimeout ?? low.RequestTimeout,
-            SocketTimeout = high.SocketTimeout ?? low.SocketTimeout,
-            ConnectionSetupTimeout = high.ConnectionSetupTimeout ?? low.ConnectionSetupTimeout,
-            ConnectionsMaxIdle = high.ConnectionsMaxIdle ?? low.ConnectionsMaxIdle,
-            MetadataMaxAge = high.MetadataMaxAge ?? low.MetadataMaxAge,
-            MetadataRefreshInterval = high.MetadataRefreshInterval ?? low.MetadataRefreshInterval,
-            RetryBackoff = high.RetryBackoff ?? low.RetryBackoff,
-            RetryBackoffMax = high.RetryBackoffMax ?? low.RetryBackoffMax,
-            ReconnectBackoff = high.ReconnectBackoff ?? low.ReconnectBackoff,
-            ReconnectBackoffMax = high.ReconnectBackoffMax ?? low.ReconnectBackoffMax,
-            ApiVersionRequestTimeout = high.ApiVersionRequestTimeout ?? low.ApiVersionRequestTimeout,
-            OAuthTokenEndpoint = high.OAuthTokenEndpoint ?? low.OAuthTokenEndpoint,
-            OAuthClientId = oauthClientFromHigh ? high.OAuthClientId : low.OAuthClientId,
-            OAuthClientSecret = oauthClientFromHigh ? high.OAuthClientSecret : low.OAuthClientSecret,
-            OAuthScope = high.OAuthScope ?? low.OAuthScope,
-            OAuthExtensions = high.OAuthExtensions ?? low.OAuthExtensions,
-            OAuthClientAuthentication = high.OAuthClientAuthentication ?? low.OAuthClientAuthentication,
-            OAuthCaLocation = high.OAuthCaLocation ?? low.OAuthCaLocation,
-            SslCaLocation = caFromHigh ? high.SslCaLocation : low.SslCaLocation,
-            SslCaPem = caFromHigh ? high.SslCaPem : low.SslCaPem,
-            SslCertificateLocation = certFromHigh ? high.SslCertificateLocation : low.SslCertificateLocation,
-            SslCertificatePem = certFromHigh ? high.SslCertificatePem : low.SslCertificatePem,
-            SslKeyLocation = keyFromHigh ? high.SslKeyLocation : low.SslKeyLocation,
-            SslKeyPem = keyFromHigh ? high.SslKeyPem : low.SslKeyPem,
-            // A key from a higher layer never gets a lower layer's key password.
-            SslKeyPassword = keyFromHigh ? high.SslKeyPassword : high.SslKeyPassword ?? low.SslKeyPassword,
-            SslCrlLocation = high.SslCrlLocation ?? low.SslCrlLocation,
-            EnableHostnameVerification = high.EnableHostnameVerification ?? low.EnableHostnameVerification,
-            SkipCertificateCheck = high.SkipCertificateCheck ?? low.SkipCertificateCheck,
-            KerberosServiceName = high.KerberosServiceName ?? low.KerberosServiceName,
-            KerberosPrincipal = high.KerberosPrincipal ?? low.KerberosPrincipal,
-            KerberosKeytab = high.KerberosKeytab ?? low.KerberosKeytab,
-            Properties = properties,
-            ProducerProperties = MergeProperties(high.ProducerProperties, low.ProducerProperties),
-            ConsumerProperties = MergeProperties(high.ConsumerProperties, low.ConsumerProperties),
-            DefaultTopic = high.DefaultTopic ?? low.DefaultTopic,
-            ConsumerGroup = high.ConsumerGroup ?? low.ConsumerGroup,
-            AutoOffsetReset = high.AutoOffsetReset ?? low.AutoOffsetReset,
-        };
+            var value = definition.Merge == KafkaSettingMerge.ByKey
+                ? MergeProperties((IReadOnlyDictionary<string, string>?)definition.ValueIn(high), (IReadOnlyDictionary<string, string>?)definition.ValueIn(low))
+                : definition.MergeGroup is { } group
+                    ? (groupsFromHigh.Contains(group) ? definition.ValueIn(high) : definition.ValueIn(low))
+                    : definition.ValueIn(high) ?? definition.ValueIn(low);
+            KafkaSettingDefinitions.Set(result, definition, value);
+        }
+
+        // A key from a higher layer never gets a lower layer's key password.
+        if (groupsFromHigh.Contains(KafkaSettingDefinitions.Get(nameof(SslKeyLocation)).MergeGroup!))
+        {
+            KafkaSettingDefinitions.Set(result, KafkaSettingDefinitions.Get(nameof(SslKeyPassword)), high.SslKeyPassword);
+        }
+
+        return result;
     }
 
     /// <summary>Key by key, the higher layer winning; null when neither layer has any.</summary>
@@ -210,47 +178,17 @@ public sealed record KafkaConnectionSettings
             };
         }
 
-        var defaults = new KafkaConnectionOptions { BootstrapServers = string.Empty };
-        return new KafkaConnectionOptions
+        // Every setting the options have a property for is copied when given; the options' own initializers are the defaults.
+        var options = new KafkaConnectionOptions { BootstrapServers = BootstrapServers ?? string.Empty };
+        foreach (var definition in KafkaSettingDefinitions.All)
         {
-            BootstrapServers = BootstrapServers ?? string.Empty,
-            ClientId = ClientId ?? defaults.ClientId,
-            SecurityProtocol = protocol,
-            SaslMechanism = mechanism,
-            SaslUsername = SaslUsername,
-            SaslPassword = SaslPassword,
-            RequestTimeout = RequestTimeout ?? defaults.RequestTimeout,
-            SocketTimeout = SocketTimeout,
-            ConnectionSetupTimeout = ConnectionSetupTimeout,
-            ConnectionsMaxIdle = ConnectionsMaxIdle,
-            MetadataMaxAge = MetadataMaxAge,
-            MetadataRefreshInterval = MetadataRefreshInterval,
-            RetryBackoff = RetryBackoff,
-            RetryBackoffMax = RetryBackoffMax,
-            ReconnectBackoff = ReconnectBackoff,
-            ReconnectBackoffMax = ReconnectBackoffMax,
-            ApiVersionRequestTimeout = ApiVersionRequestTimeout,
-            OAuth = oauth,
-            SslCaLocation = SslCaLocation,
-            SslCaPem = SslCaPem,
-            SslCertificateLocation = SslCertificateLocation,
-            SslCertificatePem = SslCertificatePem,
-            SslKeyLocation = SslKeyLocation,
-            SslKeyPem = SslKeyPem,
-            SslKeyPassword = SslKeyPassword,
-            SslCrlLocation = SslCrlLocation,
-            EnableHostnameVerification = EnableHostnameVerification ?? true,
-            SkipCertificateCheck = SkipCertificateCheck ?? false,
-            KerberosServiceName = KerberosServiceName,
-            KerberosPrincipal = KerberosPrincipal,
-            KerberosKeytab = KerberosKeytab,
-            Properties = Properties ?? new Dictionary<string, string>(),
-            ProducerProperties = ProducerProperties ?? new Dictionary<string, string>(),
-            ConsumerProperties = ConsumerProperties ?? new Dictionary<string, string>(),
-            DefaultTopic = DefaultTopic,
-            ConsumerGroup = ConsumerGroup,
-            AutoOffsetReset = AutoOffsetReset,
-        };
+            if (definition.InOptions && definition.Name != nameof(BootstrapServers) && definition.ValueIn(this) is { } value)
+            {
+                KafkaSettingDefinitions.Set(options, definition.Name, value);
+            }
+        }
+
+        return options with { SecurityProtocol = protocol, SaslMechanism = mechanism, OAuth = oauth };
     }
 
     /// <summary>Never includes a secret.</summary>

@@ -8,21 +8,8 @@ namespace KafkaCatalog.Core.Connections;
 /// <summary>Checks <see cref="KafkaConnectionOptions"/>; see <see cref="KafkaConnectionOptions.Validate"/>.</summary>
 internal static partial class KafkaConnectionValidator
 {
-    /// <summary>librdkafka's accepted range for each timing property, in milliseconds (CONFIGURATION.md).</summary>
-    internal static readonly IReadOnlyDictionary<string, (long Min, long Max)> Ranges = new Dictionary<string, (long, long)>
-    {
-        ["socket.timeout.ms"] = (10, 300_000),
-        ["request.timeout.ms"] = (1, 900_000),
-        ["socket.connection.setup.timeout.ms"] = (1_000, int.MaxValue),
-        ["connections.max.idle.ms"] = (0, int.MaxValue),
-        ["metadata.max.age.ms"] = (1, 86_400_000),
-        ["topic.metadata.refresh.interval.ms"] = (-1, 3_600_000),
-        ["retry.backoff.ms"] = (1, 300_000),
-        ["retry.backoff.max.ms"] = (1, 300_000),
-        ["reconnect.backoff.ms"] = (0, 3_600_000),
-        ["reconnect.backoff.max.ms"] = (0, 3_600_000),
-        ["api.version.request.timeout.ms"] = (1, 300_000),
-    };
+    /// <summary>librdkafka's accepted range for each timing property, in milliseconds (from <see cref="KafkaSettingDefinitions"/>).</summary>
+    internal static IReadOnlyDictionary<string, (long Min, long Max)> Ranges => KafkaSettingDefinitions.Ranges;
 
     public static IReadOnlyList<KafkaConnectionProblem> Validate(KafkaConnectionOptions o, Func<string, bool> fileExists)
     {
@@ -42,17 +29,13 @@ internal static partial class KafkaConnectionValidator
 
     private static void ValidateTimings(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
     {
-        CheckRange(problems, nameof(o.RequestTimeout), "socket.timeout.ms", o.RequestTimeout);
-        CheckRange(problems, nameof(o.SocketTimeout), "socket.timeout.ms", o.SocketTimeout);
-        CheckRange(problems, nameof(o.ConnectionSetupTimeout), "socket.connection.setup.timeout.ms", o.ConnectionSetupTimeout);
-        CheckRange(problems, nameof(o.ConnectionsMaxIdle), "connections.max.idle.ms", o.ConnectionsMaxIdle);
-        CheckRange(problems, nameof(o.MetadataMaxAge), "metadata.max.age.ms", o.MetadataMaxAge);
-        CheckRange(problems, nameof(o.MetadataRefreshInterval), "topic.metadata.refresh.interval.ms", o.MetadataRefreshInterval);
-        CheckRange(problems, nameof(o.RetryBackoff), "retry.backoff.ms", o.RetryBackoff);
-        CheckRange(problems, nameof(o.RetryBackoffMax), "retry.backoff.max.ms", o.RetryBackoffMax);
-        CheckRange(problems, nameof(o.ReconnectBackoff), "reconnect.backoff.ms", o.ReconnectBackoff);
-        CheckRange(problems, nameof(o.ReconnectBackoffMax), "reconnect.backoff.max.ms", o.ReconnectBackoffMax);
-        CheckRange(problems, nameof(o.ApiVersionRequestTimeout), "api.version.request.timeout.ms", o.ApiVersionRequestTimeout);
+        foreach (var definition in KafkaSettingDefinitions.All)
+        {
+            if (definition.Range is { } range && definition.ValueIn(o) is TimeSpan value)
+            {
+                CheckRange(problems, definition.Name, range, value);
+            }
+        }
 
         if (o.RetryBackoff is { } rb && o.RetryBackoffMax is { } rbm && rbm < rb)
         {
@@ -67,15 +50,10 @@ internal static partial class KafkaConnectionValidator
         }
     }
 
-    private static void CheckRange(List<KafkaConnectionProblem> problems, string option, string property, TimeSpan? value)
+    private static void CheckRange(List<KafkaConnectionProblem> problems, string option, KafkaSettingValidation.Range range, TimeSpan value)
     {
-        if (value is not { } v)
-        {
-            return;
-        }
-
-        var (min, max) = Ranges[property];
-        var ms = v.TotalMilliseconds;
+        var (property, min, max) = (range.CheckedAs, range.Min, range.Max);
+        var ms = value.TotalMilliseconds;
         if (ms < min || ms > max || ms != Math.Floor(ms))
         {
             problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.TimingOutOfRange, option,
@@ -138,8 +116,8 @@ internal static partial class KafkaConnectionValidator
             }
 
             problems.AddRange(oauth.Validate());
-            CheckFile(problems, fileExists, "OAuth.CaLocation", "OAuth CA file", "token endpoint TLS", oauth.CaLocation,
-                "Check the path of the PEM file with the identity provider's CA certificates (-OAuthCaCertificatePath).");
+            var caFile = (KafkaSettingValidation.File)KafkaSettingDefinitions.Get(nameof(KafkaConnectionSettings.OAuthCaLocation)).Validation!;
+            CheckFile(problems, fileExists, "OAuth.CaLocation", caFile.What, "token endpoint TLS", oauth.CaLocation, caFile.Fix);
             if (o.Properties.TryGetValue("enable.sasl.oauthbearer.unsecure.jwt", out var unsecure) && IsTrue(unsecure))
             {
                 problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.OAuthConflictsWithUnsecureJwt, "Properties[enable.sasl.oauthbearer.unsecure.jwt]",
@@ -162,8 +140,8 @@ internal static partial class KafkaConnectionValidator
 
     private static void ValidateTls(KafkaConnectionOptions o, Func<string, bool> fileExists, List<KafkaConnectionProblem> problems)
     {
-        var anyTls = o.SslCaLocation ?? o.SslCaPem ?? o.SslCertificateLocation ?? o.SslCertificatePem ?? o.SslKeyLocation ?? o.SslCrlLocation;
-        if (!o.UsesTls && (anyTls is not null || o.SslKeyPem is not null || o.SslKeyPassword is not null))
+        var anyTls = KafkaSettingDefinitions.All.Any(d => d.Emission == LibrdkafkaEmission.Tls && d.ValueIn(o) is not null);
+        if (!o.UsesTls && anyTls)
         {
             problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.TlsSettingsWithoutTls, nameof(o.SecurityProtocol),
                 $"TLS certificate settings were given, but the security protocol is {Name(o.SecurityProtocol)}, which does not use TLS. Use -SecurityProtocol Ssl or SaslSsl, or remove the certificate settings."));
@@ -176,31 +154,14 @@ internal static partial class KafkaConnectionValidator
         Exclusive(problems, ErrorCatalog.SslKeyConflict, nameof(o.SslKeyLocation), o.SslKeyLocation is not null, o.SslKeyPem is not null,
             "Give the client key either as a file (ssl.key.location, -ClientKeyPath) or as PEM text (ssl.key.pem, -ClientKeyPem), not both.");
 
-        CheckFile(problems, fileExists, nameof(o.SslCaLocation), "CA file", "ssl.ca.location", o.SslCaLocation,
-            "Check the path, or pass the certificates as PEM text with -CaCertificatePem.");
-        CheckFile(problems, fileExists, nameof(o.SslCertificateLocation), "Client certificate file", "ssl.certificate.location", o.SslCertificateLocation,
-            "Check the path, or pass the certificate as PEM text with -ClientCertificatePem.");
-        CheckFile(problems, fileExists, nameof(o.SslKeyLocation), "Client key file", "ssl.key.location", o.SslKeyLocation,
-            "Check the path, or pass the key as PEM text with -ClientKeyPem.");
-        CheckFile(problems, fileExists, nameof(o.SslCrlLocation), "CRL file", "ssl.crl.location", o.SslCrlLocation,
-            "Check the path, or leave out -CrlPath.");
-
-        if (o.SslCaPem is not null && !LooksLikePem(o.SslCaPem, "CERTIFICATE"))
+        CheckFiles(o, LibrdkafkaEmission.Tls, fileExists, problems);
+        foreach (var definition in KafkaSettingDefinitions.All)
         {
-            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslCaPemInvalid, nameof(o.SslCaPem),
-                "The CA PEM text has no '-----BEGIN CERTIFICATE-----' block. Pass the content of a PEM file (not a path or DER bytes); for a file use -CaCertificatePath."));
-        }
-
-        if (o.SslCertificatePem is not null && !LooksLikePem(o.SslCertificatePem, "CERTIFICATE"))
-        {
-            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslCertificatePemInvalid, nameof(o.SslCertificatePem),
-                "The client certificate PEM text has no '-----BEGIN CERTIFICATE-----' block. Pass the content of a PEM file; for a file use -ClientCertificatePath."));
-        }
-
-        if (o.SslKeyPem is not null && !SecretText.Use(o.SslKeyPem, text => LooksLikePem(text, "PRIVATE KEY")))
-        {
-            problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.SslKeyPemInvalid, nameof(o.SslKeyPem),
-                "The client key PEM text has no '-----BEGIN ... PRIVATE KEY-----' block. Pass the content of a PEM key file; for a file use -ClientKeyPath."));
+            if (definition.Validation is KafkaSettingValidation.Pem pem && definition.ValueIn(o) is { } given
+                && !(given is SecureString secret ? SecretText.Use(secret, text => LooksLikePem(text, pem.Label)) : LooksLikePem((string)given, pem.Label)))
+            {
+                problems.Add(KafkaConnectionProblem.Error(pem.Error, definition.Name, pem.Message));
+            }
         }
 
         var hasCert = o.SslCertificateLocation is not null || o.SslCertificatePem is not null;
@@ -237,7 +198,7 @@ internal static partial class KafkaConnectionValidator
 
     private static void ValidateKerberos(KafkaConnectionOptions o, Func<string, bool> fileExists, List<KafkaConnectionProblem> problems)
     {
-        if (o.SaslMechanism != KafkaSaslMechanism.Gssapi && (o.KerberosServiceName ?? o.KerberosPrincipal ?? o.KerberosKeytab) is not null)
+        if (o.SaslMechanism != KafkaSaslMechanism.Gssapi && KafkaSettingDefinitions.All.Any(d => d.Emission == LibrdkafkaEmission.Gssapi && d.ValueIn(o) is not null))
         {
             problems.Add(KafkaConnectionProblem.Error(ErrorCatalog.KerberosWithoutGssapi, nameof(o.KerberosPrincipal),
                 $"Kerberos settings were given, but the SASL mechanism is {Name(o.SaslMechanism)}. Use -SaslMechanism Gssapi, or remove the Kerberos settings."));
@@ -249,8 +210,7 @@ internal static partial class KafkaConnectionValidator
                 "The Kerberos service name must be a single word such as 'kafka'."));
         }
 
-        CheckFile(problems, fileExists, nameof(o.KerberosKeytab), "Kerberos keytab", "sasl.kerberos.keytab", o.KerberosKeytab,
-            "Check the path; without a keytab, librdkafka uses the ticket cache of the current user (kinit).");
+        CheckFiles(o, LibrdkafkaEmission.Gssapi, fileExists, problems);
     }
 
     private static void ValidateProperties(KafkaConnectionOptions o, List<KafkaConnectionProblem> problems)
@@ -281,6 +241,18 @@ internal static partial class KafkaConnectionValidator
         if (a && b)
         {
             problems.Add(KafkaConnectionProblem.Error(code, option, message));
+        }
+    }
+
+    /// <summary>The file settings written under <paramref name="emission"/>, in table order.</summary>
+    private static void CheckFiles(KafkaConnectionOptions o, LibrdkafkaEmission emission, Func<string, bool> fileExists, List<KafkaConnectionProblem> problems)
+    {
+        foreach (var definition in KafkaSettingDefinitions.All)
+        {
+            if (definition.Emission == emission && definition.Validation is KafkaSettingValidation.File file)
+            {
+                CheckFile(problems, fileExists, definition.Name, file.What, definition.LibrdkafkaKey!, (string?)definition.ValueIn(o), file.Fix);
+            }
         }
     }
 

@@ -17,7 +17,8 @@ public static class KafkaEnvironment
     public const string SaslPassword = "KAFKA_SASL_PASSWORD";
     public const string ClientId = "KAFKA_CLIENT_ID";
 
-    public static IReadOnlyList<string> VariableNames { get; } = new[] { BootstrapServers, SecurityProtocol, SaslMechanism, SaslUsername, SaslPassword, ClientId };
+    /// <summary>The variables, as <see cref="KafkaSettingDefinitions"/> lists them.</summary>
+    public static IReadOnlyList<string> VariableNames => KafkaSettingDefinitions.EnvironmentVariables;
 
     /// <summary>Reads the variables from <paramref name="environment"/> (e.g. Environment.GetEnvironmentVariables()).</summary>
     /// <exception cref="KafkaConnectionException">A variable has a value that cannot be used; the problem names the variable.</exception>

@@ -36,68 +36,40 @@ public static class LibrdkafkaConfig
     public static Dictionary<string, string> Build(KafkaConnectionOptions options, KafkaClientRole role)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["bootstrap.servers"] = options.BootstrapServers,
-            ["client.id"] = options.ClientId,
-            ["security.protocol"] = ProtocolName(options.SecurityProtocol),
-            ["socket.timeout.ms"] = Ms(options.SocketTimeout ?? options.RequestTimeout),
-        };
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
 
+        // Every setting with a librdkafka key, when its condition holds and it has a value (KafkaSettingDefinitions).
+        foreach (var definition in KafkaSettingDefinitions.All)
+        {
+            var applies = definition.Emission switch
+            {
+                LibrdkafkaEmission.Always => true,
+                LibrdkafkaEmission.Sasl => options.SaslMechanism != KafkaSaslMechanism.None,
+                LibrdkafkaEmission.Gssapi => options.SaslMechanism == KafkaSaslMechanism.Gssapi,
+                LibrdkafkaEmission.Tls => options.UsesTls,
+                _ => false,
+            };
+            if (applies && KafkaSettingDefinitions.LibrdkafkaText(definition.ValueIn(options)) is { } text)
+            {
+                properties[definition.LibrdkafkaKey!] = text;
+            }
+        }
+
+        // The settings whose librdkafka value is translated or shared (LibrdkafkaEmission.Rule).
+        properties["security.protocol"] = ProtocolName(options.SecurityProtocol);
+        properties["socket.timeout.ms"] = Ms(options.SocketTimeout ?? options.RequestTimeout);
         if (role == KafkaClientRole.Producer)
         {
             properties["request.timeout.ms"] = Ms(options.RequestTimeout);
         }
 
-        SetMs(properties, "socket.connection.setup.timeout.ms", options.ConnectionSetupTimeout);
-        SetMs(properties, "connections.max.idle.ms", options.ConnectionsMaxIdle);
-        SetMs(properties, "metadata.max.age.ms", options.MetadataMaxAge);
-        SetMs(properties, "topic.metadata.refresh.interval.ms", options.MetadataRefreshInterval);
-        SetMs(properties, "retry.backoff.ms", options.RetryBackoff);
-        SetMs(properties, "retry.backoff.max.ms", options.RetryBackoffMax);
-        SetMs(properties, "reconnect.backoff.ms", options.ReconnectBackoff);
-        SetMs(properties, "reconnect.backoff.max.ms", options.ReconnectBackoffMax);
-        SetMs(properties, "api.version.request.timeout.ms", options.ApiVersionRequestTimeout);
-
         if (options.SaslMechanism != KafkaSaslMechanism.None)
         {
             properties["sasl.mechanism"] = MechanismName(options.SaslMechanism);
-            if (options.SaslUsername is not null)
-            {
-                properties["sasl.username"] = options.SaslUsername;
-            }
-
-            if (options.SaslPassword is not null)
-            {
-                properties["sasl.password"] = SecretText.Reveal(options.SaslPassword);
-            }
-
-            if (options.SaslMechanism == KafkaSaslMechanism.Gssapi)
-            {
-                SetIfNotNull(properties, "sasl.kerberos.service.name", options.KerberosServiceName);
-                SetIfNotNull(properties, "sasl.kerberos.principal", options.KerberosPrincipal);
-                SetIfNotNull(properties, "sasl.kerberos.keytab", options.KerberosKeytab);
-            }
         }
 
         if (options.UsesTls)
         {
-            SetIfNotNull(properties, "ssl.ca.location", options.SslCaLocation);
-            SetIfNotNull(properties, "ssl.ca.pem", options.SslCaPem);
-            SetIfNotNull(properties, "ssl.certificate.location", options.SslCertificateLocation);
-            SetIfNotNull(properties, "ssl.certificate.pem", options.SslCertificatePem);
-            SetIfNotNull(properties, "ssl.key.location", options.SslKeyLocation);
-            if (options.SslKeyPem is not null)
-            {
-                properties["ssl.key.pem"] = SecretText.Reveal(options.SslKeyPem);
-            }
-
-            if (options.SslKeyPassword is not null)
-            {
-                properties["ssl.key.password"] = SecretText.Reveal(options.SslKeyPassword);
-            }
-
-            SetIfNotNull(properties, "ssl.crl.location", options.SslCrlLocation);
             var verifyHost = options.EnableHostnameVerification && !options.SkipCertificateCheck;
             properties["ssl.endpoint.identification.algorithm"] = verifyHost ? "https" : "none";
             properties["enable.ssl.certificate.verification"] = options.SkipCertificateCheck ? "false" : "true";
@@ -290,22 +262,6 @@ public static class LibrdkafkaConfig
         }
 
         return string.Join(",", parts);
-    }
-
-    private static void SetMs(Dictionary<string, string> properties, string key, TimeSpan? value)
-    {
-        if (value is { } v)
-        {
-            properties[key] = Ms(v);
-        }
-    }
-
-    private static void SetIfNotNull(Dictionary<string, string> properties, string key, string? value)
-    {
-        if (value is not null)
-        {
-            properties[key] = value;
-        }
     }
 
     private static string Ms(TimeSpan value) =>

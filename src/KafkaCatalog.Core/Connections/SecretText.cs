@@ -21,12 +21,17 @@ internal static class SecretText
         return secure;
     }
 
-    /// <summary>Property names whose values are secrets (kept out of JSON, errors and warnings).</summary>
+    /// <summary>
+    /// Property names whose values are secrets (kept out of JSON, errors and warnings): any name with password,
+    /// secret, token or credential, the keys of every secret setting (<see cref="KafkaSettingDefinitions"/>), and
+    /// librdkafka's secrets that are no setting of their own.
+    /// </summary>
     public static bool IsSensitiveKey(string key)
     {
         var k = key.ToLowerInvariant();
         return k.Contains("password", StringComparison.Ordinal) || k.Contains("secret", StringComparison.Ordinal)
             || k.Contains("token", StringComparison.Ordinal) || k.Contains("credential", StringComparison.Ordinal)
-            || k is "sasl.oauthbearer.config" or "ssl.key.pem" or "ssl_key_pem" or "ssl.keystore.password";
+            || KafkaSettingDefinitions.SecretKeys.Contains(k)
+            || k is "sasl.oauthbearer.config" or "ssl_key_pem" or "ssl.keystore.password";
     }
 }

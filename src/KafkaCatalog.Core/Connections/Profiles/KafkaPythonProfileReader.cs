@@ -14,16 +14,19 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 /// </summary>
 internal static class KafkaPythonProfileReader
 {
-    internal static readonly string[] MappedKeys =
+    private static string? KeyOf(KafkaSettingDefinition d) => d.KafkaPythonKey;
+
+    private const string TokenProvider = "sasl_oauth_token_provider";
+
+    /// <summary>Keys this reader maps to librdkafka properties or reads with rules of its own (not settings of the table).</summary>
+    private static readonly string[] ReaderKeys =
     {
-        "bootstrap_servers", "client_id", "request_timeout_ms", "connections_max_idle_ms", "retry_backoff_ms",
-        "reconnect_backoff_ms", "reconnect_backoff_max_ms", "max_in_flight_requests_per_connection",
-        "receive_buffer_bytes", "send_buffer_bytes", "socket_options", "metadata_max_age_ms", "security_protocol",
-        "ssl_check_hostname", "ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password", "ssl_crlfile",
-        "api_version", "api_version_auto_timeout_ms", "sasl_mechanism", "sasl_plain_username", "sasl_plain_password",
-        "sasl_kerberos_service_name", "sasl_oauth_token_provider",
-        "client_dns_lookup", "receive_message_max_bytes", "socket_connection_setup_timeout_ms", "default_api_timeout_ms",
+        "max_in_flight_requests_per_connection", "receive_buffer_bytes", "send_buffer_bytes", "socket_options", "api_version",
+        "client_dns_lookup", "receive_message_max_bytes", "default_api_timeout_ms",
     };
+
+    /// <summary>The keys with a setting (<see cref="KafkaSettingDefinition.KafkaPythonKey"/>), then the reader's own.</summary>
+    internal static readonly string[] MappedKeys = KafkaSettingDefinitions.TopLevelKeys(KeyOf).Concat(ReaderKeys).ToArray();
 
     /// <summary>kafka-python keywords with no librdkafka equivalent: accepted with a warning.</summary>
     internal static readonly IReadOnlyDictionary<string, string> UnmappedKeys = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -45,7 +48,7 @@ internal static class KafkaPythonProfileReader
         ["socket_connection_setup_timeout_max_ms"] = "librdkafka has one connection setup timeout (socket.connection.setup.timeout.ms, from socket_connection_setup_timeout_ms) and no exponential growth of it.",
     };
 
-    internal static readonly string[] OAuthProviderKeys = { "token_url", "client_id", "client_secret", "scope", "extensions" };
+    internal static readonly string[] OAuthProviderKeys = KafkaSettingDefinitions.KeysIn(KeyOf, TokenProvider).Select(p => p.Key).ToArray();
 
     internal static readonly string[] AllKeys = MappedKeys.Concat(UnmappedKeys.Keys).ToArray();
 
@@ -61,8 +64,9 @@ internal static class KafkaPythonProfileReader
         }
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        var bootstrap = ProfileContext.Get(root, "bootstrap_servers") is { Kind: not ProfileNodeKind.Null }
-            ? KafkaProfileReader.JoinServers(context, root, "bootstrap_servers")
+        var bootstrapKey = KafkaSettingDefinitions.KeyOf(nameof(KafkaConnectionSettings.BootstrapServers), KeyOf);
+        var bootstrap = ProfileContext.Get(root, bootstrapKey) is { Kind: not ProfileNodeKind.Null }
+            ? KafkaProfileReader.JoinServers(context, root, bootstrapKey)
             : null;
 
         SetInt(context, root, properties, "max_in_flight_requests_per_connection", "max.in.flight.requests.per.connection", 1, 1_000_000);
@@ -73,43 +77,27 @@ internal static class KafkaPythonProfileReader
         ReadSocketOptions(context, root, properties);
         ReadApiVersion(context, root, properties);
 
-        var mechanism = context.Mechanism(root, null, "sasl_mechanism");
-
         // request_timeout_ms is one request's timeout: librdkafka's socket.timeout.ms (10 .. 300000), and KafkaCatalog's
         // per-call deadline unless kafka-python 3's default_api_timeout_ms (the whole operation's deadline) is also given.
-        var requestTimeout = context.Milliseconds(root, null, "request_timeout_ms", "socket.timeout.ms");
-        var operationTimeout = context.Milliseconds(root, null, "default_api_timeout_ms", "socket.timeout.ms");
-        var settings = new KafkaConnectionSettings
-        {
-            BootstrapServers = bootstrap,
-            ClientId = context.String(root, null, "client_id"),
-            RequestTimeout = operationTimeout ?? requestTimeout,
-            SocketTimeout = operationTimeout is null ? null : requestTimeout,
-            ConnectionSetupTimeout = context.Milliseconds(root, null, "socket_connection_setup_timeout_ms", "socket.connection.setup.timeout.ms"),
-            ConnectionsMaxIdle = context.Milliseconds(root, null, "connections_max_idle_ms", "connections.max.idle.ms"),
-            RetryBackoff = context.Milliseconds(root, null, "retry_backoff_ms", "retry.backoff.ms"),
-            ReconnectBackoff = context.Milliseconds(root, null, "reconnect_backoff_ms", "reconnect.backoff.ms"),
-            ReconnectBackoffMax = context.Milliseconds(root, null, "reconnect_backoff_max_ms", "reconnect.backoff.max.ms"),
-            // kafka-python's metadata_max_age_ms is the forced refresh period: librdkafka's topic.metadata.refresh.interval.ms.
-            MetadataRefreshInterval = context.Milliseconds(root, null, "metadata_max_age_ms", "topic.metadata.refresh.interval.ms"),
-            ApiVersionRequestTimeout = context.Milliseconds(root, null, "api_version_auto_timeout_ms", "api.version.request.timeout.ms"),
-            SecurityProtocol = context.Protocol(root, null, "security_protocol"),
-            EnableHostnameVerification = context.Bool(root, null, "ssl_check_hostname"),
-            SslCaLocation = context.FilePath(root, null, "ssl_cafile"),
-            SslCertificateLocation = context.FilePath(root, null, "ssl_certfile"),
-            SslKeyLocation = context.FilePath(root, null, "ssl_keyfile"),
-            SslKeyPassword = context.Secret(root, null, "ssl_password"),
-            SslCrlLocation = context.FilePath(root, null, "ssl_crlfile"),
-            SaslMechanism = mechanism,
-            SaslUsername = context.String(root, null, "sasl_plain_username"),
-            SaslPassword = context.Secret(root, null, "sasl_plain_password"),
-            KerberosServiceName = context.String(root, null, "sasl_kerberos_service_name"),
-            Properties = properties.Count > 0 ? properties : null,
-        };
+        var requestTimeoutDefinition = KafkaSettingDefinitions.Get(nameof(KafkaConnectionSettings.RequestTimeout));
+        var requestTimeout = context.Milliseconds(root, null, requestTimeoutDefinition.KafkaPythonKey!, requestTimeoutDefinition.Range!.CheckedAs);
+        var operationTimeout = context.Milliseconds(root, null, "default_api_timeout_ms", requestTimeoutDefinition.Range!.CheckedAs);
 
-        if (context.Map(root, null, "sasl_oauth_token_provider") is { } provider)
+        // Every other top-level key with a setting is read as the table types it.
+        var settings = KafkaSettingDefinitions.With(
+            new KafkaConnectionSettings
+            {
+                BootstrapServers = bootstrap,
+                RequestTimeout = operationTimeout ?? requestTimeout,
+                SocketTimeout = operationTimeout is null ? null : requestTimeout,
+                Properties = properties.Count > 0 ? properties : null,
+            },
+            context.ReadAll(root, null, KeyOf, d => d.Name is not (nameof(KafkaConnectionSettings.BootstrapServers) or nameof(KafkaConnectionSettings.RequestTimeout))));
+        var mechanism = settings.SaslMechanism;
+
+        if (context.Map(root, null, TokenProvider) is { } provider)
         {
-            const string prefix = "sasl_oauth_token_provider";
+            const string prefix = TokenProvider;
             context.CheckKeys(provider, prefix, OAuthProviderKeys);
             if (mechanism is not null and not KafkaSaslMechanism.OAuthBearer)
             {
@@ -118,15 +106,7 @@ internal static class KafkaPythonProfileReader
                     "Set sasl_mechanism to OAUTHBEARER, or remove sasl_oauth_token_provider.");
             }
 
-            settings = settings with
-            {
-                SaslMechanism = KafkaSaslMechanism.OAuthBearer,
-                OAuthTokenEndpoint = context.AbsoluteUri(provider, prefix, "token_url"),
-                OAuthClientId = context.String(provider, prefix, "client_id"),
-                OAuthClientSecret = context.Secret(provider, prefix, "client_secret"),
-                OAuthScope = context.String(provider, prefix, "scope"),
-                OAuthExtensions = context.StringMap(provider, prefix, "extensions"),
-            };
+            settings = KafkaSettingDefinitions.With(settings with { SaslMechanism = KafkaSaslMechanism.OAuthBearer }, context.ReadAll(provider, prefix, KeyOf));
         }
 
         settings = DropUnused(context, root, settings);
@@ -139,8 +119,11 @@ internal static class KafkaPythonProfileReader
         };
     }
 
-    private static readonly string[] SslKeys = ["ssl_cafile", "ssl_certfile", "ssl_keyfile", "ssl_password", "ssl_crlfile", "ssl_check_hostname"];
-    private static readonly string[] SaslKeys = ["sasl_mechanism", "sasl_plain_username", "sasl_plain_password", "sasl_kerberos_service_name", "sasl_oauth_token_provider"];
+    /// <summary>The settings kafka-python reads only with SSL / SASL_SSL (ssl_*) and only with SASL_* (sasl_*), by their top-level key.</summary>
+    private static readonly KafkaSettingDefinition[] SslSettings = KafkaSettingDefinitions.All.Where(d => d.KafkaPythonKey?.StartsWith("ssl_", StringComparison.Ordinal) == true).ToArray();
+    private static readonly KafkaSettingDefinition[] SaslSettings = KafkaSettingDefinitions.All.Where(d => d.KafkaPythonKey?.StartsWith("sasl_", StringComparison.Ordinal) == true).ToArray();
+    private static readonly string[] SslKeys = SslSettings.Select(d => d.KafkaPythonKey!.Split('.')[0]).Distinct(StringComparer.Ordinal).ToArray();
+    private static readonly string[] SaslKeys = SaslSettings.Select(d => d.KafkaPythonKey!.Split('.')[0]).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// kafka-python reads the ssl_* keys only with security_protocol SSL or SASL_SSL and the sasl_* keys only with
@@ -160,15 +143,7 @@ internal static class KafkaPythonProfileReader
                 context.Warn("ProfileKeyIgnored", key, $"ignored: security_protocol is {protocolName}, and kafka-python uses the ssl_* keys only with SSL or SASL_SSL.");
             }
 
-            settings = settings with
-            {
-                SslCaLocation = null,
-                SslCertificateLocation = null,
-                SslKeyLocation = null,
-                SslKeyPassword = null,
-                SslCrlLocation = null,
-                EnableHostnameVerification = null,
-            };
+            settings = KafkaSettingDefinitions.With(settings, SslSettings.Select(d => (d, (object?)null)));
         }
 
         if (protocol is not (KafkaSecurityProtocol.SaslPlaintext or KafkaSecurityProtocol.SaslSsl))
@@ -178,23 +153,12 @@ internal static class KafkaPythonProfileReader
                 context.Warn("ProfileKeyIgnored", key, $"ignored: security_protocol is {protocolName}, and kafka-python uses the sasl_* keys only with SASL_PLAINTEXT or SASL_SSL.");
             }
 
-            return settings with
-            {
-                SaslMechanism = null,
-                SaslUsername = null,
-                SaslPassword = null,
-                KerberosServiceName = null,
-                OAuthTokenEndpoint = null,
-                OAuthClientId = null,
-                OAuthClientSecret = null,
-                OAuthScope = null,
-                OAuthExtensions = null,
-            };
+            return KafkaSettingDefinitions.With(settings, SaslSettings.Select(d => (d, (object?)null)));
         }
 
         if (settings.SaslMechanism != KafkaSaslMechanism.Gssapi && settings.KerberosServiceName is not null)
         {
-            context.Warn("ProfileKeyIgnored", "sasl_kerberos_service_name", "ignored: kafka-python uses it only with sasl_mechanism GSSAPI.");
+            context.Warn("ProfileKeyIgnored", KafkaSettingDefinitions.KeyOf(nameof(KafkaConnectionSettings.KerberosServiceName), KeyOf), "ignored: kafka-python uses it only with sasl_mechanism GSSAPI.");
             settings = settings with { KerberosServiceName = null };
         }
 

@@ -157,8 +157,6 @@ internal static partial class LibrdkafkaPropertiesReader
                 }
 
                 return settings with { BootstrapServers = servers };
-            case "client.id":
-                return settings with { ClientId = value };
             case "security.protocol":
                 return LibrdkafkaConfig.TryParseProtocol(value, out var protocol)
                     ? settings with { SecurityProtocol = protocol }
@@ -172,18 +170,8 @@ internal static partial class LibrdkafkaPropertiesReader
                 return LibrdkafkaConfig.TryParseMechanism(value, out var mechanism)
                     ? settings with { SaslMechanism = mechanism }
                     : throw Invalid($"'{value}' is not a SASL mechanism librdkafka has.", "Use PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER or GSSAPI.");
-            case "sasl.username":
-                return settings with { SaslUsername = value };
-            case "sasl.password":
-                return settings with { SaslPassword = SecretText.Protect(value) };
             case "sasl.jaas.config":
                 return ApplyJaas(context, settings, key, entry);
-            case "sasl.kerberos.service.name":
-                return settings with { KerberosServiceName = value };
-            case "sasl.kerberos.principal":
-                return settings with { KerberosPrincipal = value };
-            case "sasl.kerberos.keytab":
-                return settings with { KerberosKeytab = FilePath(context, value) };
             case "ssl.ca.location":
                 if (value == "probe" || Directory.Exists(FilePath(context, value)))
                 {
@@ -193,20 +181,6 @@ internal static partial class LibrdkafkaPropertiesReader
                 }
 
                 return settings with { SslCaLocation = FilePath(context, value) };
-            case "ssl.ca.pem":
-                return settings with { SslCaPem = value };
-            case "ssl.certificate.location":
-                return settings with { SslCertificateLocation = FilePath(context, value) };
-            case "ssl.certificate.pem":
-                return settings with { SslCertificatePem = value };
-            case "ssl.key.location":
-                return settings with { SslKeyLocation = FilePath(context, value) };
-            case "ssl.key.pem":
-                return settings with { SslKeyPem = SecretText.Protect(value) };
-            case "ssl.key.password":
-                return settings with { SslKeyPassword = SecretText.Protect(value) };
-            case "ssl.crl.location":
-                return settings with { SslCrlLocation = FilePath(context, value) };
             case "ssl.endpoint.identification.algorithm":
                 // Java turns host name checks off with an empty value; librdkafka with 'none'.
                 return value.Trim().ToLowerInvariant() switch
@@ -230,6 +204,18 @@ internal static partial class LibrdkafkaPropertiesReader
                 }
 
                 return settings with { SocketTimeout = TimeSpan.FromMilliseconds(ms) };
+        }
+
+        // Every other key with a setting (KafkaSettingDefinition.PropertiesFileKey): text, a path, or a secret.
+        if (KafkaSettingDefinitions.ForPropertiesFileKey(key) is { } definition)
+        {
+            return KafkaSettingDefinitions.With(settings, [(definition, definition.Kind switch
+            {
+                KafkaSettingKind.Text or KafkaSettingKind.Pem => value,
+                KafkaSettingKind.Path => FilePath(context, value),
+                KafkaSettingKind.Secret => SecretText.Protect(value),
+                _ => throw new InvalidOperationException($"Properties key {key} of setting {definition.Name} needs a rule of its own in this reader."),
+            })]);
         }
 
         if (key.StartsWith("schema.registry.", StringComparison.Ordinal) || key.StartsWith("basic.auth.", StringComparison.Ordinal))

@@ -9,19 +9,22 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 /// </summary>
 internal static class MageProfileReader
 {
-    internal static readonly string[] RootKeys =
-    {
-        "connector_type", "bootstrap_server", "topic", "topics", "consumer_group", "include_metadata", "api_version",
-        "batch_size", "timeout_ms", "auto_offset_reset", "max_partition_fetch_bytes", "security_protocol",
-        "ssl_config", "sasl_config", "serde_config", "offset",
-    };
+    private static string? KeyOf(KafkaSettingDefinition d) => d.MageKey;
 
-    internal static readonly string[] SslKeys = { "cafile", "certfile", "keyfile", "password", "check_hostname" };
+    private static string Key(string setting, string? section = null) => KafkaSettingDefinitions.KeyOf(setting, KeyOf, section);
 
-    internal static readonly string[] SaslKeys =
+    private const string SslSection = "ssl_config";
+    private const string SaslSection = "sasl_config";
+
+    /// <summary>The top-level keys with a setting (<see cref="KafkaSettingDefinition.MageKey"/>), then the keys this reader handles itself.</summary>
+    internal static readonly string[] RootKeys = KafkaSettingDefinitions.TopLevelKeys(KeyOf).Concat(new[]
     {
-        "mechanism", "username", "password", "oauth_token_url", "oauth_client_id", "oauth_client_secret", "oauth_scope",
-    };
+        "connector_type", "topics", "include_metadata", "api_version", "batch_size", "timeout_ms", "max_partition_fetch_bytes", "serde_config", "offset",
+    }).ToArray();
+
+    internal static readonly string[] SslKeys = KafkaSettingDefinitions.KeysIn(KeyOf, SslSection).Select(p => p.Key).ToArray();
+
+    internal static readonly string[] SaslKeys = KafkaSettingDefinitions.KeysIn(KeyOf, SaslSection).Select(p => p.Key).ToArray();
 
     internal static readonly string[] SerdeKeys =
     {
@@ -30,7 +33,11 @@ internal static class MageProfileReader
 
     internal static readonly string[] OffsetKeys = { "type", "value", "partitions" };
 
-    private static readonly string[] OAuthKeys = { "oauth_token_url", "oauth_client_id", "oauth_client_secret", "oauth_scope" };
+    private static bool IsOAuth(KafkaSettingDefinition d) => d.Name.StartsWith("OAuth", StringComparison.Ordinal);
+
+    private static readonly string[] OAuthKeys = KafkaSettingDefinitions.KeysIn(KeyOf, SaslSection).Where(p => IsOAuth(p.Definition)).Select(p => p.Key).ToArray();
+
+    private static readonly string[] UserKeys = [Key(nameof(KafkaConnectionSettings.SaslUsername), SaslSection), Key(nameof(KafkaConnectionSettings.SaslPassword), SaslSection)];
 
     public static KafkaProfile Read(ProfileNode? rootNode, ProfileContext context)
     {
@@ -52,16 +59,17 @@ internal static class MageProfileReader
                 $"connector_type is '{connector}', not 'kafka'.", "Use the Kafka source or destination YAML of the Mage pipeline.");
         }
 
-        var bootstrap = ProfileContext.Get(root, "bootstrap_server") is { Kind: not ProfileNodeKind.Null }
-            ? KafkaProfileReader.JoinServers(context, root, "bootstrap_server")
+        var bootstrapKey = Key(nameof(KafkaConnectionSettings.BootstrapServers));
+        var bootstrap = ProfileContext.Get(root, bootstrapKey) is { Kind: not ProfileNodeKind.Null }
+            ? KafkaProfileReader.JoinServers(context, root, bootstrapKey)
             : null;
 
-        var protocol = context.Protocol(root, null, "security_protocol");
+        var protocol = context.Protocol(root, null, Key(nameof(KafkaConnectionSettings.SecurityProtocol)));
         var settings = new KafkaConnectionSettings { BootstrapServers = bootstrap, SecurityProtocol = protocol };
         settings = ReadSsl(root, context, settings, protocol);
         settings = ReadSasl(root, context, settings, protocol);
 
-        var topic = context.String(root, null, "topic");
+        var topic = context.String(root, null, Key(nameof(KafkaConnectionSettings.DefaultTopic)));
         var topics = ReadTopics(root, context);
         var defaultTopic = !string.IsNullOrWhiteSpace(topic) ? topic.Trim() : topics.Count == 1 ? topics[0] : null;
         if (defaultTopic is null && topics.Count > 1)
@@ -70,7 +78,7 @@ internal static class MageProfileReader
                 $"The profile reads {topics.Count} topics ({string.Join(", ", topics)}); Publish-KafkaMessage and Receive-KafkaMessage need -Topic to pick one.");
         }
 
-        var group = context.String(root, null, "consumer_group");
+        var group = context.String(root, null, Key(nameof(KafkaConnectionSettings.ConsumerGroup)));
         var consumer = new Dictionary<string, string>(StringComparer.Ordinal);
         var reset = ReadOffsetReset(root, context);
         if (reset is { } r)
@@ -161,7 +169,8 @@ internal static class MageProfileReader
     /// </summary>
     private static KafkaOffsetReset? ReadOffsetReset(ProfileNode root, ProfileContext context)
     {
-        if (context.String(root, null, "auto_offset_reset") is not { } text)
+        var key = Key(nameof(KafkaConnectionSettings.AutoOffsetReset));
+        if (context.String(root, null, key) is not { } text)
         {
             return null;
         }
@@ -175,7 +184,7 @@ internal static class MageProfileReader
             case "none":
                 return KafkaOffsetReset.None;
             default:
-                context.Warn("ProfileOffsetResetNone", "auto_offset_reset",
+                context.Warn("ProfileOffsetResetNone", key,
                     $"'{text}' is not earliest or latest; kafka-python (and so Mage) then resets nowhere, as with none: a partition without a committed offset is an error. Write earliest or latest if that is not meant.");
                 return KafkaOffsetReset.None;
         }
@@ -213,76 +222,66 @@ internal static class MageProfileReader
 
     private static KafkaConnectionSettings ReadSsl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var ssl = ProtocolSection(root, context, "ssl_config", SslKeys, protocol, [KafkaSecurityProtocol.Ssl, KafkaSecurityProtocol.SaslSsl], "SSL or SASL_SSL");
+        var ssl = ProtocolSection(root, context, SslSection, SslKeys, protocol, [KafkaSecurityProtocol.Ssl, KafkaSecurityProtocol.SaslSsl], "SSL or SASL_SSL");
         if (ssl is null)
         {
             return settings;
         }
 
-        var checkHostname = context.Bool(ssl, "ssl_config", "check_hostname");
+        var checkHostnameKey = Key(nameof(KafkaConnectionSettings.EnableHostnameVerification), SslSection);
+        var caKey = Key(nameof(KafkaConnectionSettings.SslCaLocation), SslSection);
+        var checkHostname = context.Bool(ssl, SslSection, checkHostnameKey);
         if (protocol == KafkaSecurityProtocol.SaslSsl)
         {
             // Mage's SASL_SSL branch passes only ssl_cafile to kafka-python; host names are then checked
             // (kafka-python's ssl_check_hostname default True), whatever ssl_config says.
-            foreach (var unused in new[] { "certfile", "keyfile", "password", "check_hostname" })
+            foreach (var unused in SslKeys.Where(k => k != caKey))
             {
                 if (ProfileContext.Get(ssl, unused) is { Kind: not ProfileNodeKind.Null })
                 {
-                    context.Warn("ProfileKeyIgnored", "ssl_config." + unused,
-                        unused == "check_hostname"
+                    context.Warn("ProfileKeyIgnored", SslSection + "." + unused,
+                        unused == checkHostnameKey
                             ? "check_hostname is ignored with SASL_SSL: Mage passes only cafile there, so kafka-python verifies broker host names; KafkaCatalog does too. Use -NoHostnameVerification to turn it off."
                             : $"{unused} is ignored with SASL_SSL: Mage passes only cafile there. Connect with an SSL profile or -SslCertificateLocation/-SslKeyLocation for mutual TLS.");
                 }
             }
 
-            return settings with { SslCaLocation = context.FilePath(ssl, "ssl_config", "cafile"), EnableHostnameVerification = true };
+            return settings with { SslCaLocation = context.FilePath(ssl, SslSection, caKey), EnableHostnameVerification = true };
         }
 
         if (checkHostname is null)
         {
             // SSLConfig.check_hostname defaults to False in Mage's source and sink.
-            context.Warn("MageHostnameCheckDefault", "ssl_config.check_hostname",
+            context.Warn("MageHostnameCheckDefault", SslSection + "." + checkHostnameKey,
                 "check_hostname is not set: Mage's default is false, so broker host names are not verified (the certificates still are). Add check_hostname: true to verify them.");
         }
 
-        return settings with
-        {
-            SslCaLocation = context.FilePath(ssl, "ssl_config", "cafile"),
-            SslCertificateLocation = context.FilePath(ssl, "ssl_config", "certfile"),
-            SslKeyLocation = context.FilePath(ssl, "ssl_config", "keyfile"),
-            SslKeyPassword = context.Secret(ssl, "ssl_config", "password"),
-            EnableHostnameVerification = checkHostname ?? false,
-        };
+        // Every ssl_config key with a setting, as the table types it; check_hostname with Mage's default.
+        var read = KafkaSettingDefinitions.With(settings, context.ReadAll(ssl, SslSection, KeyOf, d => d.Name != nameof(KafkaConnectionSettings.EnableHostnameVerification)));
+        return read with { EnableHostnameVerification = checkHostname ?? false };
     }
 
     private static KafkaConnectionSettings ReadSasl(ProfileNode root, ProfileContext context, KafkaConnectionSettings settings, KafkaSecurityProtocol? protocol)
     {
-        var sasl = ProtocolSection(root, context, "sasl_config", SaslKeys, protocol, [KafkaSecurityProtocol.SaslSsl, KafkaSecurityProtocol.SaslPlaintext], "SASL_SSL or SASL_PLAINTEXT");
+        var sasl = ProtocolSection(root, context, SaslSection, SaslKeys, protocol, [KafkaSecurityProtocol.SaslSsl, KafkaSecurityProtocol.SaslPlaintext], "SASL_SSL or SASL_PLAINTEXT");
         if (sasl is null)
         {
             return settings;
         }
 
         // Mage's default mechanism is PLAIN; kafka-python takes the name as written (AWS_MSK_IAM is refused with the alternatives).
-        var mechanism = context.Mechanism(sasl, "sasl_config", "mechanism") ?? KafkaSaslMechanism.Plain;
+        var mechanism = context.Mechanism(sasl, SaslSection, Key(nameof(KafkaConnectionSettings.SaslMechanism), SaslSection)) ?? KafkaSaslMechanism.Plain;
         if (mechanism == KafkaSaslMechanism.OAuthBearer)
         {
-            WarnUnused(context, sasl, ["username", "password"], "OAUTHBEARER", "Mage hands the token provider to kafka-python, not a user name or password.");
+            WarnUnused(context, sasl, UserKeys, "OAUTHBEARER", "Mage hands the token provider to kafka-python, not a user name or password.");
             if (protocol == KafkaSecurityProtocol.SaslPlaintext)
             {
                 context.Warn("OAuthOverPlaintext", "security_protocol", "OAUTHBEARER over SASL_PLAINTEXT sends the token unencrypted (Mage warns too). Use SASL_SSL.");
             }
 
-            return settings with
-            {
-                SaslMechanism = mechanism,
-                OAuthTokenEndpoint = context.AbsoluteUri(sasl, "sasl_config", "oauth_token_url"),
-                OAuthClientId = context.String(sasl, "sasl_config", "oauth_client_id"),
-                OAuthClientSecret = context.Secret(sasl, "sasl_config", "oauth_client_secret"),
-                OAuthScope = context.String(sasl, "sasl_config", "oauth_scope"),
-                // Mage (kafka-python) sends the client credentials in the form body.
-                OAuthClientAuthentication = OAuth.OAuthClientAuthentication.ClientSecretPost,
-            };
+            // Mage (kafka-python) sends the client credentials in the form body.
+            var oauth = KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, IsOAuth));
+            return oauth with { SaslMechanism = mechanism, OAuthClientAuthentication = OAuth.OAuthClientAuthentication.ClientSecretPost };
         }
 
         WarnUnused(context, sasl, OAuthKeys, LibrdkafkaConfig.MechanismName(mechanism), "Mage uses the oauth_* keys only with mechanism OAUTHBEARER.");
@@ -290,16 +289,12 @@ internal static class MageProfileReader
         {
             // kafka-python authenticates GSSAPI with the Kerberos ticket (service name 'kafka'); Mage's user name and
             // password go unused. librdkafka needs a build with Kerberos support (KafkaCatalog's default build has none).
-            WarnUnused(context, sasl, ["username", "password"], "GSSAPI", "Kerberos uses the ticket cache (kinit) or -KerberosPrincipal/-KerberosKeytab.");
+            WarnUnused(context, sasl, UserKeys, "GSSAPI", "Kerberos uses the ticket cache (kinit) or -KerberosPrincipal/-KerberosKeytab.");
             return settings with { SaslMechanism = mechanism };
         }
 
-        return settings with
-        {
-            SaslMechanism = mechanism,
-            SaslUsername = context.String(sasl, "sasl_config", "username"),
-            SaslPassword = context.Secret(sasl, "sasl_config", "password"),
-        };
+        var user = KafkaSettingDefinitions.With(settings, context.ReadAll(sasl, SaslSection, KeyOf, d => d.Name is nameof(KafkaConnectionSettings.SaslUsername) or nameof(KafkaConnectionSettings.SaslPassword)));
+        return user with { SaslMechanism = mechanism };
     }
 
     private static void WarnUnused(ProfileContext context, ProfileNode sasl, IEnumerable<string> keys, string mechanism, string why)
@@ -308,7 +303,7 @@ internal static class MageProfileReader
         {
             if (ProfileContext.Get(sasl, key) is { Kind: not ProfileNodeKind.Null })
             {
-                context.Warn("ProfileKeyIgnored", "sasl_config." + key, $"{key} is ignored with mechanism {mechanism}: {why}");
+                context.Warn("ProfileKeyIgnored", SaslSection + "." + key, $"{key} is ignored with mechanism {mechanism}: {why}");
             }
         }
     }

@@ -8,15 +8,22 @@ namespace KafkaCatalog.Core.Connections.Profiles;
 /// </summary>
 internal static class PolarisProfileReader
 {
-    internal static readonly string[] Keys =
-    {
-        "type", "name", "description", "bootstrapServers", "topicName", "topicNameIsPattern", "secrets", "ssl", "clientRack",
-        "submittedByUser", "submittedOnTimestamp", "modifiedByUser", "modifiedOnTimestamp",
-    };
+    private static string? KeyOf(KafkaSettingDefinition d) => d.PolarisKey;
 
-    private static readonly string[] SecretKeys = { "type", "username", "password", "mechanism", "awsAssumedRoleArn" };
+    private static string Key(string setting, string? section = null) => KafkaSettingDefinitions.KeyOf(setting, KeyOf, section);
+
+    /// <summary>The reader's own keys, then the top-level keys with a setting (<see cref="KafkaSettingDefinition.PolarisKey"/>).</summary>
+    internal static readonly string[] Keys = new[] { "type", "name", "description", "topicName", "topicNameIsPattern" }
+        .Concat(KafkaSettingDefinitions.TopLevelKeys(KeyOf))
+        .Concat(new[] { "submittedByUser", "submittedOnTimestamp", "modifiedByUser", "modifiedOnTimestamp" })
+        .ToArray();
+
+    private static readonly string[] SecretKeys = new[] { "type" }
+        .Concat(KafkaSettingDefinitions.KeysIn(KeyOf, "secrets").Select(p => p.Key))
+        .Append("awsAssumedRoleArn")
+        .ToArray();
     private static readonly string[] SslKeys = { "truststore" };
-    private static readonly string[] TruststoreKeys = { "type", "certificates" };
+    private static readonly string[] TruststoreKeys = new[] { "type" }.Concat(KafkaSettingDefinitions.KeysIn(KeyOf, "ssl.truststore").Select(p => p.Key)).ToArray();
 
     public static KafkaProfile Read(ProfileNode root, ProfileContext context)
     {
@@ -28,8 +35,9 @@ internal static class PolarisProfileReader
                 $"Polaris connection type '{type}' is not a Kafka connection.", "Use a connection of type \"kafka\" or \"confluent\".");
         }
 
-        var bootstrap = ProfileContext.Get(root, "bootstrapServers") is { Kind: not ProfileNodeKind.Null }
-            ? KafkaProfileReader.JoinServers(context, root, "bootstrapServers")
+        var bootstrapKey = Key(nameof(KafkaConnectionSettings.BootstrapServers));
+        var bootstrap = ProfileContext.Get(root, bootstrapKey) is { Kind: not ProfileNodeKind.Null }
+            ? KafkaProfileReader.JoinServers(context, root, bootstrapKey)
             : null;
         var settings = new KafkaConnectionSettings { BootstrapServers = bootstrap };
 
@@ -42,15 +50,16 @@ internal static class PolarisProfileReader
             {
                 case "sasl_plain":
                 case "confluent":
-                    Forbid(context, secrets, "mechanism", "sasl_plain uses PLAIN; 'mechanism' belongs to sasl_scram.", "Remove it, or use \"type\": \"sasl_scram\".");
+                    Forbid(context, secrets, Key(nameof(KafkaConnectionSettings.SaslMechanism), "secrets"), "sasl_plain uses PLAIN; 'mechanism' belongs to sasl_scram.", "Remove it, or use \"type\": \"sasl_scram\".");
                     settings = settings with { SaslMechanism = KafkaSaslMechanism.Plain };
                     hasSasl = true;
                     break;
                 case "sasl_scram":
-                    var mechanism = context.RequiredString(secrets, "secrets", "mechanism", "Add \"mechanism\": \"SCRAM-SHA-256\" or \"SCRAM-SHA-512\".")!;
+                    var mechanismKey = Key(nameof(KafkaConnectionSettings.SaslMechanism), "secrets");
+                    var mechanism = context.RequiredString(secrets, "secrets", mechanismKey, "Add \"mechanism\": \"SCRAM-SHA-256\" or \"SCRAM-SHA-512\".")!;
                     if (!LibrdkafkaConfig.TryParseMechanism(mechanism, out var parsed) || parsed is not (KafkaSaslMechanism.ScramSha256 or KafkaSaslMechanism.ScramSha512))
                     {
-                        throw context.Error(ErrorCatalog.ProfileInvalidValue, "secrets.mechanism", ProfileContext.Get(secrets, "mechanism"),
+                        throw context.Error(ErrorCatalog.ProfileInvalidValue, "secrets." + mechanismKey, ProfileContext.Get(secrets, mechanismKey),
                             $"'{mechanism}' is not a SCRAM mechanism.", "Use SCRAM-SHA-256 or SCRAM-SHA-512.");
                     }
 
@@ -66,14 +75,11 @@ internal static class PolarisProfileReader
                         $"'{secretType}' is not a Polaris Kafka secret type.", "Use sasl_plain, sasl_scram or aws_iam.");
             }
 
-            settings = settings with
-            {
-                SaslUsername = context.String(secrets, "secrets", "username"),
-                SaslPassword = context.Secret(secrets, "secrets", "password"),
-            };
+            settings = KafkaSettingDefinitions.With(settings,
+                context.ReadAll(secrets, "secrets", KeyOf, d => d.Name is nameof(KafkaConnectionSettings.SaslUsername) or nameof(KafkaConnectionSettings.SaslPassword)));
             if (settings.SaslPassword is null)
             {
-                context.Warn("PolarisSecretNotInProfile", "secrets.password",
+                context.Warn("PolarisSecretNotInProfile", "secrets." + Key(nameof(KafkaConnectionSettings.SaslPassword), "secrets"),
                     "The password is not in the profile (Polaris never returns it). Pass it with -Credential or KAFKA_SASL_PASSWORD.");
             }
         }
@@ -92,10 +98,11 @@ internal static class PolarisProfileReader
                         $"Truststore type '{storeType}' is not supported.", "Use \"type\": \"pem\" with the CA certificates as PEM text.");
                 }
 
-                caPem = context.String(truststore, "ssl.truststore", "certificates");
+                var caKey = Key(nameof(KafkaConnectionSettings.SslCaPem), "ssl.truststore");
+                caPem = context.String(truststore, "ssl.truststore", caKey);
                 if (caPem is not null && !KafkaConnectionValidator.LooksLikePem(caPem, "CERTIFICATE"))
                 {
-                    throw context.Error(ErrorCatalog.ProfileInvalidValue, "ssl.truststore.certificates", ProfileContext.Get(truststore, "certificates"),
+                    throw context.Error(ErrorCatalog.ProfileInvalidValue, "ssl.truststore." + caKey, ProfileContext.Get(truststore, caKey),
                         "The value has no '-----BEGIN CERTIFICATE-----' block.", "Paste the CA certificates in PEM format, with \\n line breaks.");
                 }
             }
@@ -110,7 +117,7 @@ internal static class PolarisProfileReader
         }
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (context.String(root, null, "clientRack") is { } rack && rack.Length > 0)
+        if (context.String(root, null, Key(nameof(KafkaConnectionSettings.Properties))) is { } rack && rack.Length > 0)
         {
             properties["client.rack"] = rack;
         }

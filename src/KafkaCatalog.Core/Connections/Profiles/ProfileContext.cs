@@ -159,6 +159,29 @@ internal sealed partial class ProfileContext
         return value;
     }
 
+    /// <summary>Reads <paramref name="key"/> as the setting <paramref name="definition"/> is typed (<see cref="KafkaSettingDefinitions"/>).</summary>
+    public object? Read(ProfileNode map, string? prefix, string key, KafkaSettingDefinition definition) => definition.Kind switch
+    {
+        KafkaSettingKind.Text or KafkaSettingKind.Pem => String(map, prefix, key),
+        KafkaSettingKind.Path => FilePath(map, prefix, key),
+        KafkaSettingKind.Secret => Secret(map, prefix, key),
+        KafkaSettingKind.Milliseconds => Milliseconds(map, prefix, key, definition.Range!.CheckedAs),
+        KafkaSettingKind.Flag => Bool(map, prefix, key),
+        KafkaSettingKind.Uri => AbsoluteUri(map, prefix, key),
+        KafkaSettingKind.Map => StringMap(map, prefix, key),
+        KafkaSettingKind.Choice when definition.Name == nameof(KafkaConnectionSettings.SecurityProtocol) => Protocol(map, prefix, key),
+        KafkaSettingKind.Choice when definition.Name == nameof(KafkaConnectionSettings.SaslMechanism) => Mechanism(map, prefix, key),
+        _ => throw new InvalidOperationException($"A profile reader has no generic reading for setting {definition.Name}; read it in the reader."),
+    };
+
+    /// <summary>Every setting with a key in <paramref name="prefix"/> of this profile format, read in table order (null: not given).</summary>
+    public IEnumerable<(KafkaSettingDefinition Definition, object? Value)> ReadAll(ProfileNode map, string? prefix,
+        Func<KafkaSettingDefinition, string?> profileKey, Func<KafkaSettingDefinition, bool>? where = null) =>
+        KafkaSettingDefinitions.KeysIn(profileKey, prefix)
+            .Where(p => where is null || where(p.Definition))
+            .Select(p => (p.Definition, Read(map, prefix, p.Key, p.Definition)))
+            .ToList();
+
     public TimeSpan? Milliseconds(ProfileNode map, string? prefix, string key, string librdkafkaProperty)
     {
         var (min, max) = KafkaConnectionValidator.Ranges[librdkafkaProperty];
