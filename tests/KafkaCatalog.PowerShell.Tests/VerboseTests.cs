@@ -25,8 +25,9 @@ public sealed class VerboseTests(EngineFixture fx)
         Assert.Equal(Groups * 2, rows.Count);
         Assert.Empty(run.Verbose);
         Assert.Empty(run.Warnings);
-        // Nothing but rows, and each group's rows in one hand-over.
-        Assert.Equal(Groups, bridges.Bridges.Sum(b => b.Posted));
+        // Nothing but rows, and the rows of the groups read together in one hand-over (12 groups are one batch): fewer
+        // posts than groups (one per row, or one per group, would be 24 or 12).
+        Assert.InRange(bridges.Bridges.Sum(b => b.Posted), 1, Groups - 1);
     }
 
     [Theory]

@@ -52,17 +52,7 @@ public sealed class GetKafkaConsumerGroupCommand : KafkaCmdlet
             // One service per invocation and connection: piped ids share its metadata read.
             var service = _service is not null && ReferenceEquals(_service.Factory, factory) ? _service : _service = new ConsumerGroupOffsetService(factory, sink);
             var groups = query.IncludeOffsets ? service.ReadWithOffsetsAsync(query, token) : service.Reader.ReadAsync(query, token);
-            await foreach (var result in groups.ConfigureAwait(false))
-            {
-                if (result.IsSuccess)
-                {
-                    Emit(result.Value);
-                }
-                else
-                {
-                    EmitItemError(result.Error!);
-                }
-            }
+            await EmitReadyAsync(groups, group => [group], token).ConfigureAwait(false);
         });
     }
 

@@ -3,6 +3,7 @@ using KafkaCatalog.Core;
 using KafkaCatalog.Core.Connections;
 using KafkaCatalog.Core.Errors;
 using KafkaCatalog.Core.Kafka;
+using KafkaCatalog.Core.Kafka.Groups;
 
 namespace KafkaCatalog.PowerShell.Infrastructure;
 
@@ -16,6 +17,9 @@ public abstract class KafkaCmdlet : AsyncCmdlet
 {
     private readonly Dictionary<string, KafkaClientLease> _ownedFactories = new(StringComparer.Ordinal);
     private readonly ClusterReachabilityCheck _reachability = new();
+
+    /// <summary>The process environment, read once per invocation (not once per piped record: it is the last fallback).</summary>
+    private System.Collections.IDictionary? _environment;
 
     /// <summary>The connection to use (from Connect-KafkaCluster or Get-KafkaConnection).</summary>
     [Parameter]
@@ -54,7 +58,7 @@ public abstract class KafkaCmdlet : AsyncCmdlet
             ConnectionName,
             Session.Kafka.Get,
             Session.Kafka.Default,
-            Environment.GetEnvironmentVariables());
+            _environment ??= Environment.GetEnvironmentVariables());
     }
 
     /// <summary>The client factory of the current record's connection.</summary>
@@ -140,6 +144,70 @@ public abstract class KafkaCmdlet : AsyncCmdlet
         }
 
         EmitError(ex);
+    }
+
+    /// <summary>
+    /// Writes the output of per-item results in hand-overs of what is ready: the results <paramref name="results"/>
+    /// yields without waiting (a completed batch of groups) go to the pipeline thread together, handed over before the
+    /// stream waits and at its end, so a batch of 64 groups is one bridge post, not 64. A failed item is written (or
+    /// ends the command, see <see cref="EmitItemError"/>) after the output before it, so the order holds.
+    /// </summary>
+    /// <param name="results">Per-item results, in output order.</param>
+    /// <param name="output">The output objects of one successful item.</param>
+    /// <param name="cancellationToken">The worker's token.</param>
+    protected async Task EmitReadyAsync<T>(IAsyncEnumerable<GroupResult<T>> results, Func<T, IEnumerable<object?>> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(output);
+        var ready = new List<object?>();
+        void HandOver()
+        {
+            if (ready.Count > 0)
+            {
+                EmitAll(ready);
+                ready = [];
+            }
+        }
+
+        var items = results.GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
+        {
+            try
+            {
+                while (true)
+                {
+                    var next = items.MoveNextAsync();
+                    if (!next.IsCompleted)
+                    {
+                        HandOver();
+                    }
+
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    var result = items.Current;
+                    if (result.IsSuccess)
+                    {
+                        ready.AddRange(output(result.Value!));
+                    }
+                    else
+                    {
+                        HandOver();
+                        EmitItemError(result.Error!);
+                    }
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && ready.Count > 0)
+            {
+                // What came before the failure still goes out, ahead of it.
+                HandOver();
+                throw;
+            }
+        }
+
+        HandOver();
     }
 
     /// <summary>The one-off factories go when the workers using them have ended (see AsyncCmdlet.WhenWorkersEnd).</summary>
