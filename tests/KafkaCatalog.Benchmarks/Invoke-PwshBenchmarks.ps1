@@ -9,13 +9,16 @@
     Builds (Release) and packages the module, installs the nupkg with Install-PSResource into a throw-away HOME
     (tests/tools/Install-KafkaCatalogPackage.ps1, as build.ps1's Pester and Demo tasks do), then for each data set
     starts `KafkaCatalog.TestKit serve --no-seed --bench-groups N | --bench-partitions N --latency MS` and measures:
-      - pwsh, module imported: one session (Pwsh/PwshBenchmarkSession.ps1), a warm-up run, then -Runs timed runs;
+      - pwsh, module imported: one session (Pwsh/PwshBenchmarkSession.ps1), a warm-up run, then -Runs timed runs
+        (mode VARIANT); then the same pipeline again and again for -WarmSeconds, untimed, and -Runs timed runs more
+        (mode "VARIANT, warm": a session that has run it for a while, after the JIT's tiering has settled);
       - pwsh, whole process: `pwsh -NoProfile -c "Connect-KafkaCluster ...; <pipeline>"` (module autoloaded), the
         wall time of the process;
       - kafka-python 2.0.2 (/usr/bin/python3): list_consumer_group_offsets per group + end offsets once
         (KafkaGroups/kafka_python_lag.py --batched-ends), describe_topics (Kafka/kafka_python_topics.py); whole
         process, and the job without building its clients;
-      - Core (`KafkaCatalog.Benchmarks core-pipeline`): the same service calls in a .NET process, warm-up first.
+      - Core (`KafkaCatalog.Benchmarks core-pipeline`): the same service calls in a .NET process, warm-up first, and
+        the same warm phase as the session (mode "VARIANT, warm").
     Requests are TestKit's counters (the sandbox's "requests" line) around each run; peak memory is VmHWM from
     /proc/<pid>/status (reset through clear_refs before each in-session run; for whole processes the lifetime peak).
     Every run's totals (rows, lag, partitions) must match the seeded data or the script fails.
@@ -31,6 +34,8 @@ param(
     [switch] $Smoke,
     [int[]] $Latency = @(0, 2),
     [int] $Runs = 3,
+    # Untimed repeats (seconds) before the "warm" runs of Core and the imported session; 0 leaves the warm runs out.
+    [double] $WarmSeconds = 20,
     # Data set sizes (default: 1,000 and 10,000 groups; 10,000 and 100,000 partitions); 0 leaves a scenario out.
     [int[]] $LagSizes = @(1000, 10000),
     [int[]] $PartitionSizes = @(10000, 100000),
@@ -51,7 +56,7 @@ $timeout = [timespan]::FromMinutes(15)
 
 $lagSizes = @($LagSizes | Where-Object { $_ -gt 0 }); $partitionSizes = @($PartitionSizes | Where-Object { $_ -gt 0 })
 if ($Quick) { $lagSizes = @(1000); $partitionSizes = @(10000); $Runs = 1 }
-if ($Smoke) { $lagSizes = @(20); $partitionSizes = @(200); $Latency = @(0); $Runs = 1; $UseInstalled = $true; $NoBuild = $true }
+if ($Smoke) { $lagSizes = @(20); $partitionSizes = @(200); $Latency = @(0); $Runs = 1; $WarmSeconds = 0; $UseInstalled = $true; $NoBuild = $true }
 
 function Get-PwshCommand {
     $process = [Environment]::ProcessPath
@@ -90,6 +95,25 @@ function Format-Requests($Delta) {
 }
 
 $results = [Collections.Generic.List[object]]::new()
+
+# One variant in a long-lived process (core-pipeline or the pwsh session): -Runs timed runs after one warm-up, then,
+# with -WarmSeconds, untimed repeats for that long and -Runs timed runs again. Each batch: (mode suffix, samples).
+function Invoke-Variant($Process, [string] $Variant, $Sandbox) {
+    $null = $Process.Send("run $Variant", $timeout)
+    $phases = @(@{ Suffix = ''; Warm = 0 }) + @(if ($WarmSeconds -gt 0) { @{ Suffix = ', warm'; Warm = $WarmSeconds } })
+    foreach ($phase in $phases) {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        while ($watch.Elapsed.TotalSeconds -lt $phase.Warm) { $null = $Process.Send("run $Variant", $timeout) }
+        $samples = foreach ($i in 1..$Runs) {
+            $before = Get-RequestCount $Sandbox
+            $answer = $Process.Send("run $Variant", $timeout)
+            if ($answer -notmatch '^ok run ') { throw "$Variant`: $answer" }
+            $r = ($answer -replace '^ok run ', '') | ConvertFrom-Json
+            $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $Sandbox)) -PassThru
+        }
+        [pscustomobject]@{ Suffix = $phase.Suffix; Samples = @($samples) }
+    }
+}
 function Add-Result {
     param($Scenario, [long] $N, [int] $LatencyMs, [string] $Tool, [string] $Mode, [double] $Seconds, $Requests, [long] $PeakKb, [double] $AllocatedMb = -1, [long] $RssBeforeKb = -1)
     $row = [pscustomobject]@{
@@ -169,15 +193,12 @@ try {
                     if (-not $core.WaitForLine('^ready', 0, [timespan]::FromMinutes(1))) { throw "core-pipeline did not start: $($core.Lines -join "`n")" }
                     $variants = if ($scenario.Name -eq 'lag') { @('lag-as-pipeline', 'lag') } else { @('topics') }
                     foreach ($variant in $variants) {
-                        $null = $core.Send("run $variant", $timeout)
-                        $samples = foreach ($i in 1..$Runs) {
-                            $before = Get-RequestCount $sandbox
-                            $r = ($core.Send("run $variant", $timeout) -replace '^ok run ', '') | ConvertFrom-Json
-                            $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $sandbox)) -PassThru
+                        foreach ($phase in Invoke-Variant $core $variant $sandbox) {
+                            $samples = $phase.Samples
+                            foreach ($r in $samples) { Assert-Totals "Core $variant" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
+                            $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                            Add-Result @args3 -Tool 'Core service (.NET process)' -Mode "$variant$($phase.Suffix)" -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                         }
-                        foreach ($r in $samples) { Assert-Totals "Core $variant" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
-                        $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
-                        Add-Result @args3 -Tool 'Core service (.NET process)' -Mode $variant -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                     }
                 }
                 finally { $core.Dispose() }
@@ -189,17 +210,12 @@ try {
                     $variants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single'; if ($TimeLag) { 'lag-timelag' } } else { 'topics' })
                     if ($scenario.N -eq $scenarios.Where({ $_.Name -eq $scenario.Name })[0].N -and -not $Smoke) { $variants += "$($scenario.Name)-formatted" }
                     foreach ($variant in $variants) {
-                        $null = $session.Send("run $variant", $timeout)
-                        $samples = foreach ($i in 1..$Runs) {
-                            $before = Get-RequestCount $sandbox
-                            $answer = $session.Send("run $variant", $timeout)
-                            if ($answer -notmatch '^ok run ') { throw "pwsh session: $answer" }
-                            $r = ($answer -replace '^ok run ', '') | ConvertFrom-Json
-                            $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $sandbox)) -PassThru
+                        foreach ($phase in Invoke-Variant $session $variant $sandbox) {
+                            $samples = $phase.Samples
+                            if ($variant -notlike '*-formatted') { foreach ($r in $samples) { Assert-Totals "pwsh $variant" $r.rows $r.sum $expectedRows $expectedSum } }
+                            $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
+                            Add-Result @args3 -Tool 'pwsh, module imported' -Mode "$variant$($phase.Suffix)" -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                         }
-                        if ($variant -notlike '*-formatted') { foreach ($r in $samples) { Assert-Totals "pwsh $variant" $r.rows $r.sum $expectedRows $expectedSum } }
-                        $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
-                        Add-Result @args3 -Tool 'pwsh, module imported' -Mode $variant -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
                     }
                 }
                 finally { $session.Dispose() }
@@ -266,31 +282,35 @@ foreach ($r in $results | Where-Object request_detail) { $null = $md.AppendLine(
 $null = $md.AppendLine()
 $null = $md.AppendLine('| ratio | latency | value |')
 $null = $md.AppendLine('|---|---:|---:|')
+$suffixes = @('') + @(if ($WarmSeconds -gt 0) { ', warm' })
 foreach ($ms in $Latency) {
+  foreach ($w in $suffixes) {
+    $label = if ($w) { ' (warm)' } else { '' }
     foreach ($n in $lagSizes) {
         $py = Get-Row 'lag' $n $ms 'kafka-python 2.0.2' 'job (clients built)'; $pyProc = Get-Row 'lag' $n $ms 'kafka-python 2.0.2' 'whole process'
-        $ps = Get-Row 'lag' $n $ms 'pwsh, module imported' 'lag'; $psProc = Get-Row 'lag' $n $ms 'pwsh, whole process' 'pwsh -NoProfile -c'
-        $coreP = Get-Row 'lag' $n $ms 'Core service (.NET process)' 'lag-as-pipeline'; $core = Get-Row 'lag' $n $ms 'Core service (.NET process)' 'lag'
-        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: kafka-python job / pwsh imported pipeline (target ≥ 10) | $ms ms | $(Ratio $py $ps) |")
-        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: kafka-python process / pwsh -c process (whole-process ratio) | $ms ms | $(Ratio $pyProc $psProc) |")
-        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: pwsh imported pipeline / Core same calls (target ≤ 1.25) | $ms ms | $(Ratio $ps $coreP) |")
-        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: pwsh imported pipeline / Core one GetOffsetsAsync | $ms ms | $(Ratio $ps $core) |")
-        $single = Get-Row 'lag' $n $ms 'pwsh, module imported' 'lag-single'; $withTimeLag = Get-Row 'lag' $n $ms 'pwsh, module imported' 'lag-timelag'
+        $ps = Get-Row 'lag' $n $ms 'pwsh, module imported' "lag$w"; $psProc = Get-Row 'lag' $n $ms 'pwsh, whole process' 'pwsh -NoProfile -c'
+        $coreP = Get-Row 'lag' $n $ms 'Core service (.NET process)' "lag-as-pipeline$w"; $core = Get-Row 'lag' $n $ms 'Core service (.NET process)' "lag$w"
+        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups$label`: kafka-python job / pwsh imported pipeline (target ≥ 10) | $ms ms | $(Ratio $py $ps) |")
+        if (-not $w) { $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: kafka-python process / pwsh -c process (whole-process ratio) | $ms ms | $(Ratio $pyProc $psProc) |") }
+        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups$label`: pwsh imported pipeline / Core same calls (target ≤ 1.25) | $ms ms | $(Ratio $ps $coreP) |")
+        $null = $md.AppendLine("| lag $($n.ToString('N0')) groups$label`: pwsh imported pipeline / Core one GetOffsetsAsync | $ms ms | $(Ratio $ps $core) |")
+        $single = Get-Row 'lag' $n $ms 'pwsh, module imported' "lag-single$w"; $withTimeLag = Get-Row 'lag' $n $ms 'pwsh, module imported' "lag-timelag$w"
         if ($single -and $withTimeLag) {
-            $null = $md.AppendLine("| lag $($n.ToString('N0')) groups: -IncludeTimeLag extra, pwsh imported (lag-timelag - lag-single, s) | $ms ms | $('{0:0.000}' -f ($withTimeLag.seconds - $single.seconds)) |")
+            $null = $md.AppendLine("| lag $($n.ToString('N0')) groups$label`: -IncludeTimeLag extra, pwsh imported (lag-timelag - lag-single, s) | $ms ms | $('{0:0.000}' -f ($withTimeLag.seconds - $single.seconds)) |")
         }
     }
     foreach ($n in $partitionSizes) {
-        $ps = Get-Row 'topics' $n $ms 'pwsh, module imported' 'topics'; $core = Get-Row 'topics' $n $ms 'Core service (.NET process)' 'topics'
-        $null = $md.AppendLine("| list $($n.ToString('N0')) partitions: pwsh imported / Core (target ≤ 1.25) | $ms ms | $(Ratio $ps $core) |")
-        $null = $md.AppendLine("| list $($n.ToString('N0')) partitions: kafka-python process / pwsh -c process | $ms ms | $(Ratio (Get-Row 'topics' $n $ms 'kafka-python 2.0.2' 'whole process') (Get-Row 'topics' $n $ms 'pwsh, whole process' 'pwsh -NoProfile -c')) |")
+        $ps = Get-Row 'topics' $n $ms 'pwsh, module imported' "topics$w"; $core = Get-Row 'topics' $n $ms 'Core service (.NET process)' "topics$w"
+        $null = $md.AppendLine("| list $($n.ToString('N0')) partitions$label`: pwsh imported / Core (target ≤ 1.25) | $ms ms | $(Ratio $ps $core) |")
+        if (-not $w) { $null = $md.AppendLine("| list $($n.ToString('N0')) partitions: kafka-python process / pwsh -c process | $ms ms | $(Ratio (Get-Row 'topics' $n $ms 'kafka-python 2.0.2' 'whole process') (Get-Row 'topics' $n $ms 'pwsh, whole process' 'pwsh -NoProfile -c')) |") }
     }
     if ($partitionSizes.Count -ge 2) {
-        $small = Get-Row 'topics' $partitionSizes[0] $ms 'pwsh, module imported' 'topics'; $large = Get-Row 'topics' $partitionSizes[-1] $ms 'pwsh, module imported' 'topics'
+        $small = Get-Row 'topics' $partitionSizes[0] $ms 'pwsh, module imported' "topics$w"; $large = Get-Row 'topics' $partitionSizes[-1] $ms 'pwsh, module imported' "topics$w"
         if ($small -and $large) {
-            $null = $md.AppendLine("| listing memory, pwsh imported: peak RSS growth during the run, $($partitionSizes[-1].ToString('N0')) vs $($partitionSizes[0].ToString('N0')) partitions (MB) | $ms ms | $('{0:0.0} vs {1:0.0}' -f ($large.peak_rss_mb - $large.rss_before_mb), ($small.peak_rss_mb - $small.rss_before_mb)) |")
+            $null = $md.AppendLine("| listing memory$label, pwsh imported: peak RSS growth during the run, $($partitionSizes[-1].ToString('N0')) vs $($partitionSizes[0].ToString('N0')) partitions (MB) | $ms ms | $('{0:0.0} vs {1:0.0}' -f ($large.peak_rss_mb - $large.rss_before_mb), ($small.peak_rss_mb - $small.rss_before_mb)) |")
         }
     }
+  }
 }
 New-Item -ItemType Directory -Force $OutDirectory | Out-Null
 $mdPath = Join-Path $OutDirectory 'pwsh-benchmarks.md'
