@@ -121,6 +121,48 @@ public sealed partial class ErrorCatalogDocsTests
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
     }
 
+    /// <summary>
+    /// No catalogue id is written as a string anywhere in src/ outside Errors/ (passed to a result, kept in a set, ...):
+    /// code names the entry (ErrorCatalog.X, or X.Id where a result holds the id as text), so a renamed id cannot be left
+    /// behind as a stale string that nothing checks.
+    /// </summary>
+    [Fact]
+    public void No_catalogue_id_is_a_string_literal_in_src()
+    {
+        var ids = ErrorCatalog.All.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var violations = new List<string>();
+        var src = Path.Combine(TestEnvironment.RepoRoot, "src");
+        foreach (var file in Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(TestEnvironment.RepoRoot, file).Replace('\\', '/');
+            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal)
+                || relative.StartsWith("src/KafkaCatalog.Core/Errors/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].TrimStart().StartsWith("///", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (Match m in WholeStringLiteral().Matches(lines[i]))
+                {
+                    if (ids.Contains(m.Groups[1].Value))
+                    {
+                        violations.Add($"{relative}:{i + 1}: \"{m.Groups[1].Value}\" (use ErrorCatalog.{m.Groups[1].Value})");
+                    }
+                }
+            }
+        }
+
+        Assert.True(ids.Count > 200, $"Only {ids.Count} ids in the catalogue: ErrorCatalog.All no longer lists them.");
+        Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
+    }
+
     [Theory]
     [InlineData("A plain name that does not exist is a non-terminating TopicNotFound error.", "TopicNotFound")]
     [InlineData("the command fails with LibrdkafkaNotFound or LibrdkafkaVersionMismatch and says", "LibrdkafkaNotFound,LibrdkafkaVersionMismatch")]
@@ -195,6 +237,9 @@ public sealed partial class ErrorCatalogDocsTests
 
     [GeneratedRegex(@"""[A-Z][A-Za-z0-9]+""\s*,\s*FailureKind\.")]
     private static partial Regex IdLiteral();
+
+    [GeneratedRegex(@"(?<![@$\w""])""([A-Z][A-Za-z0-9]+)""")]
+    private static partial Regex WholeStringLiteral();
 
     [GeneratedRegex(@"ErrorId\s*(?:==|!=|is|:)\s*""[A-Z]\w*""")]
     private static partial Regex IdComparison();

@@ -71,7 +71,7 @@ public static class CatalogAssetBuilder
                 case KafkaTopic topic:
                     if (QualifiedNames.ValidateTopicName(topic.Name) is { } badTopic)
                     {
-                        rejected.Add(Reject(CatalogTypeNames.KafkaTopic, connectionQualifiedName, topic.Name ?? string.Empty, QualifiedNames.Topic(connectionQualifiedName, topic.Name ?? string.Empty), "CatalogInvalidTopicName", badTopic));
+                        rejected.Add(Reject(CatalogTypeNames.KafkaTopic, connectionQualifiedName, topic.Name ?? string.Empty, QualifiedNames.Topic(connectionQualifiedName, topic.Name ?? string.Empty), ErrorCatalog.CatalogInvalidTopicName, badTopic));
                         continue;
                     }
 
@@ -82,14 +82,14 @@ public static class CatalogAssetBuilder
                 case KafkaConsumerGroup group:
                     if (QualifiedNames.ValidateGroupId(group.GroupId) is { } badGroup)
                     {
-                        rejected.Add(Reject(CatalogTypeNames.KafkaConsumerGroup, connectionQualifiedName, group.GroupId ?? string.Empty, QualifiedNames.ConsumerGroup(connectionQualifiedName, group.GroupId ?? string.Empty), "CatalogInvalidGroupId", badGroup));
+                        rejected.Add(Reject(CatalogTypeNames.KafkaConsumerGroup, connectionQualifiedName, group.GroupId ?? string.Empty, QualifiedNames.ConsumerGroup(connectionQualifiedName, group.GroupId ?? string.Empty), ErrorCatalog.CatalogInvalidGroupId, badGroup));
                         continue;
                     }
 
                     var badTopicOfGroup = group.Topics.Select(QualifiedNames.ValidateTopicName).FirstOrDefault(e => e is not null);
                     if (badTopicOfGroup is not null)
                     {
-                        rejected.Add(Reject(CatalogTypeNames.KafkaConsumerGroup, connectionQualifiedName, group.GroupId, QualifiedNames.ConsumerGroup(connectionQualifiedName, group.GroupId), "CatalogInvalidTopicName", "The group consumes a topic Atlan would refuse: " + badTopicOfGroup));
+                        rejected.Add(Reject(CatalogTypeNames.KafkaConsumerGroup, connectionQualifiedName, group.GroupId, QualifiedNames.ConsumerGroup(connectionQualifiedName, group.GroupId), ErrorCatalog.CatalogInvalidTopicName, "The group consumes a topic Atlan would refuse: " + badTopicOfGroup));
                         continue;
                     }
 
@@ -100,7 +100,7 @@ public static class CatalogAssetBuilder
                 case null:
                     break;
                 default:
-                    rejected.Add(Reject("Unknown", connectionQualifiedName, item.ToString() ?? string.Empty, string.Empty, "CatalogUnsupportedInput", $"A {item.GetType().Name} is neither a KafkaTopic nor a KafkaConsumerGroup."));
+                    rejected.Add(Reject("Unknown", connectionQualifiedName, item.ToString() ?? string.Empty, string.Empty, ErrorCatalog.CatalogUnsupportedInput, $"A {item.GetType().Name} is neither a KafkaTopic nor a KafkaConsumerGroup."));
                     break;
             }
         }
@@ -310,14 +310,14 @@ public static class CatalogAssetBuilder
         }
     }
 
-    private static CatalogAssetResult Reject(string type, string connection, string name, string qn, string errorId, string error) => new()
+    private static CatalogAssetResult Reject(string type, string connection, string name, string qn, ErrorDefinition errorId, string error) => new()
     {
         TypeName = type,
         QualifiedName = qn,
         Name = name,
         Status = CatalogAssetStatus.Failed,
         Error = error,
-        ErrorId = errorId,
+        ErrorId = errorId.Id,
         ConnectionQualifiedName = connection,
     };
 }

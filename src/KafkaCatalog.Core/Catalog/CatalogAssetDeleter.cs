@@ -59,7 +59,7 @@ public static class CatalogAssetDeleter
                 }
                 catch (CatalogApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
-                    failure = Result(asset, null, CatalogAssetStatus.Failed, "CatalogAssetNotFound", $"{asset.TypeName} '{asset.QualifiedName}' is not in the catalog.");
+                    failure = Result(asset, null, CatalogAssetStatus.Failed, ErrorCatalog.CatalogAssetNotFound.Id, $"{asset.TypeName} '{asset.QualifiedName}' is not in the catalog.");
                 }
                 catch (CatalogApiException ex)
                 {

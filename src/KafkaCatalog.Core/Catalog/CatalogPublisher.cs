@@ -126,7 +126,7 @@ public static class CatalogPublisher
                         var failed = group.ReferencedTopics.FirstOrDefault(failedTopics.Contains);
                         if (failed is not null)
                         {
-                            Report(Failure(group, set.ConnectionQualifiedName, "CatalogTopicNotPublished", $"Not sent: the group consumes topic '{failed}', which failed to publish in this run."));
+                            Report(Failure(group, set.ConnectionQualifiedName, ErrorCatalog.CatalogTopicNotPublished, $"Not sent: the group consumes topic '{failed}', which failed to publish in this run."));
                         }
                         else
                         {
@@ -240,7 +240,7 @@ public static class CatalogPublisher
             var guid = assignments?[CatalogAssetBuilder.Placeholder(i)]?.GetValue<string>();
             if (guid is null)
             {
-                yield return Failure(asset, connectionQn, "CatalogNoGuidAssigned", "The catalog accepted the request but assigned no GUID to this asset; check it with Get-CatalogKafkaAsset.");
+                yield return Failure(asset, connectionQn, ErrorCatalog.CatalogNoGuidAssigned, "The catalog accepted the request but assigned no GUID to this asset; check it with Get-CatalogKafkaAsset.");
                 continue;
             }
 
@@ -258,6 +258,9 @@ public static class CatalogPublisher
             };
         }
     }
+
+    internal static CatalogAssetResult Failure(PlannedAsset asset, string connectionQn, ErrorDefinition errorId, string error) =>
+        Failure(asset, connectionQn, errorId.Id, error);
 
     internal static CatalogAssetResult Failure(PlannedAsset asset, string connectionQn, string errorId, string error) => new()
     {

@@ -91,12 +91,13 @@ public static class PolarisConnectionResolver
 /// <summary>Which Polaris failures concern the whole session rather than one item.</summary>
 public static class PolarisErrors
 {
-    private static readonly HashSet<string> SessionLevel = new(StringComparer.Ordinal)
-    {
-        "PolarisNotConnected", "PolarisUnauthorized", "PolarisForbidden", "PolarisUnreachable", "PolarisTimeout",
-        "PolarisServerError", "PolarisRateLimited", "PolarisProjectNotFound", "PolarisInvalidResponse",
-    };
+    private static readonly ErrorDefinition[] SessionLevel =
+    [
+        ErrorCatalog.PolarisNotConnected, ErrorCatalog.PolarisUnauthorized, ErrorCatalog.PolarisForbidden, ErrorCatalog.PolarisUnreachable,
+        ErrorCatalog.PolarisTimeout, ErrorCatalog.PolarisServerError, ErrorCatalog.PolarisRateLimited, ErrorCatalog.PolarisProjectNotFound,
+        ErrorCatalog.PolarisInvalidResponse,
+    ];
 
     /// <summary>True when the next item would fail the same way: the cmdlet should stop (terminating error).</summary>
-    public static bool IsSessionLevel(KafkaCatalogException error) => SessionLevel.Contains(error.ErrorId);
+    public static bool IsSessionLevel(KafkaCatalogException error) => SessionLevel.Any(error.Is);
 }
