@@ -10,22 +10,23 @@
     (tests/tools/Install-KafkaCatalogPackage.ps1, as build.ps1's Pester and Demo tasks do), then for each data set
     starts `KafkaCatalog.TestKit serve --no-seed --bench-groups N | --bench-partitions N --latency MS` and measures:
       - pwsh, module imported: one session (Pwsh/PwshBenchmarkSession.ps1), a warm-up run, then -Runs timed runs
-        (mode VARIANT); then the same pipeline again and again for -WarmSeconds, untimed, and -Runs timed runs more
-        (mode "VARIANT, warm": a session that has run it for a while, after the JIT's tiering has settled);
+        (mode VARIANT); then every variant of the session and of Core again and again for -WarmSeconds, untimed, and
+        -Runs rounds that time each variant once, Core and pwsh interleaved (mode "VARIANT, warm": a session that has
+        run its pipelines for a while, the JIT's tiering settled, both sides measured in the same minutes);
       - pwsh, whole process: `pwsh -NoProfile -c "Connect-KafkaCluster ...; <pipeline>"` (module autoloaded), the
         wall time of the process;
       - kafka-python 2.0.2 (/usr/bin/python3): list_consumer_group_offsets per group + end offsets once
         (KafkaGroups/kafka_python_lag.py --batched-ends), describe_topics (Kafka/kafka_python_topics.py); whole
         process, and the job without building its clients;
-      - Core (`KafkaCatalog.Benchmarks core-pipeline`): the same service calls in a .NET process, warm-up first, and
-        the same warm phase as the session (mode "VARIANT, warm").
+      - Core (`KafkaCatalog.Benchmarks core-pipeline`): the same service calls in a .NET process, running next to
+        the session: warm-up first, then as the session (first runs, and the interleaved warm rounds).
     Requests are TestKit's counters (the sandbox's "requests" line) around each run; peak memory is VmHWM from
     /proc/<pid>/status (reset through clear_refs before each in-session run; for whole processes the lifetime peak).
     Every run's totals (rows, lag, partitions) must match the seeded data or the script fails.
     Writes out/benchmarks/pwsh-benchmarks.md (tables and ratios for docs/benchmarks.md) and .json (every run).
     -TimeLag: the lag data sets hold real records (serve --bench-records) and the imported session also runs
     `Get-KafkaConsumerGroupOffset -IncludeTimeLag` (variant lag-timelag; its extra cost over lag-single is reported).
-    -Smoke: tiny data, latency 0, one run each, the installed module already on PSModulePath (-UseInstalled);
+    -Smoke: tiny data, latency 0, one run each, a 1 s warm phase, the installed module already on PSModulePath (-UseInstalled);
     tests/Pester/Benchmarks.Tests.ps1 runs it that way.
 #>
 [CmdletBinding()]
@@ -56,7 +57,7 @@ $timeout = [timespan]::FromMinutes(15)
 
 $lagSizes = @($LagSizes | Where-Object { $_ -gt 0 }); $partitionSizes = @($PartitionSizes | Where-Object { $_ -gt 0 })
 if ($Quick) { $lagSizes = @(1000); $partitionSizes = @(10000); $Runs = 1 }
-if ($Smoke) { $lagSizes = @(20); $partitionSizes = @(200); $Latency = @(0); $Runs = 1; $WarmSeconds = 0; $UseInstalled = $true; $NoBuild = $true }
+if ($Smoke) { $lagSizes = @(20); $partitionSizes = @(200); $Latency = @(0); $Runs = 1; $WarmSeconds = 1; $UseInstalled = $true; $NoBuild = $true }
 
 function Get-PwshCommand {
     $process = [Environment]::ProcessPath
@@ -96,24 +97,26 @@ function Format-Requests($Delta) {
 
 $results = [Collections.Generic.List[object]]::new()
 
-# One variant in a long-lived process (core-pipeline or the pwsh session): -Runs timed runs after one warm-up, then,
-# with -WarmSeconds, untimed repeats for that long and -Runs timed runs again. Each batch: (mode suffix, samples).
-function Invoke-Variant($Process, [string] $Variant, $Sandbox) {
-    $null = $Process.Send("run $Variant", $timeout)
-    $phases = @(@{ Suffix = ''; Warm = 0 }) + @(if ($WarmSeconds -gt 0) { @{ Suffix = ', warm'; Warm = $WarmSeconds } })
-    foreach ($phase in $phases) {
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        while ($watch.Elapsed.TotalSeconds -lt $phase.Warm) { $null = $Process.Send("run $Variant", $timeout) }
-        $samples = foreach ($i in 1..$Runs) {
-            $before = Get-RequestCount $Sandbox
-            $answer = $Process.Send("run $Variant", $timeout)
-            if ($answer -notmatch '^ok run ') { throw "$Variant`: $answer" }
-            $r = ($answer -replace '^ok run ', '') | ConvertFrom-Json
-            $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $Sandbox)) -PassThru
-        }
-        [pscustomobject]@{ Suffix = $phase.Suffix; Samples = @($samples) }
-    }
+# One timed run of a variant in a long-lived process (core-pipeline or the pwsh session), with the requests it sent.
+function Measure-JobRun($Job, $Sandbox) {
+    $before = Get-RequestCount $Sandbox
+    $answer = $Job.Process.Send("run $($Job.Variant)", $timeout)
+    if ($answer -notmatch '^ok run ') { throw "$($Job.Tool) $($Job.Variant): $answer" }
+    $r = ($answer -replace '^ok run ', '') | ConvertFrom-Json
+    $r | Add-Member requests (Get-RequestDelta $before (Get-RequestCount $Sandbox)) -PassThru
 }
+
+# The median of a variant's runs as a result row (mode VARIANT plus the phase's suffix); every run's totals checked.
+function Add-JobResult($Job, [string] $Suffix, [object[]] $Samples) {
+    $isCore = $Job.Tool -like 'Core*'
+    foreach ($r in $Samples) {
+        if ($isCore) { Assert-Totals "Core $($Job.Variant)" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
+        elseif ($Job.Variant -notlike '*-formatted') { Assert-Totals "pwsh $($Job.Variant)" $r.rows $r.sum $expectedRows $expectedSum }
+    }
+    $m = $Samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($Samples).Count / 2))
+    Add-Result @args3 -Tool $Job.Tool -Mode "$($Job.Variant)$Suffix" -Seconds (Get-Median $Samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
+}
+
 function Add-Result {
     param($Scenario, [long] $N, [int] $LatencyMs, [string] $Tool, [string] $Mode, [double] $Seconds, $Requests, [long] $PeakKb, [double] $AllocatedMb = -1, [long] $RssBeforeKb = -1)
     $row = [pscustomobject]@{
@@ -187,38 +190,40 @@ try {
                 else { $expectedRows = [long]$s['bench.topics']; $expectedSum = [long]$s['bench.partitions'] }
                 $args3 = @{ Scenario = $scenario.Name; N = $scenario.N; LatencyMs = $ms }
 
-                # Core: the same service calls in a .NET process, one client, warm-up first.
+                # Core (the same service calls in a .NET process, one client) and pwsh with the module imported (one
+                # session), side by side against this sandbox.
                 $core = [KafkaCatalogTestTools.SandboxProcess]::Start('dotnet', [string[]]@($benchDll, 'core-pipeline', $bootstrap))
+                $session = $null
                 try {
                     if (-not $core.WaitForLine('^ready', 0, [timespan]::FromMinutes(1))) { throw "core-pipeline did not start: $($core.Lines -join "`n")" }
-                    $variants = if ($scenario.Name -eq 'lag') { @('lag-as-pipeline', 'lag') } else { @('topics') }
-                    foreach ($variant in $variants) {
-                        foreach ($phase in Invoke-Variant $core $variant $sandbox) {
-                            $samples = $phase.Samples
-                            foreach ($r in $samples) { Assert-Totals "Core $variant" $r.rows $(if ($scenario.Name -eq 'lag') { $r.lag } else { $r.partitions }) $expectedRows $expectedSum }
-                            $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
-                            Add-Result @args3 -Tool 'Core service (.NET process)' -Mode "$variant$($phase.Suffix)" -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
-                        }
-                    }
-                }
-                finally { $core.Dispose() }
-
-                # pwsh with the module imported: one session, warm-up first.
-                $session = [KafkaCatalogTestTools.SandboxProcess]::Start($pwsh[0], [string[]]($pwshArgs + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Pwsh/PwshBenchmarkSession.ps1'), '-BootstrapServer', $bootstrap, '-ExpectedModuleBase', $moduleBase)))
-                try {
+                    $session = [KafkaCatalogTestTools.SandboxProcess]::Start($pwsh[0], [string[]]($pwshArgs + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Pwsh/PwshBenchmarkSession.ps1'), '-BootstrapServer', $bootstrap, '-ExpectedModuleBase', $moduleBase)))
                     if (-not $session.WaitForLine('^ready', 0, [timespan]::FromMinutes(2))) { throw "The pwsh session did not start: $($session.Lines -join "`n")" }
-                    $variants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single'; if ($TimeLag) { 'lag-timelag' } } else { 'topics' })
-                    if ($scenario.N -eq $scenarios.Where({ $_.Name -eq $scenario.Name })[0].N -and -not $Smoke) { $variants += "$($scenario.Name)-formatted" }
-                    foreach ($variant in $variants) {
-                        foreach ($phase in Invoke-Variant $session $variant $sandbox) {
-                            $samples = $phase.Samples
-                            if ($variant -notlike '*-formatted') { foreach ($r in $samples) { Assert-Totals "pwsh $variant" $r.rows $r.sum $expectedRows $expectedSum } }
-                            $m = $samples | Sort-Object seconds | Select-Object -Index ([int][math]::Floor(@($samples).Count / 2))
-                            Add-Result @args3 -Tool 'pwsh, module imported' -Mode "$variant$($phase.Suffix)" -Seconds (Get-Median $samples.seconds) -Requests $m.requests -PeakKb $m.peak_rss_kb -AllocatedMb $m.allocated_mb -RssBeforeKb $m.rss_before_kb
-                        }
+                    $coreVariants = if ($scenario.Name -eq 'lag') { @('lag-as-pipeline', 'lag') } else { @('topics') }
+                    $pwshVariants = @(if ($scenario.Name -eq 'lag') { 'lag', 'lag-single'; if ($TimeLag) { 'lag-timelag' } } else { 'topics' })
+                    if ($scenario.N -eq $scenarios.Where({ $_.Name -eq $scenario.Name })[0].N -and -not $Smoke) { $pwshVariants += "$($scenario.Name)-formatted" }
+                    $jobs = @($coreVariants | ForEach-Object { [pscustomobject]@{ Process = $core; Variant = $_; Tool = 'Core service (.NET process)' } }) +
+                        @($pwshVariants | ForEach-Object { [pscustomobject]@{ Process = $session; Variant = $_; Tool = 'pwsh, module imported' } })
+
+                    # First runs: each variant once to warm up, then -Runs timed runs, one variant after the other.
+                    foreach ($job in $jobs) {
+                        $null = $job.Process.Send("run $($job.Variant)", $timeout)
+                        Add-JobResult $job '' @(foreach ($i in 1..$Runs) { Measure-JobRun $job $sandbox })
+                    }
+
+                    if ($WarmSeconds -gt 0) {
+                        # Warm: every variant again and again, untimed, for -WarmSeconds; then -Runs rounds that time every
+                        # variant once, Core and pwsh interleaved, so both sides meet the same machine.
+                        $watch = [Diagnostics.Stopwatch]::StartNew()
+                        while ($watch.Elapsed.TotalSeconds -lt $WarmSeconds) { foreach ($job in $jobs) { $null = $job.Process.Send("run $($job.Variant)", $timeout) } }
+                        $warm = @($jobs | ForEach-Object { , [Collections.Generic.List[object]]::new() })
+                        foreach ($i in 1..$Runs) { for ($j = 0; $j -lt $jobs.Count; $j++) { $warm[$j].Add((Measure-JobRun $jobs[$j] $sandbox)) } }
+                        for ($j = 0; $j -lt $jobs.Count; $j++) { Add-JobResult $jobs[$j] ', warm' @($warm[$j]) }
                     }
                 }
-                finally { $session.Dispose() }
+                finally {
+                    if ($session) { $session.Dispose() }
+                    $core.Dispose()
+                }
 
                 # pwsh as a whole process: what `pwsh -NoProfile -c "..."` from cron or a CI step pays.
                 $pipeline = if ($scenario.Name -eq 'lag') { 'Get-KafkaConsumerGroup | Get-KafkaConsumerGroupOffset | Measure-Object Lag -Sum' } else { 'Get-KafkaTopic | Measure-Object PartitionCount -Sum' }

@@ -30,9 +30,16 @@ Describe 'Invoke-PwshBenchmarks.ps1 -Smoke' {
             $imported.Count | Should -Be 1 -Because ($lines -join "`n")
             $imported[0].requests | Should -BeGreaterThan 0
             $imported[0].peak_rss_mb | Should -BeGreaterThan 0
+            # The warm phase: the same variant timed again after the untimed repeats, in Core and in the session.
+            foreach ($tool in 'pwsh, module imported', 'Core service (.NET process)') {
+                $warmRows = @($report.results | Where-Object { $_.scenario -eq $scenario -and $_.tool -eq $tool -and $_.mode -like '*, warm' })
+                $warmRows.Count | Should -BeGreaterThan 0 -Because "$tool has warm runs of $scenario"
+                $warmRows | ForEach-Object { $_.requests | Should -BeGreaterThan 0 }
+            }
         }
         # Listing every topic is one metadata request in Core and in the pwsh session (the connection is already made).
         ($report.results | Where-Object { $_.scenario -eq 'topics' -and $_.tool -eq 'Core service (.NET process)' }).request_detail | Should -Match '^Metadata \d+$'
         Get-Content (Join-Path $script:out 'pwsh-benchmarks.md') -Raw | Should -Match 'kafka-python job / pwsh imported pipeline'
+        Get-Content (Join-Path $script:out 'pwsh-benchmarks.md') -Raw | Should -Match '\(warm\): pwsh imported pipeline / Core same calls'
     }
 }
