@@ -12,7 +12,7 @@ namespace KafkaCatalog.PowerShell.Cmdlets;
 /// with -Summary the total lag per group and topic. Groups piped in from Get-KafkaConsumerGroup
 /// (-InputObject) are not described again; piped groups and ids wait in the invocation's one
 /// <see cref="ConsumerGroupOffsetService"/>, which batches them (so many groups cost few requests and
-/// one metadata read); rows stream out group by group.
+/// one metadata read); rows stream out batch by batch (the rows of the groups read together go in one hand-over).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "KafkaConsumerGroupOffset", DefaultParameterSetName = "Partitions")]
 [OutputType(typeof(KafkaConsumerGroupOffset), ParameterSetName = ["Partitions"])]
