@@ -96,16 +96,8 @@ public sealed partial class ErrorCatalogDocsTests
     public void Src_takes_error_ids_from_the_catalogue()
     {
         var violations = new List<string>();
-        var src = Path.Combine(TestEnvironment.RepoRoot, "src");
-        foreach (var file in Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, relative) in SourcesOutsideErrors())
         {
-            var relative = Path.GetRelativePath(TestEnvironment.RepoRoot, file).Replace('\\', '/');
-            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal)
-                || relative.StartsWith("src/KafkaCatalog.Core/Errors/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var text = File.ReadAllText(file);
             foreach (Match m in IdLiteral().Matches(text))
             {
@@ -131,16 +123,8 @@ public sealed partial class ErrorCatalogDocsTests
     {
         var ids = ErrorCatalog.All.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var violations = new List<string>();
-        var src = Path.Combine(TestEnvironment.RepoRoot, "src");
-        foreach (var file in Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories))
+        foreach (var (file, relative) in SourcesOutsideErrors())
         {
-            var relative = Path.GetRelativePath(TestEnvironment.RepoRoot, file).Replace('\\', '/');
-            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal)
-                || relative.StartsWith("src/KafkaCatalog.Core/Errors/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -237,6 +221,20 @@ public sealed partial class ErrorCatalogDocsTests
 
     [GeneratedRegex(@"""[A-Z][A-Za-z0-9]+""\s*,\s*FailureKind\.")]
     private static partial Regex IdLiteral();
+
+    /// <summary>The C# files of src/ (path and repository-relative path), without build output and the catalogue itself.</summary>
+    private static IEnumerable<(string File, string Relative)> SourcesOutsideErrors()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(TestEnvironment.RepoRoot, "src"), "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(TestEnvironment.RepoRoot, file).Replace('\\', '/');
+            if (!relative.Contains("/obj/", StringComparison.Ordinal) && !relative.Contains("/bin/", StringComparison.Ordinal)
+                && !relative.StartsWith("src/KafkaCatalog.Core/Errors/", StringComparison.Ordinal))
+            {
+                yield return (file, relative);
+            }
+        }
+    }
 
     [GeneratedRegex(@"(?<![@$\w""])""([A-Z][A-Za-z0-9]+)""")]
     private static partial Regex WholeStringLiteral();
